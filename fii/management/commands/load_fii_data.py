@@ -1,0 +1,138 @@
+"""Load the demo organisations and trajectories, and (only with DEBUG on) the demo accounts.
+
+Safe to run again: organisations, accounts and trajectories that already exist are left as they are,
+so whatever users changed in the demo data is kept. The FII reference model itself is code
+(fii/model.py) and needs no loading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from fii.model import PHASES, SUBPHASE_SPECS
+from organisations.models import Membership, Organisation, User
+from trajectories import services
+from trajectories.models import Trajectory
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+
+
+class Command(BaseCommand):
+    help = "Load the FII demo data (organisations, trajectories; demo accounts only when DEBUG is on)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", default=str(DEMO_FILE), help="Demo data file (JSON).")
+        parser.add_argument(
+            "--accounts",
+            action="store_true",
+            help="Create the demo accounts even when DEBUG is off (never do this in production).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, file, accounts, **options):
+        data = json.loads(Path(file).read_text(encoding="utf-8"))
+        subphase_count = sum(len(p.subphases) for p in PHASES)
+        self.stdout.write(f"FII reference model: {len(PHASES)} phases, {subphase_count} subphases (fii/model.py).")
+
+        orgs = {}
+        created_orgs = 0
+        for row in data["organisations"]:
+            org, created = Organisation.objects.get_or_create(
+                name=row["name"], defaults={"kind": row["kind"], "financing": row["financing"]}
+            )
+            orgs[org.name] = org
+            created_orgs += created
+
+        users = {u.email: u for u in User.objects.filter(email__in=[a["email"] for a in data["accounts"]])}
+        created_users = 0
+        if settings.DEBUG or accounts:
+            for row in data["accounts"]:
+                if row["email"] in users:
+                    continue
+                user = User.objects.create_user(
+                    email=row["email"], password=settings.DEMO_PASSWORD, full_name=row["full_name"]
+                )
+                Membership.objects.create(user=user, organisation=orgs[row["organisation"]], role=row["role"])
+                users[user.email] = user
+                created_users += 1
+
+        created_trajectories = 0
+        for row in data["trajectories"]:
+            owner = orgs[row["owner"]]
+            if Trajectory.objects.filter(owner=owner, title=row["title"]).exists():
+                continue
+            self._load_trajectory(row, orgs, users)
+            created_trajectories += 1
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data: {created_orgs} organisations, {created_users} accounts, "
+                f"{created_trajectories} trajectories added (existing ones kept)."
+            )
+        )
+        if not (settings.DEBUG or accounts):
+            self.stdout.write("DEBUG is off: no demo accounts were created.")
+
+    def _load_trajectory(self, row: dict, orgs: dict, users: dict) -> Trajectory:
+        today = timezone.localdate()
+        now = timezone.now()
+        started = now - dt.timedelta(days=row["days_ago"])
+        start_date = today - dt.timedelta(days=row["days_ago"])
+        end_date = start_date + dt.timedelta(days=row["duration_days"]) if row.get("duration_days") else None
+        trajectory = services.trajectory_create(
+            owner=orgs[row["owner"]],
+            by=users.get(row["by"]),
+            title=row["title"],
+            intervention_name=row["intervention_name"],
+            commissioner=row["commissioner"],
+            receiving_organisation=orgs.get(row["receiving_organisation"]),
+            participants=[orgs[name] for name in row["participants"]],
+            start_date=start_date,
+            end_date=end_date,
+            has_commissioner=row["has_commissioner"],
+            receiving_identified=row["receiving_identified"],
+            start_phase=row["start_phase"],
+            override_reason=row.get("override_reason", ""),
+            at=started,
+        )
+        for step in row["steps"]:
+            services.trajectory_move(
+                trajectory=trajectory,
+                by=users.get(step["by"]),
+                reason=step["reason"],
+                to_phase=step["to_phase"],
+                complete_current=step["complete_current"],
+                completion_note=step["completion_note"],
+                at=now - dt.timedelta(days=step["days_ago"]),
+            )
+        for code, sub in row.get("subphases", {}).items():
+            assert code in SUBPHASE_SPECS, code
+            services.subphase_update(
+                trajectory=trajectory,
+                subphase=code,
+                by=users.get(row["by"]),
+                status=sub["status"],
+                notes=sub["notes"],
+                at=now - dt.timedelta(days=min(row["days_ago"], 14)),
+            )
+        if assignment := row.get("assignment"):
+            fields = dict(assignment)
+            frame_days = fields.pop("frame_days", None)
+            for name in ("budget", "capacity_fte"):
+                if fields.get(name) is not None:
+                    fields[name] = Decimal(fields[name])
+            if frame_days:
+                fields["frame_start"] = start_date
+                fields["frame_end"] = start_date + dt.timedelta(days=frame_days)
+            services.assignment_update(
+                trajectory=trajectory, by=users.get(row["by"]), commissioner=row["commissioner"], fields=fields
+            )
+        return trajectory

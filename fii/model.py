@@ -1,0 +1,325 @@
+"""The FII reference model: six phases and fifteen subphases, in one place.
+
+Source: Broekhuizen, J. & Mak, J. (m.m.v. Boendermaker, L.) (2022). *Hoe implementeer en borg je
+interventies met brede uitvoeringskaders in het sociaal domein? Een handreiking voor gemeenten en
+maatschappelijke organisaties.* Hogeschool van Amsterdam, Lectoraat Armoede Interventies.
+
+The phase and subphase names are the model's own Dutch terms and are shown as such. Goals, guiding
+questions and completion criteria are paraphrased in our own words (English msgids, Dutch catalogue);
+the handreiking's prose is not reproduced. Every screen, form and report reads this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+SOURCE_CITATION = (
+    "Broekhuizen, J. & Mak, J. (2022). Hoe implementeer en borg je interventies met brede "
+    "uitvoeringskaders in het sociaal domein? Een handreiking voor gemeenten en maatschappelijke "
+    "organisaties. Amsterdam: Hogeschool van Amsterdam, Lectoraat Armoede Interventies."
+)
+
+
+class Phase(models.TextChoices):
+    SIGNALEREN = "signaleren", _("Signaleren")
+    VERKENNEN = "verkennen", _("Verkennen")
+    INNOVEREN = "innoveren", _("Innoveren")
+    VERSTERKEN = "versterken", _("Versterken")
+    IMPLEMENTEREN = "implementeren", _("Implementeren")
+    BORGEN = "borgen", _("Borgen")
+
+
+class Subphase(models.TextChoices):
+    OPDRACHTGEVER = "1a", _("Identify the commissioner")
+    INNOVATIEVRAAGSTUK = "1b", _("Identify the innovation question")
+    UITVOERINGSKADERS = "1c", _("Identify the execution frame")
+    SHORTLIST = "2a", _("Make a shortlist of suitable organisations")
+    OVEREENKOMST = "2b", _("Reach an agreement with the receiving organisation")
+    EIGENAARSCHAP = "2c", _("Create shared ownership")
+    BALANS = "3a", _("Balance innovation and implementability")
+    ONDERBOUWING = "3b", _("Describe the methodical foundation")
+    SLEUTELFIGUREN = "4a", _("Try to find key figures")
+    DRAAGKRACHT = "4b", _("Keep feeding support")
+    IMPLEMENTATIETEAM = "5a", _("Appoint an implementation team")
+    PDCA = "5b", _("Roll out the intervention with plan-do-check-act")
+    TRAINEN = "5c", _("Train the (executing) professionals")
+    KWALITEITSBEWAKING = "6a", _("Arrange quality monitoring")
+    VERBETEREN = "6b", _("Keep improving quality and outcomes")
+
+
+@dataclass(frozen=True)
+class SubphaseSpec:
+    code: Subphase
+    goal: Promise
+    guiding_questions: tuple[Promise, ...]
+    activities: Promise
+
+    @property
+    def title(self) -> Promise:
+        return self.code.label
+
+    @property
+    def phase(self) -> Phase:
+        return PHASE_OF_SUBPHASE[self.code]
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    code: Phase
+    number: int
+    goal: Promise
+    completion_criterion: Promise
+    subphases: tuple[SubphaseSpec, ...] = field(default_factory=tuple)
+
+    @property
+    def title(self) -> Promise:
+        return self.code.label
+
+
+PHASES: tuple[PhaseSpec, ...] = (
+    PhaseSpec(
+        code=Phase.SIGNALEREN,
+        number=1,
+        goal=_(
+            "Make the assignment clear: who commissions it, which innovation question must be answered "
+            "and within which limits of time, money, scale and staff. Test whether the question is "
+            "realistic within those limits and ambitious enough to tackle the core of the problem."
+        ),
+        completion_criterion=_("The assignment is clear."),
+        subphases=(
+            SubphaseSpec(
+                code=Subphase.OPDRACHTGEVER,
+                goal=_("Know who asks for the innovation and why."),
+                guiding_questions=(_("Where does the request for innovation come from?"),),
+                activities=_(
+                    "Name the commissioner and the route by which the question reached you: a policy "
+                    "plan, a signal from practice, a tender, a funder."
+                ),
+            ),
+            SubphaseSpec(
+                code=Subphase.INNOVATIEVRAAGSTUK,
+                goal=_("Agree on the problem the innovation has to solve."),
+                guiding_questions=(_("Which innovation question has to be solved?"),),
+                activities=_(
+                    "Write down the goal, the target group and the problem definition, and look for "
+                    "the question behind the question."
+                ),
+            ),
+            SubphaseSpec(
+                code=Subphase.UITVOERINGSKADERS,
+                goal=_("Know the frame within which the trajectory has to work."),
+                guiding_questions=(
+                    _("Within which frame must the trajectory be carried out?"),
+                    _("Which resources are available?"),
+                    _("What are the preconditions?"),
+                ),
+                activities=_(
+                    "Record budget, period, scale and staff capacity, the political weight, whether the "
+                    "question is anchored in a policy plan with targets, and any legal anchoring."
+                ),
+            ),
+        ),
+    ),
+    PhaseSpec(
+        code=Phase.VERKENNEN,
+        number=2,
+        goal=_(
+            "Find the organisation that will implement and sustain the intervention, and make the "
+            "giving and the receiving organisation owners of the trajectory together."
+        ),
+        completion_criterion=_("The giving and the receiving organisation share ownership of the trajectory."),
+        subphases=(
+            SubphaseSpec(
+                code=Subphase.SHORTLIST,
+                goal=_("Select two to four organisations that could adopt the intervention."),
+                guiding_questions=(_("Which organisations fit the intervention?"),),
+                activities=_(
+                    "Judge each candidate on culture (its real purpose, broad execution frames, learning "
+                    "climate), its organisational frame (steering on targets or on the citizen's goal, "
+                    "caseload, trajectory length) and its financing structure."
+                ),
+            ),
+            SubphaseSpec(
+                code=Subphase.OVEREENKOMST,
+                goal=_("Choose one receiving organisation and agree on the collaboration."),
+                guiding_questions=(_("Is the organisation compatible and ready to implement?"),),
+                activities=_(
+                    "Hold orientation talks with management, project leaders and if possible executors; "
+                    "weigh compatibility and implementation readiness, such as committing staff to the "
+                    "implementation team."
+                ),
+            ),
+            SubphaseSpec(
+                code=Subphase.EIGENAARSCHAP,
+                goal=_("Make both organisations feel responsible for the result."),
+                guiding_questions=(_("Do both organisations feel owner of the trajectory?"),),
+                activities=_(
+                    "Draw up a joint plan of approach: a kick-off, a shared point on the horizon, a "
+                    "roadmap, who does what, and a periodic meeting on content and operations."
+                ),
+            ),
+        ),
+    ),
+    PhaseSpec(
+        code=Phase.INNOVEREN,
+        number=3,
+        goal=_(
+            "Develop an intervention that answers the innovation question within the frame, keep its "
+            "implementability in mind while doing so, and write it down."
+        ),
+        completion_criterion=_(
+            "The intervention has been developed with implementability in mind and has been described."
+        ),
+        subphases=(
+            SubphaseSpec(
+                code=Subphase.BALANS,
+                goal=_("Keep the intervention as simple and adaptable as the question allows."),
+                guiding_questions=(_("Is the intervention scalable, affordable and feasible?"),),
+                activities=_(
+                    "Weigh complexity and adaptability of the intervention (CFIR) against the answer "
+                    "it has to give."
+                ),
+            ),
+            SubphaseSpec(
+                code=Subphase.ONDERBOUWING,
+                goal=_("Put the intervention on paper so that others can carry it out."),
+                guiding_questions=(_("What makes the intervention work, and how do we know?"),),
+                activities=_(
+                    "Describe goal, target group, approach, preconditions and active components "
+                    "(werkzame bestanddelen); place it on the effectiveness ladder and consider "
+                    "registration in a national database."
+                ),
+            ),
+        ),
+    ),
+    PhaseSpec(
+        code=Phase.VERSTERKEN,
+        number=4,
+        goal=_(
+            "Find the other key figures, at every level of the system, who are needed to make the "
+            "implementation succeed, and keep their support alive."
+        ),
+        completion_criterion=_("The most important key figures have been found."),
+        subphases=(
+            SubphaseSpec(
+                code=Subphase.SLEUTELFIGUREN,
+                goal=_("Have support at every level, from alderman to executor and citizen."),
+                guiding_questions=(_("Who is needed to make the implementation a success?"),),
+                activities=_(
+                    "Look for key figures among aldermen, policy officers, line managers, project "
+                    "leaders, executors and citizens."
+                ),
+            ),
+            SubphaseSpec(
+                code=Subphase.DRAAGKRACHT,
+                goal=_("Keep support growing; it is never finished."),
+                guiding_questions=(_("Is everybody (still) pointing in the same direction?"),),
+                activities=_(
+                    "Watch for waning support, such as silence or falling attendance, act on it, and "
+                    "report back to the commissioner when it cannot be restored."
+                ),
+            ),
+        ),
+    ),
+    PhaseSpec(
+        code=Phase.IMPLEMENTEREN,
+        number=5,
+        goal=_("Start the actual implementation of the intervention at the receiving organisation."),
+        completion_criterion=_("The intervention has been implemented."),
+        subphases=(
+            SubphaseSpec(
+                code=Subphase.IMPLEMENTATIETEAM,
+                goal=_("Have a small team with mandate that carries the implementation."),
+                guiding_questions=(_("Who forms the implementation team, and do they have enough mandate?"),),
+                activities=_(
+                    "Appoint two or three people from both organisations who together bring leadership, "
+                    "content knowledge, practical experience, communication and coordination."
+                ),
+            ),
+            SubphaseSpec(
+                code=Subphase.PDCA,
+                goal=_("Steer the roll-out in short cycles."),
+                guiding_questions=(_("Are all lights still green?"),),
+                activities=_(
+                    "Keep a checklist per phase of what must work by its end; every two weeks the core "
+                    "team rates each item green, orange or red and acts where it is not green "
+                    "(stoplicht-methode)."
+                ),
+            ),
+            SubphaseSpec(
+                code=Subphase.TRAINEN,
+                goal=_("Make the professionals aware, enthusiastic and skilled."),
+                guiding_questions=(_("Are the professionals selected, trained and coached?"),),
+                activities=_(
+                    "Select, train and coach the professionals who will work with the intervention; "
+                    "watch staff turnover and find ambassadors."
+                ),
+            ),
+        ),
+    ),
+    PhaseSpec(
+        code=Phase.BORGEN,
+        number=6,
+        goal=_("Keep the intervention's integrity and effectiveness after implementation."),
+        completion_criterion=_(
+            "Staff carry out the new way of working as a routine and with sufficient quality."
+        ),
+        subphases=(
+            SubphaseSpec(
+                code=Subphase.KWALITEITSBEWAKING,
+                goal=_("Watch over the quality of the intervention."),
+                guiding_questions=(
+                    _("Has a quality guard been appointed?"),
+                    _("Is there a simple monitoring instrument?"),
+                    _("Is the intervention adapted on feedback from users and participants?"),
+                ),
+                activities=_(
+                    "Appoint a quality guard, choose a simple instrument such as a checklist, and "
+                    "collect feedback."
+                ),
+            ),
+            SubphaseSpec(
+                code=Subphase.VERBETEREN,
+                goal=_("Keep learning from practice."),
+                guiding_questions=(
+                    _("Are experiences evaluated with the executors?"),
+                    _("Who changes what based on the feedback?"),
+                ),
+                activities=_("Evaluate with executors regularly and follow improvements through."),
+            ),
+        ),
+    ),
+)
+
+PHASE_SPECS: dict[str, PhaseSpec] = {spec.code: spec for spec in PHASES}
+SUBPHASE_SPECS: dict[str, SubphaseSpec] = {sub.code: sub for spec in PHASES for sub in spec.subphases}
+PHASE_OF_SUBPHASE: dict[str, Phase] = {sub.code: spec.code for spec in PHASES for sub in spec.subphases}
+PHASE_ORDER: dict[str, int] = {spec.code: spec.number for spec in PHASES}
+
+
+def phase_spec(code: str) -> PhaseSpec:
+    return PHASE_SPECS[code]
+
+
+def subphase_spec(code: str) -> SubphaseSpec:
+    return SUBPHASE_SPECS[code]
+
+
+def recommended_start_phase(*, has_commissioner: bool, receiving_identified: bool) -> Phase:
+    """Figure 2 of the handreiking (start points of innovation trajectories).
+
+    Commissioned, with a receiving organisation already identified: skip phases 1 and 2, start at
+    Innoveren. Commissioned without one: skip phase 1, start at Verkennen. Not commissioned (a signal
+    from practice): the figure also skips phase 1 and starts at Verkennen. The figure has no cell for
+    "not commissioned but a receiving organisation identified"; there a receiving organisation still
+    has to become co-owner, so Verkennen is the sensible start as well. No start point is better than
+    another; users may override the recommendation with a reason (for example start at Signaleren
+    when the assignment itself is still unclear).
+    """
+    if has_commissioner and receiving_identified:
+        return Phase.INNOVEREN
+    return Phase.VERKENNEN

@@ -1,0 +1,342 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fii.model import PHASE_ORDER, PHASES, Phase, Subphase, phase_spec, recommended_start_phase
+from organisations.models import Organisation, Role
+
+
+class Progress(models.TextChoices):
+    NIET_GESTART = "niet_gestart", _("Not started")
+    BEZIG = "bezig", _("In progress")
+    AFGEROND = "afgerond", _("Completed")
+    OVERGESLAGEN = "overgeslagen", _("Skipped")
+
+
+class TrajectoryStatus(models.TextChoices):
+    ACTIEF = "actief", _("Active")
+    GEPAUZEERD = "gepauzeerd", _("Paused")
+    AFGEROND = "afgerond", _("Completed")
+    GESTOPT = "gestopt", _("Stopped")
+
+
+class Trajectory(models.Model):
+    Status = TrajectoryStatus
+
+    title = models.CharField(_("title"), max_length=200)
+    intervention_name = models.CharField(
+        _("intervention"), max_length=200, blank=True, help_text=_("The name of the intervention or way of working.")
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="owned_trajectories",
+        verbose_name=_("giving organisation"),
+    )
+    receiving_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="receiving_trajectories",
+        verbose_name=_("receiving organisation"),
+        null=True,
+        blank=True,
+        help_text=_("The organisation that will adopt the intervention; usually chosen in phase 2."),
+    )
+    participants = models.ManyToManyField(
+        Organisation,
+        related_name="participating_trajectories",
+        verbose_name=_("other participating organisations"),
+        blank=True,
+    )
+    commissioner = models.CharField(
+        _("commissioner"), max_length=200, blank=True, help_text=_("Who commissions the trajectory (opdrachtgever).")
+    )
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
+    end_date = models.DateField(_("planned end date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIEF)
+
+    # The start-point question of figure 2, as answered when the trajectory was created.
+    has_commissioner = models.BooleanField(_("commissioned"), default=False)
+    receiving_identified = models.BooleanField(_("receiving organisation identified"), default=False)
+    start_phase = models.CharField(_("start phase"), max_length=20, choices=Phase.choices)
+    start_override_reason = models.TextField(_("reason for another start phase"), blank=True)
+
+    current_phase = models.CharField(_("current phase"), max_length=20, choices=Phase.choices)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="trajectory_end_not_before_start",
+            ),
+            models.CheckConstraint(condition=Q(status__in=TrajectoryStatus.values), name="trajectory_status_valid"),
+            models.CheckConstraint(condition=Q(current_phase__in=Phase.values), name="trajectory_current_phase_valid"),
+            models.CheckConstraint(condition=Q(start_phase__in=Phase.values), name="trajectory_start_phase_valid"),
+            models.CheckConstraint(
+                condition=~Q(receiving_organisation=models.F("owner")),
+                name="trajectory_receiving_is_not_owner",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "current_phase"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("trajectories:detail", args=[self.pk])
+
+    def recommended_start_phase(self) -> Phase:
+        return recommended_start_phase(
+            has_commissioner=self.has_commissioner, receiving_identified=self.receiving_identified
+        )
+
+    @property
+    def current_phase_spec(self):
+        return phase_spec(self.current_phase)
+
+    def organisation_ids(self) -> set[int]:
+        ids = {self.owner_id, *(o.pk for o in self.participants.all())}
+        if self.receiving_organisation_id:
+            ids.add(self.receiving_organisation_id)
+        return ids
+
+    def role_for(self, memberships: dict[int, str]) -> Role | None:
+        """The highest role the user has in any organisation taking part; None means no access."""
+        roles = [Role(memberships[org_id]) for org_id in self.organisation_ids() if org_id in memberships]
+        return max(roles, key=lambda r: r.rank, default=None)
+
+    def phase_states_in_order(self) -> list[PhaseState]:
+        # Works from a prefetch as well as without one.
+        return sorted(self.phase_states.all(), key=lambda s: PHASE_ORDER[s.phase])
+
+
+class PhaseState(models.Model):
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="phase_states")
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART)
+    completion_note = models.TextField(
+        _("completion note"), blank=True, help_text=_("How the phase's completion criterion was met.")
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phase state")
+        verbose_name_plural = _("phase states")
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "phase"], name="phasestate_unique_per_trajectory"),
+            models.CheckConstraint(condition=Q(phase__in=Phase.values), name="phasestate_phase_valid"),
+            models.CheckConstraint(condition=Q(status__in=Progress.values), name="phasestate_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory} · {self.get_phase_display()}: {self.get_status_display()}"
+
+    @property
+    def spec(self):
+        return phase_spec(self.phase)
+
+    @property
+    def number(self) -> int:
+        return PHASE_ORDER[self.phase]
+
+
+class SubphaseState(models.Model):
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="subphase_states")
+    subphase = models.CharField(_("subphase"), max_length=2, choices=Subphase.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART)
+    notes = models.TextField(
+        _("notes and answers"), blank=True, help_text=_("The team's answers to the guiding question.")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subphase state")
+        verbose_name_plural = _("subphase states")
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "subphase"], name="subphasestate_unique_per_trajectory"),
+            models.CheckConstraint(condition=Q(subphase__in=Subphase.values), name="subphasestate_subphase_valid"),
+            models.CheckConstraint(condition=Q(status__in=Progress.values), name="subphasestate_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory} · {self.subphase}"
+
+
+class AppendOnlyModel(models.Model):
+    """History rows are written once and never changed."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only.")
+
+
+class PhaseTransition(AppendOnlyModel):
+    """One move of a trajectory between phases: from, to, who, when and why."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="transitions")
+    from_phase = models.CharField(_("from phase"), max_length=20, choices=Phase.choices, blank=True)
+    from_status = models.CharField(
+        _("status of the phase left"), max_length=20, choices=Progress.choices, blank=True
+    )
+    to_phase = models.CharField(_("to phase"), max_length=20, choices=Phase.choices)
+    to_status_before = models.CharField(
+        _("earlier status of the phase entered"), max_length=20, choices=Progress.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phase transition")
+        verbose_name_plural = _("phase transitions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(to_phase__in=Phase.values), name="transition_to_phase_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory}: {self.from_phase or '—'} → {self.to_phase}"
+
+    @property
+    def is_start(self) -> bool:
+        return not self.from_phase
+
+    @property
+    def is_completion_only(self) -> bool:
+        return self.from_phase == self.to_phase
+
+    @property
+    def direction(self) -> str:
+        if self.is_start or self.is_completion_only:
+            return ""
+        return "forward" if PHASE_ORDER[self.to_phase] > PHASE_ORDER[self.from_phase] else "back"
+
+    @property
+    def is_reopening(self) -> bool:
+        return self.to_status_before == Progress.AFGEROND and not self.is_completion_only
+
+
+class Assignment(models.Model):
+    """Phase 1 (Signaleren): the assignment, its question and its frame (subphases 1a–1c)."""
+
+    class Origin(models.TextChoices):
+        BELEID = "beleid", _("Policy or council")
+        PRAKTIJK = "praktijk", _("Signal from practice")
+        EXTERNE_ORGANISATIE = "externe_organisatie", _("External organisation")
+        AANBESTEDING = "aanbesteding", _("Tender or subsidy scheme")
+        FINANCIER = "financier", _("Funder")
+        ANDERS = "anders", _("Other")
+
+    class Weight(models.TextChoices):
+        LAAG = "laag", _("Low")
+        GEMIDDELD = "gemiddeld", _("Medium")
+        HOOG = "hoog", _("High")
+
+    class Check(models.TextChoices):
+        JA = "ja", _("Yes")
+        DEELS = "deels", _("Partly")
+        NEE = "nee", _("No")
+        ONBEKEND = "onbekend", _("Not yet known")
+
+    trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="assignment")
+
+    # 1a
+    question_origin = models.CharField(
+        _("origin of the question"), max_length=30, choices=Origin.choices, blank=True
+    )
+    commissioner_contact = models.CharField(
+        _("contact at the commissioner"), max_length=200, blank=True, help_text=_("Name and role.")
+    )
+    # 1b
+    innovation_question = models.TextField(_("innovation question"), blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    target_group = models.TextField(_("target group"), blank=True)
+    problem_definition = models.TextField(_("problem definition"), blank=True)
+    question_behind_question = models.TextField(_("question behind the question"), blank=True)
+    # 1c
+    budget = models.DecimalField(
+        _("budget (euro)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    frame_start = models.DateField(_("frame period from"), null=True, blank=True)
+    frame_end = models.DateField(_("frame period until"), null=True, blank=True)
+    scale = models.CharField(
+        _("scale"), max_length=200, blank=True, help_text=_("For example: two districts, 150 households.")
+    )
+    capacity_fte = models.DecimalField(
+        _("capacity (FTE)"), max_digits=6, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    political_weight = models.CharField(_("political weight"), max_length=20, choices=Weight.choices, blank=True)
+    policy_plan = models.CharField(
+        _("policy plan"), max_length=200, blank=True, help_text=_("The policy plan the question is anchored in.")
+    )
+    policy_targets = models.TextField(_("targets in the policy plan"), blank=True)
+    legal_anchoring = models.TextField(_("legal anchoring"), blank=True)
+    # The two checks phase 1 asks for.
+    is_realistic = models.CharField(
+        _("realistic within the frame?"), max_length=20, choices=Check.choices, default=Check.ONBEKEND
+    )
+    realistic_note = models.TextField(_("explanation (realistic)"), blank=True)
+    is_ambitious = models.CharField(
+        _("ambitious enough?"), max_length=20, choices=Check.choices, default=Check.ONBEKEND
+    )
+    ambitious_note = models.TextField(_("explanation (ambitious)"), blank=True)
+
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("assignment (phase 1)")
+        verbose_name_plural = _("assignments (phase 1)")
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="assignment_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(capacity_fte__isnull=True) | Q(capacity_fte__gte=0), name="assignment_fte_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(frame_start__isnull=True) | Q(frame_end__isnull=True) | Q(frame_end__gte=models.F("frame_start")),
+                name="assignment_frame_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory} · {_('assignment')}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any([self.question_origin, self.innovation_question, self.goal, self.budget, self.scale])
+
+
+__all__ = ["PHASES", "Assignment", "PhaseState", "PhaseTransition", "Progress", "SubphaseState", "Trajectory"]

@@ -1,0 +1,175 @@
+"""Writes that touch several models. Each runs in one transaction and records who did it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from fii.model import PHASE_ORDER, PHASES, Phase, Subphase
+from organisations.models import Organisation
+
+from .models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
+
+
+class TransitionError(ValueError):
+    pass
+
+
+@transaction.atomic
+def trajectory_create(
+    *,
+    owner: Organisation,
+    by,
+    title: str,
+    has_commissioner: bool,
+    receiving_identified: bool,
+    start_phase: str,
+    override_reason: str = "",
+    intervention_name: str = "",
+    commissioner: str = "",
+    receiving_organisation: Organisation | None = None,
+    participants: Iterable[Organisation] = (),
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Trajectory:
+    """Create a trajectory at its start point (figure 2): earlier phases are marked skipped.
+
+    ``at`` backdates the start (demo data and imports); it defaults to now.
+    """
+    now = at or timezone.now()
+    trajectory = Trajectory.objects.create(
+        owner=owner,
+        title=title,
+        intervention_name=intervention_name,
+        commissioner=commissioner,
+        receiving_organisation=receiving_organisation,
+        start_date=start_date or timezone.localdate(),
+        end_date=end_date,
+        has_commissioner=has_commissioner,
+        receiving_identified=receiving_identified,
+        start_phase=start_phase,
+        start_override_reason=override_reason,
+        current_phase=start_phase,
+        created_by=by,
+    )
+    trajectory.participants.set(participants)
+
+    start_number = PHASE_ORDER[start_phase]
+    phase_states, subphase_states = [], []
+    for spec in PHASES:
+        if spec.number < start_number:
+            status = Progress.OVERGESLAGEN
+        elif spec.number == start_number:
+            status = Progress.BEZIG
+        else:
+            status = Progress.NIET_GESTART
+        phase_states.append(
+            PhaseState(
+                trajectory=trajectory,
+                phase=spec.code,
+                status=status,
+                started_at=now if status == Progress.BEZIG else None,
+            )
+        )
+        subphase_states.extend(SubphaseState(trajectory=trajectory, subphase=sub.code) for sub in spec.subphases)
+    PhaseState.objects.bulk_create(phase_states)
+    SubphaseState.objects.bulk_create(subphase_states)
+    Assignment.objects.create(trajectory=trajectory, updated_by=by)
+    PhaseTransition.objects.create(
+        trajectory=trajectory,
+        from_phase="",
+        to_phase=start_phase,
+        to_status_before=Progress.NIET_GESTART,
+        reason=override_reason,
+        created_by=by,
+        created_at=now,
+    )
+    return trajectory
+
+
+@transaction.atomic
+def trajectory_move(
+    *,
+    trajectory: Trajectory,
+    by,
+    reason: str,
+    to_phase: str | None,
+    complete_current: bool = False,
+    completion_note: str = "",
+    at: dt.datetime | None = None,
+) -> PhaseTransition:
+    """Move the trajectory to another phase (forward or back), optionally completing the current one.
+
+    With ``to_phase`` empty and ``complete_current`` set, the current phase is completed and the
+    trajectory stays where it is (the last phase, or a pause before deciding what comes next).
+    """
+    if not reason.strip():
+        raise TransitionError("A reason is required.")
+    from_phase = trajectory.current_phase
+    target = to_phase or from_phase
+    if target not in Phase.values:
+        raise TransitionError(f"Unknown phase {target!r}.")
+    if target == from_phase and not complete_current:
+        raise TransitionError("Choose another phase or complete the current one.")
+
+    states = {s.phase: s for s in PhaseState.objects.select_for_update().filter(trajectory=trajectory)}
+    now = at or timezone.now()
+    leaving = states[from_phase]
+    if complete_current:
+        leaving.status = Progress.AFGEROND
+        leaving.completion_note = completion_note
+        leaving.completed_at = now
+        leaving.save(update_fields=["status", "completion_note", "completed_at"])
+
+    entering = states[target]
+    to_status_before = entering.status
+    if target != from_phase:
+        entering.status = Progress.BEZIG
+        entering.started_at = entering.started_at or now
+        entering.completed_at = None
+        entering.save(update_fields=["status", "started_at", "completed_at"])
+        trajectory.current_phase = target
+        trajectory.save(update_fields=["current_phase", "updated_at"])
+
+    return PhaseTransition.objects.create(
+        trajectory=trajectory,
+        from_phase=from_phase,
+        from_status=leaving.status,
+        to_phase=target,
+        to_status_before=to_status_before,
+        reason=reason.strip(),
+        created_by=by,
+        created_at=now,
+    )
+
+
+def subphase_update(
+    *, trajectory: Trajectory, subphase: str, by, status: str, notes: str, at: dt.datetime | None = None
+) -> SubphaseState:
+    if subphase not in Subphase.values:
+        raise ValueError(f"Unknown subphase {subphase!r}.")
+    state = SubphaseState.objects.get(trajectory=trajectory, subphase=subphase)
+    state.status = status
+    state.notes = notes
+    state.updated_by = by
+    state.updated_at = at or timezone.now()
+    state.save(update_fields=["status", "notes", "updated_by", "updated_at"])
+    return state
+
+
+@transaction.atomic
+def assignment_update(*, trajectory: Trajectory, by, commissioner: str, fields: dict) -> Assignment:
+    """Save phase 1: the commissioner lives on the trajectory, the rest on its assignment."""
+    assignment, _created = Assignment.objects.get_or_create(trajectory=trajectory)
+    for name, value in fields.items():
+        setattr(assignment, name, value)
+    assignment.updated_by = by
+    assignment.save()
+    if trajectory.commissioner != commissioner:
+        trajectory.commissioner = commissioner
+        trajectory.save(update_fields=["commissioner", "updated_at"])
+    return assignment

@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fii.model import PHASE_SPECS, PHASES, SUBPHASE_SPECS, Phase
+from organisations.access import (
+    can_create_trajectory,
+    get_trajectory_for_user,
+    organisations_where,
+    visible_trajectories,
+)
+from organisations.models import Organisation, Role
+
+from . import services
+from .forms import (
+    AssignmentForm,
+    PortfolioFilterForm,
+    SubphaseForm,
+    TrajectoryCreateForm,
+    TrajectoryEditForm,
+    TransitionForm,
+)
+from .models import Assignment, PhaseState, PhaseTransition, SubphaseState
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_http_methods(["GET"])
+def portfolio(request):
+    visible = visible_trajectories(request.user)
+    org_ids = set(visible.values_list("owner_id", flat=True)) | set(
+        visible.exclude(receiving_organisation=None).values_list("receiving_organisation_id", flat=True)
+    )
+    filters = PortfolioFilterForm(request.GET or None, organisations=Organisation.objects.filter(pk__in=org_ids))
+    trajectories = visible.select_related("owner", "receiving_organisation").prefetch_related(
+        "participants", Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status"))
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            trajectories = trajectories.filter(
+                Q(title__icontains=data["q"]) | Q(intervention_name__icontains=data["q"])
+            )
+        if data["organisation"]:
+            org = data["organisation"]
+            trajectories = trajectories.filter(
+                Q(owner=org) | Q(receiving_organisation=org) | Q(participants=org)
+            ).distinct()
+        if data["phase"]:
+            trajectories = trajectories.filter(current_phase=data["phase"])
+        if data["status"]:
+            trajectories = trajectories.filter(status=data["status"])
+    page = Paginator(trajectories.order_by("title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": can_create_trajectory(request.user),
+    }
+    template = "trajectories/portfolio.html#results" if request.htmx else "trajectories/portfolio.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trajectory_create(request):
+    owners = organisations_where(request.user, at_least=Role.BEWERKER)
+    if not owners.exists():
+        raise PermissionDenied
+    if request.method == "POST" and not request.htmx:
+        form = TrajectoryCreateForm(request.POST, owners=owners)
+        if form.is_valid():
+            data = form.cleaned_data
+            trajectory = services.trajectory_create(
+                owner=data["owner"],
+                by=request.user,
+                title=data["title"],
+                intervention_name=data["intervention_name"],
+                commissioner=data["commissioner"],
+                receiving_organisation=data["receiving_organisation"],
+                participants=data["participants"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                has_commissioner=data["has_commissioner"],
+                receiving_identified=data["receiving_identified"],
+                start_phase=data["start_phase"],
+                override_reason=data["override_reason"].strip(),
+            )
+            messages.success(request, _("Trajectory created. It starts in phase %(phase)s.") % {
+                "phase": Phase(trajectory.start_phase).label
+            })
+            return redirect(trajectory)
+    elif request.htmx:
+        # The start-point answers changed: show the recommendation for the answers so far.
+        form = TrajectoryCreateForm(request.POST or request.GET, owners=owners)
+        recommended = form.recommendation()
+        return render(
+            request,
+            "trajectories/trajectory_create.html#start_point",
+            {"form": form, "recommended": recommended, "recommended_spec": recommended and PHASE_SPECS[recommended]},
+        )
+    else:
+        form = TrajectoryCreateForm(owners=owners, initial={"owner": owners.first()})
+    recommended = form.recommendation()
+    return render(
+        request,
+        "trajectories/trajectory_create.html",
+        {"form": form, "recommended": recommended, "recommended_spec": recommended and PHASE_SPECS[recommended]},
+    )
+
+
+def _phase_rows(trajectory):
+    states = trajectory.phase_states_in_order()
+    subphases: dict[str, SubphaseState] = {s.subphase: s for s in trajectory.subphase_states.all()}
+    return [
+        {"state": state, "spec": state.spec, "subphases": [(sub, subphases[sub.code]) for sub in state.spec.subphases]}
+        for state in states
+    ]
+
+
+@login_required
+@require_http_methods(["GET"])
+def trajectory_detail(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    transitions = trajectory.transitions.select_related("created_by")
+    phase_rows = _phase_rows(trajectory)
+    current = next(row for row in phase_rows if row["state"].phase == trajectory.current_phase)
+    return render(
+        request,
+        "trajectories/trajectory_detail.html",
+        {
+            "trajectory": trajectory,
+            "phase_rows": phase_rows,
+            "current": current,
+            "transitions": transitions,
+            "assignment": Assignment.objects.filter(trajectory=trajectory).first(),
+            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trajectory_edit(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    form = TrajectoryEditForm(request.POST or None, instance=trajectory)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect(trajectory)
+    return render(request, "trajectories/trajectory_edit.html", {"trajectory": trajectory, "form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def phase_detail(request, pk: int, phase: str):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    if phase not in PHASE_SPECS:
+        raise Http404
+    phase_rows = _phase_rows(trajectory)
+    row = next(r for r in phase_rows if r["state"].phase == phase)
+    transitions = [
+        t for t in trajectory.transitions.select_related("created_by") if phase in (t.from_phase, t.to_phase)
+    ]
+    return render(
+        request,
+        "trajectories/phase_detail.html",
+        {
+            "trajectory": trajectory,
+            "row": row,
+            "phase_rows": phase_rows,
+            "transitions": transitions,
+            "assignment": Assignment.objects.filter(trajectory=trajectory).first()
+            if phase == Phase.SIGNALEREN
+            else None,
+            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subphase_edit(request, pk: int, code: str):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    if code not in SUBPHASE_SPECS:
+        raise Http404
+    state = get_object_or_404(SubphaseState, trajectory=trajectory, subphase=code)
+    spec = SUBPHASE_SPECS[code]
+    phase_url = reverse("trajectories:phase", args=[trajectory.pk, spec.phase])
+    form = SubphaseForm(request.POST or None, instance=state)
+    if request.method == "POST" and form.is_valid():
+        state = services.subphase_update(
+            trajectory=trajectory,
+            subphase=code,
+            by=request.user,
+            status=form.cleaned_data["status"],
+            notes=form.cleaned_data["notes"],
+        )
+        if request.htmx:
+            return render(
+                request,
+                "trajectories/phase_detail.html#subphase",
+                {"trajectory": trajectory, "sub": spec, "state": state, "can_edit": True, "saved": True},
+            )
+        messages.success(request, _("Subphase %(code)s saved.") % {"code": code})
+        return redirect(f"{phase_url}#subphase-{code}")
+    context = {"trajectory": trajectory, "sub": spec, "state": state, "form": form, "phase_url": phase_url}
+    if request.htmx:
+        return render(request, "trajectories/subphase_edit.html#subphase_form", context)
+    return render(request, "trajectories/subphase_edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    assignment, _created = Assignment.objects.get_or_create(trajectory=trajectory)
+    assignment.trajectory = trajectory
+    form = AssignmentForm(request.POST or None, instance=assignment)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "commissioner"}
+        services.assignment_update(
+            trajectory=trajectory, by=request.user, commissioner=form.cleaned_data["commissioner"], fields=fields
+        )
+        messages.success(request, _("Phase 1 saved."))
+        return redirect(reverse("trajectories:phase", args=[trajectory.pk, Phase.SIGNALEREN]) + "#assignment")
+    return render(request, "trajectories/assignment_edit.html", {"trajectory": trajectory, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trajectory_transition(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    states = dict(trajectory.phase_states.values_list("phase", "status"))
+    form = TransitionForm(request.POST or None, trajectory=trajectory, states=states)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        transition = services.trajectory_move(
+            trajectory=trajectory,
+            by=request.user,
+            reason=data["reason"],
+            to_phase=data["to_phase"] or None,
+            complete_current=data["complete_current"],
+            completion_note=data["completion_note"].strip(),
+        )
+        if transition.is_completion_only:
+            messages.success(request, _("Phase %(phase)s completed.") % {"phase": Phase(transition.to_phase).label})
+        else:
+            messages.success(request, _("The trajectory is now in phase %(phase)s.") % {
+                "phase": Phase(transition.to_phase).label
+            })
+        return redirect(reverse("trajectories:detail", args=[trajectory.pk]) + "#timeline")
+    return render(
+        request,
+        "trajectories/transition_form.html",
+        {"trajectory": trajectory, "form": form, "current_spec": PHASE_SPECS[trajectory.current_phase]},
+    )
+
+
