@@ -75,7 +75,10 @@ def trajectory_create(
                 started_at=now if status == Progress.BEZIG else None,
             )
         )
-        subphase_states.extend(SubphaseState(trajectory=trajectory, subphase=sub.code) for sub in spec.subphases)
+        sub_status = Progress.OVERGESLAGEN if status == Progress.OVERGESLAGEN else Progress.NIET_GESTART
+        subphase_states.extend(
+            SubphaseState(trajectory=trajectory, subphase=sub.code, status=sub_status) for sub in spec.subphases
+        )
     PhaseState.objects.bulk_create(phase_states)
     SubphaseState.objects.bulk_create(subphase_states)
     Assignment.objects.create(trajectory=trajectory, updated_by=by)

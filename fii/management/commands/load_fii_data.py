@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -114,7 +114,8 @@ class Command(BaseCommand):
                 at=now - dt.timedelta(days=step["days_ago"]),
             )
         for code, sub in row.get("subphases", {}).items():
-            assert code in SUBPHASE_SPECS, code
+            if code not in SUBPHASE_SPECS:
+                raise CommandError(f"{row['title']}: unknown subphase {code!r}.")
             services.subphase_update(
                 trajectory=trajectory,
                 subphase=code,

@@ -1,0 +1,68 @@
+"""Steps shared by the browser tests. Each one checks the HTTP status before the test goes on."""
+
+from contextlib import contextmanager
+
+from playwright.sync_api import Page, Response
+
+
+def goto(page: Page, path: str, *, status: int = 200) -> Response:
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == status, f"GET {path} answered {response.status}, expected {status}"
+    return response
+
+
+def reload(page: Page) -> Response:
+    response = page.reload()
+    assert response is not None
+    assert response.status == 200, f"reloading {page.url} answered {response.status}"
+    return response
+
+
+def submit(page: Page, *, redirects: bool = True) -> Response:
+    """Click the form's submit button in <main> (the header has a language switch) and wait for the page.
+
+    With ``redirects`` the POST must answer with a redirect (post/redirect/get); without it the form
+    must come back re-rendered, as it does with validation errors.
+    """
+    with page.expect_navigation() as navigation:
+        page.locator("main").locator("button[type=submit]").click()
+    response = navigation.value
+    assert response is not None
+    assert response.status == 200, f"{response.request.method} {response.url} answered {response.status}"
+    redirected_from = response.request.redirected_from
+    if redirects:
+        assert redirected_from is not None and redirected_from.method == "POST", "the form did not redirect"
+    else:
+        assert redirected_from is None and response.request.method == "POST", "the form did not come back"
+    return response
+
+
+def follow(page: Page, link) -> Response:
+    """Click a link (a Locator) and wait for the full page it leads to."""
+    with page.expect_navigation() as navigation:
+        link.click()
+    response = navigation.value
+    assert response is not None
+    assert response.status == 200, f"{response.url} answered {response.status}"
+    return response
+
+
+@contextmanager
+def htmx_request(page: Page, method: str = "GET"):
+    """Wait for the htmx request the block's action triggers and check its status."""
+    with page.expect_response(
+        lambda r: r.request.method == method and r.request.headers.get("hx-request") == "true"
+    ) as info:
+        yield
+    response = info.value
+    assert response.status == 200, f"htmx {method} {response.url} answered {response.status}"
+
+
+def mark_document(page: Page) -> None:
+    """Tag the current document, so document_was_kept() can tell an in-place swap from a page load."""
+    page.evaluate("window.__fiiDocumentMark = true")
+
+
+def document_was_kept(page: Page) -> bool:
+    return page.evaluate("window.__fiiDocumentMark === true")

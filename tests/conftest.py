@@ -1,0 +1,58 @@
+"""Personas: a municipality with a beheerder, bewerker and lezer; an outsider organisation's beheerder."""
+
+import pytest
+
+from organisations.models import Role
+
+from .factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def municipality(db):
+    return OrganisationFactory(name="Gemeente Testdam")
+
+
+@pytest.fixture
+def outsider_org(db):
+    return OrganisationFactory(name="Gemeente Elders")
+
+
+def _member(org, role, email):
+    return MembershipFactory(user=UserFactory(email=email), organisation=org, role=role).user
+
+
+@pytest.fixture
+def beheerder(municipality):
+    return _member(municipality, Role.BEHEERDER, "beheerder@testdam.nl")
+
+
+@pytest.fixture
+def bewerker(municipality):
+    return _member(municipality, Role.BEWERKER, "bewerker@testdam.nl")
+
+
+@pytest.fixture
+def lezer(municipality):
+    return _member(municipality, Role.LEZER, "lezer@testdam.nl")
+
+
+@pytest.fixture
+def outsider(outsider_org):
+    return _member(outsider_org, Role.BEHEERDER, "beheerder@elders.nl")
+
+
+@pytest.fixture
+def trajectory(municipality, bewerker):
+    return make_trajectory(owner=municipality, by=bewerker, title="Schuldhulp Vroeg")
+
+
+@pytest.fixture
+def personas(beheerder, bewerker, lezer, outsider):
+    return {"beheerder": beheerder, "bewerker": bewerker, "lezer": lezer, "outsider": outsider}

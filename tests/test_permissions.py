@@ -1,0 +1,138 @@
+"""One permission matrix over every URL name: anonymous, outsider, lezer, bewerker, beheerder."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from trajectories.models import SubphaseState
+
+PERSONAS = ["anonymous", "outsider", "lezer", "bewerker", "beheerder"]
+LOGIN = 302  # anonymous users are sent to the login page
+
+READ = {"anonymous": LOGIN, "outsider": 404, "lezer": 200, "bewerker": 200, "beheerder": 200}
+WRITE_FORM = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 200, "beheerder": 200}
+ANY_USER = {"anonymous": LOGIN, "outsider": 200, "lezer": 200, "bewerker": 200, "beheerder": 200}
+PUBLIC = dict.fromkeys(PERSONAS, 200)
+REDIRECTS = dict.fromkeys(PERSONAS, 302)
+
+
+def trajectory_args(t):
+    return [t.pk]
+
+
+MATRIX = {
+    # url name: (args builder, method, expected status per persona)
+    "healthz": (None, "get", PUBLIC),
+    "set_language": (None, "post", REDIRECTS),
+    "login": (None, "get", {**REDIRECTS, "anonymous": 200}),
+    "logout": (None, "post", REDIRECTS),
+    "fii_model": (None, "get", ANY_USER),
+    "trajectories:portfolio": (None, "get", ANY_USER),
+    # The outsider is beheerder of their own organisation, so they may start trajectories there.
+    "trajectories:create": (None, "get", {**WRITE_FORM, "outsider": 200}),
+    "trajectories:detail": (trajectory_args, "get", READ),
+    "trajectories:phase": (lambda t: [t.pk, "verkennen"], "get", READ),
+    "trajectories:edit": (trajectory_args, "get", WRITE_FORM),
+    "trajectories:subphase_edit": (lambda t: [t.pk, "2a"], "get", WRITE_FORM),
+    "trajectories:assignment_edit": (trajectory_args, "get", WRITE_FORM),
+    "trajectories:transition": (trajectory_args, "get", WRITE_FORM),
+}
+
+
+def all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            yield from all_url_names(pattern, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_name_is_in_the_matrix():
+    names = {name for name in all_url_names() if not name.startswith("admin:")}
+    missing = names - set(MATRIX)
+    assert not missing, f"Add these URL names to the permission matrix: {sorted(missing)}"
+    assert not set(MATRIX) - names, "The matrix lists URL names that no longer exist."
+
+
+@pytest.fixture
+def client_for(client, personas):
+    def _client(persona):
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(personas[persona])
+        return client
+
+    return _client
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(name, persona, client_for, trajectory):
+    args_for, method, expected = MATRIX[name]
+    url = reverse(name, args=args_for(trajectory) if args_for else None)
+    client = client_for(persona)
+    data = {"language": "nl", "next": "/"} if name == "set_language" else {}
+    response = getattr(client, method)(url, data)
+    assert response.status_code == expected[persona], f"{persona} on {name}: {response.status_code}"
+    if response.status_code == LOGIN and persona == "anonymous" and name not in ("set_language", "logout", "login"):
+        assert response["Location"].startswith(reverse("login"))
+
+
+WRITES = {
+    "trajectories:edit": (trajectory_args, {"title": "Gekaapt", "start_date": "2026-01-01", "status": "actief"}),
+    "trajectories:subphase_edit": (lambda t: [t.pk, "2a"], {"status": "afgerond", "notes": "Gekaapt"}),
+    "trajectories:assignment_edit": (trajectory_args, {"goal": "Gekaapt", "is_realistic": "ja", "is_ambitious": "ja"}),
+    "trajectories:transition": (trajectory_args, {"to_phase": "borgen", "reason": "Gekaapt"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+@pytest.mark.parametrize(("persona", "status"), [("outsider", 404), ("lezer", 403), ("anonymous", 302)])
+def test_writes_are_refused_and_change_nothing(name, persona, status, client_for, trajectory):
+    args_for, data = WRITES[name]
+    response = client_for(persona).post(reverse(name, args=args_for(trajectory)), data)
+    assert response.status_code == status
+    trajectory.refresh_from_db()
+    assert trajectory.title == "Schuldhulp Vroeg"
+    assert trajectory.current_phase == "verkennen"
+    assert trajectory.assignment.goal == ""
+    assert SubphaseState.objects.get(trajectory=trajectory, subphase="2a").notes == ""
+
+
+def test_participating_organisation_reads_with_its_own_role(client, trajectory, outsider, outsider_org):
+    trajectory.participants.add(outsider_org)
+    client.force_login(outsider)  # beheerder of a participating organisation
+    assert client.get(reverse("trajectories:detail", args=[trajectory.pk])).status_code == 200
+    assert client.get(reverse("trajectories:edit", args=[trajectory.pk])).status_code == 200
+
+
+def test_receiving_organisation_members_get_access(client, trajectory, outsider, outsider_org):
+    trajectory.receiving_organisation = outsider_org
+    trajectory.save()
+    client.force_login(outsider)
+    assert client.get(reverse("trajectories:detail", args=[trajectory.pk])).status_code == 200
+
+
+def test_portfolio_lists_only_visible_trajectories(client, trajectory, outsider, outsider_org):
+    from tests.factories import make_trajectory
+
+    make_trajectory(owner=outsider_org, title="Elders Traject")
+    client.force_login(outsider)
+    content = client.get(reverse("trajectories:portfolio")).content.decode()
+    assert "Elders Traject" in content
+    assert "Schuldhulp Vroeg" not in content
+
+
+@pytest.mark.parametrize(("persona", "status"), [("anonymous", 302), ("beheerder", 302)])
+def test_admin_is_only_for_staff(persona, status, client_for):
+    response = client_for(persona).get(reverse("admin:index"))
+    assert response.status_code == status
+    assert "/admin/login/" in response["Location"]
+
+
+def test_admin_works_for_staff_in_dutch(admin_client, trajectory):
+    response = admin_client.get(reverse("admin:trajectories_trajectory_change", args=[trajectory.pk]))
+    assert response.status_code == 200
+    assert 'lang="nl"' in response.content.decode()
