@@ -131,7 +131,9 @@ PHASES: tuple[PhaseSpec, ...] = (
             "Find the organisation that will implement and sustain the intervention, and make the "
             "giving and the receiving organisation owners of the trajectory together."
         ),
-        completion_criterion=_("The giving and the receiving organisation share ownership of the trajectory."),
+        completion_criterion=_(
+            "The giving and the receiving organisation share ownership of the trajectory."
+        ),
         subphases=(
             SubphaseSpec(
                 code=Subphase.SHORTLIST,

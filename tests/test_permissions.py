@@ -76,14 +76,24 @@ def test_permission_matrix(name, persona, client_for, trajectory):
     data = {"language": "nl", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)
     assert response.status_code == expected[persona], f"{persona} on {name}: {response.status_code}"
-    if response.status_code == LOGIN and persona == "anonymous" and name not in ("set_language", "logout", "login"):
+    if (
+        response.status_code == LOGIN
+        and persona == "anonymous"
+        and name not in ("set_language", "logout", "login")
+    ):
         assert response["Location"].startswith(reverse("login"))
 
 
 WRITES = {
-    "trajectories:edit": (trajectory_args, {"title": "Gekaapt", "start_date": "2026-01-01", "status": "actief"}),
+    "trajectories:edit": (
+        trajectory_args,
+        {"title": "Gekaapt", "start_date": "2026-01-01", "status": "actief"},
+    ),
     "trajectories:subphase_edit": (lambda t: [t.pk, "2a"], {"status": "afgerond", "notes": "Gekaapt"}),
-    "trajectories:assignment_edit": (trajectory_args, {"goal": "Gekaapt", "is_realistic": "ja", "is_ambitious": "ja"}),
+    "trajectories:assignment_edit": (
+        trajectory_args,
+        {"goal": "Gekaapt", "is_realistic": "ja", "is_ambitious": "ja"},
+    ),
     "trajectories:transition": (trajectory_args, {"to_phase": "borgen", "reason": "Gekaapt"}),
 }
 

@@ -20,7 +20,15 @@ class TransitionInline(admin.TabularInline):
     model = PhaseTransition
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_phase", "from_status", "to_phase", "to_status_before", "reason", "created_by"]
+    fields = [
+        "created_at",
+        "from_phase",
+        "from_status",
+        "to_phase",
+        "to_status_before",
+        "reason",
+        "created_by",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

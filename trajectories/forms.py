@@ -67,7 +67,8 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
     start_phase = forms.ChoiceField(
         label=_("Start phase"),
         required=False,
-        choices=[("", _("The recommended start phase"))] + [(p.code, f"{p.number}. {p.title}") for p in PHASES],
+        choices=[("", _("The recommended start phase"))]
+        + [(p.code, f"{p.number}. {p.title}") for p in PHASES],
         help_text=_("Leave this on the recommendation unless you have a reason to start elsewhere."),
     )
     override_reason = forms.CharField(
@@ -89,12 +90,17 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
             "start_date",
             "end_date",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput(), "participants": forms.SelectMultiple(attrs={"size": 5})}
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "participants": forms.SelectMultiple(attrs={"size": 5}),
+        }
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].empty_label = None
+        self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
         self.fields["title"].error_messages["required"] = _("Give the trajectory a title.")
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -107,14 +113,19 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
         receiving = data.get("receiving_identified")
         if has_commissioner not in ("yes", "no") or receiving not in ("yes", "no"):
             return None
-        return recommended_start_phase(has_commissioner=has_commissioner == "yes", receiving_identified=receiving == "yes")
+        return recommended_start_phase(
+            has_commissioner=has_commissioner == "yes", receiving_identified=receiving == "yes"
+        )
 
     def start_point_matrix(self) -> list[tuple[str, list[dict]]]:
         """Figure 2 as rows of cells, with the cell matching the answers so far marked."""
         data = self.data if self.is_bound else self.initial
         answers = (data.get("has_commissioner"), data.get("receiving_identified"))
         rows = []
-        for commissioned, label in (("yes", _("Commissioned")), ("no", _("Not commissioned (signal from practice)"))):
+        for commissioned, label in (
+            ("yes", _("Commissioned")),
+            ("no", _("Not commissioned (signal from practice)")),
+        ):
             cells = []
             for identified in ("yes", "no"):
                 phase = recommended_start_phase(
@@ -134,7 +145,8 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
         cleaned = super().clean()
         if "has_commissioner" in cleaned and "receiving_identified" in cleaned:
             recommended = recommended_start_phase(
-                has_commissioner=cleaned["has_commissioner"], receiving_identified=cleaned["receiving_identified"]
+                has_commissioner=cleaned["has_commissioner"],
+                receiving_identified=cleaned["receiving_identified"],
             )
             cleaned["start_phase"] = cleaned.get("start_phase") or recommended
             if cleaned["start_phase"] != recommended and not cleaned.get("override_reason", "").strip():
@@ -159,12 +171,19 @@ class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
             "end_date",
             "status",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput(), "participants": forms.SelectMultiple(attrs={"size": 5})}
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "participants": forms.SelectMultiple(attrs={"size": 5}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Give the trajectory a title.")
-        self.fields["receiving_organisation"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
+        self.fields["receiving_organisation"].queryset = Organisation.objects.exclude(
+            pk=self.instance.owner_id
+        )
+        self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
         self.fields["participants"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -205,10 +224,13 @@ class TransitionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("to_phase") and not cleaned.get("complete_current"):
-            self.add_error("to_phase", _("Choose a phase to move to, or mark the current phase as completed."))
+            self.add_error(
+                "to_phase", _("Choose a phase to move to, or mark the current phase as completed.")
+            )
         if cleaned.get("complete_current") and not cleaned.get("completion_note", "").strip():
             self.add_error(
-                "completion_note", _("Describe how the completion criterion was met before completing the phase.")
+                "completion_note",
+                _("Describe how the completion criterion was met before completing the phase."),
             )
         return cleaned
 
@@ -289,7 +311,10 @@ class AssignmentForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 _("1a Identify the commissioner"),
-                HTML('<p class="form-text">{% load i18n %}{% translate "Where does the request for innovation come from?" %}</p>'),
+                HTML(
+                    '<p class="form-text">{% load i18n %}'
+                    '{% translate "Where does the request for innovation come from?" %}</p>'
+                ),
                 "commissioner",
                 "commissioner_contact",
                 "question_origin",

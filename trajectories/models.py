@@ -31,7 +31,10 @@ class Trajectory(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     intervention_name = models.CharField(
-        _("intervention"), max_length=200, blank=True, help_text=_("The name of the intervention or way of working.")
+        _("intervention"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name of the intervention or way of working."),
     )
     owner = models.ForeignKey(
         Organisation,
@@ -55,7 +58,10 @@ class Trajectory(models.Model):
         blank=True,
     )
     commissioner = models.CharField(
-        _("commissioner"), max_length=200, blank=True, help_text=_("Who commissions the trajectory (opdrachtgever).")
+        _("commissioner"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who commissions the trajectory (opdrachtgever)."),
     )
     start_date = models.DateField(_("start date"), default=timezone.localdate)
     end_date = models.DateField(_("planned end date"), null=True, blank=True)
@@ -84,9 +90,15 @@ class Trajectory(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="trajectory_end_not_before_start",
             ),
-            models.CheckConstraint(condition=Q(status__in=TrajectoryStatus.values), name="trajectory_status_valid"),
-            models.CheckConstraint(condition=Q(current_phase__in=Phase.values), name="trajectory_current_phase_valid"),
-            models.CheckConstraint(condition=Q(start_phase__in=Phase.values), name="trajectory_start_phase_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=TrajectoryStatus.values), name="trajectory_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(current_phase__in=Phase.values), name="trajectory_current_phase_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_phase__in=Phase.values), name="trajectory_start_phase_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(receiving_organisation=models.F("owner")),
                 name="trajectory_receiving_is_not_owner",
@@ -128,7 +140,9 @@ class Trajectory(models.Model):
 class PhaseState(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="phase_states")
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART
+    )
     completion_note = models.TextField(
         _("completion note"), blank=True, help_text=_("How the phase's completion criterion was met.")
     )
@@ -159,7 +173,9 @@ class PhaseState(models.Model):
 class SubphaseState(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="subphase_states")
     subphase = models.CharField(_("subphase"), max_length=2, choices=Subphase.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART
+    )
     notes = models.TextField(
         _("notes and answers"), blank=True, help_text=_("The team's answers to the guiding question.")
     )
@@ -172,9 +188,15 @@ class SubphaseState(models.Model):
         verbose_name = _("subphase state")
         verbose_name_plural = _("subphase states")
         constraints = [
-            models.UniqueConstraint(fields=["trajectory", "subphase"], name="subphasestate_unique_per_trajectory"),
-            models.CheckConstraint(condition=Q(subphase__in=Subphase.values), name="subphasestate_subphase_valid"),
-            models.CheckConstraint(condition=Q(status__in=Progress.values), name="subphasestate_status_valid"),
+            models.UniqueConstraint(
+                fields=["trajectory", "subphase"], name="subphasestate_unique_per_trajectory"
+            ),
+            models.CheckConstraint(
+                condition=Q(subphase__in=Subphase.values), name="subphasestate_subphase_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Progress.values), name="subphasestate_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,7 +232,11 @@ class PhaseTransition(AppendOnlyModel):
     )
     reason = models.TextField(_("reason"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
@@ -284,7 +310,11 @@ class Assignment(models.Model):
     question_behind_question = models.TextField(_("question behind the question"), blank=True)
     # 1c
     budget = models.DecimalField(
-        _("budget (euro)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("budget (euro)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     frame_start = models.DateField(_("frame period from"), null=True, blank=True)
@@ -293,12 +323,21 @@ class Assignment(models.Model):
         _("scale"), max_length=200, blank=True, help_text=_("For example: two districts, 150 households.")
     )
     capacity_fte = models.DecimalField(
-        _("capacity (FTE)"), max_digits=6, decimal_places=2, null=True, blank=True,
+        _("capacity (FTE)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
-    political_weight = models.CharField(_("political weight"), max_length=20, choices=Weight.choices, blank=True)
+    political_weight = models.CharField(
+        _("political weight"), max_length=20, choices=Weight.choices, blank=True
+    )
     policy_plan = models.CharField(
-        _("policy plan"), max_length=200, blank=True, help_text=_("The policy plan the question is anchored in.")
+        _("policy plan"),
+        max_length=200,
+        blank=True,
+        help_text=_("The policy plan the question is anchored in."),
     )
     policy_targets = models.TextField(_("targets in the policy plan"), blank=True)
     legal_anchoring = models.TextField(_("legal anchoring"), blank=True)
@@ -321,12 +360,17 @@ class Assignment(models.Model):
         verbose_name = _("assignment (phase 1)")
         verbose_name_plural = _("assignments (phase 1)")
         constraints = [
-            models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="assignment_budget_not_negative"),
             models.CheckConstraint(
-                condition=Q(capacity_fte__isnull=True) | Q(capacity_fte__gte=0), name="assignment_fte_not_negative"
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="assignment_budget_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(frame_start__isnull=True) | Q(frame_end__isnull=True) | Q(frame_end__gte=models.F("frame_start")),
+                condition=Q(capacity_fte__isnull=True) | Q(capacity_fte__gte=0),
+                name="assignment_fte_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(frame_start__isnull=True)
+                | Q(frame_end__isnull=True)
+                | Q(frame_end__gte=models.F("frame_start")),
                 name="assignment_frame_end_not_before_start",
             ),
         ]

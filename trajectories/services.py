@@ -77,7 +77,8 @@ def trajectory_create(
         )
         sub_status = Progress.OVERGESLAGEN if status == Progress.OVERGESLAGEN else Progress.NIET_GESTART
         subphase_states.extend(
-            SubphaseState(trajectory=trajectory, subphase=sub.code, status=sub_status) for sub in spec.subphases
+            SubphaseState(trajectory=trajectory, subphase=sub.code, status=sub_status)
+            for sub in spec.subphases
         )
     PhaseState.objects.bulk_create(phase_states)
     SubphaseState.objects.bulk_create(subphase_states)

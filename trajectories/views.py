@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from fii.model import PHASE_SPECS, PHASES, SUBPHASE_SPECS, Phase
+from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
 from organisations.access import (
     can_create_trajectory,
     get_trajectory_for_user,
@@ -29,7 +29,7 @@ from .forms import (
     TrajectoryEditForm,
     TransitionForm,
 )
-from .models import Assignment, PhaseState, PhaseTransition, SubphaseState
+from .models import Assignment, PhaseState, SubphaseState
 
 PAGE_SIZE = 25
 
@@ -41,9 +41,12 @@ def portfolio(request):
     org_ids = set(visible.values_list("owner_id", flat=True)) | set(
         visible.exclude(receiving_organisation=None).values_list("receiving_organisation_id", flat=True)
     )
-    filters = PortfolioFilterForm(request.GET or None, organisations=Organisation.objects.filter(pk__in=org_ids))
+    filters = PortfolioFilterForm(
+        request.GET or None, organisations=Organisation.objects.filter(pk__in=org_ids)
+    )
     trajectories = visible.select_related("owner", "receiving_organisation").prefetch_related(
-        "participants", Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status"))
+        "participants",
+        Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status")),
     )
     if filters.is_valid():
         data = filters.cleaned_data
@@ -98,9 +101,11 @@ def trajectory_create(request):
                 start_phase=data["start_phase"],
                 override_reason=data["override_reason"].strip(),
             )
-            messages.success(request, _("Trajectory created. It starts in phase %(phase)s.") % {
-                "phase": Phase(trajectory.start_phase).label
-            })
+            messages.success(
+                request,
+                _("Trajectory created. It starts in phase %(phase)s.")
+                % {"phase": Phase(trajectory.start_phase).label},
+            )
             return redirect(trajectory)
     elif request.htmx:
         # The start-point answers changed: show the recommendation for the answers so far.
@@ -109,7 +114,11 @@ def trajectory_create(request):
         return render(
             request,
             "trajectories/trajectory_create.html#start_point",
-            {"form": form, "recommended": recommended, "recommended_spec": recommended and PHASE_SPECS[recommended]},
+            {
+                "form": form,
+                "recommended": recommended,
+                "recommended_spec": recommended and PHASE_SPECS[recommended],
+            },
         )
     else:
         form = TrajectoryCreateForm(owners=owners, initial={"owner": owners.first()})
@@ -117,7 +126,11 @@ def trajectory_create(request):
     return render(
         request,
         "trajectories/trajectory_create.html",
-        {"form": form, "recommended": recommended, "recommended_spec": recommended and PHASE_SPECS[recommended]},
+        {
+            "form": form,
+            "recommended": recommended,
+            "recommended_spec": recommended and PHASE_SPECS[recommended],
+        },
     )
 
 
@@ -125,7 +138,11 @@ def _phase_rows(trajectory):
     states = trajectory.phase_states_in_order()
     subphases: dict[str, SubphaseState] = {s.subphase: s for s in trajectory.subphase_states.all()}
     return [
-        {"state": state, "spec": state.spec, "subphases": [(sub, subphases[sub.code]) for sub in state.spec.subphases]}
+        {
+            "state": state,
+            "spec": state.spec,
+            "subphases": [(sub, subphases[sub.code]) for sub in state.spec.subphases],
+        }
         for state in states
     ]
 
@@ -232,7 +249,10 @@ def assignment_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "commissioner"}
         services.assignment_update(
-            trajectory=trajectory, by=request.user, commissioner=form.cleaned_data["commissioner"], fields=fields
+            trajectory=trajectory,
+            by=request.user,
+            commissioner=form.cleaned_data["commissioner"],
+            fields=fields,
         )
         messages.success(request, _("Phase 1 saved."))
         return redirect(reverse("trajectories:phase", args=[trajectory.pk, Phase.SIGNALEREN]) + "#assignment")
@@ -256,16 +276,17 @@ def trajectory_transition(request, pk: int):
             completion_note=data["completion_note"].strip(),
         )
         if transition.is_completion_only:
-            messages.success(request, _("Phase %(phase)s completed.") % {"phase": Phase(transition.to_phase).label})
+            messages.success(
+                request, _("Phase %(phase)s completed.") % {"phase": Phase(transition.to_phase).label}
+            )
         else:
-            messages.success(request, _("The trajectory is now in phase %(phase)s.") % {
-                "phase": Phase(transition.to_phase).label
-            })
+            messages.success(
+                request,
+                _("The trajectory is now in phase %(phase)s.") % {"phase": Phase(transition.to_phase).label},
+            )
         return redirect(reverse("trajectories:detail", args=[trajectory.pk]) + "#timeline")
     return render(
         request,
         "trajectories/transition_form.html",
         {"trajectory": trajectory, "form": form, "current_spec": PHASE_SPECS[trajectory.current_phase]},
     )
-
-

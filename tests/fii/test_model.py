@@ -29,4 +29,7 @@ def test_every_phase_and_subphase_has_goal_question_and_criterion():
     ],
 )
 def test_recommended_start_phase_follows_figure_2(has_commissioner, receiving_identified, expected):
-    assert recommended_start_phase(has_commissioner=has_commissioner, receiving_identified=receiving_identified) == expected
+    assert (
+        recommended_start_phase(has_commissioner=has_commissioner, receiving_identified=receiving_identified)
+        == expected
+    )

@@ -42,16 +42,29 @@ def test_moving_forward_with_completion_records_history(trajectory, bewerker):
     assert trajectory.current_phase == "innoveren"
     assert statuses(trajectory)["verkennen"] == "afgerond"
     assert statuses(trajectory)["innoveren"] == "bezig"
-    assert PhaseState.objects.get(trajectory=trajectory, phase="verkennen").completion_note.startswith("Beide")
-    assert (transition.from_phase, transition.to_phase, transition.direction) == ("verkennen", "innoveren", "forward")
+    assert PhaseState.objects.get(trajectory=trajectory, phase="verkennen").completion_note.startswith(
+        "Beide"
+    )
+    assert (transition.from_phase, transition.to_phase, transition.direction) == (
+        "verkennen",
+        "innoveren",
+        "forward",
+    )
     assert transition.from_status == Progress.AFGEROND
 
 
 def test_going_back_reopens_a_completed_phase(trajectory, bewerker):
     services.trajectory_move(
-        trajectory=trajectory, by=bewerker, reason="r", to_phase="innoveren", complete_current=True, completion_note="n"
+        trajectory=trajectory,
+        by=bewerker,
+        reason="r",
+        to_phase="innoveren",
+        complete_current=True,
+        completion_note="n",
     )
-    back = services.trajectory_move(trajectory=trajectory, by=bewerker, reason="Nieuwe directeur", to_phase="verkennen")
+    back = services.trajectory_move(
+        trajectory=trajectory, by=bewerker, reason="Nieuwe directeur", to_phase="verkennen"
+    )
     assert back.direction == "back"
     assert back.is_reopening
     assert statuses(trajectory)["verkennen"] == "bezig"
@@ -61,7 +74,12 @@ def test_going_back_reopens_a_completed_phase(trajectory, bewerker):
 
 def test_completing_without_moving(trajectory, bewerker):
     t = services.trajectory_move(
-        trajectory=trajectory, by=bewerker, reason="Klaar", to_phase=None, complete_current=True, completion_note="ok"
+        trajectory=trajectory,
+        by=bewerker,
+        reason="Klaar",
+        to_phase=None,
+        complete_current=True,
+        completion_note="ok",
     )
     assert t.is_completion_only
     assert statuses(trajectory)["verkennen"] == "afgerond"

@@ -81,19 +81,24 @@ def test_invalid_create_input_gets_dutch_errors_at_the_fields_and_keeps_input(ed
 
 def test_start_point_recommendation_partial(editor_client):
     url = reverse("trajectories:create")
-    response = editor_client.get(url, {"has_commissioner": "yes", "receiving_identified": "yes"}, HTTP_HX_REQUEST="true")
+    response = editor_client.get(
+        url, {"has_commissioner": "yes", "receiving_identified": "yes"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="start-point"')
     assert "<strong>Innoveren</strong>" in html
-    response = editor_client.get(url, {"has_commissioner": "no", "receiving_identified": "no"}, HTTP_HX_REQUEST="true")
+    response = editor_client.get(
+        url, {"has_commissioner": "no", "receiving_identified": "no"}, HTTP_HX_REQUEST="true"
+    )
     assert "<strong>Verkennen</strong>" in response.content.decode()
 
 
 def test_edit_refuses_end_before_start(editor_client, trajectory):
     url = reverse("trajectories:edit", args=[trajectory.pk])
     response = editor_client.post(
-        url, {"title": "Nieuwe titel", "start_date": "2026-05-01", "end_date": "2026-04-01", "status": "actief"}
+        url,
+        {"title": "Nieuwe titel", "start_date": "2026-05-01", "end_date": "2026-04-01", "status": "actief"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["end_date"] == ["De geplande einddatum ligt vóór de startdatum."]
@@ -106,27 +111,39 @@ def test_subphase_edit_with_htmx_returns_the_display_partial(editor_client, traj
     url = reverse("trajectories:subphase_edit", args=[trajectory.pk, "2a"])
     form = editor_client.get(url, HTTP_HX_REQUEST="true")
     assert form.content.decode().lstrip().startswith('<section id="subphase-2a"')
-    assertContains(form, 'hx-post="%s"' % url)
-    response = editor_client.post(url, {"status": "bezig", "notes": "Drie kandidaten"}, HTTP_HX_REQUEST="true")
+    assertContains(form, f'hx-post="{url}"')
+    response = editor_client.post(
+        url, {"status": "bezig", "notes": "Drie kandidaten"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="subphase-2a"')
     assert "Drie kandidaten" in html
     assert "data-announce" in html
     state = SubphaseState.objects.get(trajectory=trajectory, subphase="2a")
-    assert (state.status, state.notes, state.updated_by.email) == ("bezig", "Drie kandidaten", "bewerker@testdam.nl")
+    assert (state.status, state.notes, state.updated_by.email) == (
+        "bezig",
+        "Drie kandidaten",
+        "bewerker@testdam.nl",
+    )
 
 
 def test_subphase_edit_without_javascript_redirects_to_the_phase(editor_client, trajectory):
     url = reverse("trajectories:subphase_edit", args=[trajectory.pk, "2b"])
     assert editor_client.get(url).status_code == 200
     response = editor_client.post(url, {"status": "afgerond", "notes": "Akkoord"})
-    assertRedirects(response, reverse("trajectories:phase", args=[trajectory.pk, "verkennen"]) + "#subphase-2b",
-                    fetch_redirect_response=False)
+    assertRedirects(
+        response,
+        reverse("trajectories:phase", args=[trajectory.pk, "verkennen"]) + "#subphase-2b",
+        fetch_redirect_response=False,
+    )
     assert SubphaseState.objects.get(trajectory=trajectory, subphase="2b").notes == "Akkoord"
 
 
 def test_unknown_subphase_or_phase_is_404(editor_client, trajectory):
-    assert editor_client.get(reverse("trajectories:subphase_edit", args=[trajectory.pk, "9z"])).status_code == 404
+    assert (
+        editor_client.get(reverse("trajectories:subphase_edit", args=[trajectory.pk, "9z"])).status_code
+        == 404
+    )
     assert editor_client.get(reverse("trajectories:phase", args=[trajectory.pk, "dromen"])).status_code == 404
 
 
@@ -194,7 +211,12 @@ def test_transition_moves_and_shows_in_timeline(editor_client, trajectory):
     url = reverse("trajectories:transition", args=[trajectory.pk])
     response = editor_client.post(
         url,
-        {"to_phase": "innoveren", "complete_current": "on", "completion_note": "Getekend", "reason": "Stuurgroep akkoord"},
+        {
+            "to_phase": "innoveren",
+            "complete_current": "on",
+            "completion_note": "Getekend",
+            "reason": "Stuurgroep akkoord",
+        },
     )
     assertRedirects(response, trajectory.get_absolute_url() + "#timeline", fetch_redirect_response=False)
     page = editor_client.get(trajectory.get_absolute_url())
@@ -204,7 +226,9 @@ def test_transition_moves_and_shows_in_timeline(editor_client, trajectory):
 
 def test_portfolio_filters_and_paginates(client, beheerder, municipality):
     for i in range(30):
-        make_trajectory(owner=municipality, title=f"Traject {i:02d}", start_phase="innoveren" if i % 2 else "verkennen")
+        make_trajectory(
+            owner=municipality, title=f"Traject {i:02d}", start_phase="innoveren" if i % 2 else "verkennen"
+        )
     client.force_login(beheerder)
     url = reverse("trajectories:portfolio")
     page1 = client.get(url)
@@ -219,7 +243,9 @@ def test_portfolio_filters_and_paginates(client, beheerder, municipality):
     assert client.get(url, {"status": "gestopt"}).context["page"].paginator.count == 0
 
 
-def test_portfolio_query_count_does_not_grow_with_rows(client, beheerder, municipality, django_assert_max_num_queries):
+def test_portfolio_query_count_does_not_grow_with_rows(
+    client, beheerder, municipality, django_assert_max_num_queries
+):
     for i in range(25):
         make_trajectory(owner=municipality, title=f"Traject {i:02d}")
     client.force_login(beheerder)
@@ -232,7 +258,9 @@ def test_detail_and_phase_pages_query_budget(client, beheerder, trajectory, djan
     with django_assert_max_num_queries(12):
         assert client.get(trajectory.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("trajectories:phase", args=[trajectory.pk, "signaleren"])).status_code == 200
+        assert (
+            client.get(reverse("trajectories:phase", args=[trajectory.pk, "signaleren"])).status_code == 200
+        )
 
 
 def test_english_is_served_under_en(client, beheerder, trajectory):

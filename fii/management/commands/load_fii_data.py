@@ -1,8 +1,8 @@
 """Load the demo organisations and trajectories, and (only with DEBUG on) the demo accounts.
 
-Safe to run again: organisations, accounts and trajectories that already exist are left as they are,
-so whatever users changed in the demo data is kept. The FII reference model itself is code
-(fii/model.py) and needs no loading.
+Safe to run again: organisations and accounts that already exist are left as they are, and demo
+trajectories are only added to a database without trajectories, so whatever users did is kept.
+The FII reference model itself is code (fii/model.py) and needs no loading.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, accounts, **options):
         data = json.loads(Path(file).read_text(encoding="utf-8"))
         subphase_count = sum(len(p.subphases) for p in PHASES)
-        self.stdout.write(f"FII reference model: {len(PHASES)} phases, {subphase_count} subphases (fii/model.py).")
+        self.stdout.write(
+            f"FII reference model: {len(PHASES)} phases, {subphase_count} subphases (fii/model.py)."
+        )
 
         orgs = {}
         created_orgs = 0
@@ -64,13 +66,13 @@ class Command(BaseCommand):
                 users[user.email] = user
                 created_users += 1
 
+        # Demo trajectories go into an empty database only, so a second run never re-creates
+        # what users deleted or overwrites what they changed.
         created_trajectories = 0
-        for row in data["trajectories"]:
-            owner = orgs[row["owner"]]
-            if Trajectory.objects.filter(owner=owner, title=row["title"]).exists():
-                continue
-            self._load_trajectory(row, orgs, users)
-            created_trajectories += 1
+        if not Trajectory.objects.exists():
+            for row in data["trajectories"]:
+                self._load_trajectory(row, orgs, users)
+                created_trajectories += 1
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -134,6 +136,9 @@ class Command(BaseCommand):
                 fields["frame_start"] = start_date
                 fields["frame_end"] = start_date + dt.timedelta(days=frame_days)
             services.assignment_update(
-                trajectory=trajectory, by=users.get(row["by"]), commissioner=row["commissioner"], fields=fields
+                trajectory=trajectory,
+                by=users.get(row["by"]),
+                commissioner=row["commissioner"],
+                fields=fields,
             )
         return trajectory
