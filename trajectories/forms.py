@@ -13,6 +13,14 @@ from .models import Assignment, Progress, SubphaseState, Trajectory
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
+def fields_only_helper() -> FormHelper:
+    """Crispy renders the fields only; the page template owns the <form> tag and the CSRF token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -102,9 +110,7 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
         self.fields["owner"].empty_label = None
         self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
         self.fields["title"].error_messages["required"] = _("Give the trajectory a title.")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = fields_only_helper()
 
     def recommendation(self) -> Phase | None:
         """The recommended start phase for the answers given so far (bound or initial data)."""
@@ -116,6 +122,10 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
         return recommended_start_phase(
             has_commissioner=has_commissioner == "yes", receiving_identified=receiving == "yes"
         )
+
+    def recommended_spec(self):
+        recommended = self.recommendation()
+        return PHASE_SPECS[recommended] if recommended else None
 
     def start_point_matrix(self) -> list[tuple[str, list[dict]]]:
         """Figure 2 as rows of cells, with the cell matching the answers so far marked."""
@@ -185,9 +195,7 @@ class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
         )
         self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
         self.fields["participants"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = fields_only_helper()
 
 
 class TransitionForm(forms.Form):
@@ -217,9 +225,7 @@ class TransitionForm(forms.Form):
             status = Progress(states[spec.code]).label
             choices.append((spec.code, f"{spec.number}. {spec.title} ({status}, {direction})"))
         self.fields["to_phase"].choices = choices
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = fields_only_helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -247,9 +253,7 @@ class SubphaseForm(forms.ModelForm):
         # Unique ids: several subphase forms can be open on one page.
         for name, field in self.fields.items():
             field.widget.attrs["id"] = f"id_{code}_{name}"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = fields_only_helper()
 
 
 class AssignmentForm(forms.ModelForm):
@@ -305,9 +309,7 @@ class AssignmentForm(forms.ModelForm):
         self.fields["commissioner"].initial = self.instance.trajectory.commissioner
         self.fields["budget"].widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
         self.fields["capacity_fte"].widget.attrs.update({"min": "0", "step": "0.1", "inputmode": "decimal"})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = fields_only_helper()
         self.helper.layout = Layout(
             Fieldset(
                 _("1a Identify the commissioner"),

@@ -82,7 +82,7 @@ def trajectory_create(request):
     owners = organisations_where(request.user, at_least=Role.BEWERKER)
     if not owners.exists():
         raise PermissionDenied
-    if request.method == "POST" and not request.htmx:
+    if request.method == "POST":
         form = TrajectoryCreateForm(request.POST, owners=owners)
         if form.is_valid():
             data = form.cleaned_data
@@ -108,30 +108,12 @@ def trajectory_create(request):
             )
             return redirect(trajectory)
     elif request.htmx:
-        # The start-point answers changed: show the recommendation for the answers so far.
-        form = TrajectoryCreateForm(request.POST or request.GET, owners=owners)
-        recommended = form.recommendation()
-        return render(
-            request,
-            "trajectories/trajectory_create.html#start_point",
-            {
-                "form": form,
-                "recommended": recommended,
-                "recommended_spec": recommended and PHASE_SPECS[recommended],
-            },
-        )
+        # The start-point answers changed: re-render the recommendation for the answers so far.
+        form = TrajectoryCreateForm(request.GET, owners=owners)
+        return render(request, "trajectories/trajectory_create.html#start_point", {"form": form})
     else:
         form = TrajectoryCreateForm(owners=owners, initial={"owner": owners.first()})
-    recommended = form.recommendation()
-    return render(
-        request,
-        "trajectories/trajectory_create.html",
-        {
-            "form": form,
-            "recommended": recommended,
-            "recommended_spec": recommended and PHASE_SPECS[recommended],
-        },
-    )
+    return render(request, "trajectories/trajectory_create.html", {"form": form})
 
 
 def _phase_rows(trajectory):
