@@ -17,6 +17,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("trajectories.urls")),
+    path("", include("organisations.urls")),
     path("model/", views.model_overview, name="fii_model"),
     path(
         "inloggen/",

@@ -27,6 +27,14 @@ MATRIX = {
     "logout": (None, "post", REDIRECTS),
     "fii_model": (None, "get", ANY_USER),
     "trajectories:portfolio": (None, "get", ANY_USER),
+    "organisations:list": (None, "get", ANY_USER),
+    # Members of the municipality only; the trajectory's organisation is the municipality.
+    "organisations:detail": (lambda t: [t.owner_id], "get", READ),
+    "organisations:member_update": (
+        lambda t: [t.owner_id, t.owner.memberships.get(role="lezer").pk],
+        "post",
+        {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 403, "beheerder": 302},
+    ),
     # The outsider is beheerder of their own organisation, so they may start trajectories there.
     "trajectories:create": (None, "get", {**WRITE_FORM, "outsider": 200}),
     "trajectories:detail": (trajectory_args, "get", READ),

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("organisaties/", views.organisation_list, name="list"),
+    path("organisaties/<int:pk>/", views.organisation_detail, name="detail"),
+    path("organisaties/<int:pk>/leden/<int:membership_pk>/", views.member_update, name="member_update"),
+]
