@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, WebError
 
-from .helpers import submit
+from .helpers import goto, submit
 
 # Playwright's sync API runs an asyncio loop in the test thread; the ORM calls made by fixtures and
 # tests are still plain synchronous calls, so Django's async-safety check would only get in the way.
@@ -120,10 +120,10 @@ def login_as(new_context, problems):
 
     def login(user, **context_args) -> Page:
         context = new_context(**context_args)
+        context.set_default_timeout(10_000)  # a local server answers quickly; fail fast when it does not
         problems.watch(context)
         page = context.new_page()
-        response = page.goto("/inloggen/")
-        assert response.status == 200
+        goto(page, "/inloggen/")
         page.locator("#id_username").fill(user.email)
         page.locator("#id_password").fill(PASSWORD)
         submit(page)
