@@ -154,3 +154,15 @@ def test_admin_works_for_staff_in_dutch(admin_client, trajectory):
     response = admin_client.get(reverse("admin:trajectories_trajectory_change", args=[trajectory.pk]))
     assert response.status_code == 200
     assert 'lang="nl"' in response.content.decode()
+
+
+def test_404_and_403_pages_are_in_dutch_and_reveal_nothing(client, outsider, lezer, trajectory):
+    client.force_login(outsider)
+    response = client.get(reverse("trajectories:detail", args=[trajectory.pk]))
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.content.decode()
+    assert trajectory.title not in response.content.decode()
+    client.force_login(lezer)
+    response = client.get(reverse("trajectories:edit", args=[trajectory.pk]))
+    assert response.status_code == 403
+    assert "Geen toestemming" in response.content.decode()

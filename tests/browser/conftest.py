@@ -21,8 +21,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery"  # the personas' password, see tests/conftest.py
-# Chromium fetches /favicon.ico on its own, and base.html declares no icon, so that request 404s.
-BROWSER_NOISE = ("/favicon.ico",)
 
 
 def pytest_collection_modifyitems(items):
@@ -34,7 +32,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: apt-get install -y chromium (see .ci/run).")
     return {
         "executable_path": CHROMIUM,
         "args": [
@@ -85,7 +83,8 @@ class Problems:
             self.found.append(f"HTTP {response.status} {response.request.method} {response.url}")
 
     def _on_request_failed(self, request: Request) -> None:
-        if self._same_origin(request.url):
+        # ERR_ABORTED means the page navigated on before a request (such as the favicon) finished.
+        if self._same_origin(request.url) and request.failure != "net::ERR_ABORTED":
             self.found.append(f"request failed ({request.failure}): {request.method} {request.url}")
 
     def _on_console(self, message: ConsoleMessage) -> None:
@@ -93,8 +92,6 @@ class Problems:
             return
         # Chromium also logs every error response as "Failed to load resource: ... status of 404".
         url = message.location.get("url", "")
-        if url.removeprefix(self.origin) in BROWSER_NOISE:
-            return
         if any(url == u and f"status of {status}" in message.text for u, status in self.expected):
             return
         self.found.append(f"console error: {message.text} ({url})")
