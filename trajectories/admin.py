@@ -47,6 +47,10 @@ class TrajectoryAdmin(admin.ModelAdmin):
     readonly_fields = ["current_phase", "start_phase", "created_by", "created_at", "updated_at"]
     inlines = [PhaseStateInline, TransitionInline]
 
+    def has_add_permission(self, request):
+        # Trajectories start through the start-point question in the app, which creates their phase states.
+        return False
+
 
 @admin.register(SubphaseState)
 class SubphaseStateAdmin(admin.ModelAdmin):
