@@ -131,9 +131,7 @@ PHASES: tuple[PhaseSpec, ...] = (
             "Find the organisation that will implement and sustain the intervention, and make the "
             "giving and the receiving organisation owners of the trajectory together."
         ),
-        completion_criterion=_(
-            "The giving and the receiving organisation share ownership of the trajectory."
-        ),
+        completion_criterion=_("The giving and the receiving organisation share ownership of the trajectory."),
         subphases=(
             SubphaseSpec(
                 code=Subphase.SHORTLIST,
@@ -182,8 +180,7 @@ PHASES: tuple[PhaseSpec, ...] = (
                 goal=_("Keep the intervention as simple and adaptable as the question allows."),
                 guiding_questions=(_("Is the intervention scalable, affordable and feasible?"),),
                 activities=_(
-                    "Weigh complexity and adaptability of the intervention (CFIR) against the answer "
-                    "it has to give."
+                    "Weigh complexity and adaptability of the intervention (CFIR) against the answer it has to give."
                 ),
             ),
             SubphaseSpec(
@@ -267,9 +264,7 @@ PHASES: tuple[PhaseSpec, ...] = (
         code=Phase.BORGEN,
         number=6,
         goal=_("Keep the intervention's integrity and effectiveness after implementation."),
-        completion_criterion=_(
-            "Staff carry out the new way of working as a routine and with sufficient quality."
-        ),
+        completion_criterion=_("Staff carry out the new way of working as a routine and with sufficient quality."),
         subphases=(
             SubphaseSpec(
                 code=Subphase.KWALITEITSBEWAKING,
@@ -280,8 +275,7 @@ PHASES: tuple[PhaseSpec, ...] = (
                     _("Is the intervention adapted on feedback from users and participants?"),
                 ),
                 activities=_(
-                    "Appoint a quality guard, choose a simple instrument such as a checklist, and "
-                    "collect feedback."
+                    "Appoint a quality guard, choose a simple instrument such as a checklist, and collect feedback."
                 ),
             ),
             SubphaseSpec(

@@ -41,9 +41,7 @@ def visible_trajectories(user) -> QuerySet:
     org_ids = list(memberships_of(user))
     if not org_ids:
         return Trajectory.objects.none()
-    participating = Trajectory.participants.through.objects.filter(organisation_id__in=org_ids).values(
-        "trajectory_id"
-    )
+    participating = Trajectory.participants.through.objects.filter(organisation_id__in=org_ids).values("trajectory_id")
     return Trajectory.objects.filter(
         Q(owner_id__in=org_ids) | Q(receiving_organisation_id__in=org_ids) | Q(pk__in=participating)
     )

@@ -21,9 +21,7 @@ def test_catalogue_is_complete_and_compiled():
     mo = polib.mofile(str(PO_FILE.with_suffix(".mo")))
     compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in mo}
     for entry in po.translated_entries():
-        assert (entry.msgctxt, entry.msgid) in compiled, (
-            f"Run `make messages`: {entry.msgid!r} is not compiled"
-        )
+        assert (entry.msgctxt, entry.msgid) in compiled, f"Run `make messages`: {entry.msgid!r} is not compiled"
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")

@@ -84,11 +84,7 @@ def test_permission_matrix(name, persona, client_for, trajectory):
     data = {"language": "nl", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)
     assert response.status_code == expected[persona], f"{persona} on {name}: {response.status_code}"
-    if (
-        response.status_code == LOGIN
-        and persona == "anonymous"
-        and name not in ("set_language", "logout", "login")
-    ):
+    if response.status_code == LOGIN and persona == "anonymous" and name not in ("set_language", "logout", "login"):
         assert response["Location"].startswith(reverse("login"))
 
 

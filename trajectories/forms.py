@@ -75,8 +75,7 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
     start_phase = forms.ChoiceField(
         label=_("Start phase"),
         required=False,
-        choices=[("", _("The recommended start phase"))]
-        + [(p.code, f"{p.number}. {p.title}") for p in PHASES],
+        choices=[("", _("The recommended start phase"))] + [(p.code, f"{p.number}. {p.title}") for p in PHASES],
         help_text=_("Leave this on the recommendation unless you have a reason to start elsewhere."),
     )
     override_reason = forms.CharField(
@@ -190,9 +189,7 @@ class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Give the trajectory a title.")
-        self.fields["receiving_organisation"].queryset = Organisation.objects.exclude(
-            pk=self.instance.owner_id
-        )
+        self.fields["receiving_organisation"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
         self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
         self.fields["participants"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
         self.helper = fields_only_helper()
@@ -230,9 +227,7 @@ class TransitionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("to_phase") and not cleaned.get("complete_current"):
-            self.add_error(
-                "to_phase", _("Choose a phase to move to, or mark the current phase as completed.")
-            )
+            self.add_error("to_phase", _("Choose a phase to move to, or mark the current phase as completed."))
         if cleaned.get("complete_current") and not cleaned.get("completion_note", "").strip():
             self.add_error(
                 "completion_note",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fii.model import PHASE_ORDER, PHASES, Phase, Subphase, phase_spec, recommended_start_phase
+from fii.model import PHASE_ORDER, Phase, Subphase, phase_spec, recommended_start_phase
 from organisations.models import Organisation, Role
 
 
@@ -90,15 +90,9 @@ class Trajectory(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="trajectory_end_not_before_start",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=TrajectoryStatus.values), name="trajectory_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(current_phase__in=Phase.values), name="trajectory_current_phase_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(start_phase__in=Phase.values), name="trajectory_start_phase_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=TrajectoryStatus.values), name="trajectory_status_valid"),
+            models.CheckConstraint(condition=Q(current_phase__in=Phase.values), name="trajectory_current_phase_valid"),
+            models.CheckConstraint(condition=Q(start_phase__in=Phase.values), name="trajectory_start_phase_valid"),
             models.CheckConstraint(
                 condition=~Q(receiving_organisation=models.F("owner")),
                 name="trajectory_receiving_is_not_owner",
@@ -140,9 +134,7 @@ class Trajectory(models.Model):
 class PhaseState(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="phase_states")
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART)
     completion_note = models.TextField(
         _("completion note"), blank=True, help_text=_("How the phase's completion criterion was met.")
     )
@@ -173,9 +165,7 @@ class PhaseState(models.Model):
 class SubphaseState(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="subphase_states")
     subphase = models.CharField(_("subphase"), max_length=2, choices=Subphase.choices)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART)
     notes = models.TextField(
         _("notes and answers"), blank=True, help_text=_("The team's answers to the guiding question.")
     )
@@ -188,15 +178,9 @@ class SubphaseState(models.Model):
         verbose_name = _("subphase state")
         verbose_name_plural = _("subphase states")
         constraints = [
-            models.UniqueConstraint(
-                fields=["trajectory", "subphase"], name="subphasestate_unique_per_trajectory"
-            ),
-            models.CheckConstraint(
-                condition=Q(subphase__in=Subphase.values), name="subphasestate_subphase_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=Progress.values), name="subphasestate_status_valid"
-            ),
+            models.UniqueConstraint(fields=["trajectory", "subphase"], name="subphasestate_unique_per_trajectory"),
+            models.CheckConstraint(condition=Q(subphase__in=Subphase.values), name="subphasestate_subphase_valid"),
+            models.CheckConstraint(condition=Q(status__in=Progress.values), name="subphasestate_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -223,9 +207,7 @@ class PhaseTransition(AppendOnlyModel):
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="transitions")
     from_phase = models.CharField(_("from phase"), max_length=20, choices=Phase.choices, blank=True)
-    from_status = models.CharField(
-        _("status of the phase left"), max_length=20, choices=Progress.choices, blank=True
-    )
+    from_status = models.CharField(_("status of the phase left"), max_length=20, choices=Progress.choices, blank=True)
     to_phase = models.CharField(_("to phase"), max_length=20, choices=Phase.choices)
     to_status_before = models.CharField(
         _("earlier status of the phase entered"), max_length=20, choices=Progress.choices, blank=True
@@ -296,9 +278,7 @@ class Assignment(models.Model):
     trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="assignment")
 
     # 1a
-    question_origin = models.CharField(
-        _("origin of the question"), max_length=30, choices=Origin.choices, blank=True
-    )
+    question_origin = models.CharField(_("origin of the question"), max_length=30, choices=Origin.choices, blank=True)
     commissioner_contact = models.CharField(
         _("contact at the commissioner"), max_length=200, blank=True, help_text=_("Name and role.")
     )
@@ -330,9 +310,7 @@ class Assignment(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    political_weight = models.CharField(
-        _("political weight"), max_length=20, choices=Weight.choices, blank=True
-    )
+    political_weight = models.CharField(_("political weight"), max_length=20, choices=Weight.choices, blank=True)
     policy_plan = models.CharField(
         _("policy plan"),
         max_length=200,
@@ -377,10 +355,3 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trajectory} · {_('assignment')}"
-
-    @property
-    def is_empty(self) -> bool:
-        return not any([self.question_origin, self.innovation_question, self.goal, self.budget, self.scale])
-
-
-__all__ = ["PHASES", "Assignment", "PhaseState", "PhaseTransition", "Progress", "SubphaseState", "Trajectory"]

@@ -77,8 +77,7 @@ def trajectory_create(
         )
         sub_status = Progress.OVERGESLAGEN if status == Progress.OVERGESLAGEN else Progress.NIET_GESTART
         subphase_states.extend(
-            SubphaseState(trajectory=trajectory, subphase=sub.code, status=sub_status)
-            for sub in spec.subphases
+            SubphaseState(trajectory=trajectory, subphase=sub.code, status=sub_status) for sub in spec.subphases
         )
     PhaseState.objects.bulk_create(phase_states)
     SubphaseState.objects.bulk_create(subphase_states)
@@ -168,7 +167,7 @@ def subphase_update(
 @transaction.atomic
 def assignment_update(*, trajectory: Trajectory, by, commissioner: str, fields: dict) -> Assignment:
     """Save phase 1: the commissioner lives on the trajectory, the rest on its assignment."""
-    assignment, _created = Assignment.objects.get_or_create(trajectory=trajectory)
+    assignment = Assignment.objects.get(trajectory=trajectory)
     for name, value in fields.items():
         setattr(assignment, name, value)
     assignment.updated_by = by

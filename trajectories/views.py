@@ -38,12 +38,13 @@ PAGE_SIZE = 25
 @require_http_methods(["GET"])
 def portfolio(request):
     visible = visible_trajectories(request.user)
-    org_ids = set(visible.values_list("owner_id", flat=True)) | set(
-        visible.exclude(receiving_organisation=None).values_list("receiving_organisation_id", flat=True)
-    )
-    filters = PortfolioFilterForm(
-        request.GET or None, organisations=Organisation.objects.filter(pk__in=org_ids)
-    )
+    org_ids = {
+        org_id
+        for pair in visible.values_list("owner_id", "receiving_organisation_id")
+        for org_id in pair
+        if org_id is not None
+    }
+    filters = PortfolioFilterForm(request.GET or None, organisations=Organisation.objects.filter(pk__in=org_ids))
     trajectories = visible.select_related("owner", "receiving_organisation").prefetch_related(
         "participants",
         Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status")),
@@ -103,8 +104,7 @@ def trajectory_create(request):
             )
             messages.success(
                 request,
-                _("Trajectory created. It starts in phase %(phase)s.")
-                % {"phase": Phase(trajectory.start_phase).label},
+                _("Trajectory created. It starts in phase %(phase)s.") % {"phase": Phase(trajectory.start_phase).label},
             )
             return redirect(trajectory)
     elif request.htmx:
@@ -144,7 +144,6 @@ def trajectory_detail(request, pk: int):
             "phase_rows": phase_rows,
             "current": current,
             "transitions": transitions,
-            "assignment": Assignment.objects.filter(trajectory=trajectory).first(),
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
         },
     )
@@ -225,8 +224,9 @@ def subphase_edit(request, pk: int, code: str):
 @require_http_methods(["GET", "POST"])
 def assignment_edit(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
-    assignment, _created = Assignment.objects.get_or_create(trajectory=trajectory)
-    assignment.trajectory = trajectory
+    # Every trajectory gets its assignment in trajectory_create; the back office cannot add trajectories.
+    assignment = get_object_or_404(Assignment, trajectory=trajectory)
+    assignment.trajectory = trajectory  # reuse the scoped, already-fetched trajectory
     form = AssignmentForm(request.POST or None, instance=assignment)
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "commissioner"}
@@ -258,9 +258,7 @@ def trajectory_transition(request, pk: int):
             completion_note=data["completion_note"].strip(),
         )
         if transition.is_completion_only:
-            messages.success(
-                request, _("Phase %(phase)s completed.") % {"phase": Phase(transition.to_phase).label}
-            )
+            messages.success(request, _("Phase %(phase)s completed.") % {"phase": Phase(transition.to_phase).label})
         else:
             messages.success(
                 request,

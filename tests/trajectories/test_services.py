@@ -42,9 +42,7 @@ def test_moving_forward_with_completion_records_history(trajectory, bewerker):
     assert trajectory.current_phase == "innoveren"
     assert statuses(trajectory)["verkennen"] == "afgerond"
     assert statuses(trajectory)["innoveren"] == "bezig"
-    assert PhaseState.objects.get(trajectory=trajectory, phase="verkennen").completion_note.startswith(
-        "Beide"
-    )
+    assert PhaseState.objects.get(trajectory=trajectory, phase="verkennen").completion_note.startswith("Beide")
     assert (transition.from_phase, transition.to_phase, transition.direction) == (
         "verkennen",
         "innoveren",
@@ -62,9 +60,7 @@ def test_going_back_reopens_a_completed_phase(trajectory, bewerker):
         complete_current=True,
         completion_note="n",
     )
-    back = services.trajectory_move(
-        trajectory=trajectory, by=bewerker, reason="Nieuwe directeur", to_phase="verkennen"
-    )
+    back = services.trajectory_move(trajectory=trajectory, by=bewerker, reason="Nieuwe directeur", to_phase="verkennen")
     assert back.direction == "back"
     assert back.is_reopening
     assert statuses(trajectory)["verkennen"] == "bezig"

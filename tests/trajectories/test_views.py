@@ -88,9 +88,7 @@ def test_start_point_recommendation_partial(editor_client):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="start-point"')
     assert "<strong>Innoveren</strong>" in html
-    response = editor_client.get(
-        url, {"has_commissioner": "no", "receiving_identified": "no"}, HTTP_HX_REQUEST="true"
-    )
+    response = editor_client.get(url, {"has_commissioner": "no", "receiving_identified": "no"}, HTTP_HX_REQUEST="true")
     assert "<strong>Verkennen</strong>" in response.content.decode()
 
 
@@ -112,9 +110,7 @@ def test_subphase_edit_with_htmx_returns_the_display_partial(editor_client, traj
     form = editor_client.get(url, HTTP_HX_REQUEST="true")
     assert form.content.decode().lstrip().startswith('<section id="subphase-2a"')
     assertContains(form, f'hx-post="{url}"')
-    response = editor_client.post(
-        url, {"status": "bezig", "notes": "Drie kandidaten"}, HTTP_HX_REQUEST="true"
-    )
+    response = editor_client.post(url, {"status": "bezig", "notes": "Drie kandidaten"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="subphase-2a"')
     assert "Drie kandidaten" in html
@@ -140,10 +136,7 @@ def test_subphase_edit_without_javascript_redirects_to_the_phase(editor_client, 
 
 
 def test_unknown_subphase_or_phase_is_404(editor_client, trajectory):
-    assert (
-        editor_client.get(reverse("trajectories:subphase_edit", args=[trajectory.pk, "9z"])).status_code
-        == 404
-    )
+    assert editor_client.get(reverse("trajectories:subphase_edit", args=[trajectory.pk, "9z"])).status_code == 404
     assert editor_client.get(reverse("trajectories:phase", args=[trajectory.pk, "dromen"])).status_code == 404
 
 
@@ -226,9 +219,7 @@ def test_transition_moves_and_shows_in_timeline(editor_client, trajectory):
 
 def test_portfolio_filters_and_paginates(client, beheerder, municipality):
     for i in range(30):
-        make_trajectory(
-            owner=municipality, title=f"Traject {i:02d}", start_phase="innoveren" if i % 2 else "verkennen"
-        )
+        make_trajectory(owner=municipality, title=f"Traject {i:02d}", start_phase="innoveren" if i % 2 else "verkennen")
     client.force_login(beheerder)
     url = reverse("trajectories:portfolio")
     page1 = client.get(url)
@@ -243,9 +234,7 @@ def test_portfolio_filters_and_paginates(client, beheerder, municipality):
     assert client.get(url, {"status": "gestopt"}).context["page"].paginator.count == 0
 
 
-def test_portfolio_query_count_does_not_grow_with_rows(
-    client, beheerder, municipality, django_assert_max_num_queries
-):
+def test_portfolio_query_count_does_not_grow_with_rows(client, beheerder, municipality, django_assert_max_num_queries):
     for i in range(25):
         make_trajectory(owner=municipality, title=f"Traject {i:02d}")
     client.force_login(beheerder)
@@ -258,9 +247,7 @@ def test_detail_and_phase_pages_query_budget(client, beheerder, trajectory, djan
     with django_assert_max_num_queries(12):
         assert client.get(trajectory.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(12):
-        assert (
-            client.get(reverse("trajectories:phase", args=[trajectory.pk, "signaleren"])).status_code == 200
-        )
+        assert client.get(reverse("trajectories:phase", args=[trajectory.pk, "signaleren"])).status_code == 200
 
 
 def test_english_is_served_under_en(client, beheerder, trajectory):

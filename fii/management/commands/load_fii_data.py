@@ -40,9 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, accounts, **options):
         data = json.loads(Path(file).read_text(encoding="utf-8"))
         subphase_count = sum(len(p.subphases) for p in PHASES)
-        self.stdout.write(
-            f"FII reference model: {len(PHASES)} phases, {subphase_count} subphases (fii/model.py)."
-        )
+        self.stdout.write(f"FII reference model: {len(PHASES)} phases, {subphase_count} subphases (fii/model.py).")
 
         orgs = {}
         created_orgs = 0
