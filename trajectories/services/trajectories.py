@@ -11,7 +11,10 @@ from django.utils import timezone
 from fii.model import PHASE_ORDER, PHASES, Phase, Subphase
 from organisations.models import Organisation
 
-from .models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
+from ..models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
+from .checklists import checklist_copy_from_template
+
+__all__ = ["TransitionError", "assignment_update", "subphase_update", "trajectory_create", "trajectory_move"]
 
 
 class TransitionError(ValueError):
@@ -37,6 +40,8 @@ def trajectory_create(
     at: dt.datetime | None = None,
 ) -> Trajectory:
     """Create a trajectory at its start point (figure 2): earlier phases are marked skipped.
+
+    The start phase gets its stoplight checklist from the owner's template.
 
     ``at`` backdates the start (demo data and imports); it defaults to now.
     """
@@ -82,6 +87,7 @@ def trajectory_create(
     PhaseState.objects.bulk_create(phase_states)
     SubphaseState.objects.bulk_create(subphase_states)
     Assignment.objects.create(trajectory=trajectory, updated_by=by)
+    checklist_copy_from_template(trajectory=trajectory, phase=start_phase, by=by)
     PhaseTransition.objects.create(
         trajectory=trajectory,
         from_phase="",
@@ -137,6 +143,7 @@ def trajectory_move(
         entering.save(update_fields=["status", "started_at", "completed_at"])
         trajectory.current_phase = target
         trajectory.save(update_fields=["current_phase", "updated_at"])
+        checklist_copy_from_template(trajectory=trajectory, phase=target, by=by)
 
     return PhaseTransition.objects.create(
         trajectory=trajectory,

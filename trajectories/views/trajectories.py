@@ -20,8 +20,8 @@ from organisations.access import (
 )
 from organisations.models import Organisation, Role
 
-from . import services
-from .forms import (
+from .. import services
+from ..forms import (
     AssignmentForm,
     PortfolioFilterForm,
     SubphaseForm,
@@ -29,7 +29,7 @@ from .forms import (
     TrajectoryEditForm,
     TransitionForm,
 )
-from .models import Assignment, PhaseState, SubphaseState
+from ..models import Assignment, PhaseState, SubphaseState
 
 PAGE_SIZE = 25
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -26,8 +29,22 @@ class TrajectoryStatus(models.TextChoices):
     GESTOPT = "gestopt", _("Stopped")
 
 
+class ReviewInterval(models.TextChoices):
+    """How often the core team holds its stoplight review (the periodic meeting of subphase 2c)."""
+
+    TWEEWEKELIJKS = "tweewekelijks", _("Every two weeks")
+    MAANDELIJKS = "maandelijks", _("Monthly")
+    PER_KWARTAAL = "per_kwartaal", _("Quarterly")
+
+    def after(self, day: dt.date) -> dt.date:
+        if self == ReviewInterval.TWEEWEKELIJKS:
+            return day + dt.timedelta(days=14)
+        return day + relativedelta(months=1 if self == ReviewInterval.MAANDELIJKS else 3)
+
+
 class Trajectory(models.Model):
     Status = TrajectoryStatus
+    ReviewInterval = ReviewInterval
 
     title = models.CharField(_("title"), max_length=200)
     intervention_name = models.CharField(
@@ -74,6 +91,13 @@ class Trajectory(models.Model):
     start_override_reason = models.TextField(_("reason for another start phase"), blank=True)
 
     current_phase = models.CharField(_("current phase"), max_length=20, choices=Phase.choices)
+    review_interval = models.CharField(
+        _("review interval"),
+        max_length=20,
+        choices=ReviewInterval.choices,
+        default=ReviewInterval.TWEEWEKELIJKS,
+        help_text=_("How often the core team holds its stoplight review."),
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -93,6 +117,9 @@ class Trajectory(models.Model):
             models.CheckConstraint(condition=Q(status__in=TrajectoryStatus.values), name="trajectory_status_valid"),
             models.CheckConstraint(condition=Q(current_phase__in=Phase.values), name="trajectory_current_phase_valid"),
             models.CheckConstraint(condition=Q(start_phase__in=Phase.values), name="trajectory_start_phase_valid"),
+            models.CheckConstraint(
+                condition=Q(review_interval__in=ReviewInterval.values), name="trajectory_review_interval_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(receiving_organisation=models.F("owner")),
                 name="trajectory_receiving_is_not_owner",
@@ -125,6 +152,18 @@ class Trajectory(models.Model):
         """The highest role the user has in any organisation taking part; None means no access."""
         roles = [Role(memberships[org_id]) for org_id in self.organisation_ids() if org_id in memberships]
         return max(roles, key=lambda r: r.rank, default=None)
+
+    def next_review_on(self, *, last_review_on: dt.date | None, phase_started_on: dt.date | None) -> dt.date:
+        """The next stoplight review follows the last one by the review interval.
+
+        Before the first review the interval counts from the start of the current phase.
+        """
+        base = last_review_on or phase_started_on or self.start_date
+        return ReviewInterval(self.review_interval).after(base)
+
+    def review_is_overdue(self, next_review_on: dt.date, *, today: dt.date | None = None) -> bool:
+        """Only active trajectories are expected to meet; paused or closed ones are never overdue."""
+        return self.status == TrajectoryStatus.ACTIEF and next_review_on < (today or timezone.localdate())
 
     def phase_states_in_order(self) -> list[PhaseState]:
         # Works from a prefetch as well as without one.

@@ -1,0 +1,81 @@
+"""Reads that pages share: review cadence and lights for one trajectory or a whole list.
+
+Each helper answers in a fixed number of queries, however many trajectories, reviews or items there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from .models import Action, PhaseState, Review, Trajectory
+from .models.reviews import LIGHT_SEVERITY
+
+
+def with_review_summary(trajectories: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+    """Annotate the last review's date and light, the light before it, and the current phase's start."""
+    reviews = Review.objects.filter(trajectory=OuterRef("pk")).order_by("-held_on", "-pk")
+    phase_start = PhaseState.objects.filter(trajectory=OuterRef("pk"), phase=OuterRef("current_phase"))
+    open_actions = Action.objects.filter(trajectory=OuterRef("pk"), closed_at__isnull=True)
+    return trajectories.annotate(
+        last_review_on=Subquery(reviews.values("held_on")[:1]),
+        last_review_light=Subquery(reviews.values("overall_light")[:1]),
+        previous_review_light=Subquery(reviews.values("overall_light")[1:2]),
+        review_count=Subquery(
+            Review.objects.filter(trajectory=OuterRef("pk"))
+            .order_by()
+            .values("trajectory")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        phase_started_at=Subquery(phase_start.values("started_at")[:1]),
+        open_action_count=Subquery(
+            open_actions.order_by().values("trajectory").annotate(n=Count("pk")).values("n")[:1]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Cadence:
+    last_review_on: dt.date | None
+    next_review_on: dt.date
+    is_overdue: bool
+    days_overdue: int
+
+
+def cadence(trajectory: Trajectory, *, today: dt.date | None = None) -> Cadence:
+    """Needs a trajectory annotated by :func:`with_review_summary`."""
+    today = today or timezone.localdate()
+    started = trajectory.phase_started_at
+    next_on = trajectory.next_review_on(
+        last_review_on=trajectory.last_review_on,
+        phase_started_on=timezone.localdate(started) if started else None,
+    )
+    overdue = trajectory.review_is_overdue(next_on, today=today)
+    return Cadence(trajectory.last_review_on, next_on, overdue, (today - next_on).days if overdue else 0)
+
+
+def light_trend(latest: str | None, previous: str | None) -> str:
+    """ "better", "worse", "same" or "" (fewer than two reviews) between the last two overall lights."""
+    if latest is None or previous is None:
+        return ""
+    delta = LIGHT_SEVERITY[latest] - LIGHT_SEVERITY[previous]
+    return "worse" if delta > 0 else "better" if delta < 0 else "same"
+
+
+def open_actions(trajectories: QuerySet[Trajectory]) -> QuerySet[Action]:
+    return Action.objects.filter(trajectory__in=trajectories).select_related("trajectory", "assignee", "item")
+
+
+def actions_filtered(actions: QuerySet[Action], state: str, *, today: dt.date | None = None) -> QuerySet[Action]:
+    """state: "open", "overdue" or "done"."""
+    today = today or timezone.localdate()
+    if state == "done":
+        return actions.filter(closed_at__isnull=False).order_by("-closed_at", "-pk")
+    actions = actions.filter(closed_at__isnull=True)
+    if state == "overdue":
+        actions = actions.filter(Q(due_on__lt=today))
+    return actions

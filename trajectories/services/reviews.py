@@ -1,0 +1,282 @@
+"""Stoplight reviews: start, assess, steer with actions, finalise and re-open.
+
+Several team members may fill in the same review at once, each on their own laptop. Saves are
+optimistic: a review item's light and note are each compared with the value the user last saw,
+and the review's own fields and every action carry a version number. When someone else changed
+the same thing in between, the save is refused with :class:`StaleEdit`, which holds the current
+row so the page can show what changed while keeping what the user typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fii.model import Phase
+
+from ..models import (
+    Action,
+    ChecklistItem,
+    Review,
+    ReviewEvent,
+    ReviewItem,
+    Trajectory,
+    overall_light,
+)
+from .checklists import checklist_copy_from_template
+
+__all__ = [
+    "ReviewError",
+    "ReviewLocked",
+    "StaleEdit",
+    "action_close",
+    "action_create",
+    "action_reopen",
+    "action_update",
+    "review_finalise",
+    "review_item_set",
+    "review_reopen",
+    "review_start",
+    "review_update",
+]
+
+
+class ReviewError(ValueError):
+    pass
+
+
+class ReviewLocked(ReviewError):
+    """The review is finalised; only a beheerder can re-open it."""
+
+
+class StaleEdit(ReviewError):
+    """Someone else saved the same thing after this user loaded it."""
+
+    def __init__(self, current, fields: Iterable[str]):
+        super().__init__("Stale edit")
+        self.current = current
+        self.fields = list(fields)
+
+
+def _refresh_overall_light(review: Review) -> str:
+    light = overall_light(review.items.values_list("colour", flat=True))
+    Review.objects.filter(pk=review.pk).update(overall_light=light)
+    review.overall_light = light
+    return light
+
+
+@transaction.atomic
+def review_start(
+    *,
+    trajectory: Trajectory,
+    by,
+    held_on: dt.date,
+    phases: Iterable[str],
+    attendees: Iterable = (),
+    other_attendees: str = "",
+    at: dt.datetime | None = None,
+) -> Review:
+    """Open a review of the given phases, pre-filled with each item's last light.
+
+    Raises ReviewError while another review of the trajectory is still open.
+    """
+    phases = [p for p in Phase.values if p in set(phases)]
+    if not phases:
+        raise ReviewError("A review covers at least one phase.")
+    for phase in phases:
+        checklist_copy_from_template(trajectory=trajectory, phase=phase, by=by)
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                trajectory=trajectory,
+                held_on=held_on,
+                phases=phases,
+                other_attendees=other_attendees,
+                created_by=by,
+                created_at=at or timezone.now(),
+            )
+    except IntegrityError:
+        raise ReviewError("Another review of this trajectory is still open.") from None
+    review.attendees.set(attendees)
+
+    items = list(
+        ChecklistItem.objects.filter(trajectory=trajectory, phase__in=phases, retired_at__isnull=True).order_by(
+            "phase", "position", "pk"
+        )
+    )
+    phase_rank = {p: n for n, p in enumerate(phases)}
+    items.sort(key=lambda i: (phase_rank[i.phase], i.position, i.pk))
+    last_colour: dict[int, str] = {}
+    earlier = (
+        ReviewItem.objects.filter(item__in=items, review__held_on__lte=held_on)
+        .exclude(review=review)
+        .order_by("item_id", "-review__held_on", "-review_id")
+        .values_list("item_id", "colour")
+    )
+    for item_id, colour in earlier:
+        last_colour.setdefault(item_id, colour)
+    ReviewItem.objects.bulk_create(
+        ReviewItem(
+            review=review,
+            item=item,
+            text=item.text,
+            position=n,
+            colour=last_colour.get(item.pk, ""),
+            carried_colour=last_colour.get(item.pk, ""),
+        )
+        for n, item in enumerate(items, start=1)
+    )
+    _refresh_overall_light(review)
+    return review
+
+
+def _ensure_open(review: Review) -> None:
+    if Review.objects.filter(pk=review.pk, finalised_at__isnull=False).exists():
+        raise ReviewLocked("This review is finalised.")
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def review_item_set(
+    *,
+    review_item: ReviewItem,
+    by,
+    colour=_UNSET,
+    expected_colour: str | None = None,
+    note=_UNSET,
+    expected_note: str | None = None,
+    at: dt.datetime | None = None,
+) -> ReviewItem:
+    """Set the light and/or the note of one item in an open review.
+
+    ``expected_*`` is the value the user saw before changing it (None skips the check, for scripts).
+    Each field is compared on its own, so one person setting the light while another types the note
+    is not a conflict; two people changing the same field is.
+    """
+    _ensure_open(review_item.review)
+    current = ReviewItem.objects.select_for_update().get(pk=review_item.pk)
+    stale = []
+    changes = {}
+    if colour is not _UNSET:
+        if expected_colour is not None and current.colour != expected_colour and current.colour != colour:
+            stale.append("colour")
+        changes["colour"] = colour
+    if note is not _UNSET:
+        if expected_note is not None and current.note != expected_note and current.note != note:
+            stale.append("note")
+        changes["note"] = note
+    if stale:
+        raise StaleEdit(current, stale)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.updated_by = by
+    current.updated_at = at or timezone.now()
+    current.save(update_fields=[*changes, "updated_by", "updated_at"])
+    if "colour" in changes:
+        _refresh_overall_light(current.review)
+    return current
+
+
+def _bump(model, obj, expected_version: int | None, **values) -> None:
+    """Write ``values`` only if nobody saved the row since ``expected_version`` was read."""
+    rows = model.objects.filter(pk=obj.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1, **values):
+        raise StaleEdit(model.objects.get(pk=obj.pk), values)
+    obj.refresh_from_db()
+
+
+@transaction.atomic
+def review_update(
+    *,
+    review: Review,
+    by,
+    expected_version: int | None,
+    held_on: dt.date,
+    summary: str,
+    other_attendees: str,
+    attendees: Iterable,
+) -> Review:
+    _ensure_open(review)
+    _bump(Review, review, expected_version, held_on=held_on, summary=summary, other_attendees=other_attendees)
+    review.attendees.set(attendees)
+    return review
+
+
+@transaction.atomic
+def review_finalise(*, review: Review, by, at: dt.datetime | None = None) -> Review:
+    _ensure_open(review)
+    now = at or timezone.now()
+    _bump(Review, review, None, finalised_at=now, finalised_by=by)
+    ReviewEvent.objects.create(review=review, kind=ReviewEvent.Kind.FINALISED, created_by=by, created_at=now)
+    return review
+
+
+@transaction.atomic
+def review_reopen(*, review: Review, by, reason: str) -> Review:
+    """Only for beheerders (checked by the view). Refused while a newer review is open."""
+    if not reason.strip():
+        raise ReviewError("A reason is required.")
+    if not review.is_final:
+        raise ReviewError("This review is not finalised.")
+    try:
+        with transaction.atomic():
+            _bump(Review, review, None, finalised_at=None, finalised_by=None)
+    except IntegrityError:
+        raise ReviewError("Another review of this trajectory is still open.") from None
+    ReviewEvent.objects.create(review=review, kind=ReviewEvent.Kind.REOPENED, reason=reason.strip(), created_by=by)
+    return review
+
+
+def action_create(
+    *,
+    trajectory: Trajectory,
+    by,
+    description: str,
+    assignee=None,
+    due_on: dt.date | None = None,
+    item: ChecklistItem | None = None,
+    review: Review | None = None,
+    at: dt.datetime | None = None,
+) -> Action:
+    if review is not None:
+        _ensure_open(review)
+    return Action.objects.create(
+        trajectory=trajectory,
+        item=item,
+        review=review,
+        description=description,
+        assignee=assignee,
+        due_on=due_on,
+        created_by=by,
+        created_at=at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def action_update(
+    *, action: Action, by, expected_version: int | None, description: str, assignee, due_on: dt.date | None
+) -> Action:
+    _bump(Action, action, expected_version, description=description, assignee=assignee, due_on=due_on)
+    return action
+
+
+@transaction.atomic
+def action_close(
+    *, action: Action, by, note: str, expected_version: int | None, at: dt.datetime | None = None
+) -> Action:
+    _bump(Action, action, expected_version, closed_at=at or timezone.now(), closed_by=by, closing_note=note)
+    return action
+
+
+@transaction.atomic
+def action_reopen(*, action: Action, by, expected_version: int | None) -> Action:
+    _bump(Action, action, expected_version, closed_at=None, closed_by=None)
+    return action
