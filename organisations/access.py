@@ -47,6 +47,20 @@ def visible_trajectories(user) -> QuerySet:
     )
 
 
+def get_organisation_for_user(user, pk: int, *, need: Role = Role.LEZER) -> tuple[Organisation, Role]:
+    """Only members see an organisation's pages (404 otherwise); changes need a beheerder (403)."""
+    role = memberships_of(user).get(pk)
+    if role is None:
+        raise Http404
+    role = Role(role)
+    if not role.allows(need):
+        raise PermissionDenied
+    try:
+        return Organisation.objects.get(pk=pk), role
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
 def get_trajectory_for_user(user, pk: int, *, need: Role = Role.LEZER):
     """The trajectory with the user's role on it; 404 when not visible, 403 when the role is too low."""
     qs = visible_trajectories(user).select_related("owner", "receiving_organisation")
@@ -61,3 +75,14 @@ def get_trajectory_for_user(user, pk: int, *, need: Role = Role.LEZER):
         raise PermissionDenied
     trajectory.user_role = role
     return trajectory
+
+
+def team_members(trajectory) -> QuerySet:
+    """Active users of the organisations taking part in the trajectory, for attendees and action owners."""
+    from organisations.models import User
+
+    return (
+        User.objects.filter(memberships__organisation_id__in=trajectory.organisation_ids(), is_active=True)
+        .distinct()
+        .order_by("full_name", "email")
+    )

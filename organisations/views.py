@@ -1,26 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .access import memberships_of
+from .access import get_organisation_for_user
 from .forms import MemberAddForm, MemberRoleForm
-from .models import Membership, Organisation, Role
-
-
-def _organisation_for(user, pk: int, *, need: Role = Role.LEZER) -> tuple[Organisation, Role]:
-    """Only members see an organisation's members (404 otherwise); changes need a beheerder (403)."""
-    role = memberships_of(user).get(pk)
-    if role is None:
-        raise Http404
-    role = Role(role)
-    if not role.allows(need):
-        raise PermissionDenied
-    return get_object_or_404(Organisation, pk=pk), role
+from .models import Membership, Role
 
 
 @login_required
@@ -33,7 +21,7 @@ def organisation_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_detail(request, pk: int):
-    organisation, role = _organisation_for(request.user, pk)
+    organisation, role = get_organisation_for_user(request.user, pk)
     add_form = MemberAddForm(request.POST or None)
     if request.method == "POST":
         if not role.allows(Role.BEHEERDER):
@@ -63,7 +51,7 @@ def organisation_detail(request, pk: int):
 @login_required
 @require_http_methods(["POST"])
 def member_update(request, pk: int, membership_pk: int):
-    organisation, _role = _organisation_for(request.user, pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
     membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
     try:
         if request.POST.get("action") == "remove":

@@ -6,6 +6,7 @@ Each helper answers in a fixed number of queries, however many trajectories, rev
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -79,3 +80,10 @@ def actions_filtered(actions: QuerySet[Action], state: str, *, today: dt.date | 
     if state == "overdue":
         actions = actions.filter(Q(due_on__lt=today))
     return actions
+
+
+def add_light_summaries(trajectories: Iterable[Trajectory], *, today: dt.date | None = None) -> None:
+    """Set ``cadence`` and ``light_trend`` on trajectories annotated by :func:`with_review_summary`."""
+    for trajectory in trajectories:
+        trajectory.cadence = cadence(trajectory, today=today)
+        trajectory.light_trend = light_trend(trajectory.last_review_light, trajectory.previous_review_light)

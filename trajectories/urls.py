@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import calendar, checklists, reviews
 from .views import trajectories as views
 
 app_name = "trajectories"
@@ -13,4 +14,32 @@ urlpatterns = [
     path("trajecten/<int:pk>/deelfase/<str:code>/", views.subphase_edit, name="subphase_edit"),
     path("trajecten/<int:pk>/opdracht/", views.assignment_edit, name="assignment_edit"),
     path("trajecten/<int:pk>/faseovergang/", views.trajectory_transition, name="transition"),
+    # Stoplight method (subphase 5b): checklists, reviews and actions.
+    path("trajecten/<int:pk>/checklist/<slug:phase>/", checklists.checklist, name="checklist"),
+    path("trajecten/<int:pk>/checklist/<slug:phase>/vullen/", checklists.checklist_fill, name="checklist_fill"),
+    path("trajecten/<int:pk>/checklistpunt/<int:item_pk>/", checklists.checklist_item, name="checklist_item"),
+    path("organisaties/<int:org_pk>/checklists/<slug:phase>/", checklists.template, name="template"),
+    path(
+        "organisaties/<int:org_pk>/checklistpunt/<int:item_pk>/",
+        checklists.template_item,
+        name="template_item",
+    ),
+    path("trajecten/<int:pk>/stoplicht/", reviews.review_list, name="reviews"),
+    path("trajecten/<int:pk>/stoplicht/nieuw/", reviews.review_start, name="review_start"),
+    path("trajecten/<int:pk>/stoplicht/<int:review_pk>/", reviews.review_detail, name="review"),
+    path("trajecten/<int:pk>/stoplicht/<int:review_pk>/gegevens/", reviews.review_edit, name="review_edit"),
+    path(
+        "trajecten/<int:pk>/stoplicht/<int:review_pk>/punt/<int:item_pk>/",
+        reviews.review_item,
+        name="review_item",
+    ),
+    path("trajecten/<int:pk>/stoplicht/<int:review_pk>/afronden/", reviews.review_finalise, name="review_finalise"),
+    path("trajecten/<int:pk>/stoplicht/<int:review_pk>/heropenen/", reviews.review_reopen, name="review_reopen"),
+    path("trajecten/<int:pk>/acties/", reviews.action_list, name="actions"),
+    path("trajecten/<int:pk>/acties/<int:action_pk>/", reviews.action_detail, name="action"),
+    path("acties/", reviews.my_actions, name="my_actions"),
+    # Calendar feeds: authenticated by the secret token in the URL, not by the session.
+    path("agenda/", calendar.calendar_settings, name="calendar"),
+    path("agenda/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("agenda/<str:token>/traject-<int:pk>.ics", calendar.trajectory_calendar_feed, name="trajectory_calendar_feed"),
 ]

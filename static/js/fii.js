@@ -1,6 +1,7 @@
 // Small progressive enhancements; every action also works without JavaScript.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
   var liveRegion = function () { return document.getElementById("live-region"); };
 
   // After an htmx swap, announce what the new content says it did (data-announce).
@@ -16,6 +17,16 @@
     // Errors: move focus to the first invalid field so keyboard users land on it.
     var invalid = target.querySelector(".is-invalid");
     if (invalid) invalid.focus();
+  });
+
+  // Meeting table: when an item's light turns orange or red, open its "new action" form.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var cell = event.detail.target;
+    if (!cell || !cell.matches || !cell.matches("[data-light]")) return;
+    var row = cell.closest("tr");
+    if (row) row.className = row.className.replace(/review-row--\w+/, "review-row--" + cell.dataset.light);
+    var add = row && row.querySelector("details.action-add");
+    if (add && (cell.dataset.light === "oranje" || cell.dataset.light === "rood")) add.open = true;
   });
 
   // A failed request should never fail silently.

@@ -20,7 +20,7 @@ from organisations.access import (
 )
 from organisations.models import Organisation, Role
 
-from .. import services
+from .. import selectors, services
 from ..forms import (
     AssignmentForm,
     PortfolioFilterForm,
@@ -29,7 +29,7 @@ from ..forms import (
     TrajectoryEditForm,
     TransitionForm,
 )
-from ..models import Assignment, PhaseState, SubphaseState
+from ..models import Assignment, PhaseState, SubphaseState, Trajectory
 
 PAGE_SIZE = 25
 
@@ -64,7 +64,9 @@ def portfolio(request):
             trajectories = trajectories.filter(current_phase=data["phase"])
         if data["status"]:
             trajectories = trajectories.filter(status=data["status"])
+    trajectories = selectors.with_review_summary(trajectories)
     page = Paginator(trajectories.order_by("title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.add_light_summaries(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -136,6 +138,8 @@ def trajectory_detail(request, pk: int):
     transitions = trajectory.transitions.select_related("created_by")
     phase_rows = _phase_rows(trajectory)
     current = next(row for row in phase_rows if row["state"].phase == trajectory.current_phase)
+    summary = selectors.with_review_summary(Trajectory.objects.filter(pk=trajectory.pk)).get()
+    selectors.add_light_summaries([summary])
     return render(
         request,
         "trajectories/trajectory_detail.html",
@@ -143,6 +147,8 @@ def trajectory_detail(request, pk: int):
             "trajectory": trajectory,
             "phase_rows": phase_rows,
             "current": current,
+            "summary": summary,
+            "open_review": trajectory.reviews.filter(finalised_at__isnull=True).first(),
             "transitions": transitions,
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
         },

@@ -2,7 +2,8 @@
 
 Safe to run again: organisations and accounts that already exist are left as they are, and demo
 trajectories are only added to a database without trajectories, so whatever users did is kept.
-The FII reference model itself is code (fii/model.py) and needs no loading.
+The FII reference model itself is code (fii/model.py) and needs no loading. The stoplight-review
+history of each demo trajectory is replayed by ``_demo_reviews`` (its docstring describes the JSON).
 """
 
 from __future__ import annotations
@@ -20,9 +21,27 @@ from django.utils import timezone
 from fii.model import PHASES, SUBPHASE_SPECS
 from organisations.models import Membership, Organisation, User
 from trajectories import services
-from trajectories.models import Trajectory
+from trajectories.models import ReviewInterval, Trajectory
+
+from ._demo_reviews import backdate_checklists, check_keys, load_reviews
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+REQUIRED_TRAJECTORY_KEYS = {
+    "title",
+    "intervention_name",
+    "owner",
+    "receiving_organisation",
+    "participants",
+    "commissioner",
+    "days_ago",
+    "has_commissioner",
+    "receiving_identified",
+    "start_phase",
+    "by",
+    "steps",
+}
+OPTIONAL_TRAJECTORY_KEYS = {"duration_days", "override_reason", "assignment", "subphases", "review_interval", "reviews"}
+STEP_KEYS = {"days_ago", "to_phase", "complete_current", "completion_note", "reason", "by"}
 
 
 class Command(BaseCommand):
@@ -51,7 +70,9 @@ class Command(BaseCommand):
             orgs[org.name] = org
             created_orgs += created
 
-        users = {u.email: u for u in User.objects.filter(email__in=[a["email"] for a in data["accounts"]])}
+        # Every email in the file must be a demo account; without DEBUG the accounts may not exist.
+        self.accounts = {a["email"]: a["organisation"] for a in data["accounts"]}
+        users = {u.email: u for u in User.objects.filter(email__in=self.accounts)}
         created_users = 0
         if settings.DEBUG or accounts:
             for row in data["accounts"]:
@@ -66,35 +87,63 @@ class Command(BaseCommand):
 
         # Demo trajectories go into an empty database only, so a second run never re-creates
         # what users deleted or overwrites what they changed.
-        created_trajectories = 0
+        created_trajectories = created_reviews = created_actions = 0
         if not Trajectory.objects.exists():
             for row in data["trajectories"]:
-                self._load_trajectory(row, orgs, users)
+                trajectory = self._load_trajectory(row, orgs, users)
+                reviews, actions = load_reviews(trajectory, row, accounts=self.accounts, users=users)
                 created_trajectories += 1
+                created_reviews += reviews
+                created_actions += actions
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {created_orgs} organisations, {created_users} accounts, "
-                f"{created_trajectories} trajectories added (existing ones kept)."
+                f"{created_trajectories} trajectories with {created_reviews} stoplight reviews and "
+                f"{created_actions} actions added (existing ones kept)."
             )
         )
         if not (settings.DEBUG or accounts):
             self.stdout.write("DEBUG is off: no demo accounts were created.")
 
+    def _user(self, email: str, users: dict, where: str) -> User | None:
+        if email not in self.accounts:
+            raise CommandError(f"{where}: {email!r} is not one of the demo accounts.")
+        return users.get(email)
+
+    @staticmethod
+    def _org(name: str, orgs: dict, where: str) -> Organisation:
+        if name not in orgs:
+            raise CommandError(f"{where}: unknown organisation {name!r}.")
+        return orgs[name]
+
     def _load_trajectory(self, row: dict, orgs: dict, users: dict) -> Trajectory:
+        check_keys(
+            row,
+            allowed=REQUIRED_TRAJECTORY_KEYS | OPTIONAL_TRAJECTORY_KEYS,
+            required=sorted(REQUIRED_TRAJECTORY_KEYS),
+            where=f"Trajectory {row.get('title', '?')!r}",
+        )
+        where = row["title"]
+        interval = row.get("review_interval", ReviewInterval.TWEEWEKELIJKS)
+        if interval not in ReviewInterval.values:
+            raise CommandError(f"{where}: review_interval must be one of {ReviewInterval.values}, got {interval!r}.")
+        by = self._user(row["by"], users, where)
         today = timezone.localdate()
         now = timezone.now()
         started = now - dt.timedelta(days=row["days_ago"])
         start_date = today - dt.timedelta(days=row["days_ago"])
         end_date = start_date + dt.timedelta(days=row["duration_days"]) if row.get("duration_days") else None
         trajectory = services.trajectory_create(
-            owner=orgs[row["owner"]],
-            by=users.get(row["by"]),
+            owner=self._org(row["owner"], orgs, where),
+            by=by,
             title=row["title"],
             intervention_name=row["intervention_name"],
             commissioner=row["commissioner"],
-            receiving_organisation=orgs.get(row["receiving_organisation"]),
-            participants=[orgs[name] for name in row["participants"]],
+            receiving_organisation=(
+                self._org(row["receiving_organisation"], orgs, where) if row["receiving_organisation"] else None
+            ),
+            participants=[self._org(name, orgs, where) for name in row["participants"]],
             start_date=start_date,
             end_date=end_date,
             has_commissioner=row["has_commissioner"],
@@ -103,10 +152,14 @@ class Command(BaseCommand):
             override_reason=row.get("override_reason", ""),
             at=started,
         )
-        for step in row["steps"]:
+        if interval != trajectory.review_interval:
+            trajectory.review_interval = interval
+            trajectory.save(update_fields=["review_interval"])
+        for number, step in enumerate(row["steps"], start=1):
+            check_keys(step, allowed=STEP_KEYS, required=STEP_KEYS, where=f"{where}, step {number}")
             services.trajectory_move(
                 trajectory=trajectory,
-                by=users.get(step["by"]),
+                by=self._user(step["by"], users, f"{where}, step {number}"),
                 reason=step["reason"],
                 to_phase=step["to_phase"],
                 complete_current=step["complete_current"],
@@ -119,7 +172,7 @@ class Command(BaseCommand):
             services.subphase_update(
                 trajectory=trajectory,
                 subphase=code,
-                by=users.get(row["by"]),
+                by=by,
                 status=sub["status"],
                 notes=sub["notes"],
                 at=now - dt.timedelta(days=min(row["days_ago"], 14)),
@@ -135,8 +188,9 @@ class Command(BaseCommand):
                 fields["frame_end"] = start_date + dt.timedelta(days=frame_days)
             services.assignment_update(
                 trajectory=trajectory,
-                by=users.get(row["by"]),
+                by=by,
                 commissioner=row["commissioner"],
                 fields=fields,
             )
+        backdate_checklists(trajectory)
         return trajectory

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from fii.model import PHASE_ORDER, PHASE_SPECS, PHASES, Phase, recommended_start_phase
 from organisations.models import Organisation
 
-from .models import Assignment, Progress, SubphaseState, Trajectory
+from ..models import Assignment, Progress, SubphaseState, Trajectory
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -179,6 +179,7 @@ class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
             "start_date",
             "end_date",
             "status",
+            "review_interval",
         ]
         widgets = {
             "start_date": DateInput(),

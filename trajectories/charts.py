@@ -1,0 +1,125 @@
+"""Geometry for the inline SVG charts. Templates only draw what these functions lay out.
+
+The charts must stay readable without colour (print, colour blindness): every light is drawn with
+its own fill pattern and shape, and segments carry their count as text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from .models import Light, Review, ReviewItem, light_label
+
+# Bottom to top: green at the base, then orange, red, and not assessed on top.
+STACK_ORDER = [Light.GROEN, Light.ORANJE, Light.ROOD, ""]
+
+PLOT_HEIGHT = 150
+TOP = 12
+LEFT = 34
+COLUMN_WIDTH = 56
+BAR_WIDTH = 30
+
+
+@dataclass
+class Segment:
+    colour: str
+    label: str
+    count: int
+    y: float
+    height: float
+
+    @property
+    def css(self) -> str:
+        return self.colour or "grijs"
+
+    @property
+    def label_y(self) -> float:
+        return round(self.y + self.height / 2 + 4, 1)
+
+
+@dataclass
+class Column:
+    review: Review
+    x: float
+    total: int
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def centre(self) -> float:
+        return self.x + BAR_WIDTH / 2
+
+
+@dataclass
+class TrendChart:
+    columns: list[Column]
+    width: int
+    height: int
+    baseline: float
+    ticks: list[tuple[int, float]]
+    legend: list[tuple[str, str]]
+
+
+def light_counts(reviews: Iterable[Review]) -> dict[int, dict[str, int]]:
+    """review id → light → number of items, in one query."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        ReviewItem.objects.filter(review__in=[r.pk for r in reviews])
+        .values_list("review_id", "colour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for review_id, colour, n in rows:
+        counts[review_id][colour] = n
+    return counts
+
+
+def trend_chart(reviews: Sequence[Review], counts: dict[int, dict[str, int]]) -> TrendChart | None:
+    """A stacked column per review (oldest left) with the number of items per light."""
+    if not reviews:
+        return None
+    ordered = sorted(reviews, key=lambda r: (r.held_on, r.pk))
+    top = max((sum(counts.get(r.pk, {}).values()) for r in ordered), default=0) or 1
+    scale = PLOT_HEIGHT / top
+    baseline = TOP + PLOT_HEIGHT
+    columns = []
+    for n, review in enumerate(ordered):
+        per_light = counts.get(review.pk, {})
+        column = Column(review=review, x=LEFT + 12 + n * COLUMN_WIDTH, total=sum(per_light.values()))
+        y = baseline
+        for colour in STACK_ORDER:
+            count = per_light.get(colour, 0)
+            if not count:
+                continue
+            height = count * scale
+            y -= height
+            column.segments.append(Segment(colour, str(light_label(colour)), count, round(y, 1), round(height, 1)))
+        columns.append(column)
+    step = max(1, round(top / 4))
+    ticks = [(value, round(baseline - value * scale, 1)) for value in range(0, top + 1, step)]
+    legend = [(colour or "grijs", str(light_label(colour))) for colour in STACK_ORDER]
+    return TrendChart(
+        columns=columns,
+        width=LEFT + 24 + len(ordered) * COLUMN_WIDTH,
+        height=baseline + 44,
+        baseline=baseline,
+        ticks=ticks,
+        legend=legend,
+    )
+
+
+def item_histories(item_ids: Iterable[int], *, limit: int = 8) -> dict[int, list[ReviewItem]]:
+    """checklist item id → its last ``limit`` assessments, oldest first, in one query."""
+    histories: dict[int, list[ReviewItem]] = defaultdict(list)
+    rows = (
+        ReviewItem.objects.filter(item_id__in=list(item_ids))
+        .select_related("review")
+        .only("item_id", "colour", "note", "review__held_on", "review__trajectory_id")
+        .order_by("item_id", "review__held_on", "review_id")
+    )
+    for row in rows:
+        histories[row.item_id].append(row)
+    return {item_id: rows[-limit:] for item_id, rows in histories.items()}

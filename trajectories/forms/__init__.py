@@ -1,0 +1,37 @@
+from .reviews import (
+    ActionCloseForm,
+    ActionForm,
+    ChecklistItemForm,
+    ReviewEditForm,
+    ReviewItemForm,
+    ReviewReopenForm,
+    ReviewStartForm,
+)
+from .trajectories import (
+    AssignmentForm,
+    DateInput,
+    PortfolioFilterForm,
+    SubphaseForm,
+    TrajectoryCreateForm,
+    TrajectoryEditForm,
+    TransitionForm,
+    fields_only_helper,
+)
+
+__all__ = [
+    "ActionCloseForm",
+    "ActionForm",
+    "AssignmentForm",
+    "ChecklistItemForm",
+    "DateInput",
+    "PortfolioFilterForm",
+    "ReviewEditForm",
+    "ReviewItemForm",
+    "ReviewReopenForm",
+    "ReviewStartForm",
+    "SubphaseForm",
+    "TrajectoryCreateForm",
+    "TrajectoryEditForm",
+    "TransitionForm",
+    "fields_only_helper",
+]

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fii.model import PHASE_SPECS, PHASES
+
+from ..models import Action, Light, Review
+from .trajectories import DateInput, fields_only_helper
+
+LIGHT_CHOICES = [("", _("Not assessed")), *Light.choices]
+
+
+class AttendeeFieldsMixin:
+    def _setup_attendees(self, team):
+        field = self.fields["attendees"]
+        field.queryset = team
+        field.widget = forms.CheckboxSelectMultiple()
+        field.label_from_instance = lambda user: user.get_full_name()
+        field.help_text = _("Members of the organisations in this trajectory.")
+
+
+class ReviewStartForm(AttendeeFieldsMixin, forms.ModelForm):
+    phases = forms.MultipleChoiceField(
+        label=_("Phases to review"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(p.code, f"{p.number}. {p.title}") for p in PHASES],
+        error_messages={"required": _("Choose at least one phase.")},
+    )
+
+    class Meta:
+        model = Review
+        fields = ["held_on", "phases", "attendees", "other_attendees"]
+        widgets = {"held_on": DateInput(), "other_attendees": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, trajectory, team, **kwargs):
+        kwargs.setdefault("initial", {}).update({"held_on": timezone.localdate(), "phases": [trajectory.current_phase]})
+        super().__init__(*args, **kwargs)
+        self._setup_attendees(team)
+        self.fields["held_on"].error_messages["required"] = _("Enter the date of the meeting.")
+        self.helper = fields_only_helper()
+
+
+class ReviewEditForm(AttendeeFieldsMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Review
+        fields = ["held_on", "attendees", "other_attendees", "summary"]
+        widgets = {
+            "held_on": DateInput(),
+            "other_attendees": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"summary": _("What was decided, in a few sentences.")}
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self._setup_attendees(team)
+        self.fields["held_on"].error_messages["required"] = _("Enter the date of the meeting.")
+        self.helper = fields_only_helper()
+
+
+class ReviewItemForm(forms.Form):
+    """One save from the meeting table: a light, a note, or both, with the values the user last saw."""
+
+    colour = forms.ChoiceField(label=_("Light"), choices=LIGHT_CHOICES, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expected_colour = forms.ChoiceField(choices=LIGHT_CHOICES, required=False, widget=forms.HiddenInput)
+    expected_note = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+
+    def changes(self) -> dict:
+        """Only the fields the request carried, so a light click never blanks the note."""
+        data = {}
+        if "colour" in self.data:
+            data["colour"] = self.cleaned_data["colour"]
+            data["expected_colour"] = self.cleaned_data["expected_colour"] if "expected_colour" in self.data else None
+        if "note" in self.data:
+            data["note"] = self.cleaned_data["note"]
+            data["expected_note"] = self.cleaned_data["expected_note"] if "expected_note" in self.data else None
+        return data
+
+
+class ReviewReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why re-open this review?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason; it is kept in the review's history.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+
+class ActionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Action
+        fields = ["description", "assignee", "due_on"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].error_messages["required"] = _("Describe what needs to happen.")
+        self.fields["assignee"].queryset = team
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+        self.fields["assignee"].empty_label = _("— nobody yet —")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.helper = fields_only_helper()
+
+
+class ActionCloseForm(forms.Form):
+    note = forms.CharField(label=_("How was it resolved?"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ChecklistItemForm(forms.Form):
+    text = forms.CharField(
+        label=_("Checklist item"),
+        max_length=300,
+        error_messages={"required": _("Write what must be in order by the end of the phase.")},
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    subphase = forms.ChoiceField(label=_("Subphase"), required=False)
+
+    def __init__(self, *args, phase: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subphase"].choices = [("", _("— none —"))] + [
+            (sub.code, f"{sub.code} {sub.title}") for sub in PHASE_SPECS[phase].subphases
+        ]
+        self.fields["subphase"].widget.attrs["class"] = "form-select"
+        self.helper = fields_only_helper()

@@ -1,0 +1,198 @@
+"""Checklists per phase: a trajectory's own list, and an organisation's template for new phases."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fii.checklists import DEFAULT_CHECKLISTS
+from fii.model import PHASE_SPECS, PHASES
+from organisations.access import get_organisation_for_user, get_trajectory_for_user
+from organisations.models import Role
+
+from .. import services
+from ..charts import item_histories
+from ..forms import ChecklistItemForm
+from ..models import ChecklistItem, ChecklistTemplateItem, Progress
+
+ITEM_OPS = {"reword", "up", "down", "retire", "restore"}
+
+
+def _phase_or_404(phase: str):
+    if phase not in PHASE_SPECS:
+        raise Http404
+    return PHASE_SPECS[phase]
+
+
+def _apply_item_op(request, item, phase: str):
+    """The edits a checklist line allows, shared by trajectory checklists and templates.
+
+    Returns the bound form when a rewording was invalid, else None.
+    """
+    op = request.POST.get("op")
+    if op not in ITEM_OPS:
+        raise Http404
+    if op == "reword":
+        form = ChecklistItemForm(request.POST, phase=phase, prefix=f"item{item.pk}")
+        if not form.is_valid():
+            return form
+        services.checklist_item_reword(
+            item=item, text=form.cleaned_data["text"], subphase=form.cleaned_data["subphase"]
+        )
+        messages.success(request, _("Checklist item reworded."))
+    elif op in ("up", "down"):
+        services.checklist_item_move(item=item, up=op == "up")
+    else:
+        services.checklist_item_retire(item=item, retire=op == "retire")
+        if op == "retire":
+            messages.success(request, _("Item retired. Its history is kept; you can restore it below."))
+        else:
+            messages.success(request, _("Item restored."))
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checklist(request, pk: int, phase: str):
+    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
+    trajectory = get_trajectory_for_user(request.user, pk, need=need)
+    spec = _phase_or_404(phase)
+    form = ChecklistItemForm(request.POST or None, phase=phase)
+    if request.method == "POST" and form.is_valid():
+        services.checklist_item_add(
+            owner=trajectory,
+            phase=phase,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            subphase=form.cleaned_data["subphase"],
+        )
+        messages.success(request, _("Checklist item added."))
+        return redirect("trajectories:checklist", pk=trajectory.pk, phase=phase)
+    items = list(ChecklistItem.objects.filter(trajectory=trajectory, phase=phase))
+    histories = item_histories([i.pk for i in items])
+    for item in items:
+        item.history = histories.get(item.pk, [])
+    state = trajectory.phase_states.filter(phase=phase).first()
+    return render(
+        request,
+        "trajectories/checklist.html",
+        {
+            "trajectory": trajectory,
+            "spec": spec,
+            "phases": PHASES,
+            "active": [i for i in items if not i.is_retired],
+            "retired": [i for i in items if i.is_retired],
+            "form": form,
+            "phase_started": state is not None and state.status in (Progress.BEZIG, Progress.AFGEROND),
+            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def checklist_fill(request, pk: int, phase: str):
+    """Copy the template into a phase that has no checklist yet (for example a phase not started)."""
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    _phase_or_404(phase)
+    added = services.checklist_copy_from_template(trajectory=trajectory, phase=phase, by=request.user)
+    if added:
+        messages.success(request, _("%(count)s items copied from the template.") % {"count": added})
+    return redirect("trajectories:checklist", pk=trajectory.pk, phase=phase)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checklist_item(request, pk: int, item_pk: int):
+    """One line: its light over the reviews, and (for editors) rewording, reordering, retiring."""
+    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
+    trajectory = get_trajectory_for_user(request.user, pk, need=need)
+    item = get_object_or_404(ChecklistItem, trajectory=trajectory, pk=item_pk)
+    form = ChecklistItemForm(
+        initial={"text": item.text, "subphase": item.subphase}, phase=item.phase, prefix=f"item{item.pk}"
+    )
+    if request.method == "POST":
+        invalid = _apply_item_op(request, item, item.phase)
+        if invalid is None:
+            return redirect(reverse("trajectories:checklist", args=[trajectory.pk, item.phase]) + f"#item-{item.pk}")
+        form = invalid
+    history = item.assessments.select_related("review").order_by("-review__held_on", "-review_id")
+    return render(
+        request,
+        "trajectories/checklist_item.html",
+        {
+            "trajectory": trajectory,
+            "item": item,
+            "spec": PHASE_SPECS[item.phase],
+            "history": history,
+            "form": form,
+            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _template_page(request, organisation, role, phase: str, *, form=None, item_form=None, status=200):
+    uses_defaults = services.template_uses_defaults(organisation, phase)
+    items = [] if uses_defaults else list(ChecklistTemplateItem.objects.filter(organisation=organisation, phase=phase))
+    return render(
+        request,
+        "trajectories/template.html",
+        {
+            "organisation": organisation,
+            "spec": PHASE_SPECS[phase],
+            "phases": PHASES,
+            "uses_defaults": uses_defaults,
+            "defaults": DEFAULT_CHECKLISTS[phase],
+            "active": [i for i in items if not i.is_retired],
+            "retired": [i for i in items if i.is_retired],
+            "form": form or ChecklistItemForm(phase=phase),
+            "item_form": item_form,
+            "can_edit": role.allows(Role.BEHEERDER),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template(request, org_pk: int, phase: str):
+    """An organisation's checklist template for one phase. Beheerders edit it; members may read it.
+
+    The defaults apply until the first change, which gives the organisation its own copy.
+    """
+    need = Role.BEHEERDER if request.method == "POST" else Role.LEZER
+    organisation, role = get_organisation_for_user(request.user, org_pk, need=need)
+    _phase_or_404(phase)
+    if request.method == "GET":
+        return _template_page(request, organisation, role, phase)
+    if request.POST.get("op") == "customise":
+        services.template_customise(organisation=organisation, phase=phase)
+        messages.success(request, _("Your organisation now has its own copy of this template."))
+        return redirect("trajectories:template", org_pk=organisation.pk, phase=phase)
+    form = ChecklistItemForm(request.POST, phase=phase)
+    if not form.is_valid():
+        return _template_page(request, organisation, role, phase, form=form, status=400)
+    services.checklist_item_add(
+        owner=organisation, phase=phase, text=form.cleaned_data["text"], subphase=form.cleaned_data["subphase"]
+    )
+    messages.success(request, _("Template item added. New phases of your trajectories start with it."))
+    return redirect("trajectories:template", org_pk=organisation.pk, phase=phase)
+
+
+@login_required
+@require_http_methods(["POST"])
+def template_item(request, org_pk: int, item_pk: int):
+    organisation, role = get_organisation_for_user(request.user, org_pk, need=Role.BEHEERDER)
+    item = get_object_or_404(ChecklistTemplateItem, organisation=organisation, pk=item_pk)
+    invalid = _apply_item_op(request, item, item.phase)
+    if invalid is not None:
+        invalid.item_pk = item.pk
+        return _template_page(request, organisation, role, item.phase, item_form=invalid, status=400)
+    return redirect(reverse("trajectories:template", args=[organisation.pk, item.phase]) + f"#item-{item.pk}")

@@ -1,0 +1,455 @@
+"""Stoplight reviews (subphase 5b): the meeting page, its history and the actions it raises."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fii.model import PHASE_SPECS
+from organisations.access import get_trajectory_for_user, team_members, visible_trajectories
+from organisations.models import Role
+
+from .. import selectors, services
+from ..charts import item_histories, light_counts, trend_chart
+from ..forms import (
+    ActionCloseForm,
+    ActionForm,
+    ReviewEditForm,
+    ReviewItemForm,
+    ReviewReopenForm,
+    ReviewStartForm,
+)
+from ..models import Action, Light, Review, ReviewItem, Trajectory
+
+ACTION_STATES = ["open", "overdue", "done"]
+PAGE_SIZE = 50
+
+
+def _review_for(trajectory: Trajectory, review_pk: int) -> Review:
+    review = get_object_or_404(Review.objects.select_related("finalised_by"), trajectory=trajectory, pk=review_pk)
+    review.trajectory = trajectory
+    return review
+
+
+def _with_cadence(trajectory: Trajectory) -> selectors.Cadence:
+    annotated = selectors.with_review_summary(Trajectory.objects.filter(pk=trajectory.pk)).get()
+    return selectors.cadence(annotated)
+
+
+@login_required
+@require_http_methods(["GET"])
+def review_list(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    reviews = list(trajectory.reviews.select_related("created_by"))
+    charted = reviews[:12]
+    open_review = next((r for r in reviews if not r.is_final), None)
+    return render(
+        request,
+        "trajectories/review_list.html",
+        {
+            "trajectory": trajectory,
+            "reviews": reviews,
+            "open_review": open_review,
+            "chart": trend_chart(charted, light_counts(charted)),
+            "cadence": _with_cadence(trajectory),
+            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_start(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    open_review = trajectory.reviews.filter(finalised_at__isnull=True).first()
+    if open_review:
+        messages.info(request, _("This review is still open; finalise it before you start the next one."))
+        return redirect(open_review)
+    team = team_members(trajectory)
+    form = ReviewStartForm(request.POST or None, trajectory=trajectory, team=team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = services.review_start(
+                trajectory=trajectory,
+                by=request.user,
+                held_on=data["held_on"],
+                phases=data["phases"],
+                attendees=data["attendees"],
+                other_attendees=data["other_attendees"],
+            )
+        except services.ReviewError:
+            # Someone else started a review a moment ago: join that one.
+            messages.info(request, _("A colleague just started a review; you are now in that one."))
+            return redirect(trajectory.reviews.filter(finalised_at__isnull=True).first() or trajectory)
+        return redirect(review)
+    return render(request, "trajectories/review_start.html", {"trajectory": trajectory, "form": form})
+
+
+def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
+    items = list(review.items.select_related("item", "updated_by").order_by("position", "pk"))
+    item_ids = [ri.item_id for ri in items]
+    open_actions: dict[int | None, list[Action]] = {}
+    for action in trajectory.actions.filter(closed_at__isnull=True).select_related("assignee"):
+        open_actions.setdefault(action.item_id, []).append(action)
+    histories = item_histories(item_ids)
+    for ri in items:
+        ri.open_actions = open_actions.get(ri.item_id, [])
+        ri.history = [h for h in histories.get(ri.item_id, []) if h.review_id != review.pk]
+    groups = []
+    for phase in review.phases:
+        phase_items = [ri for ri in items if ri.item.phase == phase]
+        groups.append({"phase": phase, "spec": PHASE_SPECS[phase], "items": phase_items})
+    can_edit = trajectory.user_role.allows(Role.BEWERKER) and not review.is_final
+    return {
+        "trajectory": trajectory,
+        "review": review,
+        "groups": groups,
+        "items": items,
+        "other_actions": [a for item_id, actions in open_actions.items() if item_id not in item_ids for a in actions],
+        "unassessed": sum(1 for ri in items if not ri.colour),
+        "team": list(team_members(trajectory)) if can_edit else [],
+        "can_edit": can_edit,
+        "lights": Light.choices,
+        "can_reopen": review.is_final and trajectory.user_role.allows(Role.BEHEERDER),
+        "events": review.events.select_related("created_by"),
+        "attendees": review.attendees.all(),
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def review_detail(request, pk: int, review_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    review = _review_for(trajectory, review_pk)
+    return render(request, "trajectories/review_detail.html", _review_context(request, trajectory, review))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request, pk: int, review_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    review = _review_for(trajectory, review_pk)
+    if review.is_final:
+        messages.error(request, _("This review is finalised and can no longer be changed."))
+        return redirect(review)
+    team = team_members(trajectory)
+    form = ReviewEditForm(request.POST or None, instance=review, team=team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.review_update(
+                review=review,
+                by=request.user,
+                expected_version=data["version"],
+                held_on=data["held_on"],
+                summary=data["summary"],
+                other_attendees=data["other_attendees"],
+                attendees=data["attendees"],
+            )
+        except services.StaleEdit as stale:
+            current = stale.current
+            form = ReviewEditForm({**request.POST.dict(), "version": current.version}, instance=review, team=team)
+            form.data.setlist("attendees", request.POST.getlist("attendees"))
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "A colleague saved this review while you were editing. Their version: date %(date)s, "
+                    "summary “%(summary)s”. Your changes are still in the form; save again to keep yours."
+                )
+                % {"date": current.held_on.strftime("%d-%m-%Y"), "summary": current.summary or "—"},
+            )
+            return render(
+                request,
+                "trajectories/review_edit.html",
+                {"trajectory": trajectory, "review": review, "form": form},
+                status=409,
+            )
+        except services.ReviewLocked:
+            messages.error(request, _("This review was finalised in the meantime; nothing was changed."))
+            return redirect(review)
+        messages.success(request, _("Review details saved."))
+        return redirect(review)
+    return render(request, "trajectories/review_edit.html", {"trajectory": trajectory, "review": review, "form": form})
+
+
+def _item_response(request, trajectory, review, review_item, *, part: str, status: int = 200, **flags):
+    """htmx gets the one cell it changed (plus the overall light); without JavaScript, the page again.
+
+    ``flags`` (saved, conflict, mine_note, action_form, ...) are set on the row they concern.
+    """
+    if status == 200 and not request.htmx:
+        return redirect(f"{review.get_absolute_url()}#item-{review_item.pk}")
+    review.refresh_from_db(fields=["overall_light", "version"])
+    context = _review_context(request, trajectory, review)
+    ri = next(ri for ri in context["items"] if ri.pk == review_item.pk)
+    for name, value in flags.items():
+        setattr(ri, name, value)
+    if request.htmx:
+        # htmx swaps 2xx answers only; the conflict text in the cell tells the user what happened.
+        return render(request, f"trajectories/review_detail.html#{part}", {**context, "ri": ri, "oob": True})
+    return render(request, "trajectories/review_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def review_item(request, pk: int, review_pk: int, item_pk: int):
+    """One change from the meeting table: a light, a note, a new action or closing an action."""
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    review = _review_for(trajectory, review_pk)
+    ri = get_object_or_404(ReviewItem.objects.select_related("item"), review=review, pk=item_pk)
+    if review.is_final:
+        messages.error(request, _("This review is finalised and can no longer be changed."))
+        return redirect(review)
+    op = request.POST.get("op", "assess")
+    if op == "action_add":
+        return _item_action_add(request, trajectory, review, ri)
+    if op == "action_close":
+        return _item_action_close(request, trajectory, review, ri)
+
+    form = ReviewItemForm(request.POST)
+    part = "note_cell" if "note" in request.POST and "colour" not in request.POST else "light_cell"
+    if not form.is_valid():
+        return HttpResponse(_("That is not a valid light."), status=400)
+    changes = form.changes()
+    try:
+        services.review_item_set(review_item=ri, by=request.user, **changes)
+    except services.StaleEdit as stale:
+        current = stale.current
+        extra = {"conflict": current, "conflict_fields": stale.fields}
+        if "note" in stale.fields:
+            extra["mine_note"] = changes["note"]
+        if "colour" in stale.fields:
+            extra["mine_colour"] = changes["colour"]
+        return _item_response(request, trajectory, review, ri, part=part, status=409, **extra)
+    except services.ReviewLocked:
+        messages.error(request, _("This review was finalised in the meantime; nothing was changed."))
+        return redirect(review)
+    return _item_response(request, trajectory, review, ri, part=part, saved=True)
+
+
+def _item_action_add(request, trajectory, review, ri):
+    form = ActionForm(request.POST, team=team_members(trajectory), prefix=f"a{ri.pk}")
+    if not form.is_valid():
+        return _item_response(request, trajectory, review, ri, part="actions_cell", status=400, action_form=form)
+    services.action_create(
+        trajectory=trajectory,
+        review=review,
+        item=ri.item,
+        by=request.user,
+        description=form.cleaned_data["description"],
+        assignee=form.cleaned_data["assignee"],
+        due_on=form.cleaned_data["due_on"],
+    )
+    return _item_response(request, trajectory, review, ri, part="actions_cell", action_saved=True)
+
+
+def _item_action_close(request, trajectory, review, ri):
+    action = get_object_or_404(Action, trajectory=trajectory, pk=request.POST.get("action"), closed_at__isnull=True)
+    form = ActionCloseForm(request.POST)
+    form.is_valid()
+    try:
+        services.action_close(
+            action=action,
+            by=request.user,
+            note=form.cleaned_data.get("note", ""),
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except services.StaleEdit:
+        return _item_response(request, trajectory, review, ri, part="actions_cell", status=409, action_conflict=True)
+    return _item_response(request, trajectory, review, ri, part="actions_cell", action_closed=True)
+
+
+@login_required
+@require_http_methods(["POST"])
+def review_finalise(request, pk: int, review_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    review = _review_for(trajectory, review_pk)
+    try:
+        services.review_finalise(review=review, by=request.user)
+    except services.ReviewLocked:
+        messages.info(request, _("This review was already finalised."))
+    else:
+        messages.success(request, _("Review finalised. It is now read-only."))
+    return redirect(review)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_reopen(request, pk: int, review_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
+    review = _review_for(trajectory, review_pk)
+    form = ReviewReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_reopen(review=review, by=request.user, reason=form.cleaned_data["reason"])
+        except services.ReviewError:
+            form.add_error(
+                None,
+                _(
+                    "This review cannot be re-opened while another review of this trajectory is open, "
+                    "or it is not finalised."
+                ),
+            )
+        else:
+            messages.success(request, _("Review re-opened. The reason is kept in its history."))
+            return redirect(review)
+    return render(
+        request, "trajectories/review_reopen.html", {"trajectory": trajectory, "review": review, "form": form}
+    )
+
+
+def _action_page(request, actions, state: str):
+    actions = selectors.actions_filtered(actions, state)
+    if request.GET.get("mine"):
+        actions = actions.filter(assignee=request.user)
+    return Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _action_state(request) -> str:
+    state = request.GET.get("status", "open")
+    return state if state in ACTION_STATES else "open"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_list(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    form = None
+    if can_edit:
+        form = ActionForm(request.POST or None, team=team_members(trajectory))
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            services.action_create(
+                trajectory=trajectory,
+                by=request.user,
+                description=data["description"],
+                assignee=data["assignee"],
+                due_on=data["due_on"],
+            )
+            messages.success(request, _("Action added."))
+            return redirect("trajectories:actions", pk=trajectory.pk)
+    state = _action_state(request)
+    actions = Action.objects.filter(trajectory=trajectory).select_related("assignee", "item", "review", "closed_by")
+    return render(
+        request,
+        "trajectories/action_list.html",
+        {
+            "trajectory": trajectory,
+            "page": _action_page(request, actions, state),
+            "state": state,
+            "states": ACTION_STATES,
+            "query": _query_without_page(request),
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_detail(request, pk: int, action_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    action = get_object_or_404(Action.objects.select_related("item", "review"), trajectory=trajectory, pk=action_pk)
+    team = team_members(trajectory)
+    form = ActionForm(None, instance=action, team=team)
+    close_form = ActionCloseForm(initial={"version": action.version})
+    if request.method == "POST":
+        op = request.POST.get("op", "save")
+        try:
+            if op == "close":
+                close_form = ActionCloseForm(request.POST)
+                if close_form.is_valid():
+                    services.action_close(
+                        action=action,
+                        by=request.user,
+                        note=close_form.cleaned_data["note"],
+                        expected_version=close_form.cleaned_data["version"],
+                    )
+                    messages.success(request, _("Action closed."))
+                    return redirect("trajectories:actions", pk=trajectory.pk)
+            elif op == "reopen":
+                services.action_reopen(action=action, by=request.user, expected_version=None)
+                messages.success(request, _("Action re-opened."))
+                return redirect("trajectories:action", pk=trajectory.pk, action_pk=action.pk)
+            else:
+                form = ActionForm(request.POST, instance=action, team=team)
+                if form.is_valid():
+                    services.action_update(
+                        action=action,
+                        by=request.user,
+                        expected_version=form.cleaned_data["version"],
+                        description=form.cleaned_data["description"],
+                        assignee=form.cleaned_data["assignee"],
+                        due_on=form.cleaned_data["due_on"],
+                    )
+                    messages.success(request, _("Action saved."))
+                    return redirect("trajectories:actions", pk=trajectory.pk)
+        except services.StaleEdit as stale:
+            current = stale.current
+            message = _(
+                "A colleague changed this action while you were editing: now “%(description)s”%(closed)s. "
+                "Your input is kept; save again to overwrite."
+            ) % {
+                "description": current.description,
+                "closed": _(" (closed)") if current.closed_at else "",
+            }
+            data = request.POST.copy()
+            data["version"] = current.version
+            action.refresh_from_db()
+            if op == "close":
+                close_form = ActionCloseForm(data)
+                close_form.is_valid()
+                close_form.add_error(None, message)
+            else:
+                form = ActionForm(data, instance=action, team=team)
+                form.is_valid()
+                form.add_error(None, message)
+            status = 409
+        else:
+            status = 400 if request.method == "POST" else 200
+    else:
+        status = 200
+    return render(
+        request,
+        "trajectories/action_detail.html",
+        {"trajectory": trajectory, "action": action, "form": form, "close_form": close_form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_actions(request):
+    state = _action_state(request)
+    actions = Action.objects.filter(trajectory__in=visible_trajectories(request.user)).select_related(
+        "trajectory", "assignee", "item"
+    )
+    return render(
+        request,
+        "trajectories/my_actions.html",
+        {
+            "page": _action_page(request, actions, state),
+            "state": state,
+            "states": ACTION_STATES,
+            "query": _query_without_page(request),
+            "mine": bool(request.GET.get("mine")),
+        },
+    )
