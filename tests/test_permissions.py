@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from trajectories.models import SubphaseState
+from trajectories import services
+from trajectories.models import CalendarToken, ChecklistItem, ChecklistTemplateItem, SubphaseState
 
 PERSONAS = ["anonymous", "outsider", "lezer", "bewerker", "beheerder"]
 LOGIN = 302  # anonymous users are sent to the login page
@@ -13,10 +15,44 @@ WRITE_FORM = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 200
 ANY_USER = {"anonymous": LOGIN, "outsider": 200, "lezer": 200, "bewerker": 200, "beheerder": 200}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 REDIRECTS = dict.fromkeys(PERSONAS, 302)
+WRITE_POST = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 302, "beheerder": 302}
+BEHEERDER_ONLY = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 403, "beheerder": 200}
 
 
 def trajectory_args(t):
     return [t.pk]
+
+
+def open_review(t):
+    return t.reviews.filter(finalised_at__isnull=True).first() or services.review_start(
+        trajectory=t, by=t.created_by, held_on=timezone.localdate(), phases=[t.current_phase]
+    )
+
+
+def finalised_review(t):
+    return services.review_finalise(review=open_review(t), by=t.created_by)
+
+
+def review_args(t):
+    return [t.pk, open_review(t).pk]
+
+
+def review_item_args(t):
+    review = open_review(t)
+    return [t.pk, review.pk, review.items.first().pk]
+
+
+def action_args(t):
+    return [t.pk, services.action_create(trajectory=t, by=t.created_by, description="Bellen").pk]
+
+
+def template_item_args(t):
+    services.template_customise(organisation=t.owner, phase="verkennen")
+    return [t.owner_id, ChecklistTemplateItem.objects.filter(organisation=t.owner).first().pk]
+
+
+def token_of_creator(t):
+    return [CalendarToken.objects.get_or_create(user=t.created_by)[0].token]
 
 
 MATRIX = {
@@ -43,6 +79,37 @@ MATRIX = {
     "trajectories:subphase_edit": (lambda t: [t.pk, "2a"], "get", WRITE_FORM),
     "trajectories:assignment_edit": (trajectory_args, "get", WRITE_FORM),
     "trajectories:transition": (trajectory_args, "get", WRITE_FORM),
+    # Stoplight reviews.
+    "trajectories:checklist": (lambda t: [t.pk, "verkennen"], "get", READ),
+    "trajectories:checklist_fill": (lambda t: [t.pk, "borgen"], "post", WRITE_POST),
+    "trajectories:checklist_item": (
+        lambda t: [t.pk, ChecklistItem.objects.filter(trajectory=t).first().pk],
+        "get",
+        READ,
+    ),
+    "trajectories:template": (lambda t: [t.owner_id, "verkennen"], "get", READ),
+    "trajectories:template_item": (template_item_args, "post", {**BEHEERDER_ONLY, "beheerder": 302}),
+    "trajectories:reviews": (trajectory_args, "get", READ),
+    "trajectories:review_start": (trajectory_args, "get", WRITE_FORM),
+    "trajectories:review": (review_args, "get", READ),
+    "trajectories:review_edit": (review_args, "get", WRITE_FORM),
+    "trajectories:review_item": (review_item_args, "post", WRITE_POST),
+    "trajectories:review_finalise": (review_args, "post", WRITE_POST),
+    "trajectories:review_reopen": (lambda t: [t.pk, finalised_review(t).pk], "get", BEHEERDER_ONLY),
+    "trajectories:actions": (trajectory_args, "get", READ),
+    "trajectories:action": (action_args, "get", WRITE_FORM),
+    "trajectories:my_actions": (None, "get", ANY_USER),
+    "trajectories:calendar": (None, "get", ANY_USER),
+    # Feeds authenticate by the secret token in the URL (here the bewerker's), not by the session.
+    "trajectories:calendar_feed": (token_of_creator, "get", PUBLIC),
+    "trajectories:trajectory_calendar_feed": (lambda t: [token_of_creator(t)[0], t.pk], "get", PUBLIC),
+}
+
+# POST bodies for the matrix, where an empty body would be invalid.
+POST_DATA = {
+    "set_language": {"language": "nl", "next": "/"},
+    "trajectories:template_item": {"op": "up"},
+    "trajectories:review_item": {"colour": "groen"},
 }
 
 
@@ -81,7 +148,7 @@ def test_permission_matrix(name, persona, client_for, trajectory):
     args_for, method, expected = MATRIX[name]
     url = reverse(name, args=args_for(trajectory) if args_for else None)
     client = client_for(persona)
-    data = {"language": "nl", "next": "/"} if name == "set_language" else {}
+    data = POST_DATA.get(name, {})
     response = getattr(client, method)(url, data)
     assert response.status_code == expected[persona], f"{persona} on {name}: {response.status_code}"
     if response.status_code == LOGIN and persona == "anonymous" and name not in ("set_language", "logout", "login"):

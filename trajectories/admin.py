@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Assignment, PhaseState, PhaseTransition, SubphaseState, Trajectory
+from .models import (
+    Action,
+    Assignment,
+    ChecklistTemplateItem,
+    PhaseState,
+    PhaseTransition,
+    Review,
+    SubphaseState,
+    Trajectory,
+)
 
 
 class PhaseStateInline(admin.TabularInline):
@@ -79,3 +88,29 @@ class PhaseTransitionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ChecklistTemplateItem)
+class ChecklistTemplateItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "organisation", "phase", "position", "retired_at"]
+    list_filter = ["phase", "organisation"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Support staff can look up a review; the meeting itself happens in the product."""
+
+    list_display = ["trajectory", "held_on", "overall_light", "finalised_at"]
+    list_filter = ["overall_light"]
+    readonly_fields = ["trajectory", "phases", "overall_light", "finalised_at", "finalised_by", "created_by"]
+    search_fields = ["trajectory__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["description", "trajectory", "assignee", "due_on", "closed_at"]
+    search_fields = ["description", "trajectory__title"]
+    readonly_fields = ["trajectory", "item", "review", "created_by", "closed_by"]

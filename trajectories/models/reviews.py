@@ -167,7 +167,8 @@ class ReviewItem(models.Model):
     """The light of one checklist item in one review. Its rows over the reviews are the item's history."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="items")
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="assessments")
+    # RESTRICT: an assessed item cannot be deleted on its own (retire it), but goes with its trajectory.
+    item = models.ForeignKey(ChecklistItem, on_delete=models.RESTRICT, related_name="assessments")
     # The wording at the time of the review; the item may be reworded later.
     text = models.CharField(_("checklist item"), max_length=300)
     position = models.PositiveIntegerField(default=0)

@@ -155,8 +155,9 @@ def review_edit(request, pk: int, review_pk: int):
             )
         except services.StaleEdit as stale:
             current = stale.current
-            form = ReviewEditForm({**request.POST.dict(), "version": current.version}, instance=review, team=team)
-            form.data.setlist("attendees", request.POST.getlist("attendees"))
+            data = request.POST.copy()
+            data["version"] = current.version
+            form = ReviewEditForm(data, instance=review, team=team)
             form.is_valid()
             form.add_error(
                 None,
