@@ -227,7 +227,18 @@ class SubphaseState(models.Model):
 
 
 class AppendOnlyModel(models.Model):
-    """History rows are written once and never changed."""
+    """History rows are written once and never changed; each says who did what, when and why."""
+
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         abstract = True
@@ -251,16 +262,6 @@ class PhaseTransition(AppendOnlyModel):
     to_status_before = models.CharField(
         _("earlier status of the phase entered"), max_length=20, choices=Progress.choices, blank=True
     )
-    reason = models.TextField(_("reason"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("phase transition")
