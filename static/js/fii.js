@@ -21,7 +21,8 @@
 
   // Meeting table: when an item's light turns orange or red, open its "new action" form.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var cell = event.detail.target;
+    // With outerHTML swaps, detail.elt is the new cell (detail.target is the removed one).
+    var cell = event.detail.elt;
     if (!cell || !cell.matches || !cell.matches("[data-light]")) return;
     var row = cell.closest("tr");
     if (row) row.className = row.className.replace(/review-row--\w+/, "review-row--" + cell.dataset.light);

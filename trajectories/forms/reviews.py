@@ -14,9 +14,9 @@ LIGHT_CHOICES = [("", _("Not assessed")), *Light.choices]
 
 class AttendeeFieldsMixin:
     def _setup_attendees(self, team):
+        # The checkbox widget is set in Meta.widgets, so assigning the queryset also gives it its choices.
         field = self.fields["attendees"]
         field.queryset = team
-        field.widget = forms.CheckboxSelectMultiple()
         field.label_from_instance = lambda user: user.get_full_name()
         field.help_text = _("Members of the organisations in this trajectory.")
 
@@ -32,7 +32,11 @@ class ReviewStartForm(AttendeeFieldsMixin, forms.ModelForm):
     class Meta:
         model = Review
         fields = ["held_on", "phases", "attendees", "other_attendees"]
-        widgets = {"held_on": DateInput(), "other_attendees": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "held_on": DateInput(),
+            "attendees": forms.CheckboxSelectMultiple,
+            "other_attendees": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, trajectory, team, **kwargs):
         kwargs.setdefault("initial", {}).update({"held_on": timezone.localdate(), "phases": [trajectory.current_phase]})
@@ -50,6 +54,7 @@ class ReviewEditForm(AttendeeFieldsMixin, forms.ModelForm):
         fields = ["held_on", "attendees", "other_attendees", "summary"]
         widgets = {
             "held_on": DateInput(),
+            "attendees": forms.CheckboxSelectMultiple,
             "other_attendees": forms.Textarea(attrs={"rows": 2}),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
