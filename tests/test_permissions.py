@@ -97,7 +97,7 @@ MATRIX = {
     "trajectories:review_finalise": (review_args, "post", WRITE_POST),
     "trajectories:review_reopen": (lambda t: [t.pk, finalised_review(t).pk], "get", BEHEERDER_ONLY),
     "trajectories:actions": (trajectory_args, "get", READ),
-    "trajectories:action": (action_args, "get", WRITE_FORM),
+    "trajectories:action": (action_args, "get", READ),
     "trajectories:my_actions": (None, "get", ANY_USER),
     "trajectories:calendar": (None, "get", ANY_USER),
     # Feeds authenticate by the secret token in the URL (here the bewerker's), not by the session.

@@ -17,14 +17,17 @@ from .models.reviews import LIGHT_SEVERITY
 
 
 def with_review_summary(trajectories: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
-    """Annotate the last review's date and light, the light before it, and the current phase's start."""
-    reviews = Review.objects.filter(trajectory=OuterRef("pk")).order_by("-held_on", "-pk")
+    """Annotate the last review's date, the last two finalised lights, and the current phase's start."""
+    today = timezone.localdate()
+    held = Review.objects.filter(trajectory=OuterRef("pk"), held_on__lte=today).order_by("-held_on", "-pk")
+    # Lights come from finalised reviews: an open review is still being filled in.
+    final = held.filter(finalised_at__isnull=False)
     phase_start = PhaseState.objects.filter(trajectory=OuterRef("pk"), phase=OuterRef("current_phase"))
     open_actions = Action.objects.filter(trajectory=OuterRef("pk"), closed_at__isnull=True)
     return trajectories.annotate(
-        last_review_on=Subquery(reviews.values("held_on")[:1]),
-        last_review_light=Subquery(reviews.values("overall_light")[:1]),
-        previous_review_light=Subquery(reviews.values("overall_light")[1:2]),
+        last_review_on=Subquery(held.values("held_on")[:1]),
+        last_review_light=Subquery(final.values("overall_light")[:1]),
+        previous_review_light=Subquery(final.values("overall_light")[1:2]),
         review_count=Subquery(
             Review.objects.filter(trajectory=OuterRef("pk"))
             .order_by()
@@ -61,7 +64,8 @@ def cadence(trajectory: Trajectory, *, today: dt.date | None = None) -> Cadence:
 
 def light_trend(latest: str | None, previous: str | None) -> str:
     """ "better", "worse", "same" or "" (fewer than two reviews) between the last two overall lights."""
-    if latest is None or previous is None:
+    # Not assessed ("") is no position on the scale, so it is neither better nor worse.
+    if not latest or not previous:
         return ""
     delta = LIGHT_SEVERITY[latest] - LIGHT_SEVERITY[previous]
     return "worse" if delta > 0 else "better" if delta < 0 else "same"

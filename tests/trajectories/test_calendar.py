@@ -170,8 +170,9 @@ def test_token_of_a_deactivated_user_gets_404(client, lezer, trajectory):
     assert client.get(feed_url(token)).status_code == 404
 
 
-def test_feeds_only_answer_get(client, lezer, trajectory):
+def test_feeds_only_answer_get_and_head(client, lezer, trajectory):
     token = token_for(lezer)
+    assert client.head(feed_url(token)).status_code == 200  # some calendar clients probe first
     assert client.post(feed_url(token)).status_code == 405
     assert client.post(trajectory_feed_url(token, trajectory)).status_code == 405
 

@@ -12,7 +12,7 @@ from .trajectories import DateInput, fields_only_helper
 LIGHT_CHOICES = [("", _("Not assessed")), *Light.choices]
 
 
-class AttendeeFieldsMixin:
+class ReviewFieldsMixin:
     def _setup_attendees(self, team):
         # The checkbox widget is set in Meta.widgets, so assigning the queryset also gives it its choices.
         field = self.fields["attendees"]
@@ -20,8 +20,15 @@ class AttendeeFieldsMixin:
         field.label_from_instance = lambda user: user.get_full_name()
         field.help_text = _("Members of the organisations in this trajectory.")
 
+    def clean_held_on(self):
+        # A review records a meeting that took place; a future date would also silence the overdue flag.
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("A review cannot be dated in the future."))
+        return held_on
 
-class ReviewStartForm(AttendeeFieldsMixin, forms.ModelForm):
+
+class ReviewStartForm(ReviewFieldsMixin, forms.ModelForm):
     phases = forms.MultipleChoiceField(
         label=_("Phases to review"),
         widget=forms.CheckboxSelectMultiple,
@@ -46,7 +53,7 @@ class ReviewStartForm(AttendeeFieldsMixin, forms.ModelForm):
         self.helper = fields_only_helper()
 
 
-class ReviewEditForm(AttendeeFieldsMixin, forms.ModelForm):
+class ReviewEditForm(ReviewFieldsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -75,6 +82,14 @@ class ReviewItemForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     expected_colour = forms.ChoiceField(choices=LIGHT_CHOICES, required=False, widget=forms.HiddenInput)
     expected_note = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+
+    # Browsers send line breaks as CRLF in form posts but the hidden copy may come back with LF;
+    # compare and store one form so an unchanged note never looks changed.
+    def clean_note(self):
+        return self.cleaned_data["note"].replace("\r\n", "\n")
+
+    def clean_expected_note(self):
+        return self.cleaned_data["expected_note"].replace("\r\n", "\n")
 
     def changes(self) -> dict:
         """Only the fields the request carried, so a light click never blanks the note."""
@@ -120,6 +135,7 @@ class ActionForm(forms.ModelForm):
 
 
 class ActionCloseForm(forms.Form):
+    action = forms.IntegerField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(label=_("How was it resolved?"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -84,9 +84,12 @@ def _next_position(siblings: QuerySet) -> int:
     return (siblings.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
+@transaction.atomic
 def checklist_item_add(*, owner: Model, phase: str, text: str, subphase: str = "", by=None):
     """Add a line at the end of a trajectory's checklist or of an organisation's template."""
     if isinstance(owner, Trajectory):
+        # The first own line of a phase comes on top of the template, never instead of it.
+        checklist_copy_from_template(trajectory=owner, phase=phase, by=by)
         siblings = ChecklistItem.objects.filter(trajectory=owner, phase=phase)
         return ChecklistItem.objects.create(
             trajectory=owner,

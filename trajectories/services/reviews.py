@@ -134,9 +134,16 @@ def review_start(
     return review
 
 
-def _ensure_open(review: Review) -> None:
-    if Review.objects.filter(pk=review.pk, finalised_at__isnull=False).exists():
+def _lock_open(review: Review) -> Review:
+    """Lock the review row for this transaction; refuse when it is finalised.
+
+    Every write to a review goes through this lock, so saves of one review happen one after the
+    other: the overall light is derived from all of them, and nothing lands after finalising.
+    """
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.finalised_at is not None:
         raise ReviewLocked("This review is finalised.")
+    return locked
 
 
 _UNSET = object()
@@ -159,8 +166,8 @@ def review_item_set(
     Each field is compared on its own, so one person setting the light while another types the note
     is not a conflict; two people changing the same field is.
     """
-    _ensure_open(review_item.review)
-    current = ReviewItem.objects.select_for_update().get(pk=review_item.pk)
+    review = _lock_open(review_item.review)
+    current = ReviewItem.objects.get(pk=review_item.pk)
     stale = []
     changes = {}
     if colour is not _UNSET:
@@ -179,7 +186,7 @@ def review_item_set(
     current.updated_at = at or timezone.now()
     current.save(update_fields=[*changes, "updated_by", "updated_at"])
     if "colour" in changes:
-        _refresh_overall_light(current.review)
+        _refresh_overall_light(review)
     return current
 
 
@@ -204,7 +211,7 @@ def review_update(
     other_attendees: str,
     attendees: Iterable,
 ) -> Review:
-    _ensure_open(review)
+    _lock_open(review)
     _bump(Review, review, expected_version, held_on=held_on, summary=summary, other_attendees=other_attendees)
     review.attendees.set(attendees)
     return review
@@ -212,8 +219,9 @@ def review_update(
 
 @transaction.atomic
 def review_finalise(*, review: Review, by, at: dt.datetime | None = None) -> Review:
-    _ensure_open(review)
+    _lock_open(review)
     now = at or timezone.now()
+    _refresh_overall_light(review)
     _bump(Review, review, None, finalised_at=now, finalised_by=by)
     ReviewEvent.objects.create(review=review, kind=ReviewEvent.Kind.FINALISED, created_by=by, created_at=now)
     return review
@@ -235,6 +243,7 @@ def review_reopen(*, review: Review, by, reason: str) -> Review:
     return review
 
 
+@transaction.atomic
 def action_create(
     *,
     trajectory: Trajectory,
@@ -247,7 +256,7 @@ def action_create(
     at: dt.datetime | None = None,
 ) -> Action:
     if review is not None:
-        _ensure_open(review)
+        _lock_open(review)
     return Action.objects.create(
         trajectory=trajectory,
         item=item,

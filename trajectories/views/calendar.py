@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from organisations.access import get_trajectory_for_user, visible_trajectories
 
@@ -51,14 +51,14 @@ def _feed_response(request, trajectories, *, name, filename: str) -> HttpRespons
     return response
 
 
-@require_http_methods(["GET"])
+@require_safe
 def calendar_feed(request, token: str):
     user = _user_for_token(token)
     name = format_lazy("{} · {}", FEED_NAME, gettext_lazy("FII trajectories"))
     return _feed_response(request, visible_trajectories(user), name=name, filename="fii-stoplicht.ics")
 
 
-@require_http_methods(["GET"])
+@require_safe
 def trajectory_calendar_feed(request, token: str, pk: int):
     trajectory = get_trajectory_for_user(_user_for_token(token), pk)
     name = format_lazy("{} · {}", FEED_NAME, trajectory.title)

@@ -141,6 +141,11 @@ def checklist_item(request, pk: int, item_pk: int):
 def _template_page(request, organisation, role, phase: str, *, form=None, item_form=None, status=200):
     uses_defaults = services.template_uses_defaults(organisation, phase)
     items = [] if uses_defaults else list(ChecklistTemplateItem.objects.filter(organisation=organisation, phase=phase))
+    if item_form is not None:
+        # Show the subphase the user chose, not the stored one, next to the rejected text.
+        for item in items:
+            if item.pk == item_form.item_pk:
+                item.subphase = item_form.data.get(item_form.add_prefix("subphase"), item.subphase)
     return render(
         request,
         "trajectories/template.html",

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
 
 from fii.model import PHASE_SPECS
 from organisations.access import get_trajectory_for_user, team_members, visible_trajectories
@@ -136,11 +137,23 @@ def review_detail(request, pk: int, review_pk: int):
 def review_edit(request, pk: int, review_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     review = _review_for(trajectory, review_pk)
-    if review.is_final:
+    if review.is_final and request.method == "GET":
         messages.error(request, _("This review is finalised and can no longer be changed."))
         return redirect(review)
     team = team_members(trajectory)
     form = ReviewEditForm(request.POST or None, instance=review, team=team)
+    if review.is_final:
+        # Finalised while this user was typing: show the form with their text so it is not lost.
+        form.is_valid()
+        form.add_error(
+            None, _("This review was finalised in the meantime; nothing was saved. Copy your text if you need it.")
+        )
+        return render(
+            request,
+            "trajectories/review_edit.html",
+            {"trajectory": trajectory, "review": review, "form": form},
+            status=409,
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -174,11 +187,26 @@ def review_edit(request, pk: int, review_pk: int):
                 status=409,
             )
         except services.ReviewLocked:
-            messages.error(request, _("This review was finalised in the meantime; nothing was changed."))
-            return redirect(review)
+            form.add_error(
+                None, _("This review was finalised in the meantime; nothing was saved. Copy your text if you need it.")
+            )
+            return render(
+                request,
+                "trajectories/review_edit.html",
+                {"trajectory": trajectory, "review": review, "form": form},
+                status=409,
+            )
         messages.success(request, _("Review details saved."))
         return redirect(review)
     return render(request, "trajectories/review_edit.html", {"trajectory": trajectory, "review": review, "form": form})
+
+
+def _review_locked(request, review: Review):
+    """A colleague finalised the review mid-meeting: reload the whole (now read-only) page."""
+    messages.error(request, _("This review was finalised in the meantime; your last change was not saved."))
+    if request.htmx:
+        return HttpResponseClientRefresh()
+    return redirect(review)
 
 
 def _item_response(request, trajectory, review, review_item, *, part: str, status: int = 200, **flags):
@@ -207,8 +235,7 @@ def review_item(request, pk: int, review_pk: int, item_pk: int):
     review = _review_for(trajectory, review_pk)
     ri = get_object_or_404(ReviewItem.objects.select_related("item"), review=review, pk=item_pk)
     if review.is_final:
-        messages.error(request, _("This review is finalised and can no longer be changed."))
-        return redirect(review)
+        return _review_locked(request, review)
     op = request.POST.get("op", "assess")
     if op == "action_add":
         return _item_action_add(request, trajectory, review, ri)
@@ -231,8 +258,7 @@ def review_item(request, pk: int, review_pk: int, item_pk: int):
             extra["mine_colour"] = changes["colour"]
         return _item_response(request, trajectory, review, ri, part=part, status=409, **extra)
     except services.ReviewLocked:
-        messages.error(request, _("This review was finalised in the meantime; nothing was changed."))
-        return redirect(review)
+        return _review_locked(request, review)
     return _item_response(request, trajectory, review, ri, part=part, saved=True)
 
 
@@ -240,22 +266,29 @@ def _item_action_add(request, trajectory, review, ri):
     form = ActionForm(request.POST, team=team_members(trajectory), prefix=f"a{ri.pk}")
     if not form.is_valid():
         return _item_response(request, trajectory, review, ri, part="actions_cell", status=400, action_form=form)
-    services.action_create(
-        trajectory=trajectory,
-        review=review,
-        item=ri.item,
-        by=request.user,
-        description=form.cleaned_data["description"],
-        assignee=form.cleaned_data["assignee"],
-        due_on=form.cleaned_data["due_on"],
-    )
+    try:
+        services.action_create(
+            trajectory=trajectory,
+            review=review,
+            item=ri.item,
+            by=request.user,
+            description=form.cleaned_data["description"],
+            assignee=form.cleaned_data["assignee"],
+            due_on=form.cleaned_data["due_on"],
+        )
+    except services.ReviewLocked:
+        return _review_locked(request, review)
     return _item_response(request, trajectory, review, ri, part="actions_cell", action_saved=True)
 
 
 def _item_action_close(request, trajectory, review, ri):
-    action = get_object_or_404(Action, trajectory=trajectory, pk=request.POST.get("action"), closed_at__isnull=True)
     form = ActionCloseForm(request.POST)
-    form.is_valid()
+    if not form.is_valid() or form.cleaned_data["action"] is None:
+        return HttpResponse(_("Unknown action."), status=400)
+    action = get_object_or_404(Action, trajectory=trajectory, pk=form.cleaned_data["action"])
+    if not action.is_open:
+        # A colleague marked it done a moment ago: show the list as it is now.
+        return _item_response(request, trajectory, review, ri, part="actions_cell", action_conflict=True)
     try:
         services.action_close(
             action=action,
@@ -367,7 +400,9 @@ def action_list(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_detail(request, pk: int, action_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    """Readers see the action; editors change, close or re-open it."""
+    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
+    trajectory = get_trajectory_for_user(request.user, pk, need=need)
     action = get_object_or_404(Action.objects.select_related("item", "review"), trajectory=trajectory, pk=action_pk)
     team = team_members(trajectory)
     form = ActionForm(None, instance=action, team=team)
@@ -431,7 +466,13 @@ def action_detail(request, pk: int, action_pk: int):
     return render(
         request,
         "trajectories/action_detail.html",
-        {"trajectory": trajectory, "action": action, "form": form, "close_form": close_form},
+        {
+            "trajectory": trajectory,
+            "action": action,
+            "form": form,
+            "close_form": close_form,
+            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+        },
         status=status,
     )
 
