@@ -524,7 +524,7 @@ def grow(trajectory, by, *, reviews, extra_items):
 def test_review_pages_query_budget(client, trajectory, bewerker, django_assert_max_num_queries, reviews, extra_items):
     review = grow(trajectory, bewerker, reviews=reviews, extra_items=extra_items)
     client.force_login(bewerker)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         assert client.get(review.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("trajectories:reviews", args=[trajectory.pk])).status_code == 200
