@@ -99,6 +99,15 @@ MATRIX = {
     "trajectories:actions": (trajectory_args, "get", READ),
     "trajectories:action": (action_args, "get", READ),
     "trajectories:my_actions": (None, "get", ANY_USER),
+    "trajectories:progress_report": (trajectory_args, "get", READ),
+    "trajectories:progress_report_pdf": (trajectory_args, "get", READ),
+    "trajectories:phase_report": (lambda t: [t.pk, "verkennen"], "get", READ),
+    "trajectories:phase_report_pdf": (lambda t: [t.pk, "verkennen"], "get", READ),
+    "trajectories:portfolio_report": (lambda t: [t.owner_id], "get", READ),
+    "trajectories:portfolio_report_pdf": (lambda t: [t.owner_id], "get", READ),
+    # Exports list only what the user may see; an outsider gets their own (empty) list.
+    "trajectories:portfolio_export": (lambda t: ["csv"], "get", ANY_USER),
+    "trajectories:actions_export": (lambda t: ["xlsx"], "get", ANY_USER),
     "trajectories:calendar": (None, "get", ANY_USER),
     # Feeds authenticate by the secret token in the URL (here the bewerker's), not by the session.
     "trajectories:calendar_feed": (token_of_creator, "get", PUBLIC),

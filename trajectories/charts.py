@@ -61,6 +61,7 @@ class TrendChart:
     baseline: float
     ticks: list[tuple[int, float]]
     legend: list[tuple[str, str]]
+    legend_y: float
 
 
 def light_counts(reviews: Iterable[Review]) -> dict[int, dict[str, int]]:
@@ -103,8 +104,10 @@ def trend_chart(reviews: Sequence[Review], counts: dict[int, dict[str, int]]) ->
     legend = [(colour or "grijs", str(light_label(colour))) for colour in STACK_ORDER]
     return TrendChart(
         columns=columns,
-        width=LEFT + 24 + len(ordered) * COLUMN_WIDTH,
-        height=baseline + 44,
+        # Wide enough for the legend's four entries under a short chart.
+        width=max(LEFT + 24 + len(ordered) * COLUMN_WIDTH, 480),
+        height=baseline + 64,
+        legend_y=baseline + 40,
         baseline=baseline,
         ticks=ticks,
         legend=legend,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Action, PhaseState, Review, Trajectory
+from .models import Action, PhaseState, Review, SubphaseState, Trajectory
 from .models.reviews import LIGHT_SEVERITY
 
 
@@ -91,3 +91,35 @@ def add_light_summaries(trajectories: Iterable[Trajectory], *, today: dt.date | 
     for trajectory in trajectories:
         trajectory.cadence = cadence(trajectory, today=today)
         trajectory.light_trend = light_trend(trajectory.last_review_light, trajectory.previous_review_light)
+
+
+def phase_rows(trajectory: Trajectory) -> list[dict]:
+    """Each phase in order with its spec and its subphases' states (from a prefetch or not)."""
+    states = trajectory.phase_states_in_order()
+    subphases: dict[str, SubphaseState] = {s.subphase: s for s in trajectory.subphase_states.all()}
+    return [
+        {
+            "state": state,
+            "spec": state.spec,
+            "subphases": [(sub, subphases[sub.code]) for sub in state.spec.subphases],
+        }
+        for state in states
+    ]
+
+
+def filter_portfolio(trajectories: QuerySet[Trajectory], cleaned_data: dict) -> QuerySet[Trajectory]:
+    """Apply the portfolio filters (``PortfolioFilterForm.cleaned_data``): the page and its exports share them."""
+    if cleaned_data.get("q"):
+        trajectories = trajectories.filter(
+            Q(title__icontains=cleaned_data["q"]) | Q(intervention_name__icontains=cleaned_data["q"])
+        )
+    if cleaned_data.get("organisation"):
+        org = cleaned_data["organisation"]
+        trajectories = trajectories.filter(
+            Q(owner=org) | Q(receiving_organisation=org) | Q(participants=org)
+        ).distinct()
+    if cleaned_data.get("phase"):
+        trajectories = trajectories.filter(current_phase=cleaned_data["phase"])
+    if cleaned_data.get("status"):
+        trajectories = trajectories.filter(status=cleaned_data["status"])
+    return trajectories

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, checklists, reviews
+from .views import calendar, checklists, exports, reports, reviews
 from .views import trajectories as views
 
 app_name = "trajectories"
@@ -38,6 +38,17 @@ urlpatterns = [
     path("trajecten/<int:pk>/acties/", reviews.action_list, name="actions"),
     path("trajecten/<int:pk>/acties/<int:action_pk>/", reviews.action_detail, name="action"),
     path("acties/", reviews.my_actions, name="my_actions"),
+    # Reports (HTML with a print stylesheet, and the same as PDF) and exports.
+    path("trajecten/<int:pk>/voortgangsrapportage/", reports.progress_report, name="progress_report"),
+    path("trajecten/<int:pk>/voortgangsrapportage.pdf", reports.progress_report_pdf, name="progress_report_pdf"),
+    path("trajecten/<int:pk>/fase/<slug:phase>/rapport/", reports.phase_report, name="phase_report"),
+    path("trajecten/<int:pk>/fase/<slug:phase>/rapport.pdf", reports.phase_report_pdf, name="phase_report_pdf"),
+    path("organisaties/<int:org_pk>/portefeuillerapport/", reports.portfolio_report, name="portfolio_report"),
+    path(
+        "organisaties/<int:org_pk>/portefeuillerapport.pdf", reports.portfolio_report_pdf, name="portfolio_report_pdf"
+    ),
+    path("export/portefeuille.<str:fmt>", exports.portfolio_export, name="portfolio_export"),
+    path("export/acties.<str:fmt>", exports.actions_export, name="actions_export"),
     # Calendar feeds: authenticated by the secret token in the URL, not by the session.
     path("agenda/", calendar.calendar_settings, name="calendar"),
     path("agenda/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),

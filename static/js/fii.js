@@ -30,6 +30,11 @@
     if (add && (cell.dataset.light === "oranje" || cell.dataset.light === "rood")) add.open = true;
   });
 
+  // Reports: a print button (the browser's own print gives a clean A4).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   // A failed request should never fail silently.
   document.addEventListener("htmx:responseError", function () {
     var region = liveRegion();

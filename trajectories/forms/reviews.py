@@ -156,3 +156,23 @@ class ChecklistItemForm(forms.Form):
         ]
         self.fields["subphase"].widget.attrs["class"] = "form-select"
         self.helper = fields_only_helper()
+
+
+class ReportPeriodForm(forms.Form):
+    van = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    tot = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("van"), cleaned.get("tot")
+        if start and end and end < start:
+            self.add_error("tot", _("The end of the period lies before its start."))
+        return cleaned
+
+    def period(self, default):
+        """The chosen period, or the default for whatever is empty or invalid."""
+        from ..reports import Period
+
+        if not self.is_bound or not self.is_valid():
+            return default
+        return Period(self.cleaned_data["van"] or default.start, self.cleaned_data["tot"] or default.end)

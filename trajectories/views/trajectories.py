@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,20 +50,7 @@ def portfolio(request):
         Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status")),
     )
     if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"]:
-            trajectories = trajectories.filter(
-                Q(title__icontains=data["q"]) | Q(intervention_name__icontains=data["q"])
-            )
-        if data["organisation"]:
-            org = data["organisation"]
-            trajectories = trajectories.filter(
-                Q(owner=org) | Q(receiving_organisation=org) | Q(participants=org)
-            ).distinct()
-        if data["phase"]:
-            trajectories = trajectories.filter(current_phase=data["phase"])
-        if data["status"]:
-            trajectories = trajectories.filter(status=data["status"])
+        trajectories = selectors.filter_portfolio(trajectories, filters.cleaned_data)
     trajectories = selectors.with_review_summary(trajectories)
     page = Paginator(trajectories.order_by("title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.add_light_summaries(page.object_list)
@@ -118,25 +105,12 @@ def trajectory_create(request):
     return render(request, "trajectories/trajectory_create.html", {"form": form})
 
 
-def _phase_rows(trajectory):
-    states = trajectory.phase_states_in_order()
-    subphases: dict[str, SubphaseState] = {s.subphase: s for s in trajectory.subphase_states.all()}
-    return [
-        {
-            "state": state,
-            "spec": state.spec,
-            "subphases": [(sub, subphases[sub.code]) for sub in state.spec.subphases],
-        }
-        for state in states
-    ]
-
-
 @login_required
 @require_http_methods(["GET"])
 def trajectory_detail(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk)
     transitions = trajectory.transitions.select_related("created_by")
-    phase_rows = _phase_rows(trajectory)
+    phase_rows = selectors.phase_rows(trajectory)
     current = next(row for row in phase_rows if row["state"].phase == trajectory.current_phase)
     summary = selectors.with_review_summary(Trajectory.objects.filter(pk=trajectory.pk)).get()
     selectors.add_light_summaries([summary])
@@ -173,7 +147,7 @@ def phase_detail(request, pk: int, phase: str):
     trajectory = get_trajectory_for_user(request.user, pk)
     if phase not in PHASE_SPECS:
         raise Http404
-    phase_rows = _phase_rows(trajectory)
+    phase_rows = selectors.phase_rows(trajectory)
     row = next(r for r in phase_rows if r["state"].phase == phase)
     transitions = [
         t for t in trajectory.transitions.select_related("created_by") if phase in (t.from_phase, t.to_phase)

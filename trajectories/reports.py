@@ -1,0 +1,129 @@
+"""What the reports show, gathered in a fixed number of queries. Views render it as HTML or PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q
+from django.utils import timezone
+
+from fii.model import PHASE_SPECS
+
+from . import selectors
+from .charts import light_counts, trend_chart
+from .models import Action, Assignment, ChecklistItem, ReviewItem, Trajectory
+
+DEFAULT_PERIOD_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def default_period(today: dt.date | None = None) -> Period:
+    """The last three months: about six two-weekly reviews, or one quarter."""
+    today = today or timezone.localdate()
+    return Period(today - relativedelta(months=DEFAULT_PERIOD_MONTHS), today)
+
+
+def _annotated(trajectory: Trajectory) -> Trajectory:
+    summary = selectors.with_review_summary(Trajectory.objects.filter(pk=trajectory.pk)).get()
+    selectors.add_light_summaries([summary])
+    return summary
+
+
+def progress_report(trajectory: Trajectory, period: Period) -> dict:
+    """A highlight report: status, this period, what comes next, actions, trend, risks and team."""
+    reviews = list(
+        trajectory.reviews.filter(held_on__lte=period.end).select_related("finalised_by").order_by("-held_on", "-pk")
+    )
+    in_period = [r for r in reviews if period.contains(r.held_on)]
+    finalised = [r for r in reviews if r.is_final]
+    latest = finalised[0] if finalised else None
+    # The trend compares the last light with the light at the start of the period; without a review
+    # in the period there is nothing to compare.
+    before = next((r for r in finalised if r.held_on < period.start), None)
+    if latest is not None and latest.held_on < period.start:
+        before = None
+    charted = in_period[:26]
+    actions = list(
+        Action.objects.filter(trajectory=trajectory)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.start))
+        .select_related("assignee", "item")
+    )
+    today = timezone.localdate()
+    risks = []
+    if latest is not None:
+        risks = list(latest.items.filter(colour="rood").select_related("item").order_by("position"))
+    attendees = list(latest.attendees.all()) if latest else []
+    return {
+        "trajectory": trajectory,
+        "summary": _annotated(trajectory),
+        "period": period,
+        "latest": latest,
+        "trend": selectors.light_trend(
+            latest.overall_light if latest else None, before.overall_light if before else None
+        ),
+        "before": before,
+        "reviews_in_period": in_period,
+        "transitions": [
+            t
+            for t in trajectory.transitions.select_related("created_by")
+            if period.contains(timezone.localdate(t.created_at))
+        ],
+        "open_actions": [a for a in actions if a.is_open],
+        "overdue_actions": [a for a in actions if a.is_overdue(today)],
+        "closed_actions": [a for a in actions if not a.is_open],
+        "chart": trend_chart(charted, light_counts(charted)),
+        "risks": risks,
+        "attendees": attendees,
+        "current_spec": PHASE_SPECS[trajectory.current_phase],
+    }
+
+
+def phase_report(trajectory: Trajectory, phase: str) -> dict:
+    """One phase: goal, completion, subphases with the team's answers, checklist with latest lights."""
+    row = next(r for r in selectors.phase_rows(trajectory) if r["state"].phase == phase)
+    items = list(ChecklistItem.objects.filter(trajectory=trajectory, phase=phase, retired_at__isnull=True))
+    latest_light: dict[int, ReviewItem] = {}
+    assessed = (
+        ReviewItem.objects.filter(item__in=items)
+        .select_related("review")
+        .order_by("item_id", "-review__held_on", "-review_id")
+    )
+    for assessment in assessed:
+        latest_light.setdefault(assessment.item_id, assessment)
+    open_actions: dict[int, list[Action]] = {}
+    for action in Action.objects.filter(item__in=items, closed_at__isnull=True).select_related("assignee"):
+        open_actions.setdefault(action.item_id, []).append(action)
+    checklist = [
+        {"item": item, "last": latest_light.get(item.pk), "actions": open_actions.get(item.pk, [])} for item in items
+    ]
+    return {
+        "trajectory": trajectory,
+        "row": row,
+        "spec": row["spec"],
+        "checklist": checklist,
+        "assignment": Assignment.objects.filter(trajectory=trajectory).first() if phase == "signaleren" else None,
+    }
+
+
+def portfolio_report(trajectories) -> dict:
+    rows = list(
+        selectors.with_review_summary(trajectories)
+        .select_related("owner", "receiving_organisation")
+        .order_by("current_phase", "title", "pk")
+    )
+    selectors.add_light_summaries(rows)
+    return {
+        "rows": rows,
+        "overdue": sum(1 for t in rows if t.cadence.is_overdue),
+        "red": sum(1 for t in rows if t.last_review_light == "rood"),
+    }

@@ -1,0 +1,73 @@
+"""Downloads of the portfolio and of actions as CSV or XLSX, with the same filters as their pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from organisations.access import visible_trajectories
+from organisations.models import Organisation
+
+from .. import exports, selectors
+from ..forms import PortfolioFilterForm
+from ..models import Action
+from .reviews import ACTION_STATES
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+
+
+def _download(headers, rows, *, fmt: str, name: str, title: str) -> HttpResponse:
+    content = exports.as_csv(headers, rows) if fmt == "csv" else exports.as_xlsx(headers, rows, title=title)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.{fmt}"'
+    # The file lists the organisation's trajectories; keep it out of shared caches and the browser's.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def portfolio_export(request, fmt: str):
+    _check_format(fmt)
+    visible = visible_trajectories(request.user)
+    # The same form and organisation choices as the portfolio page, so a link carries its filters as-is.
+    org_ids = {
+        org_id
+        for pair in visible.values_list("owner_id", "receiving_organisation_id")
+        for org_id in pair
+        if org_id is not None
+    }
+    filters = PortfolioFilterForm(request.GET or None, organisations=Organisation.objects.filter(pk__in=org_ids))
+    trajectories = visible.select_related("owner", "receiving_organisation")
+    if filters.is_valid():
+        trajectories = selectors.filter_portfolio(trajectories, filters.cleaned_data)
+    trajectories = selectors.with_review_summary(trajectories).order_by("title", "pk")
+    headers, rows = exports.portfolio_table(trajectories)
+    return _download(headers, rows, fmt=fmt, name="portefeuille", title=_("Portfolio"))
+
+
+@login_required
+@require_GET
+def actions_export(request, fmt: str):
+    _check_format(fmt)
+    state = request.GET.get("status", "open")
+    state = state if state in ACTION_STATES else "open"
+    actions = Action.objects.filter(trajectory__in=visible_trajectories(request.user)).select_related(
+        "trajectory", "assignee", "item"
+    )
+    actions = selectors.actions_filtered(actions, state)
+    if request.GET.get("mine"):
+        actions = actions.filter(assignee=request.user)
+    headers, rows = exports.actions_table(actions)
+    return _download(headers, rows, fmt=fmt, name="acties", title=_("Actions"))

@@ -1,0 +1,98 @@
+"""Reports for managers and commissioners: one template each, served as a printable page and as PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+
+from fii.lib.pdf import render_pdf
+from fii.model import PHASE_SPECS
+from organisations.access import get_organisation_for_user, get_trajectory_for_user, visible_trajectories
+
+from .. import reports
+from ..forms import ReportPeriodForm
+
+
+def _respond(request, template: str, context: dict, *, pdf_name: str | None = None) -> HttpResponse:
+    context = {**context, "generated_at": timezone.localtime(), "as_pdf": pdf_name is not None}
+    if pdf_name is None:
+        response = HttpResponse(render_to_string(template, context, request=request))
+    else:
+        response = HttpResponse(
+            render_pdf(render_to_string(template, context, request=request)), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{pdf_name}.pdf"'
+    # Reports hold the trajectory's internals; never keep them in a shared cache or the browser's.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _progress(request, pk: int, *, pdf: bool):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    default = reports.default_period()
+    form = ReportPeriodForm(request.GET or None, initial={"van": default.start, "tot": default.end})
+    period = form.period(default)
+    context = {**reports.progress_report(trajectory, period), "form": form}
+    name = f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}" if pdf else None
+    return _respond(request, "reports/progress.html", context, pdf_name=name)
+
+
+@login_required
+@require_safe
+def progress_report(request, pk: int):
+    return _progress(request, pk, pdf=False)
+
+
+@login_required
+@require_safe
+def progress_report_pdf(request, pk: int):
+    return _progress(request, pk, pdf=True)
+
+
+def _phase(request, pk: int, phase: str, *, pdf: bool):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    if phase not in PHASE_SPECS:
+        raise Http404
+    context = reports.phase_report(trajectory, phase)
+    name = f"faserapport-{slugify(trajectory.title)}-{phase}" if pdf else None
+    return _respond(request, "reports/phase.html", context, pdf_name=name)
+
+
+@login_required
+@require_safe
+def phase_report(request, pk: int, phase: str):
+    return _phase(request, pk, phase, pdf=False)
+
+
+@login_required
+@require_safe
+def phase_report_pdf(request, pk: int, phase: str):
+    return _phase(request, pk, phase, pdf=True)
+
+
+def _portfolio(request, org_pk: int, *, pdf: bool):
+    organisation, _role = get_organisation_for_user(request.user, org_pk)
+    taking_part = Q(owner=organisation) | Q(receiving_organisation=organisation) | Q(participants=organisation)
+    trajectories = visible_trajectories(request.user).filter(taking_part).distinct()
+    context = {"organisation": organisation, **reports.portfolio_report(trajectories)}
+    name = f"portefeuille-{slugify(organisation.name)}-{dt.date.today():%Y-%m-%d}" if pdf else None
+    return _respond(request, "reports/portfolio.html", context, pdf_name=name)
+
+
+@login_required
+@require_safe
+def portfolio_report(request, org_pk: int):
+    return _portfolio(request, org_pk, pdf=False)
+
+
+@login_required
+@require_safe
+def portfolio_report_pdf(request, org_pk: int):
+    return _portfolio(request, org_pk, pdf=True)
