@@ -186,7 +186,7 @@ def test_bewerker_holds_a_review_and_the_next_one_carries_it_over(login_as, bewe
     goto(page, list_url)
     chart = page.locator("figure.trend-chart-figure svg.trend-chart")
     expect(chart).to_be_visible()
-    expect(chart.locator("g").filter(has=page.locator("rect"))).to_have_count(2)
+    expect(chart.locator("g.trend-chart__column")).to_have_count(2)
     figures = page.locator("figure.trend-chart-figure details")
     figures.locator("summary").click()
     rows = figures.locator("table tbody tr")
