@@ -123,3 +123,24 @@ def filter_portfolio(trajectories: QuerySet[Trajectory], cleaned_data: dict) -> 
     if cleaned_data.get("status"):
         trajectories = trajectories.filter(status=cleaned_data["status"])
     return trajectories
+
+
+def portfolio_for(user, params) -> tuple:
+    """The portfolio filter form and the user's visible trajectories filtered by it (page and exports)."""
+    from organisations.access import visible_trajectories
+    from organisations.models import Organisation
+
+    from .forms import PortfolioFilterForm
+
+    visible = visible_trajectories(user)
+    org_ids = {
+        org_id
+        for pair in visible.values_list("owner_id", "receiving_organisation_id")
+        for org_id in pair
+        if org_id is not None
+    }
+    filters = PortfolioFilterForm(params or None, organisations=Organisation.objects.filter(pk__in=org_ids))
+    trajectories = visible.select_related("owner", "receiving_organisation")
+    if filters.is_valid():
+        trajectories = filter_portfolio(trajectories, filters.cleaned_data)
+    return filters, trajectories

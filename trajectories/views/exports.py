@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from organisations.access import visible_trajectories
-from organisations.models import Organisation
 
 from .. import exports, selectors
-from ..forms import PortfolioFilterForm
 from ..models import Action
 from .reviews import ACTION_STATES
 
@@ -40,18 +38,8 @@ def _download(headers, rows, *, fmt: str, name: str, title: str) -> HttpResponse
 @require_GET
 def portfolio_export(request, fmt: str):
     _check_format(fmt)
-    visible = visible_trajectories(request.user)
-    # The same form and organisation choices as the portfolio page, so a link carries its filters as-is.
-    org_ids = {
-        org_id
-        for pair in visible.values_list("owner_id", "receiving_organisation_id")
-        for org_id in pair
-        if org_id is not None
-    }
-    filters = PortfolioFilterForm(request.GET or None, organisations=Organisation.objects.filter(pk__in=org_ids))
-    trajectories = visible.select_related("owner", "receiving_organisation")
-    if filters.is_valid():
-        trajectories = selectors.filter_portfolio(trajectories, filters.cleaned_data)
+    # The same filters as the portfolio page, so a link carries them as-is.
+    _filters, trajectories = selectors.portfolio_for(request.user, request.GET)
     trajectories = selectors.with_review_summary(trajectories).order_by("title", "pk")
     headers, rows = exports.portfolio_table(trajectories)
     return _download(headers, rows, fmt=fmt, name="portefeuille", title=_("Portfolio"))

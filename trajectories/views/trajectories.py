@@ -16,14 +16,12 @@ from organisations.access import (
     can_create_trajectory,
     get_trajectory_for_user,
     organisations_where,
-    visible_trajectories,
 )
-from organisations.models import Organisation, Role
+from organisations.models import Role
 
 from .. import selectors, services
 from ..forms import (
     AssignmentForm,
-    PortfolioFilterForm,
     SubphaseForm,
     TrajectoryCreateForm,
     TrajectoryEditForm,
@@ -37,20 +35,11 @@ PAGE_SIZE = 25
 @login_required
 @require_http_methods(["GET"])
 def portfolio(request):
-    visible = visible_trajectories(request.user)
-    org_ids = {
-        org_id
-        for pair in visible.values_list("owner_id", "receiving_organisation_id")
-        for org_id in pair
-        if org_id is not None
-    }
-    filters = PortfolioFilterForm(request.GET or None, organisations=Organisation.objects.filter(pk__in=org_ids))
-    trajectories = visible.select_related("owner", "receiving_organisation").prefetch_related(
+    filters, trajectories = selectors.portfolio_for(request.user, request.GET)
+    trajectories = trajectories.prefetch_related(
         "participants",
         Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status")),
     )
-    if filters.is_valid():
-        trajectories = selectors.filter_portfolio(trajectories, filters.cleaned_data)
     trajectories = selectors.with_review_summary(trajectories)
     page = Paginator(trajectories.order_by("title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.add_light_summaries(page.object_list)
