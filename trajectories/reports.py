@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import timezone
 
 from fii.model import PHASE_SPECS
 
 from . import selectors
 from .charts import light_counts, trend_chart
-from .models import Action, Assignment, ChecklistItem, ReviewItem, Trajectory
+from .models import Action, Assignment, ChecklistItem, ReportRecord, ReviewItem, Trajectory
 
 DEFAULT_PERIOD_MONTHS = 3
 
@@ -27,10 +29,19 @@ class Period:
         return self.start <= day <= self.end
 
 
-def default_period(today: dt.date | None = None) -> Period:
-    """The last three months: about six two-weekly reviews, or one quarter."""
+def default_period(trajectory: Trajectory, today: dt.date | None = None) -> Period:
+    """Since the previous issued progress report; the last three months when there was none."""
     today = today or timezone.localdate()
+    previous = trajectory.report_records.filter(period_end__lt=today).order_by("-period_end", "-pk").first()
+    if previous is not None:
+        return Period(previous.period_end, today)
     return Period(today - relativedelta(months=DEFAULT_PERIOD_MONTHS), today)
+
+
+def record_issued(trajectory: Trajectory, period: Period, *, by) -> ReportRecord:
+    return ReportRecord.objects.create(
+        trajectory=trajectory, period_start=period.start, period_end=period.end, created_by=by
+    )
 
 
 def _annotated(trajectory: Trajectory) -> Trajectory:
@@ -85,6 +96,7 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
         "risks": risks,
         "attendees": attendees,
         "current_spec": PHASE_SPECS[trajectory.current_phase],
+        "previous_reports": list(trajectory.report_records.select_related("created_by")[:3]),
     }
 
 
@@ -112,7 +124,18 @@ def phase_report(trajectory: Trajectory, phase: str) -> dict:
         "spec": row["spec"],
         "checklist": checklist,
         "assignment": Assignment.objects.filter(trajectory=trajectory).first() if phase == "signaleren" else None,
+        "section": phase_section(phase),
     }
+
+
+def phase_section(phase: str) -> str | None:
+    """The template of a phase's own report section (``reports/sections/phase_<code>.html``), if it has one."""
+    name = f"reports/sections/phase_{phase}.html"
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
 
 
 def portfolio_report(trajectories) -> dict:

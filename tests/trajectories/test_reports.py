@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertNotContains
@@ -173,3 +174,27 @@ def test_report_query_count_does_not_grow_with_reviews(
         assert client.get(reverse("trajectories:progress_report", args=[reviewed.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("trajectories:phase_report", args=[reviewed.pk, "verkennen"])).status_code == 200
+
+
+def test_next_progress_report_starts_where_the_issued_one_ended(client, lezer, trajectory):
+    client.force_login(lezer)
+    url = reverse("trajectories:progress_report", args=[trajectory.pk])
+    today = dt.date.today()
+    assert client.get(url).context["period"].start == today - relativedelta(months=3)
+    client.get(reverse("trajectories:progress_report", args=[trajectory.pk]), {"van": "2026-01-01"})
+    assert not trajectory.report_records.exists()  # looking is not issuing
+    end = today - dt.timedelta(days=14)
+    client.get(reverse("trajectories:progress_report_pdf", args=[trajectory.pk]), {"van": "2026-01-01", "tot": end})
+    record = trajectory.report_records.get()
+    assert (record.period_start, record.period_end, record.created_by) == (dt.date(2026, 1, 1), end, lezer)
+    response = client.get(url)
+    assert response.context["period"].start == end
+    assertContains(response, "Vorige rapportage")
+
+
+def test_phase_report_includes_a_phases_own_section(client, lezer, trajectory):
+    client.force_login(lezer)
+    assertContains(client.get(reverse("trajectories:phase_report", args=[trajectory.pk, "signaleren"])), "De opdracht")
+    assertNotContains(
+        client.get(reverse("trajectories:phase_report", args=[trajectory.pk, "verkennen"])), "De opdracht"
+    )

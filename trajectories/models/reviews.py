@@ -293,3 +293,19 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
+class ReportRecord(AppendOnlyModel):
+    """A progress report that was issued (downloaded as PDF); the next report starts where it ended."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="report_records")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+
+    class Meta:
+        verbose_name = _("issued progress report")
+        verbose_name_plural = _("issued progress reports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory}: {self.period_start} – {self.period_end}"

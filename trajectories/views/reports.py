@@ -36,12 +36,21 @@ def _respond(request, template: str, context: dict, *, pdf_name: str | None = No
 
 def _progress(request, pk: int, *, pdf: bool):
     trajectory = get_trajectory_for_user(request.user, pk)
-    default = reports.default_period()
+    default = reports.default_period(trajectory)
     form = ReportPeriodForm(request.GET or None, initial={"van": default.start, "tot": default.end})
     period = form.period(default)
     context = {**reports.progress_report(trajectory, period), "form": form}
-    name = f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}" if pdf else None
-    return _respond(request, "reports/progress.html", context, pdf_name=name)
+    if not pdf:
+        return _respond(request, "reports/progress.html", context)
+    response = _respond(
+        request,
+        "reports/progress.html",
+        context,
+        pdf_name=f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}",
+    )
+    # The downloaded PDF is the issued report: the next one starts where this period ends.
+    reports.record_issued(trajectory, period, by=request.user)
+    return response
 
 
 @login_required
