@@ -34,7 +34,7 @@ def default_period(trajectory: Trajectory, today: dt.date | None = None) -> Peri
     today = today or timezone.localdate()
     previous = trajectory.report_records.filter(period_end__lt=today).order_by("-period_end", "-pk").first()
     if previous is not None:
-        return Period(previous.period_end, today)
+        return Period(min(previous.period_end + dt.timedelta(days=1), today), today)
     return Period(today - relativedelta(months=DEFAULT_PERIOD_MONTHS), today)
 
 
@@ -66,10 +66,9 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
     charted = in_period[:26]
     actions = list(
         Action.objects.filter(trajectory=trajectory)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.start))
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.start, closed_at__date__lte=period.end))
         .select_related("assignee", "item")
     )
-    today = timezone.localdate()
     risks = []
     if latest is not None:
         risks = list(latest.items.filter(colour="rood").select_related("item").order_by("position"))
@@ -90,7 +89,6 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
             if period.contains(timezone.localdate(t.created_at))
         ],
         "open_actions": [a for a in actions if a.is_open],
-        "overdue_actions": [a for a in actions if a.is_overdue(today)],
         "closed_actions": [a for a in actions if not a.is_open],
         "chart": trend_chart(charted, light_counts(charted)),
         "risks": risks,
@@ -106,7 +104,10 @@ def phase_report(trajectory: Trajectory, phase: str) -> dict:
     items = list(ChecklistItem.objects.filter(trajectory=trajectory, phase=phase, retired_at__isnull=True))
     latest_light: dict[int, ReviewItem] = {}
     assessed = (
-        ReviewItem.objects.filter(item__in=items)
+        # Only finalised reviews count; an open one is still being filled in.
+        ReviewItem.objects.filter(
+            item__in=items, review__finalised_at__isnull=False, review__held_on__lte=timezone.localdate()
+        )
         .select_related("review")
         .order_by("item_id", "-review__held_on", "-review_id")
     )

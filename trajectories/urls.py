@@ -41,6 +41,11 @@ urlpatterns = [
     # Reports (HTML with a print stylesheet, and the same as PDF) and exports.
     path("trajecten/<int:pk>/voortgangsrapportage/", reports.progress_report, name="progress_report"),
     path("trajecten/<int:pk>/voortgangsrapportage.pdf", reports.progress_report_pdf, name="progress_report_pdf"),
+    path(
+        "trajecten/<int:pk>/voortgangsrapportage/uitbrengen/",
+        reports.progress_report_issue,
+        name="progress_report_issue",
+    ),
     path("trajecten/<int:pk>/fase/<slug:phase>/rapport/", reports.phase_report, name="phase_report"),
     path("trajecten/<int:pk>/fase/<slug:phase>/rapport.pdf", reports.phase_report_pdf, name="phase_report_pdf"),
     path("organisaties/<int:org_pk>/portefeuillerapport/", reports.portfolio_report, name="portfolio_report"),

@@ -176,20 +176,42 @@ def test_report_query_count_does_not_grow_with_reviews(
         assert client.get(reverse("trajectories:phase_report", args=[reviewed.pk, "verkennen"])).status_code == 200
 
 
-def test_next_progress_report_starts_where_the_issued_one_ended(client, lezer, trajectory):
-    client.force_login(lezer)
-    url = reverse("trajectories:progress_report", args=[trajectory.pk])
+def test_next_progress_report_starts_the_day_after_the_issued_one(client, lezer, bewerker, trajectory):
     today = dt.date.today()
+    url = reverse("trajectories:progress_report", args=[trajectory.pk])
+    client.force_login(lezer)
     assert client.get(url).context["period"].start == today - relativedelta(months=3)
-    client.get(reverse("trajectories:progress_report", args=[trajectory.pk]), {"van": "2026-01-01"})
-    assert not trajectory.report_records.exists()  # looking is not issuing
+    client.get(reverse("trajectories:progress_report_pdf", args=[trajectory.pk]), {"van": "2026-01-01"})
+    assert not trajectory.report_records.exists()  # reading or downloading is not issuing
+    issue = reverse("trajectories:progress_report_issue", args=[trajectory.pk])
+    assert client.post(issue, {"van": "2026-01-01"}).status_code == 403  # a lezer does not issue
+
+    client.force_login(bewerker)
     end = today - dt.timedelta(days=14)
-    client.get(reverse("trajectories:progress_report_pdf", args=[trajectory.pk]), {"van": "2026-01-01", "tot": end})
+    response = client.post(issue, {"van": "2026-01-01", "tot": end.isoformat()})
+    assert response.status_code == 302
     record = trajectory.report_records.get()
-    assert (record.period_start, record.period_end, record.created_by) == (dt.date(2026, 1, 1), end, lezer)
+    assert (record.period_start, record.period_end, record.created_by) == (dt.date(2026, 1, 1), end, bewerker)
     response = client.get(url)
-    assert response.context["period"].start == end
+    assert response.context["period"].start == end + dt.timedelta(days=1)
     assertContains(response, "Vorige rapportage")
+
+
+def test_a_period_that_starts_after_it_ends_falls_back_to_the_default(client, lezer, trajectory):
+    client.force_login(lezer)
+    response = client.get(reverse("trajectories:progress_report", args=[trajectory.pk]), {"van": "2099-01-01"})
+    assert response.context["period"].start == dt.date.today() - relativedelta(months=3)
+
+
+def test_actions_closed_after_the_period_are_not_in_it(client, lezer, bewerker, trajectory):
+    action = services.action_create(trajectory=trajectory, by=bewerker, description="Later afgerond")
+    services.action_close(action=action, by=bewerker, note="", expected_version=None)
+    client.force_login(lezer)
+    past = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    response = client.get(
+        reverse("trajectories:progress_report", args=[trajectory.pk]), {"van": "2026-01-01", "tot": past}
+    )
+    assert response.context["closed_actions"] == []
 
 
 def test_phase_report_includes_a_phases_own_section(client, lezer, trajectory):

@@ -175,4 +175,5 @@ class ReportPeriodForm(forms.Form):
 
         if not self.is_bound or not self.is_valid():
             return default
-        return Period(self.cleaned_data["van"] or default.start, self.cleaned_data["tot"] or default.end)
+        period = Period(self.cleaned_data["van"] or default.start, self.cleaned_data["tot"] or default.end)
+        return period if period.start <= period.end else default

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from fii.lib.pdf import render_pdf
 from fii.model import PHASE_SPECS
 from organisations.access import get_organisation_for_user, get_trajectory_for_user, visible_trajectories
+from organisations.models import Role
 
 from .. import reports
 from ..forms import ReportPeriodForm
@@ -36,21 +41,32 @@ def _respond(request, template: str, context: dict, *, pdf_name: str | None = No
 
 def _progress(request, pk: int, *, pdf: bool):
     trajectory = get_trajectory_for_user(request.user, pk)
+    period, form = _period(request, trajectory)
+    context = {
+        **reports.progress_report(trajectory, period),
+        "form": form,
+        "can_issue": trajectory.user_role.allows(Role.BEWERKER),
+    }
+    name = f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}" if pdf else None
+    return _respond(request, "reports/progress.html", context, pdf_name=name)
+
+
+def _period(request, trajectory):
     default = reports.default_period(trajectory)
-    form = ReportPeriodForm(request.GET or None, initial={"van": default.start, "tot": default.end})
-    period = form.period(default)
-    context = {**reports.progress_report(trajectory, period), "form": form}
-    if not pdf:
-        return _respond(request, "reports/progress.html", context)
-    response = _respond(
-        request,
-        "reports/progress.html",
-        context,
-        pdf_name=f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}",
-    )
-    # The downloaded PDF is the issued report: the next one starts where this period ends.
+    form = ReportPeriodForm(request.GET or request.POST or None, initial={"van": default.start, "tot": default.end})
+    return form.period(default), form
+
+
+@login_required
+@require_POST
+def progress_report_issue(request, pk: int):
+    """Record the report as issued for its period, so the next one starts the day after; then get the PDF."""
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    period, _form = _period(request, trajectory)
     reports.record_issued(trajectory, period, by=request.user)
-    return response
+    messages.success(request, _("Report recorded as issued; the next one starts the day after this period."))
+    query = urlencode({"van": period.start.isoformat(), "tot": period.end.isoformat()})
+    return redirect(f"{reverse('trajectories:progress_report', args=[trajectory.pk])}?{query}")
 
 
 @login_required
@@ -91,7 +107,7 @@ def _portfolio(request, org_pk: int, *, pdf: bool):
     taking_part = Q(owner=organisation) | Q(receiving_organisation=organisation) | Q(participants=organisation)
     trajectories = visible_trajectories(request.user).filter(taking_part).distinct()
     context = {"organisation": organisation, **reports.portfolio_report(trajectories)}
-    name = f"portefeuille-{slugify(organisation.name)}-{dt.date.today():%Y-%m-%d}" if pdf else None
+    name = f"portefeuille-{slugify(organisation.name)}-{timezone.localdate():%Y-%m-%d}" if pdf else None
     return _respond(request, "reports/portfolio.html", context, pdf_name=name)
 
 
