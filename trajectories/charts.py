@@ -115,10 +115,19 @@ def trend_chart(reviews: Sequence[Review], counts: dict[int, dict[str, int]]) ->
 
 
 def item_histories(item_ids: Iterable[int], *, limit: int = 8) -> dict[int, list[ReviewItem]]:
-    """checklist item id → its last ``limit`` assessments, oldest first, in one query."""
+    """checklist item id → its last ``limit`` assessments, oldest first, in one query.
+
+    Only the latest reviews of these items are read, so a year of meetings does not load a year of rows.
+    """
+    item_ids = list(item_ids)
     histories: dict[int, list[ReviewItem]] = defaultdict(list)
+    recent_reviews = (
+        Review.objects.filter(pk__in=ReviewItem.objects.filter(item_id__in=item_ids).values("review_id"))
+        .order_by("-held_on", "-pk")
+        .values("pk")[: limit + 1]
+    )
     rows = (
-        ReviewItem.objects.filter(item_id__in=list(item_ids))
+        ReviewItem.objects.filter(item_id__in=item_ids, review_id__in=recent_reviews)
         .select_related("review")
         .only("item_id", "colour", "note", "review__held_on", "review__trajectory_id")
         .order_by("item_id", "review__held_on", "review_id")

@@ -51,11 +51,11 @@ def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list
         _("Review overdue"),
         _("Open actions"),
     ]
-    today = timezone.localdate()
+    trajectories = list(trajectories)
+    selectors.add_light_summaries(trajectories)  # the same cadence and trend as the portfolio page
     rows: list[list[Cell]] = []
     for trajectory in trajectories:
-        cadence = selectors.cadence(trajectory, today=today)
-        trend = selectors.light_trend(trajectory.last_review_light, trajectory.previous_review_light)
+        cadence, trend = trajectory.cadence, trajectory.light_trend
         receiver = trajectory.receiving_organisation
         rows.append(
             [

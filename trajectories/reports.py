@@ -44,12 +44,6 @@ def record_issued(trajectory: Trajectory, period: Period, *, by) -> ReportRecord
     )
 
 
-def _annotated(trajectory: Trajectory) -> Trajectory:
-    summary = selectors.with_review_summary(Trajectory.objects.filter(pk=trajectory.pk)).get()
-    selectors.add_light_summaries([summary])
-    return summary
-
-
 def progress_report(trajectory: Trajectory, period: Period) -> dict:
     """A highlight report: status, this period, what comes next, actions, trend, risks and team."""
     reviews = list(
@@ -75,7 +69,7 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
     attendees = list(latest.attendees.all()) if latest else []
     return {
         "trajectory": trajectory,
-        "summary": _annotated(trajectory),
+        "summary": selectors.trajectory_summary(trajectory),
         "period": period,
         "latest": latest,
         "trend": selectors.light_trend(

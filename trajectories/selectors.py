@@ -71,10 +71,6 @@ def light_trend(latest: str | None, previous: str | None) -> str:
     return "worse" if delta > 0 else "better" if delta < 0 else "same"
 
 
-def open_actions(trajectories: QuerySet[Trajectory]) -> QuerySet[Action]:
-    return Action.objects.filter(trajectory__in=trajectories).select_related("trajectory", "assignee", "item")
-
-
 def actions_filtered(actions: QuerySet[Action], state: str, *, today: dt.date | None = None) -> QuerySet[Action]:
     """state: "open", "overdue" or "done"."""
     today = today or timezone.localdate()
@@ -84,6 +80,13 @@ def actions_filtered(actions: QuerySet[Action], state: str, *, today: dt.date | 
     if state == "overdue":
         actions = actions.filter(Q(due_on__lt=today))
     return actions
+
+
+def trajectory_summary(trajectory: Trajectory) -> Trajectory:
+    """One trajectory annotated by :func:`with_review_summary`, with ``cadence`` and ``light_trend`` set."""
+    summary = with_review_summary(Trajectory.objects.filter(pk=trajectory.pk)).get()
+    add_light_summaries([summary])
+    return summary
 
 
 def add_light_summaries(trajectories: Iterable[Trajectory], *, today: dt.date | None = None) -> None:

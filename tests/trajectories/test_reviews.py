@@ -669,3 +669,18 @@ def test_reader_sees_an_action_but_cannot_change_it(client, trajectory, bewerker
     assertContains(response, "Bellen")
     assertNotContains(response, 'name="op" value="close"')
     assert client.post(url, {"op": "close", "note": "", "version": 1}).status_code == 403
+
+
+def test_item_history_reads_only_the_latest_reviews(trajectory, bewerker):
+    from trajectories.charts import item_histories
+
+    for n in range(10):
+        review = start(trajectory, bewerker, held_on=TODAY - dt.timedelta(days=14 * (10 - n)))
+        colour_all(review, bewerker, "rood" if n < 5 else "groen")
+        services.review_finalise(review=review, by=bewerker)
+    item = ChecklistItem.objects.filter(trajectory=trajectory).first()
+    history = item_histories([item.pk])[item.pk]
+    assert len(history) == 8
+    assert [h.review.held_on for h in history] == sorted(h.review.held_on for h in history)
+    assert history[-1].review.held_on == TODAY - dt.timedelta(days=14)
+    assert [h.colour for h in history[-5:]] == ["groen"] * 5

@@ -165,6 +165,10 @@ class Trajectory(models.Model):
         """Only active trajectories are expected to meet; paused or closed ones are never overdue."""
         return self.status == TrajectoryStatus.ACTIEF and next_review_on < (today or timezone.localdate())
 
+    def open_review(self):
+        """The review still being held (at most one, by a database constraint), or None."""
+        return self.reviews.filter(finalised_at__isnull=True).first()
+
     def phase_states_in_order(self) -> list[PhaseState]:
         # Works from a prefetch as well as without one.
         return sorted(self.phase_states.all(), key=lambda s: PHASE_ORDER[s.phase])

@@ -103,11 +103,7 @@ def review_start(
         raise ReviewError("Another review of this trajectory is still open.") from None
     review.attendees.set(attendees)
 
-    items = list(
-        ChecklistItem.objects.filter(trajectory=trajectory, phase__in=phases, retired_at__isnull=True).order_by(
-            "phase", "position", "pk"
-        )
-    )
+    items = list(ChecklistItem.objects.filter(trajectory=trajectory, phase__in=phases, retired_at__isnull=True))
     phase_rank = {p: n for n, p in enumerate(phases)}
     items.sort(key=lambda i: (phase_rank[i.phase], i.position, i.pk))
     last_colour: dict[int, str] = {}
@@ -134,13 +130,13 @@ def review_start(
     return review
 
 
-def _lock_open(review: Review) -> Review:
+def _lock_open(review_pk: int) -> Review:
     """Lock the review row for this transaction; refuse when it is finalised.
 
     Every write to a review goes through this lock, so saves of one review happen one after the
     other: the overall light is derived from all of them, and nothing lands after finalising.
     """
-    locked = Review.objects.select_for_update().get(pk=review.pk)
+    locked = Review.objects.select_for_update().get(pk=review_pk)
     if locked.finalised_at is not None:
         raise ReviewLocked("This review is finalised.")
     return locked
@@ -166,7 +162,7 @@ def review_item_set(
     Each field is compared on its own, so one person setting the light while another types the note
     is not a conflict; two people changing the same field is.
     """
-    review = _lock_open(review_item.review)
+    review = _lock_open(review_item.review_id)
     current = ReviewItem.objects.get(pk=review_item.pk)
     stale = []
     changes = {}
@@ -211,7 +207,7 @@ def review_update(
     other_attendees: str,
     attendees: Iterable,
 ) -> Review:
-    _lock_open(review)
+    _lock_open(review.pk)
     _bump(Review, review, expected_version, held_on=held_on, summary=summary, other_attendees=other_attendees)
     review.attendees.set(attendees)
     return review
@@ -219,7 +215,7 @@ def review_update(
 
 @transaction.atomic
 def review_finalise(*, review: Review, by, at: dt.datetime | None = None) -> Review:
-    _lock_open(review)
+    _lock_open(review.pk)
     now = at or timezone.now()
     _refresh_overall_light(review)
     _bump(Review, review, None, finalised_at=now, finalised_by=by)
@@ -256,7 +252,7 @@ def action_create(
     at: dt.datetime | None = None,
 ) -> Action:
     if review is not None:
-        _lock_open(review)
+        _lock_open(review.pk)
     return Action.objects.create(
         trajectory=trajectory,
         item=item,

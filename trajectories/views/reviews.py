@@ -38,11 +38,6 @@ def _review_for(trajectory: Trajectory, review_pk: int) -> Review:
     return review
 
 
-def _with_cadence(trajectory: Trajectory) -> selectors.Cadence:
-    annotated = selectors.with_review_summary(Trajectory.objects.filter(pk=trajectory.pk)).get()
-    return selectors.cadence(annotated)
-
-
 @login_required
 @require_http_methods(["GET"])
 def review_list(request, pk: int):
@@ -58,7 +53,7 @@ def review_list(request, pk: int):
             "reviews": reviews,
             "open_review": open_review,
             "chart": trend_chart(charted, light_counts(charted)),
-            "cadence": _with_cadence(trajectory),
+            "cadence": selectors.trajectory_summary(trajectory).cadence,
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
         },
     )
@@ -68,7 +63,7 @@ def review_list(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def review_start(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
-    open_review = trajectory.reviews.filter(finalised_at__isnull=True).first()
+    open_review = trajectory.open_review()
     if open_review:
         messages.info(request, _("This review is still open; finalise it before you start the next one."))
         return redirect(open_review)
@@ -88,7 +83,7 @@ def review_start(request, pk: int):
         except services.ReviewError:
             # Someone else started a review a moment ago: join that one.
             messages.info(request, _("A colleague just started a review; you are now in that one."))
-            return redirect(trajectory.reviews.filter(finalised_at__isnull=True).first() or trajectory)
+            return redirect(trajectory.open_review() or trajectory)
         return redirect(review)
     return render(request, "trajectories/review_start.html", {"trajectory": trajectory, "form": form})
 
@@ -217,14 +212,31 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
     if status == 200 and not request.htmx:
         return redirect(f"{review.get_absolute_url()}#item-{review_item.pk}")
     review.refresh_from_db(fields=["overall_light", "version"])
-    context = _review_context(request, trajectory, review)
-    ri = next(ri for ri in context["items"] if ri.pk == review_item.pk)
+    if request.htmx:
+        # The meeting's hot path: load this row only, not the whole table.
+        ri = ReviewItem.objects.select_related("item", "updated_by").get(pk=review_item.pk)
+        ri.open_actions = list(
+            trajectory.actions.filter(item_id=ri.item_id, closed_at__isnull=True).select_related("assignee")
+        )
+        context = {
+            "trajectory": trajectory,
+            "review": review,
+            "ri": ri,
+            "oob": True,
+            "can_edit": True,
+            "lights": Light.choices,
+            "unassessed": review.items.filter(colour="").count(),
+            "team": list(team_members(trajectory)) if part == "actions_cell" else [],
+        }
+        template = f"trajectories/review_detail.html#{part}"
+    else:
+        context = _review_context(request, trajectory, review)
+        ri = next(ri for ri in context["items"] if ri.pk == review_item.pk)
+        template = "trajectories/review_detail.html"
     for name, value in flags.items():
         setattr(ri, name, value)
-    if request.htmx:
-        # htmx swaps 2xx answers only; the conflict text in the cell tells the user what happened.
-        return render(request, f"trajectories/review_detail.html#{part}", {**context, "ri": ri, "oob": True})
-    return render(request, "trajectories/review_detail.html", context, status=status)
+    # htmx swaps 2xx answers only; the conflict text in the cell tells the user what happened.
+    return render(request, template, context, status=200 if request.htmx else status)
 
 
 @login_required

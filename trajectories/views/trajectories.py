@@ -27,7 +27,7 @@ from ..forms import (
     TrajectoryEditForm,
     TransitionForm,
 )
-from ..models import Assignment, PhaseState, SubphaseState, Trajectory
+from ..models import Assignment, PhaseState, SubphaseState
 
 PAGE_SIZE = 25
 
@@ -101,8 +101,6 @@ def trajectory_detail(request, pk: int):
     transitions = trajectory.transitions.select_related("created_by")
     phase_rows = selectors.phase_rows(trajectory)
     current = next(row for row in phase_rows if row["state"].phase == trajectory.current_phase)
-    summary = selectors.with_review_summary(Trajectory.objects.filter(pk=trajectory.pk)).get()
-    selectors.add_light_summaries([summary])
     return render(
         request,
         "trajectories/trajectory_detail.html",
@@ -110,8 +108,8 @@ def trajectory_detail(request, pk: int):
             "trajectory": trajectory,
             "phase_rows": phase_rows,
             "current": current,
-            "summary": summary,
-            "open_review": trajectory.reviews.filter(finalised_at__isnull=True).first(),
+            "summary": selectors.trajectory_summary(trajectory),
+            "open_review": trajectory.open_review(),
             "transitions": transitions,
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
         },
