@@ -319,3 +319,92 @@ def recommended_start_phase(*, has_commissioner: bool, receiving_identified: boo
     if has_commissioner and receiving_identified:
         return Phase.INNOVEREN
     return Phase.VERKENNEN
+
+
+# Subphase 2a: what to look at when judging a candidate receiving organisation. The handreiking groups
+# the aspects under culture, organisational frame and financing structure; the questions are ours.
+class Criterion(models.TextChoices):
+    BEDOELING = "bedoeling", _("Purpose (de bedoeling)")
+    UITVOERINGSKADERS = "uitvoeringskaders", _("Broad execution frames")
+    LEERKLIMAAT = "leerklimaat", _("Learning climate")
+    STURING = "sturing", _("Targets or the citizen's goal")
+    CASELOAD = "caseload", _("Caseload")
+    TRAJECTDUUR = "trajectduur", _("Trajectory length")
+    FINANCIERING = "financiering", _("Financing structure")
+
+
+class CriterionGroup(models.TextChoices):
+    CULTUUR = "cultuur", _("Culture")
+    KADERS = "kaders", _("Organisational frame")
+    FINANCIERING = "financiering", _("Financing structure")
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    code: Criterion
+    group: CriterionGroup
+    question: Promise
+
+    @property
+    def title(self) -> Promise:
+        return self.code.label
+
+
+SHORTLIST_CRITERIA: tuple[CriterionSpec, ...] = (
+    CriterionSpec(
+        Criterion.BEDOELING,
+        CriterionGroup.CULTUUR,
+        _(
+            "What does the organisation really aim for, judged by what it does rather than what it says, "
+            "and does the intervention serve that aim?"
+        ),
+    ),
+    CriterionSpec(
+        Criterion.UITVOERINGSKADERS,
+        CriterionGroup.CULTUUR,
+        _("Does the organisation give its professionals the room that the intervention's broad frames ask for?"),
+    ),
+    CriterionSpec(
+        Criterion.LEERKLIMAAT,
+        CriterionGroup.CULTUUR,
+        _("Does the organisation learn from practice: is there room to try, reflect and adjust?"),
+    ),
+    CriterionSpec(
+        Criterion.STURING,
+        CriterionGroup.KADERS,
+        _("Is the work steered on output targets, or on what the citizen needs? The second fits better."),
+    ),
+    CriterionSpec(
+        Criterion.CASELOAD,
+        CriterionGroup.KADERS,
+        _("Can professionals take on the intervention with their caseload, or must it change, and can it?"),
+    ),
+    CriterionSpec(
+        Criterion.TRAJECTDUUR,
+        CriterionGroup.KADERS,
+        _(
+            "Do the average and maximum length of a client's trajectory leave room for the intervention, "
+            "or must they change, and can they?"
+        ),
+    ),
+    CriterionSpec(
+        Criterion.FINANCIERING,
+        CriterionGroup.FINANCIERING,
+        _("Does the way the organisation is funded leave room for the intervention? See the question below."),
+    ),
+)
+CRITERION_SPECS: dict[str, CriterionSpec] = {spec.code: spec for spec in SHORTLIST_CRITERIA}
+
+# Figure 3: the financing structure is no reason to exclude an organisation, but it changes what to ask.
+FINANCING_QUESTIONS: dict[str, tuple[Promise, ...]] = {
+    "wettelijk": (_("Does the organisation understand the vision behind the intervention, and is it open to it?"),),
+    "extern": (_("Who funds the organisation, and are those funders open to the intervention?"),),
+    "gemengd": (
+        _("Does the organisation understand the vision behind the intervention, and is it open to it?"),
+        _("Who funds the organisation, and are those funders open to the intervention?"),
+    ),
+    "onbekend": (_("Find out first how the organisation is funded: from statutory frames or externally."),),
+}
+
+# The model advises a shortlist of two to four organisations; outside that range we warn, never forbid.
+SHORTLIST_ADVISED = (2, 4)

@@ -119,6 +119,7 @@ def phase_report(trajectory: Trajectory, phase: str) -> dict:
         "spec": row["spec"],
         "checklist": checklist,
         "assignment": Assignment.objects.filter(trajectory=trajectory).first() if phase == "signaleren" else None,
+        "verkennen": selectors.verkennen_overview(trajectory) if phase == "verkennen" else None,
         "section": phase_section(phase),
     }
 

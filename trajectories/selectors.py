@@ -9,10 +9,25 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from .models import Action, PhaseState, Review, SubphaseState, Trajectory
+from fii.model import SHORTLIST_ADVISED, SHORTLIST_CRITERIA
+
+from .models import (
+    Action,
+    Candidate,
+    CandidateStatus,
+    Check,
+    OrientationTalk,
+    PhaseState,
+    Plan,
+    Review,
+    SubphaseState,
+    Trajectory,
+)
 from .models.reviews import LIGHT_SEVERITY
 
 
@@ -147,3 +162,153 @@ def portfolio_for(user, params) -> tuple:
     if filters.is_valid():
         trajectories = filter_portfolio(trajectories, filters.cleaned_data)
     return filters, trajectories
+
+
+# Phase 2 (Verkennen) ---------------------------------------------------------------------------
+
+
+def shortlist(trajectory: Trajectory) -> list[Candidate]:
+    """The candidates in the order they were added, each with ``rating_for`` (criterion → rating),
+    ``talk_list`` (newest first) and ``latest_talk``; three queries however long the list is."""
+    candidates = list(
+        trajectory.candidates.select_related("organisation").prefetch_related(
+            "ratings",
+            Prefetch("talks", queryset=OrientationTalk.objects.order_by("-held_on", "-pk"), to_attr="talk_list"),
+        )
+    )
+    for candidate in candidates:
+        candidate.rating_for = {rating.criterion: rating for rating in candidate.ratings.all()}
+        candidate.answered = sum(rating.answer != Check.ONBEKEND for rating in candidate.rating_for.values())
+        candidate.latest_talk = candidate.talk_list[0] if candidate.talk_list else None
+    return candidates
+
+
+def _criterion_fact(code: str, candidate: Candidate) -> str:
+    """The figures the team recorded that belong with a criterion, as one short line."""
+    if code == "caseload" and candidate.caseload is not None:
+        return _("%(n)s clients per professional") % {"n": candidate.caseload}
+    if code == "trajectduur" and (candidate.average_length_months or candidate.maximum_length_months) is not None:
+        return _("average %(average)s, at most %(maximum)s months") % {
+            "average": number_format(candidate.average_length_months) if candidate.average_length_months else "?",
+            "maximum": number_format(candidate.maximum_length_months) if candidate.maximum_length_months else "?",
+        }
+    if code == "financiering":
+        return str(candidate.get_financing_display())
+    return ""
+
+
+TALK_QUESTIONS = ("sees_added_value", "fits_practice", "commits_resources", "joins_team")
+
+
+def comparison_rows(candidates: list[Candidate]) -> list[dict]:
+    """One row per criterion of 2a, one cell per candidate: its rating (None when not judged yet) and
+    the figures that go with the criterion."""
+    return [
+        {
+            "spec": spec,
+            "cells": [
+                {"rating": candidate.rating_for.get(spec.code), "fact": _criterion_fact(spec.code, candidate)}
+                for candidate in candidates
+            ],
+        }
+        for spec in SHORTLIST_CRITERIA
+    ]
+
+
+def talk_rows(candidates: list[Candidate]) -> list[dict]:
+    """Compatibility and readiness from each candidate's latest talk (None where no talk was held)."""
+    rows = []
+    for name in TALK_QUESTIONS:
+        cells = []
+        for candidate in candidates:
+            value = getattr(candidate.latest_talk, name) if candidate.latest_talk else None
+            cells.append({"value": value, "label": Check(value).label} if value else None)
+        rows.append({"label": OrientationTalk._meta.get_field(name).verbose_name, "cells": cells})
+    return rows
+
+
+def shortlist_size_warning(count: int) -> str:
+    """ "few", "many" or "": the model advises two to four candidates; we warn outside that, never forbid."""
+    low, high = SHORTLIST_ADVISED
+    if count < low:
+        return "few"
+    if count > high:
+        return "many"
+    return ""
+
+
+OWNERSHIP_MIN_TASKS = 3  # below this many owned open tasks a lean says little
+OWNERSHIP_LEAN_SHARE = 0.75  # one side owning this share or more of the open tasks is a warning
+
+
+@dataclass(frozen=True)
+class OwnershipBalance:
+    """Open tasks (actions) per side of the trajectory, for shared ownership (2c)."""
+
+    giving: int
+    receiving: int
+    others: int
+    unassigned: int
+
+    @property
+    def owned(self) -> int:
+        return self.giving + self.receiving
+
+    @property
+    def giving_percent(self) -> int:
+        return round(100 * self.giving / self.owned) if self.owned else 0
+
+    @property
+    def leans_to(self) -> str:
+        """ "gevend" or "ontvangend" when one side owns too much of the work; "" when balanced or too few tasks."""
+        if self.owned < OWNERSHIP_MIN_TASKS:
+            return ""
+        if self.giving >= OWNERSHIP_LEAN_SHARE * self.owned:
+            return "gevend"
+        if self.receiving >= OWNERSHIP_LEAN_SHARE * self.owned:
+            return "ontvangend"
+        return ""
+
+
+def ownership_balance(trajectory: Trajectory) -> OwnershipBalance:
+    counts = dict(
+        trajectory.actions.filter(closed_at__isnull=True)
+        .values_list("organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("organisation_id", "n")
+    )
+    giving = counts.pop(trajectory.owner_id, 0)
+    receiving = counts.pop(trajectory.receiving_organisation_id, 0) if trajectory.receiving_organisation_id else 0
+    unassigned = counts.pop(None, 0)
+    return OwnershipBalance(giving=giving, receiving=receiving, others=sum(counts.values()), unassigned=unassigned)
+
+
+def choice_of(trajectory: Trajectory, candidates: list[Candidate] | None = None) -> tuple[Candidate | None, object]:
+    """The chosen candidate and the status change that recorded the decision (with its rationale)."""
+    if candidates is None:
+        chosen = trajectory.candidates.filter(status=CandidateStatus.GEKOZEN).select_related("organisation").first()
+    else:
+        chosen = next((c for c in candidates if c.status == CandidateStatus.GEKOZEN), None)
+    if chosen is None:
+        return None, None
+    decision = chosen.status_changes.filter(to_status=CandidateStatus.GEKOZEN).select_related("created_by").first()
+    return chosen, decision
+
+
+def verkennen_overview(trajectory: Trajectory) -> dict:
+    """Everything of phase 2 at a glance, for the phase page and the phase report."""
+    candidates = shortlist(trajectory)
+    chosen, decision = choice_of(trajectory, candidates)
+    return {
+        "candidates": candidates,
+        "rows": comparison_rows(candidates),
+        "talks": talk_rows(candidates),
+        "size_warning": shortlist_size_warning(len(candidates)),
+        "chosen": chosen,
+        "decision": decision,
+        "agreements": list(trajectory.agreements.select_related("organisation")),
+        "plan": Plan.objects.filter(trajectory=trajectory).select_related("updated_by").first(),
+        "milestones": list(trajectory.milestones.all()),
+        "balance": ownership_balance(trajectory),
+        "open_changes": list(trajectory.people_changes.filter(revisited_on__isnull=True)),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, checklists, exports, reports, reviews
+from .views import calendar, checklists, exports, reports, reviews, verkennen
 from .views import trajectories as views
 
 app_name = "trajectories"
@@ -14,6 +14,45 @@ urlpatterns = [
     path("trajecten/<int:pk>/deelfase/<str:code>/", views.subphase_edit, name="subphase_edit"),
     path("trajecten/<int:pk>/opdracht/", views.assignment_edit, name="assignment_edit"),
     path("trajecten/<int:pk>/faseovergang/", views.trajectory_transition, name="transition"),
+    # Verkennen (phase 2): shortlist (2a), talks, choice and agreement (2b), plan of approach (2c).
+    path("trajecten/<int:pk>/shortlist/", verkennen.shortlist, name="shortlist"),
+    path("trajecten/<int:pk>/shortlist/vergelijking/", verkennen.shortlist_compare, name="shortlist_compare"),
+    path("trajecten/<int:pk>/kandidaten/<int:candidate_pk>/", verkennen.candidate_detail, name="candidate"),
+    path(
+        "trajecten/<int:pk>/kandidaten/<int:candidate_pk>/beoordelen/",
+        verkennen.candidate_assess,
+        name="candidate_assess",
+    ),
+    path(
+        "trajecten/<int:pk>/kandidaten/<int:candidate_pk>/status/", verkennen.candidate_status, name="candidate_status"
+    ),
+    path("trajecten/<int:pk>/kandidaten/<int:candidate_pk>/gesprekken/", verkennen.talk_create, name="talk_create"),
+    path(
+        "trajecten/<int:pk>/kandidaten/<int:candidate_pk>/kiezen/", verkennen.candidate_choose, name="candidate_choose"
+    ),
+    path("trajecten/<int:pk>/overeenkomst/", verkennen.agreement, name="agreement"),
+    path(
+        "trajecten/<int:pk>/overeenkomst/<int:agreement_pk>/document/",
+        verkennen.agreement_document,
+        name="agreement_document",
+    ),
+    path("trajecten/<int:pk>/plan-van-aanpak/", verkennen.plan, name="plan"),
+    path("trajecten/<int:pk>/plan-van-aanpak/bewerken/", verkennen.plan_edit, name="plan_edit"),
+    path("trajecten/<int:pk>/plan-van-aanpak/mijlpalen/", verkennen.milestone_create, name="milestone_create"),
+    path(
+        "trajecten/<int:pk>/plan-van-aanpak/mijlpalen/<int:milestone_pk>/",
+        verkennen.milestone_edit,
+        name="milestone_edit",
+    ),
+    path("trajecten/<int:pk>/plan-van-aanpak/taken/", verkennen.plan_task_create, name="plan_task_create"),
+    path(
+        "trajecten/<int:pk>/plan-van-aanpak/wisselingen/", verkennen.people_change_create, name="people_change_create"
+    ),
+    path(
+        "trajecten/<int:pk>/plan-van-aanpak/wisselingen/<int:change_pk>/",
+        verkennen.people_change_revisit,
+        name="people_change_revisit",
+    ),
     # Stoplight method (subphase 5b): checklists, reviews and actions.
     path("trajecten/<int:pk>/checklist/<slug:phase>/", checklists.checklist, name="checklist"),
     path("trajecten/<int:pk>/checklist/<slug:phase>/vullen/", checklists.checklist_fill, name="checklist_fill"),

@@ -18,8 +18,30 @@ from .trajectories import (
     TransitionForm,
     fields_only_helper,
 )
+from .verkennen import (
+    AgreementForm,
+    CandidateAddForm,
+    CandidateAssessForm,
+    CandidateChooseForm,
+    CandidateStatusForm,
+    MilestoneForm,
+    PeopleChangeForm,
+    PeopleChangeRevisitForm,
+    PlanForm,
+    TalkForm,
+)
 
 __all__ = [
+    "AgreementForm",
+    "CandidateAddForm",
+    "CandidateAssessForm",
+    "CandidateChooseForm",
+    "CandidateStatusForm",
+    "MilestoneForm",
+    "PeopleChangeForm",
+    "PeopleChangeRevisitForm",
+    "PlanForm",
+    "TalkForm",
     "ActionCloseForm",
     "ActionForm",
     "AssignmentForm",

@@ -123,12 +123,21 @@ class ActionForm(forms.ModelForm):
         fields = ["description", "assignee", "due_on"]
         widgets = {"due_on": DateInput()}
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, team, milestones=None, **kwargs):
+        """``milestones`` (a queryset) adds the roadmap milestone the task belongs to (plan of approach)."""
         super().__init__(*args, **kwargs)
         self.fields["description"].error_messages["required"] = _("Describe what needs to happen.")
         self.fields["assignee"].queryset = team
         self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
         self.fields["assignee"].empty_label = _("— nobody yet —")
+        if milestones is not None:
+            self.fields["milestone"] = forms.ModelChoiceField(
+                label=_("Milestone"),
+                queryset=milestones,
+                required=False,
+                empty_label=_("— no milestone —"),
+                initial=self.instance.milestone_id,
+            )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.helper = fields_only_helper()

@@ -1,6 +1,7 @@
 from .core import (
     AppendOnlyModel,
     Assignment,
+    Check,
     PhaseState,
     PhaseTransition,
     Progress,
@@ -22,9 +23,32 @@ from .reviews import (
     light_label,
     overall_light,
 )
+from .verkennen import (
+    OPEN_CANDIDATE_STATUSES,
+    Agreement,
+    Candidate,
+    CandidateRating,
+    CandidateStatus,
+    CandidateStatusChange,
+    Milestone,
+    OrientationTalk,
+    PeopleChange,
+    Plan,
+)
 
 __all__ = [
+    "OPEN_CANDIDATE_STATUSES",
     "Action",
+    "Agreement",
+    "Candidate",
+    "CandidateRating",
+    "CandidateStatus",
+    "CandidateStatusChange",
+    "Check",
+    "Milestone",
+    "OrientationTalk",
+    "PeopleChange",
+    "Plan",
     "AppendOnlyModel",
     "Assignment",
     "CalendarToken",

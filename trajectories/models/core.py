@@ -29,6 +29,15 @@ class TrajectoryStatus(models.TextChoices):
     GESTOPT = "gestopt", _("Stopped")
 
 
+class Check(models.TextChoices):
+    """An answer to one of the model's questions: yes, partly, no, or not yet known."""
+
+    JA = "ja", _("Yes")
+    DEELS = "deels", _("Partly")
+    NEE = "nee", _("No")
+    ONBEKEND = "onbekend", _("Not yet known")
+
+
 class ReviewInterval(models.TextChoices):
     """How often the core team holds its stoplight review (the periodic meeting of subphase 2c)."""
 
@@ -313,11 +322,7 @@ class Assignment(models.Model):
         GEMIDDELD = "gemiddeld", _("Medium")
         HOOG = "hoog", _("High")
 
-    class Check(models.TextChoices):
-        JA = "ja", _("Yes")
-        DEELS = "deels", _("Partly")
-        NEE = "nee", _("No")
-        ONBEKEND = "onbekend", _("Not yet known")
+    Check = Check
 
     trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="assignment")
 

@@ -238,6 +238,14 @@ class Action(models.Model):
         related_name="actions_raised",
         verbose_name=_("raised in review"),
     )
+    milestone = models.ForeignKey(
+        "Milestone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("milestone"),
+    )
     description = models.CharField(_("what"), max_length=300)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -246,6 +254,15 @@ class Action(models.Model):
         blank=True,
         related_name="review_actions",
         verbose_name=_("who"),
+    )
+    # The assignee's organisation among those taking part, kept for the ownership balance of 2c.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     due_on = models.DateField(_("due date"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

@@ -3,3 +3,5 @@
 from .checklists import *  # noqa: F403
 from .reviews import *  # noqa: F403
 from .trajectories import *  # noqa: F403
+from .verkennen import *  # noqa: F403
+from .versioning import *  # noqa: F403

@@ -13,14 +13,15 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from fii.model import Phase
+from organisations.models import Membership, Organisation
 
 from ..models import (
     Action,
     ChecklistItem,
+    Milestone,
     Review,
     ReviewEvent,
     ReviewItem,
@@ -28,15 +29,16 @@ from ..models import (
     overall_light,
 )
 from .checklists import checklist_copy_from_template
+from .versioning import StaleEdit, save_versioned
 
 __all__ = [
     "ReviewError",
     "ReviewLocked",
-    "StaleEdit",
     "action_close",
     "action_create",
     "action_reopen",
     "action_update",
+    "owning_organisation",
     "review_finalise",
     "review_item_set",
     "review_reopen",
@@ -45,21 +47,15 @@ __all__ = [
 ]
 
 
+KEEP = object()  # a keyword argument left out on purpose: keep the field as it is
+
+
 class ReviewError(ValueError):
     pass
 
 
 class ReviewLocked(ReviewError):
     """The review is finalised; only a beheerder can re-open it."""
-
-
-class StaleEdit(ReviewError):
-    """Someone else saved the same thing after this user loaded it."""
-
-    def __init__(self, current, fields: Iterable[str]):
-        super().__init__("Stale edit")
-        self.current = current
-        self.fields = list(fields)
 
 
 def _refresh_overall_light(review: Review) -> str:
@@ -186,16 +182,6 @@ def review_item_set(
     return current
 
 
-def _bump(model, obj, expected_version: int | None, **values) -> None:
-    """Write ``values`` only if nobody saved the row since ``expected_version`` was read."""
-    rows = model.objects.filter(pk=obj.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    if not rows.update(version=F("version") + 1, **values):
-        raise StaleEdit(model.objects.get(pk=obj.pk), values)
-    obj.refresh_from_db()
-
-
 @transaction.atomic
 def review_update(
     *,
@@ -208,7 +194,7 @@ def review_update(
     attendees: Iterable,
 ) -> Review:
     _lock_open(review.pk)
-    _bump(Review, review, expected_version, held_on=held_on, summary=summary, other_attendees=other_attendees)
+    save_versioned(Review, review, expected_version, held_on=held_on, summary=summary, other_attendees=other_attendees)
     review.attendees.set(attendees)
     return review
 
@@ -218,7 +204,7 @@ def review_finalise(*, review: Review, by, at: dt.datetime | None = None) -> Rev
     _lock_open(review.pk)
     now = at or timezone.now()
     _refresh_overall_light(review)
-    _bump(Review, review, None, finalised_at=now, finalised_by=by)
+    save_versioned(Review, review, None, finalised_at=now, finalised_by=by)
     ReviewEvent.objects.create(review=review, kind=ReviewEvent.Kind.FINALISED, created_by=by, created_at=now)
     return review
 
@@ -232,7 +218,7 @@ def review_reopen(*, review: Review, by, reason: str) -> Review:
         raise ReviewError("This review is not finalised.")
     try:
         with transaction.atomic():
-            _bump(Review, review, None, finalised_at=None, finalised_by=None)
+            save_versioned(Review, review, None, finalised_at=None, finalised_by=None)
     except IntegrityError:
         raise ReviewError("Another review of this trajectory is still open.") from None
     ReviewEvent.objects.create(review=review, kind=ReviewEvent.Kind.REOPENED, reason=reason.strip(), created_by=by)
@@ -249,6 +235,7 @@ def action_create(
     due_on: dt.date | None = None,
     item: ChecklistItem | None = None,
     review: Review | None = None,
+    milestone: Milestone | None = None,
     at: dt.datetime | None = None,
 ) -> Action:
     if review is not None:
@@ -257,8 +244,10 @@ def action_create(
         trajectory=trajectory,
         item=item,
         review=review,
+        milestone=milestone,
         description=description,
         assignee=assignee,
+        organisation=owning_organisation(trajectory, assignee),
         due_on=due_on,
         created_by=by,
         created_at=at or timezone.now(),
@@ -267,21 +256,53 @@ def action_create(
 
 @transaction.atomic
 def action_update(
-    *, action: Action, by, expected_version: int | None, description: str, assignee, due_on: dt.date | None
+    *,
+    action: Action,
+    by,
+    expected_version: int | None,
+    description: str,
+    assignee,
+    due_on: dt.date | None,
+    milestone: Milestone | None | object = KEEP,
 ) -> Action:
-    _bump(Action, action, expected_version, description=description, assignee=assignee, due_on=due_on)
+    """Change what, who and when (and the roadmap milestone, unless ``milestone`` is left out)."""
+    if milestone is KEEP:
+        milestone = action.milestone
+    save_versioned(
+        Action,
+        action,
+        expected_version,
+        description=description,
+        assignee=assignee,
+        organisation=owning_organisation(action.trajectory, assignee),
+        due_on=due_on,
+        milestone=milestone,
+    )
     return action
+
+
+def owning_organisation(trajectory: Trajectory, assignee) -> Organisation | None:
+    """The assignee's organisation among those taking part: giving first, then receiving, then others.
+
+    Stored on the action so the plan of approach can show who owns how many open tasks (2c).
+    """
+    if assignee is None:
+        return None
+    order = [trajectory.owner_id, trajectory.receiving_organisation_id, *(o.pk for o in trajectory.participants.all())]
+    member_of = set(Membership.objects.filter(user=assignee).values_list("organisation_id", flat=True))
+    organisation_id = next((pk for pk in order if pk and pk in member_of), None)
+    return Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
 
 
 @transaction.atomic
 def action_close(
     *, action: Action, by, note: str, expected_version: int | None, at: dt.datetime | None = None
 ) -> Action:
-    _bump(Action, action, expected_version, closed_at=at or timezone.now(), closed_by=by, closing_note=note)
+    save_versioned(Action, action, expected_version, closed_at=at or timezone.now(), closed_by=by, closing_note=note)
     return action
 
 
 @transaction.atomic
 def action_reopen(*, action: Action, by, expected_version: int | None) -> Action:
-    _bump(Action, action, expected_version, closed_at=None, closed_by=None)
+    save_versioned(Action, action, expected_version, closed_at=None, closed_by=None)
     return action

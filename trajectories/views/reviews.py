@@ -417,7 +417,8 @@ def action_detail(request, pk: int, action_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=need)
     action = get_object_or_404(Action.objects.select_related("item", "review"), trajectory=trajectory, pk=action_pk)
     team = team_members(trajectory)
-    form = ActionForm(None, instance=action, team=team)
+    milestones = trajectory.milestones.all()
+    form = ActionForm(None, instance=action, team=team, milestones=milestones)
     close_form = ActionCloseForm(initial={"version": action.version})
     if request.method == "POST":
         op = request.POST.get("op", "save")
@@ -438,7 +439,7 @@ def action_detail(request, pk: int, action_pk: int):
                 messages.success(request, _("Action re-opened."))
                 return redirect("trajectories:action", pk=trajectory.pk, action_pk=action.pk)
             else:
-                form = ActionForm(request.POST, instance=action, team=team)
+                form = ActionForm(request.POST, instance=action, team=team, milestones=milestones)
                 if form.is_valid():
                     services.action_update(
                         action=action,
@@ -447,6 +448,7 @@ def action_detail(request, pk: int, action_pk: int):
                         description=form.cleaned_data["description"],
                         assignee=form.cleaned_data["assignee"],
                         due_on=form.cleaned_data["due_on"],
+                        milestone=form.cleaned_data["milestone"],
                     )
                     messages.success(request, _("Action saved."))
                     return redirect("trajectories:actions", pk=trajectory.pk)
@@ -467,7 +469,7 @@ def action_detail(request, pk: int, action_pk: int):
                 close_form.is_valid()
                 close_form.add_error(None, message)
             else:
-                form = ActionForm(data, instance=action, team=team)
+                form = ActionForm(data, instance=action, team=team, milestones=milestones)
                 form.is_valid()
                 form.add_error(None, message)
             status = 409

@@ -150,6 +150,7 @@ def phase_detail(request, pk: int, phase: str):
             "assignment": Assignment.objects.filter(trajectory=trajectory).first()
             if phase == Phase.SIGNALEREN
             else None,
+            "verkennen": selectors.verkennen_overview(trajectory) if phase == Phase.VERKENNEN else None,
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
         },
     )

@@ -24,6 +24,7 @@ from trajectories import services
 from trajectories.models import ReviewInterval, Trajectory
 
 from ._demo_reviews import backdate_checklists, check_keys, load_reviews
+from ._demo_verkennen import load_verkennen
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 REQUIRED_TRAJECTORY_KEYS = {
@@ -40,7 +41,15 @@ REQUIRED_TRAJECTORY_KEYS = {
     "by",
     "steps",
 }
-OPTIONAL_TRAJECTORY_KEYS = {"duration_days", "override_reason", "assignment", "subphases", "review_interval", "reviews"}
+OPTIONAL_TRAJECTORY_KEYS = {
+    "duration_days",
+    "override_reason",
+    "assignment",
+    "subphases",
+    "review_interval",
+    "reviews",
+    "verkennen",
+}
 STEP_KEYS = {"days_ago", "to_phase", "complete_current", "completion_note", "reason", "by"}
 
 
@@ -87,11 +96,14 @@ class Command(BaseCommand):
 
         # Demo trajectories go into an empty database only, so a second run never re-creates
         # what users deleted or overwrites what they changed.
-        created_trajectories = created_reviews = created_actions = 0
+        created_trajectories = created_reviews = created_actions = created_candidates = 0
         if not Trajectory.objects.exists():
             for row in data["trajectories"]:
                 trajectory = self._load_trajectory(row, orgs, users)
                 reviews, actions = load_reviews(trajectory, row, accounts=self.accounts, users=users)
+                created_candidates += load_verkennen(
+                    trajectory, row, orgs=orgs, user=lambda email, where: self._user(email, users, where)
+                )
                 created_trajectories += 1
                 created_reviews += reviews
                 created_actions += actions
@@ -100,7 +112,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data: {created_orgs} organisations, {created_users} accounts, "
                 f"{created_trajectories} trajectories with {created_reviews} stoplight reviews and "
-                f"{created_actions} actions added (existing ones kept)."
+                f"{created_actions} actions, {created_candidates} shortlist candidates added (existing ones kept)."
             )
         )
         if not (settings.DEBUG or accounts):

@@ -1,0 +1,33 @@
+"""Optimistic locking for rows that several people may edit at once.
+
+A form carries the row's version number as the user loaded it. The save only lands when the row
+still has that version; otherwise :class:`StaleEdit` holds the current row, so the page can show
+what the colleague changed while keeping what this user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import F
+
+__all__ = ["StaleEdit", "save_versioned"]
+
+
+class StaleEdit(ValueError):
+    """Someone else saved the same thing after this user loaded it."""
+
+    def __init__(self, current, fields: Iterable[str]):
+        super().__init__("Stale edit")
+        self.current = current
+        self.fields = list(fields)
+
+
+def save_versioned(model, obj, expected_version: int | None, **values) -> None:
+    """Write ``values`` only if nobody saved the row since ``expected_version`` was read."""
+    rows = model.objects.filter(pk=obj.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1, **values):
+        raise StaleEdit(model.objects.get(pk=obj.pk), values)
+    obj.refresh_from_db()

@@ -1,0 +1,452 @@
+"""Phase 2 (Verkennen): shortlist and comparison (2a), talks, choice and agreement (2b), plan of approach (2c).
+
+Readers see everything; editors change it. Forms on a page post to their own URL; when one is
+invalid the page comes back with the user's input and the errors next to the fields.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fii.model import FINANCING_QUESTIONS, PHASE_SPECS, SHORTLIST_CRITERIA, Phase
+from organisations.access import get_trajectory_for_user, team_members
+from organisations.models import Role
+
+from .. import selectors, services
+from ..forms import (
+    ActionForm,
+    AgreementForm,
+    CandidateAddForm,
+    CandidateAssessForm,
+    CandidateChooseForm,
+    CandidateStatusForm,
+    MilestoneForm,
+    PeopleChangeForm,
+    PeopleChangeRevisitForm,
+    PlanForm,
+    TalkForm,
+)
+from ..models import Action, Candidate, CandidateStatus, Milestone, PeopleChange, Trajectory
+
+
+def _editor_for_post(request):
+    return Role.BEWERKER if request.method == "POST" else Role.LEZER
+
+
+def _candidate_for(trajectory: Trajectory, candidate_pk: int) -> Candidate:
+    candidate = get_object_or_404(
+        Candidate.objects.select_related("organisation"), trajectory=trajectory, pk=candidate_pk
+    )
+    candidate.trajectory = trajectory
+    return candidate
+
+
+# 2a Shortlist ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shortlist(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=_editor_for_post(request))
+    form = CandidateAddForm(request.POST or None, trajectory=trajectory)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                candidate = services.candidate_add(
+                    trajectory=trajectory,
+                    by=request.user,
+                    organisation=form.cleaned_data["organisation"],
+                    new_organisation=form.new_organisation(),
+                    motivation=form.cleaned_data["motivation"].strip(),
+                )
+            except services.ShortlistError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("%(organisation)s is on the shortlist.") % {"organisation": candidate.organisation}
+                )
+                return redirect(candidate)
+        status = 400
+    candidates = selectors.shortlist(trajectory)
+    return render(
+        request,
+        "trajectories/verkennen/shortlist.html",
+        {
+            "trajectory": trajectory,
+            "candidates": candidates,
+            "size_warning": selectors.shortlist_size_warning(len(candidates)),
+            "form": form,
+            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "sub": PHASE_SPECS[Phase.VERKENNEN].subphases[0],
+            "criteria_total": len(SHORTLIST_CRITERIA),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def shortlist_compare(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    candidates = selectors.shortlist(trajectory)
+    return render(
+        request,
+        "trajectories/verkennen/shortlist_compare.html",
+        {
+            "trajectory": trajectory,
+            "candidates": candidates,
+            "rows": selectors.comparison_rows(candidates),
+            "talks": selectors.talk_rows(candidates),
+            "size_warning": selectors.shortlist_size_warning(len(candidates)),
+        },
+    )
+
+
+def _candidate_page(request, trajectory, candidate, *, talk_form=None, status_form=None, status=200):
+    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    ratings = {rating.criterion: rating for rating in candidate.ratings.all()}
+    return render(
+        request,
+        "trajectories/verkennen/candidate_detail.html",
+        {
+            "trajectory": trajectory,
+            "candidate": candidate,
+            "criteria": [(spec, ratings.get(spec.code)) for spec in SHORTLIST_CRITERIA],
+            "financing_questions": FINANCING_QUESTIONS[candidate.financing],
+            "talks": candidate.talks.select_related("created_by"),
+            "history": candidate.status_changes.select_related("created_by"),
+            "talk_form": talk_form or (TalkForm() if can_edit else None),
+            "status_form": status_form or (CandidateStatusForm(candidate=candidate) if can_edit else None),
+            "can_edit": can_edit,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def candidate_detail(request, pk: int, candidate_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    return _candidate_page(request, trajectory, _candidate_for(trajectory, candidate_pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_assess(request, pk: int, candidate_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    candidate = _candidate_for(trajectory, candidate_pk)
+    form = CandidateAssessForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        services.candidate_rate(candidate=candidate, by=request.user, facts=form.facts(), ratings=form.ratings())
+        messages.success(request, _("Assessment saved."))
+        return redirect(candidate)
+    return render(
+        request,
+        "trajectories/verkennen/candidate_assess.html",
+        {"trajectory": trajectory, "candidate": candidate, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def candidate_status(request, pk: int, candidate_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    candidate = _candidate_for(trajectory, candidate_pk)
+    form = CandidateStatusForm(request.POST, candidate=candidate)
+    if form.is_valid():
+        try:
+            services.candidate_set_status(
+                candidate=candidate,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ShortlistError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect(candidate)
+    return _candidate_page(request, trajectory, candidate, status_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def talk_create(request, pk: int, candidate_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    candidate = _candidate_for(trajectory, candidate_pk)
+    form = TalkForm(request.POST)
+    if form.is_valid():
+        services.talk_record(candidate=candidate, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Talk recorded."))
+        return redirect(reverse("trajectories:candidate", args=[trajectory.pk, candidate.pk]) + "#talks")
+    return _candidate_page(request, trajectory, candidate, talk_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_choose(request, pk: int, candidate_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    candidate = _candidate_for(trajectory, candidate_pk)
+    form = CandidateChooseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_choose(candidate=candidate, by=request.user, rationale=form.cleaned_data["rationale"])
+        except services.ShortlistError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s is now the receiving organisation. Record the agreement next.")
+                % {"organisation": candidate.organisation},
+            )
+            return redirect("trajectories:agreement", pk=trajectory.pk)
+    others = trajectory.candidates.filter(status__in=[CandidateStatus.KANDIDAAT, CandidateStatus.IN_GESPREK])
+    return render(
+        request,
+        "trajectories/verkennen/candidate_choose.html",
+        {
+            "trajectory": trajectory,
+            "candidate": candidate,
+            "others": others.exclude(pk=candidate.pk).select_related("organisation"),
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# 2b Agreement ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=_editor_for_post(request))
+    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    initial = {"parties": f"{trajectory.owner}, {trajectory.receiving_organisation or ''}".rstrip(", ")}
+    form = AgreementForm(request.POST or None, request.FILES or None, initial=initial) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.agreement_record(trajectory=trajectory, by=request.user, **form.cleaned_data)
+            except services.ShortlistError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Agreement recorded."))
+                return redirect("trajectories:agreement", pk=trajectory.pk)
+        status = 400
+    chosen, decision = selectors.choice_of(trajectory)
+    return render(
+        request,
+        "trajectories/verkennen/agreement.html",
+        {
+            "trajectory": trajectory,
+            "agreements": trajectory.agreements.select_related("organisation", "created_by"),
+            "chosen": chosen,
+            "decision": decision,
+            "form": form,
+            "can_edit": can_edit,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def agreement_document(request, pk: int, agreement_pk: int):
+    """The signed PDF, only for people who can see the trajectory (the file is never served directly)."""
+    trajectory = get_trajectory_for_user(request.user, pk)
+    record = get_object_or_404(trajectory.agreements, pk=agreement_pk)
+    if not record.document:
+        raise Http404
+    try:
+        handle = record.document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=record.download_name, content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# 2c Shared ownership ---------------------------------------------------------------------------
+
+
+def _plan_page(request, trajectory, *, milestone_form=None, task_form=None, change_form=None, status=200):
+    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    milestones = trajectory.milestones.all()
+    tasks = Action.objects.select_related("assignee", "organisation")
+    roadmap = list(milestones.prefetch_related(Prefetch("tasks", queryset=tasks, to_attr="task_list")))
+    # Open tasks outside the roadmap that were not raised by a stoplight item.
+    loose_tasks = tasks.filter(trajectory=trajectory, closed_at__isnull=True, milestone__isnull=True, item__isnull=True)
+    team = team_members(trajectory)
+    return render(
+        request,
+        "trajectories/verkennen/plan.html",
+        {
+            "trajectory": trajectory,
+            "plan": services.plan_for(trajectory),
+            "roadmap": roadmap,
+            "loose_tasks": loose_tasks,
+            "balance": selectors.ownership_balance(trajectory),
+            "changes": trajectory.people_changes.select_related("created_by", "revisited_by"),
+            "milestone_form": milestone_form or (MilestoneForm() if can_edit else None),
+            "task_form": task_form
+            or (ActionForm(team=team, milestones=milestones, prefix="task") if can_edit else None),
+            "change_form": change_form or (PeopleChangeForm(prefix="change") if can_edit else None),
+            "can_edit": can_edit,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def plan(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    return _plan_page(request, trajectory)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    current = services.plan_for(trajectory)
+    form = PlanForm(request.POST or None, instance=current, trajectory=trajectory)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.plan_update(
+                    trajectory=trajectory,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    review_interval=form.cleaned_data["review_interval"],
+                    **form.fields_to_save(),
+                )
+            except services.StaleEdit as stale:
+                theirs = stale.current
+                data = request.POST.copy()
+                data["version"] = theirs.version
+                form = PlanForm(data, instance=theirs, trajectory=trajectory)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "%(who)s saved the plan while you were editing. Their version is shown below your "
+                        "form; your changes are still in the form. Save again to keep yours."
+                    )
+                    % {"who": theirs.updated_by.get_full_name() if theirs.updated_by else _("A colleague")},
+                )
+                return render(
+                    request,
+                    "trajectories/verkennen/plan_edit.html",
+                    {"trajectory": trajectory, "form": form, "theirs": theirs},
+                    status=409,
+                )
+            messages.success(request, _("Plan of approach saved."))
+            return redirect("trajectories:plan", pk=trajectory.pk)
+    return render(
+        request, "trajectories/verkennen/plan_edit.html", {"trajectory": trajectory, "form": form}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def milestone_create(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        services.milestone_save(trajectory=trajectory, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Milestone added."))
+        return redirect(reverse("trajectories:plan", args=[trajectory.pk]) + "#roadmap")
+    return _plan_page(request, trajectory, milestone_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request, pk: int, milestone_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    milestone = get_object_or_404(Milestone, trajectory=trajectory, pk=milestone_pk)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        services.milestone_save(trajectory=trajectory, by=request.user, milestone=milestone, **form.cleaned_data)
+        messages.success(request, _("Milestone saved."))
+        return redirect(reverse("trajectories:plan", args=[trajectory.pk]) + "#roadmap")
+    return render(
+        request,
+        "trajectories/verkennen/milestone_edit.html",
+        {"trajectory": trajectory, "milestone": milestone, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def plan_task_create(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    form = ActionForm(
+        request.POST, team=team_members(trajectory), milestones=trajectory.milestones.all(), prefix="task"
+    )
+    if form.is_valid():
+        services.action_create(
+            trajectory=trajectory,
+            by=request.user,
+            description=form.cleaned_data["description"],
+            assignee=form.cleaned_data["assignee"],
+            due_on=form.cleaned_data["due_on"],
+            milestone=form.cleaned_data["milestone"],
+        )
+        messages.success(request, _("Task added."))
+        return redirect(reverse("trajectories:plan", args=[trajectory.pk]) + "#roadmap")
+    return _plan_page(request, trajectory, task_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def people_change_create(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    form = PeopleChangeForm(request.POST, prefix="change")
+    if form.is_valid():
+        services.people_change_record(trajectory=trajectory, by=request.user, **form.cleaned_data)
+        messages.warning(
+            request,
+            _(
+                "Change recorded. Plan a talk with both organisations about shared ownership, "
+                "and record its outcome here."
+            ),
+        )
+        return redirect(reverse("trajectories:plan", args=[trajectory.pk]) + "#people-changes")
+    return _plan_page(request, trajectory, change_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people_change_revisit(request, pk: int, change_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    change = get_object_or_404(PeopleChange, trajectory=trajectory, pk=change_pk)
+    form = PeopleChangeRevisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.people_change_revisit(
+            change=change,
+            by=request.user,
+            revisited_on=form.cleaned_data["revisited_on"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("The talk about shared ownership is recorded."))
+        return redirect(reverse("trajectories:plan", args=[trajectory.pk]) + "#people-changes")
+    return render(
+        request,
+        "trajectories/verkennen/people_change_revisit.html",
+        {"trajectory": trajectory, "change": change, "form": form},
+        status=400 if form.is_bound else 200,
+    )
