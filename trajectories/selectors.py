@@ -183,7 +183,7 @@ def shortlist(trajectory: Trajectory) -> list[Candidate]:
     return candidates
 
 
-def _criterion_fact(code: str, candidate: Candidate) -> str:
+def criterion_fact(code: str, candidate: Candidate) -> str:
     """The figures the team recorded that belong with a criterion, as one short line."""
     if code == "caseload" and candidate.caseload is not None:
         return _("%(n)s clients per professional") % {"n": candidate.caseload}
@@ -207,7 +207,7 @@ def comparison_rows(candidates: list[Candidate]) -> list[dict]:
         {
             "spec": spec,
             "cells": [
-                {"rating": candidate.rating_for.get(spec.code), "fact": _criterion_fact(spec.code, candidate)}
+                {"rating": candidate.rating_for.get(spec.code), "fact": criterion_fact(spec.code, candidate)}
                 for candidate in candidates
             ],
         }

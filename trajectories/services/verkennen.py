@@ -185,15 +185,16 @@ def candidate_choose(*, candidate: Candidate, by, rationale: str, at: dt.datetim
     return candidate
 
 
-def talk_record(*, candidate: Candidate, by, **fields) -> OrientationTalk:
+def talk_record(*, candidate: Candidate, by, at: dt.datetime | None = None, **fields) -> OrientationTalk:
     """Record an orientation talk; the first one moves a plain candidate to "in talks"."""
+    now = at or timezone.now()
     with transaction.atomic():
-        talk = OrientationTalk.objects.create(candidate=candidate, created_by=by, **fields)
+        talk = OrientationTalk.objects.create(candidate=candidate, created_by=by, created_at=now, **fields)
         if candidate.status == CandidateStatus.KANDIDAAT:
             candidate, _trajectory = _locked(candidate)
             if candidate.status == CandidateStatus.KANDIDAAT:
                 reason = _("Orientation talk on %(date)s.") % {"date": talk.held_on.strftime("%d-%m-%Y")}
-                _change_status(candidate, CandidateStatus.IN_GESPREK, by=by, reason=reason, at=timezone.now())
+                _change_status(candidate, CandidateStatus.IN_GESPREK, by=by, reason=reason, at=now)
     return talk
 
 

@@ -119,7 +119,10 @@ def _candidate_page(request, trajectory, candidate, *, talk_form=None, status_fo
         {
             "trajectory": trajectory,
             "candidate": candidate,
-            "criteria": [(spec, ratings.get(spec.code)) for spec in SHORTLIST_CRITERIA],
+            "criteria": [
+                (spec, ratings.get(spec.code), selectors.criterion_fact(spec.code, candidate))
+                for spec in SHORTLIST_CRITERIA
+            ],
             "financing_questions": FINANCING_QUESTIONS[candidate.financing],
             "talks": candidate.talks.select_related("created_by"),
             "history": candidate.status_changes.select_related("created_by"),

@@ -102,7 +102,9 @@ def load_verkennen(trajectory: Trajectory, row: dict, *, orgs: dict, user) -> in
         for talk in item.get("talks", []):
             check_keys(talk, allowed=TALK_KEYS, required=["days_ago"], where=f"{here}, talk")
             fields = {key: value for key, value in talk.items() if key != "days_ago"}
-            services.talk_record(candidate=candidate, by=by, held_on=_day(talk["days_ago"]), **fields)
+            services.talk_record(
+                candidate=candidate, by=by, held_on=_day(talk["days_ago"]), at=_moment(talk["days_ago"]), **fields
+            )
         if status := item.get("status"):
             check_keys(status, allowed={"to", "days_ago", "reason"}, required=["to", "days_ago", "reason"], where=here)
             services.candidate_set_status(
