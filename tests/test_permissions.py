@@ -1,9 +1,11 @@
 """One permission matrix over every URL name: anonymous, outsider, lezer, bewerker, beheerder."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tests.factories import OrganisationFactory
 from trajectories import services
 from trajectories.models import CalendarToken, ChecklistItem, ChecklistTemplateItem, SubphaseState
 
@@ -51,6 +53,41 @@ def template_item_args(t):
     return [t.owner_id, ChecklistTemplateItem.objects.filter(organisation=t.owner).first().pk]
 
 
+def candidate_args(t):
+    candidate = t.candidates.first() or services.candidate_add(
+        trajectory=t, by=t.created_by, organisation=OrganisationFactory(name="Kandidaat Welzijn")
+    )
+    return [t.pk, candidate.pk]
+
+
+def agreement_document_args(t):
+    _pk, candidate_pk = candidate_args(t)
+    services.candidate_choose(candidate=t.candidates.get(pk=candidate_pk), by=t.created_by, rationale="Past")
+    t.refresh_from_db()
+    document = SimpleUploadedFile("overeenkomst.pdf", b"%PDF-1.4 test")
+    agreement = services.agreement_record(
+        trajectory=t, by=t.created_by, agreed_on=timezone.localdate(), parties="Beide", terms="Samen", document=document
+    )
+    return [t.pk, agreement.pk]
+
+
+def milestone_args(t):
+    milestone = services.milestone_save(trajectory=t, by=t.created_by, title="Start", due_on=timezone.localdate())
+    return [t.pk, milestone.pk]
+
+
+def people_change_args(t):
+    change = services.people_change_record(
+        trajectory=t,
+        by=t.created_by,
+        side="gevend",
+        occurred_on=timezone.localdate(),
+        role="Projectleider",
+        description="Weg",
+    )
+    return [t.pk, change.pk]
+
+
 def token_of_creator(t):
     return [CalendarToken.objects.get_or_create(user=t.created_by)[0].token]
 
@@ -79,6 +116,23 @@ MATRIX = {
     "trajectories:subphase_edit": (lambda t: [t.pk, "2a"], "get", WRITE_FORM),
     "trajectories:assignment_edit": (trajectory_args, "get", WRITE_FORM),
     "trajectories:transition": (trajectory_args, "get", WRITE_FORM),
+    # Verkennen (phase 2): shortlist, talks, choice, agreement and plan of approach.
+    "trajectories:shortlist": (trajectory_args, "get", READ),
+    "trajectories:shortlist_compare": (trajectory_args, "get", READ),
+    "trajectories:candidate": (candidate_args, "get", READ),
+    "trajectories:candidate_assess": (candidate_args, "get", WRITE_FORM),
+    "trajectories:candidate_status": (candidate_args, "post", WRITE_POST),
+    "trajectories:talk_create": (candidate_args, "post", WRITE_POST),
+    "trajectories:candidate_choose": (candidate_args, "get", WRITE_FORM),
+    "trajectories:agreement": (trajectory_args, "get", READ),
+    "trajectories:agreement_document": (agreement_document_args, "get", READ),
+    "trajectories:plan": (trajectory_args, "get", READ),
+    "trajectories:plan_edit": (trajectory_args, "get", WRITE_FORM),
+    "trajectories:milestone_create": (trajectory_args, "post", WRITE_POST),
+    "trajectories:milestone_edit": (milestone_args, "get", WRITE_FORM),
+    "trajectories:plan_task_create": (trajectory_args, "post", WRITE_POST),
+    "trajectories:people_change_create": (trajectory_args, "post", WRITE_POST),
+    "trajectories:people_change_revisit": (people_change_args, "get", WRITE_FORM),
     # Stoplight reviews.
     "trajectories:checklist": (lambda t: [t.pk, "verkennen"], "get", READ),
     "trajectories:checklist_fill": (lambda t: [t.pk, "borgen"], "post", WRITE_POST),
@@ -120,6 +174,23 @@ POST_DATA = {
     "set_language": {"language": "nl", "next": "/"},
     "trajectories:template_item": {"op": "up"},
     "trajectories:review_item": {"colour": "groen"},
+    "trajectories:candidate_status": {"status": "afgewezen", "reason": "Past niet"},
+    "trajectories:talk_create": {
+        "held_on": "2026-01-05",
+        "management": "Directeur",
+        "sees_added_value": "ja",
+        "fits_practice": "ja",
+        "commits_resources": "ja",
+        "joins_team": "ja",
+    },
+    "trajectories:milestone_create": {"title": "Kick-off", "due_on": "2026-12-01"},
+    "trajectories:plan_task_create": {"task-description": "Bellen"},
+    "trajectories:people_change_create": {
+        "change-side": "ontvangend",
+        "change-occurred_on": "2026-01-05",
+        "change-role": "Teamleider",
+        "change-description": "Nieuw",
+    },
 }
 
 

@@ -110,6 +110,7 @@ def trajectory_detail(request, pk: int):
             "current": current,
             "summary": selectors.trajectory_summary(trajectory),
             "open_review": trajectory.open_review(),
+            "open_people_changes": trajectory.people_changes.filter(revisited_on__isnull=True),
             "transitions": transitions,
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
         },

@@ -340,7 +340,8 @@ def plan_edit(request, pk: int):
                 theirs = stale.current
                 data = request.POST.copy()
                 data["version"] = theirs.version
-                form = PlanForm(data, instance=theirs, trajectory=trajectory)
+                # A separate copy: validating a model form writes the user's input onto its instance.
+                form = PlanForm(data, instance=services.plan_for(trajectory), trajectory=trajectory)
                 form.is_valid()
                 form.add_error(
                     None,
