@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from fii.model import SHORTLIST_ADVISED, SHORTLIST_CRITERIA
+from fii.model import FINANCING_QUESTIONS, SHORTLIST_ADVISED, SHORTLIST_CRITERIA
 
 from .models import (
     Action,
@@ -192,8 +192,9 @@ def criterion_fact(code: str, candidate: Candidate) -> str:
             "average": number_format(candidate.average_length_months) if candidate.average_length_months else "?",
             "maximum": number_format(candidate.maximum_length_months) if candidate.maximum_length_months else "?",
         }
-    if code == "financiering":
-        return str(candidate.get_financing_display())
+    if code == "financiering":  # figure 3: the structure decides which question to ask
+        questions = " ".join(str(question) for question in FINANCING_QUESTIONS[candidate.financing])
+        return f"{candidate.get_financing_display()}. {questions}"
     return ""
 
 

@@ -560,3 +560,20 @@ def test_demo_has_a_phase_2_trajectory_with_a_realistic_shortlist(db, settings):
     assert moeders.receiving_organisation == chosen.organisation
     assert moeders.agreements.exists() and moeders.milestones.count() == 3
     assert moeders.people_changes.filter(revisited_on__isnull=True).count() == 1
+
+
+def test_plan_task_added_on_the_plan_appears_in_the_action_lists(client, trajectory, bewerker):
+    milestone = services.milestone_save(
+        trajectory=trajectory, by=bewerker, title="Kick-off", due_on=dt.date(2026, 12, 1)
+    )
+    client.force_login(bewerker)
+    response = client.post(
+        reverse("trajectories:plan_task_create", args=[trajectory.pk]),
+        {"task-description": "Zaal reserveren", "task-assignee": bewerker.pk, "task-milestone": milestone.pk},
+    )
+    assert response.status_code == 302
+    task = Action.objects.get(description="Zaal reserveren")
+    assert (task.milestone, task.organisation) == (milestone, trajectory.owner)
+    assertContains(client.get(reverse("trajectories:actions", args=[trajectory.pk])), "Mijlpaal: Kick-off")
+    assertContains(client.get(reverse("trajectories:my_actions")), "Mijlpaal: Kick-off")
+    assertContains(client.get(reverse("trajectories:plan", args=[trajectory.pk])), "Zaal reserveren")

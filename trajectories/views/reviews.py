@@ -393,7 +393,9 @@ def action_list(request, pk: int):
             messages.success(request, _("Action added."))
             return redirect("trajectories:actions", pk=trajectory.pk)
     state = _action_state(request)
-    actions = Action.objects.filter(trajectory=trajectory).select_related("assignee", "item", "review", "closed_by")
+    actions = Action.objects.filter(trajectory=trajectory).select_related(
+        "assignee", "item", "milestone", "review", "closed_by"
+    )
     return render(
         request,
         "trajectories/action_list.html",
@@ -415,7 +417,9 @@ def action_detail(request, pk: int, action_pk: int):
     """Readers see the action; editors change, close or re-open it."""
     need = Role.BEWERKER if request.method == "POST" else Role.LEZER
     trajectory = get_trajectory_for_user(request.user, pk, need=need)
-    action = get_object_or_404(Action.objects.select_related("item", "review"), trajectory=trajectory, pk=action_pk)
+    action = get_object_or_404(
+        Action.objects.select_related("item", "milestone", "review"), trajectory=trajectory, pk=action_pk
+    )
     team = team_members(trajectory)
     milestones = trajectory.milestones.all()
     form = ActionForm(None, instance=action, team=team, milestones=milestones)
@@ -496,7 +500,7 @@ def action_detail(request, pk: int, action_pk: int):
 def my_actions(request):
     state = _action_state(request)
     actions = Action.objects.filter(trajectory__in=visible_trajectories(request.user)).select_related(
-        "trajectory", "assignee", "item"
+        "trajectory", "assignee", "item", "milestone"
     )
     return render(
         request,
