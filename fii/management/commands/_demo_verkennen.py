@@ -36,23 +36,15 @@ from django.utils import timezone
 
 from fii.model import Criterion
 from trajectories import services
+from trajectories.forms import TalkForm
 from trajectories.models import Check, Trajectory
 
 from ._demo_reviews import check_keys
 
 KEYS = {"candidates", "choose", "agreement", "plan", "milestones", "people_changes"}
 CANDIDATE_KEYS = {"organisation", "days_ago", "motivation", "facts", "ratings", "talks", "status"}
-TALK_KEYS = {
-    "days_ago",
-    "management",
-    "project_leaders",
-    "executors",
-    "learnt",
-    "sees_added_value",
-    "fits_practice",
-    "commits_resources",
-    "joins_team",
-}
+# A talk in the file has the form's fields, with days_ago instead of the date.
+TALK_KEYS = {"days_ago", *TalkForm.Meta.fields} - {"held_on"}
 FACT_KEYS = {"financing", "caseload", "average_length_months", "maximum_length_months"}
 
 
