@@ -390,7 +390,10 @@ SHORTLIST_CRITERIA: tuple[CriterionSpec, ...] = (
     CriterionSpec(
         Criterion.FINANCIERING,
         CriterionGroup.FINANCIERING,
-        _("Does the way the organisation is funded leave room for the intervention? See the question below."),
+        _(
+            "Does the way the organisation is funded leave room for the intervention? What to ask depends on "
+            "the financing structure (figure 3)."
+        ),
     ),
 )
 CRITERION_SPECS: dict[str, CriterionSpec] = {spec.code: spec for spec in SHORTLIST_CRITERIA}

@@ -90,7 +90,7 @@ class CandidateAssessForm(forms.ModelForm):
                 help_text=spec.question,
                 choices=Check.choices,
                 initial=rating.answer if rating else Check.ONBEKEND,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
             self.fields[f"note_{spec.code}"] = forms.CharField(
                 label=_("Note on %(criterion)s") % {"criterion": spec.title},

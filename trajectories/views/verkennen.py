@@ -154,7 +154,12 @@ def candidate_assess(request, pk: int, candidate_pk: int):
     return render(
         request,
         "trajectories/verkennen/candidate_assess.html",
-        {"trajectory": trajectory, "candidate": candidate, "form": form},
+        {
+            "trajectory": trajectory,
+            "candidate": candidate,
+            "form": form,
+            "financing_questions": FINANCING_QUESTIONS[candidate.financing],
+        },
         status=400 if form.is_bound else 200,
     )
 
