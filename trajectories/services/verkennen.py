@@ -207,6 +207,7 @@ def agreement_record(
     parties: str,
     terms: str,
     document: UploadedFile | None = None,
+    at: dt.datetime | None = None,
 ) -> Agreement:
     """Record the agreement with the trajectory's receiving organisation, with the signed PDF if given.
 
@@ -221,6 +222,7 @@ def agreement_record(
         parties=parties,
         terms=terms,
         created_by=by,
+        created_at=at or timezone.now(),
     )
     if document is not None:
         agreement.document_name = document.name[-255:]

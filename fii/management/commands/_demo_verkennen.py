@@ -123,6 +123,7 @@ def load_verkennen(trajectory: Trajectory, row: dict, *, orgs: dict, user) -> in
             agreed_on=_day(agreement["days_ago"]),
             parties=agreement["parties"],
             terms=agreement["terms"],
+            at=_moment(agreement["days_ago"]),
         )
     if plan := data.get("plan"):
         allowed = {"horizon", "kickoff_days_ago", "kickoff_participants", "kickoff_notes", "meeting_notes"}
