@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fii.model import Phase
-from organisations.models import Membership, Organisation
+from organisations.models import Membership
 
 from ..models import (
     Action,
@@ -38,7 +38,7 @@ __all__ = [
     "action_create",
     "action_reopen",
     "action_update",
-    "owning_organisation",
+    "owning_organisation_id",
     "review_finalise",
     "review_item_set",
     "review_reopen",
@@ -247,7 +247,7 @@ def action_create(
         milestone=milestone,
         description=description,
         assignee=assignee,
-        organisation=owning_organisation(trajectory, assignee),
+        organisation_id=owning_organisation_id(trajectory, assignee),
         due_on=due_on,
         created_by=by,
         created_at=at or timezone.now(),
@@ -274,14 +274,14 @@ def action_update(
         expected_version,
         description=description,
         assignee=assignee,
-        organisation=owning_organisation(action.trajectory, assignee),
+        organisation_id=owning_organisation_id(action.trajectory, assignee),
         due_on=due_on,
         milestone=milestone,
     )
     return action
 
 
-def owning_organisation(trajectory: Trajectory, assignee) -> Organisation | None:
+def owning_organisation_id(trajectory: Trajectory, assignee) -> int | None:
     """The assignee's organisation among those taking part: giving first, then receiving, then others.
 
     Stored on the action so the plan of approach can show who owns how many open tasks (2c).
@@ -290,8 +290,7 @@ def owning_organisation(trajectory: Trajectory, assignee) -> Organisation | None
         return None
     order = [trajectory.owner_id, trajectory.receiving_organisation_id, *(o.pk for o in trajectory.participants.all())]
     member_of = set(Membership.objects.filter(user=assignee).values_list("organisation_id", flat=True))
-    organisation_id = next((pk for pk in order if pk and pk in member_of), None)
-    return Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    return next((pk for pk in order if pk and pk in member_of), None)
 
 
 @transaction.atomic
