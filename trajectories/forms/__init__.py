@@ -1,3 +1,13 @@
+from .people import (
+    ContactForm,
+    PersonEraseForm,
+    ReportBackForm,
+    StakeholderForm,
+    TeamLeaveForm,
+    TeamMandateForm,
+    TeamMemberEditForm,
+    TeamMemberForm,
+)
 from .reviews import (
     ActionCloseForm,
     ActionForm,
@@ -20,6 +30,14 @@ from .trajectories import (
 )
 
 __all__ = [
+    "ContactForm",
+    "PersonEraseForm",
+    "ReportBackForm",
+    "StakeholderForm",
+    "TeamLeaveForm",
+    "TeamMandateForm",
+    "TeamMemberEditForm",
+    "TeamMemberForm",
     "ActionCloseForm",
     "ActionForm",
     "AssignmentForm",

@@ -9,6 +9,24 @@ from .core import (
     Trajectory,
     TrajectoryStatus,
 )
+from .people import (
+    COMPETENCY_FIELDS,
+    KEY_FIGURE_INFLUENCE,
+    SUPPORT_RANK,
+    TEAM_SIZE_MAX,
+    TEAM_SIZE_MIN,
+    Competency,
+    Contact,
+    Level,
+    ReportBack,
+    Side,
+    Stakeholder,
+    Support,
+    SupportChange,
+    TeamChange,
+    TeamMandate,
+    TeamMember,
+)
 from .reviews import (
     Action,
     CalendarToken,
@@ -24,6 +42,22 @@ from .reviews import (
 )
 
 __all__ = [
+    "COMPETENCY_FIELDS",
+    "KEY_FIGURE_INFLUENCE",
+    "SUPPORT_RANK",
+    "TEAM_SIZE_MAX",
+    "TEAM_SIZE_MIN",
+    "Competency",
+    "Contact",
+    "Level",
+    "ReportBack",
+    "Side",
+    "Stakeholder",
+    "Support",
+    "SupportChange",
+    "TeamChange",
+    "TeamMandate",
+    "TeamMember",
     "Action",
     "AppendOnlyModel",
     "Assignment",
