@@ -113,7 +113,7 @@ def person_erase(request, pk: int, person_pk: int):
     if person.is_erased:
         messages.info(request, _("This person was already erased."))
         return redirect("organisations:persons", pk=organisation.pk)
-    form = PersonEraseForm(request.POST or None)
+    form = PersonEraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         erase(person=person, by=request.user)
         messages.success(request, _("The person's name and contact details were erased everywhere."))

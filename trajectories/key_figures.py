@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,28 @@ def last_contact(stakeholder) -> dt.date | None:
     return max(days, default=None)
 
 
+def with_attendance(stakeholders, *, today: dt.date, window: int):
+    """Annotate presence at the trajectory's last ``window`` finalised reviews and at the ``window`` before.
+
+    Also ``finalised_reviews``, the trajectory's number of finalised reviews up to ``today``. All in the
+    same query as the stakeholders, so the portfolio stays within its query budget.
+    """
+    present = Review.stakeholders_present.through.objects
+    finalised = Review.objects.filter(finalised_at__isnull=False, held_on__lte=today)
+    latest = finalised.filter(trajectory_id=OuterRef(OuterRef("trajectory_id"))).order_by("-held_on", "-pk")
+
+    def attended(reviews):
+        rows = present.filter(stakeholder=OuterRef("pk"), review_id__in=reviews.values("pk")).order_by()
+        return Coalesce(Subquery(rows.values("stakeholder").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+    count = finalised.filter(trajectory_id=OuterRef("trajectory_id")).order_by().values("trajectory")
+    return stakeholders.annotate(
+        attended_recent=attended(latest[:window]),
+        attended_before=attended(latest[window : 2 * window]),
+        finalised_reviews=Subquery(count.annotate(n=Count("pk")).values("n")[:1]),
+    )
+
+
 @dataclass(frozen=True)
 class SilenceFlag:
     stakeholder: Stakeholder
@@ -75,7 +98,7 @@ def radio_silence(
     days: int | None = None,
     window: int | None = None,
 ) -> dict[int, list[SilenceFlag]]:
-    """trajectory id → its key figures (influence ≥ 4) showing signs of waning support, in three queries.
+    """trajectory id → its key figures (influence ≥ 4) showing signs of waning support, in one query.
 
     A key figure is flagged when
 
@@ -93,51 +116,90 @@ def radio_silence(
     if not ids:
         return {}
     stakeholders = list(
-        with_last_contact(
-            Stakeholder.objects.filter(
-                trajectory_id__in=ids,
-                trajectory__status=TrajectoryStatus.ACTIEF,
-                influence__gte=KEY_FIGURE_INFLUENCE,
-            ).select_related("person"),
+        with_attendance(
+            with_last_contact(
+                Stakeholder.objects.filter(
+                    trajectory_id__in=ids,
+                    trajectory__status=TrajectoryStatus.ACTIEF,
+                    influence__gte=KEY_FIGURE_INFLUENCE,
+                ).select_related("person"),
+                today=today,
+            ),
             today=today,
+            window=max(window, 1),
         ).order_by("-influence", "person__name", "pk")
     )
     if not stakeholders:
         return {}
-    # The last 2 × window finalised reviews per trajectory, newest first.
-    recent: dict[int, list[int]] = defaultdict(list)
-    finalised = (
-        Review.objects.filter(
-            trajectory_id__in={s.trajectory_id for s in stakeholders},
-            finalised_at__isnull=False,
-            held_on__lte=today,
-        )
-        .order_by("trajectory_id", "-held_on", "-pk")
-        .values_list("trajectory_id", "pk")
-    )
-    for trajectory_id, review_id in finalised:
-        if len(recent[trajectory_id]) < 2 * window:
-            recent[trajectory_id].append(review_id)
-    present: set[tuple[int, int]] = set(
-        Review.stakeholders_present.through.objects.filter(
-            review_id__in=[pk for pks in recent.values() for pk in pks]
-        ).values_list("review_id", "stakeholder_id")
-    )
     flags: dict[int, list[SilenceFlag]] = defaultdict(list)
+    for flag in evaluate_silence(stakeholders, today=today, days=days, window=window):
+        flags[flag.stakeholder.trajectory_id].append(flag)
+    return dict(flags)
+
+
+def evaluate_silence(stakeholders, *, today: dt.date, days: int, window: int) -> list[SilenceFlag]:
+    """The flags for stakeholders annotated by :func:`with_last_contact` and :func:`with_attendance`."""
+    flags = []
     for s in stakeholders:
+        if s.influence < KEY_FIGURE_INFLUENCE:
+            continue
         last = last_contact(s)
         since = last or timezone.localdate(s.created_at)
         silent = (today - since).days
-        reviews = recent.get(s.trajectory_id, [])
         dropped, now_count, before_count = False, 0, 0
-        if window > 0 and len(reviews) >= 2 * window:
-            now_count = sum((pk, s.pk) in present for pk in reviews[:window])
-            before_count = sum((pk, s.pk) in present for pk in reviews[window : 2 * window])
+        if window > 0 and (s.finalised_reviews or 0) >= 2 * window:
+            now_count, before_count = s.attended_recent, s.attended_before
             dropped = now_count < before_count
         stale = silent > days
         if stale or dropped:
-            flags[s.trajectory_id].append(SilenceFlag(s, last, silent, stale, dropped, now_count, before_count))
-    return dict(flags)
+            flags.append(SilenceFlag(s, last, silent, stale, dropped, now_count, before_count))
+    return flags
+
+
+def annotated_register(stakeholders, *, today: dt.date | None = None):
+    """Stakeholders with everything radio silence needs (see :func:`evaluate_silence`), for one query."""
+    today = today or timezone.localdate()
+    return with_attendance(
+        with_last_contact(stakeholders, today=today), today=today, window=max(settings.FII_ATTENDANCE_WINDOW, 1)
+    )
+
+
+def flags_for(trajectory, stakeholders, *, today: dt.date | None = None) -> dict[int, SilenceFlag]:
+    """stakeholder id → flag, for stakeholders from :func:`annotated_register` of one trajectory."""
+    if trajectory.status != TrajectoryStatus.ACTIEF:
+        return {}
+    flags = evaluate_silence(
+        stakeholders,
+        today=today or timezone.localdate(),
+        days=settings.FII_RADIO_SILENCE_DAYS,
+        window=settings.FII_ATTENDANCE_WINDOW,
+    )
+    return {f.stakeholder.pk: f for f in flags}
+
+
+def trajectory_people(trajectory, *, today: dt.date | None = None) -> dict:
+    """For the trajectory page, in one query: counts of stakeholders, key figures and team, and the flags."""
+    today = today or timezone.localdate()
+    window = settings.FII_ATTENDANCE_WINDOW
+    active_member = TeamMember.objects.filter(stakeholder=OuterRef("pk"), left_on__isnull=True)
+    stakeholders = list(
+        with_attendance(
+            with_last_contact(Stakeholder.objects.filter(trajectory=trajectory).select_related("person"), today=today),
+            today=today,
+            window=max(window, 1),
+        )
+        .annotate(in_team=Exists(active_member))
+        .order_by("-influence", "person__name", "pk")
+    )
+    watched = trajectory.status == TrajectoryStatus.ACTIEF
+    return {
+        "stakeholders": len(stakeholders),
+        "key_figures": sum(1 for s in stakeholders if s.is_key_figure),
+        "team": sum(1 for s in stakeholders if s.in_team),
+        "flags": evaluate_silence(stakeholders, today=today, days=settings.FII_RADIO_SILENCE_DAYS, window=window)
+        if watched
+        else [],
+    }
 
 
 def add_radio_silence(trajectories: Iterable, *, today: dt.date | None = None) -> None:
@@ -146,15 +208,6 @@ def add_radio_silence(trajectories: Iterable, *, today: dt.date | None = None) -
     flags = radio_silence([t.pk for t in trajectories], today=today)
     for t in trajectories:
         t.silence_flags = flags.get(t.pk, [])
-
-
-def people_counts(trajectory) -> dict:
-    """Stakeholders and active team members of one trajectory, in one query."""
-    return Stakeholder.objects.filter(trajectory=trajectory).aggregate(
-        stakeholders=Count("pk", distinct=True),
-        key_figures=Count("pk", filter=Q(influence__gte=KEY_FIGURE_INFLUENCE), distinct=True),
-        team=Count("team_memberships", filter=Q(team_memberships__left_on__isnull=True), distinct=True),
-    )
 
 
 # Coverage per level and side (subphase 4a) ----------------------------------------------------

@@ -71,6 +71,7 @@ class StakeholderForm(forms.ModelForm):
             if person.is_erased:
                 for name in ("name", "function", "employer", "email", "phone"):
                     del self.fields[name]
+        self.fields["influence"].widget.attrs.update({"min": 1, "max": 5})
         self.fields["influence"].error_messages.update(
             {
                 "required": _("Give the influence from 1 to 5."),

@@ -79,7 +79,7 @@ def stakeholder_add(
             created_at=now,
             **{k: (person_fields or {}).get(k, "") for k in PERSON_FIELDS},
         )
-    elif person.is_erased:
+    elif Person.objects.select_for_update().get(pk=person.pk).is_erased:
         raise ValidationError({"person": _("This person was erased and cannot be added again.")})
     try:
         with transaction.atomic():
@@ -269,7 +269,10 @@ def person_export(*, person: Person) -> dict:
                         "competencies": [str(c) for c in m.competencies()],
                         "joined_on": _dates(m.joined_on),
                         "left_on": _dates(m.left_on),
-                        "changes": [{"kind": c.kind, "on": _dates(c.on), "reason": c.reason} for c in m.changes.all()],
+                        "changes": [
+                            {"kind": c.kind, "on": _dates(c.on), "reason": c.reason}
+                            for c in sorted(m.changes.all(), key=lambda c: (c.on, c.pk))
+                        ],
                     }
                     for m in s.team_memberships.all()
                 ],

@@ -25,17 +25,13 @@ from ..forms import (
 from ..models import Competency, Side, Stakeholder, TeamChange, TeamMandate, TeamMember, Trajectory
 
 
-def _register(trajectory: Trajectory, *, today=None) -> list[Stakeholder]:
-    """The register's rows with their last contact, ordered by influence, in one query."""
+def _register(trajectory: Trajectory) -> list[Stakeholder]:
+    """The register's rows with their last contact and attendance, ordered by influence, in one query."""
     return list(
-        key_figures.with_last_contact(
-            Stakeholder.objects.filter(trajectory=trajectory).select_related("person"), today=today
+        key_figures.annotated_register(
+            Stakeholder.objects.filter(trajectory=trajectory).select_related("person")
         ).order_by("-influence", "person__name", "pk")
     )
-
-
-def _flags_by_stakeholder(trajectory: Trajectory) -> dict[int, key_figures.SilenceFlag]:
-    return {f.stakeholder.pk: f for f in key_figures.radio_silence([trajectory.pk]).get(trajectory.pk, [])}
 
 
 def _with_form_errors(form, error: ValidationError) -> None:
@@ -51,7 +47,7 @@ def _with_form_errors(form, error: ValidationError) -> None:
 def stakeholder_list(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk)
     stakeholders = _register(trajectory)
-    flags = _flags_by_stakeholder(trajectory)
+    flags = key_figures.flags_for(trajectory, stakeholders)
     for s in stakeholders:
         s.last_contact = key_figures.last_contact(s)
         s.flag = flags.get(s.pk)
@@ -95,7 +91,7 @@ def stakeholder_add(request, pk: int):
         .exclude(stakeholder_roles__trajectory=trajectory)
         .order_by("name", "pk")
     )
-    form = StakeholderForm(request.POST or None, persons=persons)
+    form = StakeholderForm(request.POST if request.method == "POST" else None, persons=persons)
     if request.method == "POST" and form.is_valid():
         try:
             stakeholder = services.stakeholder_add(
@@ -127,7 +123,7 @@ def _stakeholder_for(trajectory: Trajectory, stakeholder_pk: int) -> Stakeholder
 def stakeholder_edit(request, pk: int, stakeholder_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     stakeholder = _stakeholder_for(trajectory, stakeholder_pk)
-    form = StakeholderForm(request.POST or None, instance=stakeholder)
+    form = StakeholderForm(request.POST if request.method == "POST" else None, instance=stakeholder)
     if request.method == "POST" and form.is_valid():
         services.stakeholder_update(
             stakeholder=stakeholder,
@@ -148,7 +144,7 @@ def stakeholder_edit(request, pk: int, stakeholder_pk: int):
 
 def _detail_context(trajectory: Trajectory, stakeholder: Stakeholder, contact_form=None) -> dict:
     changes = list(stakeholder.support_changes.select_related("created_by"))
-    annotated = key_figures.with_last_contact(Stakeholder.objects.filter(pk=stakeholder.pk)).get()
+    annotated = key_figures.annotated_register(Stakeholder.objects.filter(pk=stakeholder.pk)).get()
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
     return {
         "trajectory": trajectory,
@@ -158,7 +154,7 @@ def _detail_context(trajectory: Trajectory, stakeholder: Stakeholder, contact_fo
         "contacts": stakeholder.contacts.select_related("created_by"),
         "reviews_attended": stakeholder.reviews_attended.order_by("-held_on", "-pk")[:10],
         "last_contact": key_figures.last_contact(annotated),
-        "flag": _flags_by_stakeholder(trajectory).get(stakeholder.pk),
+        "flag": key_figures.flags_for(trajectory, [annotated]).get(stakeholder.pk),
         "contact_form": contact_form or (ContactForm() if can_edit else None),
         "can_edit": can_edit,
     }
@@ -259,7 +255,7 @@ def team_member_add(request, pk: int):
         .select_related("person")
         .order_by("person__name", "pk")
     )
-    form = TeamMemberForm(request.POST or None, stakeholders=candidates)
+    form = TeamMemberForm(request.POST if request.method == "POST" else None, stakeholders=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             services.team_member_add(trajectory=trajectory, by=request.user, **form.cleaned_data)
@@ -316,7 +312,7 @@ def team_member(request, pk: int, member_pk: int):
 def team_mandate(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     mandate = TeamMandate.objects.filter(trajectory=trajectory).first() or TeamMandate(trajectory=trajectory)
-    form = TeamMandateForm(request.POST or None, instance=mandate)
+    form = TeamMandateForm(request.POST if request.method == "POST" else None, instance=mandate)
     if request.method == "POST" and form.is_valid():
         services.team_mandate_set(trajectory=trajectory, by=request.user, **form.cleaned_data)
         messages.success(request, _("Mandate saved."))

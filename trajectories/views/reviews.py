@@ -123,7 +123,6 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
         "can_reopen": review.is_final and trajectory.user_role.allows(Role.BEHEERDER),
         "events": review.events.select_related("created_by"),
         "attendees": review.attendees.all(),
-        "stakeholders_present": review.stakeholders_present.select_related("person"),
     }
 
 

@@ -106,8 +106,7 @@ def trajectory_detail(request, pk: int):
         request,
         "trajectories/trajectory_detail.html",
         {
-            "people": key_figures.people_counts(trajectory),
-            "silence_flags": key_figures.radio_silence([trajectory.pk]).get(trajectory.pk, []),
+            "people": key_figures.trajectory_people(trajectory),
             "trajectory": trajectory,
             "phase_rows": phase_rows,
             "current": current,
