@@ -23,6 +23,7 @@ from organisations.models import Membership, Organisation, User
 from trajectories import services
 from trajectories.models import ReviewInterval, Trajectory
 
+from ._demo_people import load_people
 from ._demo_reviews import backdate_checklists, check_keys, load_reviews
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
@@ -40,7 +41,18 @@ REQUIRED_TRAJECTORY_KEYS = {
     "by",
     "steps",
 }
-OPTIONAL_TRAJECTORY_KEYS = {"duration_days", "override_reason", "assignment", "subphases", "review_interval", "reviews"}
+OPTIONAL_TRAJECTORY_KEYS = {
+    "duration_days",
+    "override_reason",
+    "assignment",
+    "subphases",
+    "review_interval",
+    "reviews",
+    # Phase 4 and subphase 5a, loaded by _demo_people.
+    "stakeholders",
+    "team",
+    "report_backs",
+}
 STEP_KEYS = {"days_ago", "to_phase", "complete_current", "completion_note", "reason", "by"}
 
 
@@ -87,11 +99,12 @@ class Command(BaseCommand):
 
         # Demo trajectories go into an empty database only, so a second run never re-creates
         # what users deleted or overwrites what they changed.
-        created_trajectories = created_reviews = created_actions = 0
+        created_trajectories = created_reviews = created_actions = created_stakeholders = 0
         if not Trajectory.objects.exists():
             for row in data["trajectories"]:
                 trajectory = self._load_trajectory(row, orgs, users)
                 reviews, actions = load_reviews(trajectory, row, accounts=self.accounts, users=users)
+                created_stakeholders += load_people(trajectory, row, by=users.get(row["by"]))
                 created_trajectories += 1
                 created_reviews += reviews
                 created_actions += actions
@@ -100,7 +113,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data: {created_orgs} organisations, {created_users} accounts, "
                 f"{created_trajectories} trajectories with {created_reviews} stoplight reviews and "
-                f"{created_actions} actions added (existing ones kept)."
+                f"{created_actions} actions and {created_stakeholders} stakeholders added (existing ones kept)."
             )
         )
         if not (settings.DEBUG or accounts):
