@@ -244,7 +244,7 @@ def coverage(stakeholders: Iterable[Stakeholder]) -> list[CoverageRow]:
 
 # The influence × support map -------------------------------------------------------------------
 
-MAP_LEFT, MAP_TOP, CELL_W, CELL_H = 92, 16, 132, 64
+MAP_LEFT, MAP_TOP, CELL_W, CELL_H = 92, 16, 132, 76
 MAP_SUPPORT = [Support.TEGEN, Support.NEUTRAAL, Support.STEUNEND, Support.AMBASSADEUR]
 MARKER_R = 11
 SIDE_STYLE = {
@@ -385,11 +385,11 @@ def stakeholder_map(stakeholders: list[Stakeholder]) -> StakeholderMap:
         row, col = divmod(slot, 5)
         in_row = min(5, total - row * 5)
         x = MAP_LEFT + CELL_W * (rank - 1) + CELL_W / 2 + (col - (in_row - 1) / 2) * 24
-        y = MAP_TOP + CELL_H * (5 - s.influence) + (36 if total <= 5 else 26 + row * 22)
+        y = MAP_TOP + CELL_H * (5 - s.influence) + (46 if total <= 5 else 36 + row * 22)
         shape, fill = SIDE_STYLE[s.side]
         result.markers.append(Marker(number, s, round(x, 1), round(y, 1), shape, fill))
     result.legend = [
-        (str(side.label), SIDE_STYLE[side][0], SIDE_STYLE[side][1], MAP_LEFT + 20 + n * 170)
+        (str(side.label), SIDE_STYLE[side][0], SIDE_STYLE[side][1], MAP_LEFT + 20 + n * 200)
         for n, side in enumerate(Side)
     ]
     return result

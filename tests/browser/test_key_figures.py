@@ -7,7 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
 from trajectories import services
@@ -117,7 +118,7 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
 
     # Record a contact (htmx swaps the contacts part in place); the flag is gone.
     goto(page, reverse("trajectories:stakeholder", args=[trajectory.pk, stale.pk]))
-    expect(page.locator(".alert-warning")).to_be_visible()
+    expect(page.locator("#silence-alert .alert-warning")).to_be_visible()
     mark_document(page)
     page.locator("#id_kind").select_option("telefoon")
     page.locator("#id_note").fill("Bijgepraat over de planning")
@@ -125,6 +126,9 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
         page.locator("#contacts button[type=submit]").click()
     expect(page.locator("#contacts tbody tr").first).to_contain_text("Bijgepraat over de planning")
     assert document_was_kept(page)
+    expect(page.locator("#silence-alert .alert-warning")).to_have_count(0)  # swapped out of band
+    with translation.override("nl"):
+        expect(page.locator("#last-contact")).to_have_text(date_format(today, "j F Y"))
     _shot(page, "stakeholder")
     goto(page, trajectory.get_absolute_url())
     expect(page.locator(".key-figures-card .silence-flag")).to_have_count(0)
