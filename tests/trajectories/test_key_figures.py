@@ -544,3 +544,17 @@ def test_portfolio_query_budget_with_key_figures(client, municipality, bewerker,
         response = client.get(reverse("trajectories:portfolio"))
     assertContains(response, "Radiostilte", count=count)
     assert Person.objects.count() == count
+
+
+def test_phase_report_pdf_of_versterken_carries_the_map(client, trajectory, bewerker):
+    import io
+
+    from pypdf import PdfReader
+
+    add(trajectory, bewerker, "Pdf Persoon", support="tegen")
+    client.force_login(bewerker)
+    response = client.get(reverse("trajectories:phase_report_pdf", args=[trajectory.pk, "versterken"]))
+    assert response.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for label in ("Overtuigen", "Sleutelspelers", "Pdf Persoon", "Dekking per niveau en kant"):
+        assert label in text
