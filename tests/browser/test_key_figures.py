@@ -162,3 +162,11 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
     goto(page, reverse("trajectories:phase_report", args=[trajectory.pk, "versterken"]))
     expect(page.locator("svg.stakeholder-map")).to_be_visible()
     _shot(page, "phase-report")
+
+    # On a tablet the new pages fit the screen (wide tables scroll inside their own box).
+    page.set_viewport_size({"width": 768, "height": 1024})
+    for name in ("stakeholders", "stakeholder_map", "team"):
+        goto(page, reverse(f"trajectories:{name}", args=[trajectory.pk]))
+        scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll_width <= inner_width + 1, f"{name} is {scroll_width}px wide in a {inner_width}px window"
+    _shot(page, "team-768")
