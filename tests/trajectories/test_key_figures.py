@@ -558,3 +558,19 @@ def test_phase_report_pdf_of_versterken_carries_the_map(client, trajectory, bewe
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for label in ("Overtuigen", "Sleutelspelers", "Pdf Persoon", "Dekking per niveau en kant"):
         assert label in text
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_persons_and_report_backs_pages_query_budget(
+    client, trajectory, bewerker, beheerder, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        s = add(trajectory, bewerker, f"Persoon {i:02d}")
+        services.report_back_record(
+            trajectory=trajectory, by=bewerker, reported_on=TODAY, stakeholder=s, content=f"Melding {i}"
+        )
+    client.force_login(beheerder)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("organisations:persons", args=[trajectory.owner_id])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("trajectories:report_backs", args=[trajectory.pk])).status_code == 200
