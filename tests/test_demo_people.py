@@ -39,6 +39,8 @@ def test_demo_trajectories_have_stakeholders_teams_and_radio_silence(settings):
     assert [c.value for c in team.missing] == ["communicatie"]
     assert samen.team_changes.filter(kind="eraf").exists()
     assert ajt.report_backs.exists()
+    # One person in two trajectories is one record.
+    assert Person.objects.get(name="Erik van Dijk").stakeholder_roles.count() == 2
 
 
 def _broken(tmp_path, change):

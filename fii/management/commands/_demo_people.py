@@ -17,7 +17,8 @@ reviews. A row may hold, all optional::
 
 ``support`` is the level when registered; ``support_history`` moves it later, oldest first.
 ``present_at_reviews`` lists the ``days_ago`` of the trajectory's reviews the person attended. Team members
-and ``about`` name stakeholders of the same trajectory. Every person is fictional.
+and ``about`` name stakeholders of the same trajectory. A name and e-mail address already loaded for the
+same giving organisation is the same person, now in one more trajectory. Every person is fictional.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import datetime as dt
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from organisations.models import Person
 from trajectories import services
 from trajectories.models import Contact, Level, Review, Side, Support, Trajectory
 
@@ -79,9 +81,14 @@ def load_people(trajectory: Trajectory, row: dict, *, by) -> int:
         _choice(data["level"], Level.values, here, "level")
         for key in ("support", "desired_support"):
             _choice(data[key], Support.values, here, key)
+        # The same person (name and e-mail) in several trajectories of one organisation is one record.
+        known = Person.objects.filter(
+            organisation=trajectory.owner, name=data["name"], email=data.get("email", "")
+        ).first()
         s = services.stakeholder_add(
             trajectory=trajectory,
             by=by,
+            person=known,
             person_fields={k: data.get(k, "") for k in ("name", "function", "employer", "email", "phone")},
             side=data["side"],
             level=data["level"],
