@@ -165,3 +165,20 @@ def test_only_the_keeping_organisations_beheerders_reach_persons(
     client.force_login(bewerker)
     assert client.get(reverse("organisations:persons", args=[person.organisation_id])).status_code == 403
     assert Person.objects.filter(name=NAME).exists()
+
+
+def test_erasure_replaces_whole_words_only(trajectory, bewerker):
+    s = services.stakeholder_add(
+        trajectory=trajectory,
+        by=bewerker,
+        person_fields={"name": "Jan"},
+        side="derden",
+        level="burger",
+        influence=1,
+        support="onbekend",
+        desired_support="steunend",
+        notes="Jan belt in januari terug; JAN weet het.",
+    )
+    services.person_erase(person=s.person, by=bewerker)
+    s.refresh_from_db()
+    assert s.notes == "[verwijderde persoon] belt in januari terug; [verwijderde persoon] weet het."

@@ -211,6 +211,8 @@ def test_support_changes_are_kept_as_history_and_shown_as_a_trend(client, trajec
     assertContains(page, 'class="support-trend"')
     assertContains(page, "Na werkbezoek overtuigd")
     assert key_figures.support_direction(list(s.support_changes.all())) == "up"
+    register = client.get(reverse("trajectories:stakeholders", args=[trajectory.pk]))
+    assertContains(register, "gestegen")
 
 
 # Map and coverage ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -290,15 +291,9 @@ REDACTED = f"[{ERASED_NAME}]"
 
 
 def _scrub(text: str, needles: list[str]) -> str:
+    """Replace each needle (name, e-mail, phone) as a whole word, ignoring case: "Jan" is not taken out of "januari"."""
     for needle in needles:
-        if needle and needle.lower() in text.lower():
-            start = 0
-            lowered = needle.lower()
-            parts = []
-            while (index := text.lower().find(lowered, start)) != -1:
-                parts.append(text[start:index] + REDACTED)
-                start = index + len(needle)
-            text = "".join(parts) + text[start:]
+        text = re.sub(rf"(?<!\w){re.escape(needle)}(?!\w)", REDACTED, text, flags=re.IGNORECASE)
     return text
 
 
@@ -317,7 +312,9 @@ def person_erase(*, person: Person, by) -> Person:
 
     The person row stays as an anonymous "verwijderde persoon", so the trajectories keep their
     register, contacts and team history without knowing who it was. Copies of the name, e-mail address
-    or phone number typed into free text (notes, reasons, review attendee lines) are replaced too.
+    or phone number typed into free text (notes, reasons, review attendee lines) are replaced too, as whole
+    words and ignoring case. A first name on its own, or a phone number written differently, cannot be
+    recognised reliably and is left as typed.
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.is_erased:

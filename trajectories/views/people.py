@@ -25,13 +25,17 @@ from ..forms import (
 from ..models import Competency, Side, Stakeholder, TeamChange, TeamMandate, TeamMember, Trajectory
 
 
-def _register(trajectory: Trajectory) -> list[Stakeholder]:
-    """The register's rows with their last contact and attendance, ordered by influence, in one query."""
-    return list(
-        key_figures.annotated_register(
-            Stakeholder.objects.filter(trajectory=trajectory).select_related("person")
-        ).order_by("-influence", "person__name", "pk")
-    )
+def _register(trajectory: Trajectory, *, with_history: bool = False) -> list[Stakeholder]:
+    """The register's rows with their last contact and attendance, ordered by influence, in one query.
+
+    ``with_history`` also loads every row's support changes (one more query), for the trend.
+    """
+    rows = key_figures.annotated_register(
+        Stakeholder.objects.filter(trajectory=trajectory).select_related("person")
+    ).order_by("-influence", "person__name", "pk")
+    if with_history:
+        rows = rows.prefetch_related("support_changes")
+    return list(rows)
 
 
 def _with_form_errors(form, error: ValidationError) -> None:
@@ -46,11 +50,12 @@ def _with_form_errors(form, error: ValidationError) -> None:
 @require_http_methods(["GET"])
 def stakeholder_list(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk)
-    stakeholders = _register(trajectory)
+    stakeholders = _register(trajectory, with_history=True)
     flags = key_figures.flags_for(trajectory, stakeholders)
     for s in stakeholders:
         s.last_contact = key_figures.last_contact(s)
         s.flag = flags.get(s.pk)
+        s.trend = key_figures.support_direction(list(s.support_changes.all()))
     return render(
         request,
         "trajectories/stakeholder_list.html",
