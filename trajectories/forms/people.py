@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Person
 
-from ..models import Competency, Contact, ReportBack, Stakeholder, TeamMandate
+from ..models import Competency, Contact, Level, ReportBack, Side, Stakeholder, TeamMandate
 from .trajectories import DateInput, fields_only_helper
 
 
@@ -71,6 +71,10 @@ class StakeholderForm(forms.ModelForm):
             if person.is_erased:
                 for name in ("name", "function", "employer", "email", "phone"):
                     del self.fields[name]
+        self.fields["side"].choices = [("", _("— choose a side —")), *Side.choices]
+        self.fields["level"].choices = [("", _("— choose a level —")), *Level.choices]
+        self.fields["side"].error_messages["required"] = _("Choose the side this person is on.")
+        self.fields["level"].error_messages["required"] = _("Choose the level of this person.")
         self.fields["influence"].widget.attrs.update({"min": 1, "max": 5})
         self.fields["influence"].error_messages.update(
             {
@@ -182,6 +186,7 @@ class TeamMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["stakeholder"]
         field.queryset = stakeholders
+        field.empty_label = _("— choose a person —")
         field.label_from_instance = lambda s: f"{s.person} ({s.get_side_display()}, {s.get_level_display()})"
         self.fields["joined_on"].error_messages["required"] = _("Enter the date the member joined.")
         self.helper = fields_only_helper()
