@@ -576,3 +576,39 @@ def test_persons_and_report_backs_pages_query_budget(
         assert client.get(reverse("organisations:persons", args=[trajectory.owner_id])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("trajectories:report_backs", args=[trajectory.pk])).status_code == 200
+
+
+def test_starting_a_review_can_mark_key_figures_present(client, trajectory, bewerker):
+    s = add(trajectory, bewerker)
+    client.force_login(bewerker)
+    url = reverse("trajectories:review_start", args=[trajectory.pk])
+    assertContains(client.get(url), 'name="stakeholders_present"')
+    response = client.post(
+        url,
+        {
+            "held_on": timezone.localdate().isoformat(),
+            "phases": [trajectory.current_phase],
+            "stakeholders_present": [s.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(trajectory.reviews.get().stakeholders_present.all()) == [s]
+    assert key_figures.radio_silence([trajectory.pk], days=1) == {}  # the review counts as contact today
+
+
+def test_review_form_offers_only_this_trajectorys_stakeholders(client, trajectory, bewerker, municipality):
+    other = make_trajectory(owner=municipality, by=bewerker, title="Ander")
+    foreign = add(other, bewerker, "Van Elders")
+    add(trajectory, bewerker, "Van Hier")
+    client.force_login(bewerker)
+    url = reverse("trajectories:review_start", args=[trajectory.pk])
+    response = client.post(
+        url,
+        {
+            "held_on": timezone.localdate().isoformat(),
+            "phases": [trajectory.current_phase],
+            "stakeholders_present": [foreign.pk],
+        },
+    )
+    assert response.status_code == 200  # the form comes back: not a valid choice
+    assert not trajectory.reviews.exists()
