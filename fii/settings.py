@@ -141,6 +141,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
 
+# Subphase 4b: a key figure (influence 4 or 5) without contact for longer than this many days is flagged
+# as radio silence; attendance is compared over the last N finalised stoplight reviews and the N before.
+FII_RADIO_SILENCE_DAYS = int(os.environ.get("FII_RADIO_SILENCE_DAYS", "42"))
+FII_ATTENDANCE_WINDOW = int(os.environ.get("FII_ATTENDANCE_WINDOW", "3"))
+
 # Demo accounts (make run) exist only in development; see organisations/management/commands.
 DEMO_PASSWORD = "fii-demo-2026"  # noqa: S105  (public, documented, DEBUG only)
 

@@ -86,3 +86,13 @@ def team_members(trajectory) -> QuerySet:
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+def persons_visible_to(user) -> QuerySet:
+    """Persons linked to a trajectory the user sees, and those kept by organisations the user is beheerder of."""
+    from organisations.models import Person
+
+    kept = organisations_where(user, at_least=Role.BEHEERDER)
+    return Person.objects.filter(
+        Q(stakeholder_roles__trajectory__in=visible_trajectories(user)) | Q(organisation__in=kept)
+    ).distinct()

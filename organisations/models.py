@@ -135,3 +135,46 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} ({self.get_role_display()})"
+
+
+ERASED_NAME = "verwijderde persoon"
+
+
+class Person(models.Model):
+    """Someone a trajectory needs (a key figure or team member), who may not have an account.
+
+    Data minimisation: only name, function, employer and work contact details. The record is kept by
+    one organisation, whose beheerders may export or erase it; everybody else sees a person only inside
+    the trajectories it is linked to.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="persons", verbose_name=_("kept by")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    function = models.CharField(_("function"), max_length=150, blank=True)
+    employer = models.CharField(_("organisation"), max_length=200, blank=True, help_text=_("Where this person works."))
+    email = models.EmailField(_("work e-mail"), blank=True)
+    phone = models.CharField(_("work phone"), max_length=30, blank=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["name", "pk"]
+        constraints = [
+            # An erased person keeps nothing but the anonymous placeholder name.
+            models.CheckConstraint(
+                condition=models.Q(erased_at__isnull=True)
+                | models.Q(name=ERASED_NAME, function="", employer="", email="", phone=""),
+                name="person_erased_is_anonymous",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("deleted person")) if self.is_erased else self.name
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None

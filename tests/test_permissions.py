@@ -88,6 +88,32 @@ def people_change_args(t):
     return [t.pk, change.pk]
 
 
+def stakeholder_of(t):
+    return t.stakeholders.first() or services.stakeholder_add(
+        trajectory=t,
+        by=t.created_by,
+        person_fields={"name": "Fenna Wethouder", "email": "fenna@example.nl"},
+        side="derden",
+        level="wethouder",
+        influence=5,
+        support="neutraal",
+        desired_support="steunend",
+    )
+
+
+def stakeholder_args(t):
+    return [t.pk, stakeholder_of(t).pk]
+
+
+def team_member_args(t):
+    member = services.team_member_add(trajectory=t, by=t.created_by, stakeholder=stakeholder_of(t))
+    return [t.pk, member.pk]
+
+
+def person_args(t):
+    return [t.owner_id, stakeholder_of(t).person_id]
+
+
 def token_of_creator(t):
     return [CalendarToken.objects.get_or_create(user=t.created_by)[0].token]
 
@@ -167,6 +193,22 @@ MATRIX = {
     # Feeds authenticate by the secret token in the URL (here the bewerker's), not by the session.
     "trajectories:calendar_feed": (token_of_creator, "get", PUBLIC),
     "trajectories:trajectory_calendar_feed": (lambda t: [token_of_creator(t)[0], t.pk], "get", PUBLIC),
+    # Key figures, support and team (issue 5).
+    "trajectories:stakeholders": (trajectory_args, "get", READ),
+    "trajectories:stakeholder_add": (trajectory_args, "get", WRITE_FORM),
+    "trajectories:stakeholder_map": (trajectory_args, "get", READ),
+    "trajectories:stakeholder": (stakeholder_args, "get", READ),
+    "trajectories:stakeholder_edit": (stakeholder_args, "get", WRITE_FORM),
+    "trajectories:contact_add": (stakeholder_args, "post", WRITE_POST),
+    "trajectories:report_backs": (trajectory_args, "get", READ),
+    "trajectories:team": (trajectory_args, "get", READ),
+    "trajectories:team_member_add": (trajectory_args, "get", WRITE_FORM),
+    "trajectories:team_member": (team_member_args, "get", WRITE_FORM),
+    "trajectories:team_mandate": (trajectory_args, "get", WRITE_FORM),
+    # Persons: only the beheerders of the organisation that keeps them.
+    "organisations:persons": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    "organisations:person_export": (person_args, "get", BEHEERDER_ONLY),
+    "organisations:person_erase": (person_args, "get", BEHEERDER_ONLY),
 }
 
 # POST bodies for the matrix, where an empty body would be invalid.
@@ -191,6 +233,7 @@ POST_DATA = {
         "change-role": "Teamleider",
         "change-description": "Nieuw",
     },
+    "trajectories:contact_add": {"date": "2026-01-05", "kind": "gesprek", "note": "Koffie"},
 }
 
 

@@ -121,6 +121,28 @@ def phase_report(trajectory: Trajectory, phase: str) -> dict:
         "assignment": Assignment.objects.filter(trajectory=trajectory).first() if phase == "signaleren" else None,
         "verkennen": selectors.verkennen_overview(trajectory) if phase == "verkennen" else None,
         "section": phase_section(phase),
+        **(_versterken(trajectory) if phase == "versterken" else {}),
+    }
+
+
+def _versterken(trajectory: Trajectory) -> dict:
+    """Phase 4 in its report: the map, the register and the coverage, as on the map page."""
+    from . import key_figures
+    from .models import Side, Stakeholder
+
+    stakeholders = list(
+        key_figures.with_last_contact(
+            Stakeholder.objects.filter(trajectory=trajectory).select_related("person")
+        ).order_by("-influence", "person__name", "pk")
+    )
+    for s in stakeholders:
+        s.last_contact = key_figures.last_contact(s)
+    return {
+        "stakeholders": stakeholders,
+        "map": key_figures.stakeholder_map(stakeholders),
+        "coverage": key_figures.coverage(stakeholders),
+        "sides": Side.choices,
+        "report_backs": list(trajectory.report_backs.select_related("stakeholder__person")),
     }
 
 

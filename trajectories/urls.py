@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, checklists, exports, reports, reviews, verkennen
+from .views import calendar, checklists, exports, people, reports, reviews, verkennen
 from .views import trajectories as views
 
 app_name = "trajectories"
@@ -77,6 +77,22 @@ urlpatterns = [
     path("trajecten/<int:pk>/acties/", reviews.action_list, name="actions"),
     path("trajecten/<int:pk>/acties/<int:action_pk>/", reviews.action_detail, name="action"),
     path("acties/", reviews.my_actions, name="my_actions"),
+    # Key figures, support and the implementation team (phase 4 and subphase 5a).
+    path("trajecten/<int:pk>/sleutelfiguren/", people.stakeholder_list, name="stakeholders"),
+    path("trajecten/<int:pk>/sleutelfiguren/nieuw/", people.stakeholder_add, name="stakeholder_add"),
+    path("trajecten/<int:pk>/sleutelfiguren/kaart/", people.stakeholder_map, name="stakeholder_map"),
+    path("trajecten/<int:pk>/sleutelfiguren/<int:stakeholder_pk>/", people.stakeholder_detail, name="stakeholder"),
+    path(
+        "trajecten/<int:pk>/sleutelfiguren/<int:stakeholder_pk>/bewerken/",
+        people.stakeholder_edit,
+        name="stakeholder_edit",
+    ),
+    path("trajecten/<int:pk>/sleutelfiguren/<int:stakeholder_pk>/contact/", people.contact_add, name="contact_add"),
+    path("trajecten/<int:pk>/terugkoppeling/", people.report_backs, name="report_backs"),
+    path("trajecten/<int:pk>/implementatieteam/", people.team, name="team"),
+    path("trajecten/<int:pk>/implementatieteam/nieuw/", people.team_member_add, name="team_member_add"),
+    path("trajecten/<int:pk>/implementatieteam/mandaat/", people.team_mandate, name="team_mandate"),
+    path("trajecten/<int:pk>/implementatieteam/<int:member_pk>/", people.team_member, name="team_member"),
     # Reports (HTML with a print stylesheet, and the same as PDF) and exports.
     path("trajecten/<int:pk>/voortgangsrapportage/", reports.progress_report, name="progress_report"),
     path("trajecten/<int:pk>/voortgangsrapportage.pdf", reports.progress_report_pdf, name="progress_report_pdf"),

@@ -1,5 +1,7 @@
 """A manager (lezer) reads the progress report and takes the PDF along."""
 
+from pathlib import Path
+
 from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -28,4 +30,4 @@ def test_lezer_opens_the_progress_report_and_downloads_the_pdf(request, login_as
     # The browser's print view hides the toolbar, so the printout starts with the report itself.
     page.emulate_media(media="print")
     expect(page.locator(".report-toolbar")).to_be_hidden()
-    page.screenshot(path="/work/main/screenshots/report-print.png", full_page=True)
+    page.screenshot(path=Path(__file__).resolve().parents[2] / "screenshots" / "report-print.png", full_page=True)

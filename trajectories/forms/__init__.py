@@ -1,3 +1,13 @@
+from .people import (
+    ContactForm,
+    PersonEraseForm,
+    ReportBackForm,
+    StakeholderForm,
+    TeamLeaveForm,
+    TeamMandateForm,
+    TeamMemberEditForm,
+    TeamMemberForm,
+)
 from .reviews import (
     ActionCloseForm,
     ActionForm,
@@ -42,6 +52,14 @@ __all__ = [
     "PeopleChangeRevisitForm",
     "PlanForm",
     "TalkForm",
+    "ContactForm",
+    "PersonEraseForm",
+    "ReportBackForm",
+    "StakeholderForm",
+    "TeamLeaveForm",
+    "TeamMandateForm",
+    "TeamMemberEditForm",
+    "TeamMemberForm",
     "ActionCloseForm",
     "ActionForm",
     "AssignmentForm",

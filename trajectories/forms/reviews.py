@@ -20,6 +20,16 @@ class ReviewFieldsMixin:
         field.label_from_instance = lambda user: user.get_full_name()
         field.help_text = _("Members of the organisations in this trajectory.")
 
+    def _setup_stakeholders(self, stakeholders):
+        field = self.fields["stakeholders_present"]
+        if stakeholders is None or not stakeholders:
+            del self.fields["stakeholders_present"]
+            return
+        field.queryset = stakeholders
+        field.label_from_instance = lambda s: f"{s.person} ({s.get_level_display()})"
+        field.label = _("Key figures present")
+        field.help_text = _("From the stakeholder register; attending a review counts as contact.")
+
     def clean_held_on(self):
         # A review records a meeting that took place; a future date would also silence the overdue flag.
         held_on = self.cleaned_data["held_on"]
@@ -38,17 +48,19 @@ class ReviewStartForm(ReviewFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Review
-        fields = ["held_on", "phases", "attendees", "other_attendees"]
+        fields = ["held_on", "phases", "attendees", "stakeholders_present", "other_attendees"]
         widgets = {
             "held_on": DateInput(),
             "attendees": forms.CheckboxSelectMultiple,
+            "stakeholders_present": forms.CheckboxSelectMultiple,
             "other_attendees": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, trajectory, team, **kwargs):
+    def __init__(self, *args, trajectory, team, stakeholders=None, **kwargs):
         kwargs.setdefault("initial", {}).update({"held_on": timezone.localdate(), "phases": [trajectory.current_phase]})
         super().__init__(*args, **kwargs)
         self._setup_attendees(team)
+        self._setup_stakeholders(stakeholders)
         self.fields["held_on"].error_messages["required"] = _("Enter the date of the meeting.")
         self.helper = fields_only_helper()
 
@@ -58,19 +70,21 @@ class ReviewEditForm(ReviewFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Review
-        fields = ["held_on", "attendees", "other_attendees", "summary"]
+        fields = ["held_on", "attendees", "stakeholders_present", "other_attendees", "summary"]
         widgets = {
             "held_on": DateInput(),
             "attendees": forms.CheckboxSelectMultiple,
+            "stakeholders_present": forms.CheckboxSelectMultiple,
             "other_attendees": forms.Textarea(attrs={"rows": 2}),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"summary": _("What was decided, in a few sentences.")}
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, team, stakeholders=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         self._setup_attendees(team)
+        self._setup_stakeholders(stakeholders)
         self.fields["held_on"].error_messages["required"] = _("Enter the date of the meeting.")
         self.helper = fields_only_helper()
 

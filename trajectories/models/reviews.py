@@ -120,6 +120,13 @@ class Review(models.Model):
         blank=True,
         help_text=_("Stakeholders without an account, one per line, for example “Wethouder Jansen”."),
     )
+    stakeholders_present = models.ManyToManyField(
+        "trajectories.Stakeholder",
+        blank=True,
+        related_name="reviews_attended",
+        verbose_name=_("stakeholders present"),
+        help_text=_("Key figures from the stakeholder register who attended; counts as contact."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     overall_light = models.CharField(
         _("overall light"), max_length=10, choices=Light.choices, blank=True, editable=False

@@ -1,6 +1,7 @@
 """Writes that touch several models, by subject. Views call them as ``services.<entity>_<verb>``."""
 
 from .checklists import *  # noqa: F403
+from .people import *  # noqa: F403
 from .reviews import *  # noqa: F403
 from .trajectories import *  # noqa: F403
 from .verkennen import *  # noqa: F403

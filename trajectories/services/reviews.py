@@ -74,6 +74,7 @@ def review_start(
     phases: Iterable[str],
     attendees: Iterable = (),
     other_attendees: str = "",
+    stakeholders_present: Iterable | None = None,
     at: dt.datetime | None = None,
 ) -> Review:
     """Open a review of the given phases, pre-filled with each item's last light.
@@ -98,6 +99,8 @@ def review_start(
     except IntegrityError:
         raise ReviewError("Another review of this trajectory is still open.") from None
     review.attendees.set(attendees)
+    if stakeholders_present is not None:
+        review.stakeholders_present.set(stakeholders_present)
 
     items = list(ChecklistItem.objects.filter(trajectory=trajectory, phase__in=phases, retired_at__isnull=True))
     phase_rank = {p: n for n, p in enumerate(phases)}
@@ -192,10 +195,13 @@ def review_update(
     summary: str,
     other_attendees: str,
     attendees: Iterable,
+    stakeholders_present: Iterable | None = None,
 ) -> Review:
     _lock_open(review.pk)
     save_versioned(Review, review, expected_version, held_on=held_on, summary=summary, other_attendees=other_attendees)
     review.attendees.set(attendees)
+    if stakeholders_present is not None:
+        review.stakeholders_present.set(stakeholders_present)
     return review
 
 

@@ -26,10 +26,15 @@ from ..forms import (
     ReviewReopenForm,
     ReviewStartForm,
 )
-from ..models import Action, Light, Review, ReviewItem, Trajectory
+from ..models import Action, Light, Review, ReviewItem, Stakeholder, Trajectory
 
 ACTION_STATES = ["open", "overdue", "done"]
 PAGE_SIZE = 50
+
+
+def _stakeholders(trajectory: Trajectory):
+    """The register's rows, for marking key figures present at a review."""
+    return Stakeholder.objects.filter(trajectory=trajectory).select_related("person").order_by("person__name", "pk")
 
 
 def _review_for(trajectory: Trajectory, review_pk: int) -> Review:
@@ -68,7 +73,8 @@ def review_start(request, pk: int):
         messages.info(request, _("This review is still open; finalise it before you start the next one."))
         return redirect(open_review)
     team = team_members(trajectory)
-    form = ReviewStartForm(request.POST or None, trajectory=trajectory, team=team)
+    stakeholders = _stakeholders(trajectory)
+    form = ReviewStartForm(request.POST or None, trajectory=trajectory, team=team, stakeholders=stakeholders)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,6 +85,7 @@ def review_start(request, pk: int):
                 phases=data["phases"],
                 attendees=data["attendees"],
                 other_attendees=data["other_attendees"],
+                stakeholders_present=data.get("stakeholders_present"),
             )
         except services.ReviewError:
             # Someone else started a review a moment ago: join that one.
@@ -136,7 +143,8 @@ def review_edit(request, pk: int, review_pk: int):
         messages.error(request, _("This review is finalised and can no longer be changed."))
         return redirect(review)
     team = team_members(trajectory)
-    form = ReviewEditForm(request.POST or None, instance=review, team=team)
+    stakeholders = _stakeholders(trajectory)
+    form = ReviewEditForm(request.POST or None, instance=review, team=team, stakeholders=stakeholders)
     if review.is_final:
         # Finalised while this user was typing: show the form with their text so it is not lost.
         form.is_valid()
@@ -160,12 +168,13 @@ def review_edit(request, pk: int, review_pk: int):
                 summary=data["summary"],
                 other_attendees=data["other_attendees"],
                 attendees=data["attendees"],
+                stakeholders_present=data.get("stakeholders_present"),
             )
         except services.StaleEdit as stale:
             current = stale.current
             data = request.POST.copy()
             data["version"] = current.version
-            form = ReviewEditForm(data, instance=review, team=team)
+            form = ReviewEditForm(data, instance=review, team=team, stakeholders=stakeholders)
             form.is_valid()
             form.add_error(
                 None,

@@ -19,7 +19,7 @@ from organisations.access import (
 )
 from organisations.models import Role
 
-from .. import selectors, services
+from .. import key_figures, selectors, services
 from ..forms import (
     AssignmentForm,
     SubphaseForm,
@@ -43,6 +43,7 @@ def portfolio(request):
     trajectories = selectors.with_review_summary(trajectories)
     page = Paginator(trajectories.order_by("title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.add_light_summaries(page.object_list)
+    key_figures.add_radio_silence(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -105,8 +106,10 @@ def trajectory_detail(request, pk: int):
         request,
         "trajectories/trajectory_detail.html",
         {
+            "people": key_figures.trajectory_people(trajectory),
             "trajectory": trajectory,
             "phase_rows": phase_rows,
+            "phase_states": [row["state"] for row in phase_rows],  # already loaded: no second query
             "current": current,
             "summary": selectors.trajectory_summary(trajectory),
             "open_review": trajectory.open_review(),

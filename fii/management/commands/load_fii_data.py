@@ -23,6 +23,7 @@ from organisations.models import Membership, Organisation, User
 from trajectories import services
 from trajectories.models import ReviewInterval, Trajectory
 
+from ._demo_people import load_people
 from ._demo_reviews import backdate_checklists, check_keys, load_reviews
 from ._demo_verkennen import load_verkennen
 
@@ -49,6 +50,10 @@ OPTIONAL_TRAJECTORY_KEYS = {
     "review_interval",
     "reviews",
     "verkennen",
+    # Phase 4 and subphase 5a, loaded by _demo_people.
+    "stakeholders",
+    "team",
+    "report_backs",
 }
 STEP_KEYS = {"days_ago", "to_phase", "complete_current", "completion_note", "reason", "by"}
 
@@ -96,7 +101,7 @@ class Command(BaseCommand):
 
         # Demo trajectories go into an empty database only, so a second run never re-creates
         # what users deleted or overwrites what they changed.
-        created_trajectories = created_reviews = created_actions = created_candidates = 0
+        created_trajectories = created_reviews = created_actions = created_candidates = created_stakeholders = 0
         if not Trajectory.objects.exists():
             for row in data["trajectories"]:
                 trajectory = self._load_trajectory(row, orgs, users)
@@ -104,6 +109,7 @@ class Command(BaseCommand):
                 created_candidates += load_verkennen(
                     trajectory, row, orgs=orgs, user=lambda email, where: self._user(email, users, where)
                 )
+                created_stakeholders += load_people(trajectory, row, by=users.get(row["by"]))
                 created_trajectories += 1
                 created_reviews += reviews
                 created_actions += actions
@@ -112,7 +118,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data: {created_orgs} organisations, {created_users} accounts, "
                 f"{created_trajectories} trajectories with {created_reviews} stoplight reviews and "
-                f"{created_actions} actions, {created_candidates} shortlist candidates added (existing ones kept)."
+                f"{created_actions} actions, {created_candidates} shortlist candidates and {created_stakeholders} "
+                "stakeholders added (existing ones kept)."
             )
         )
         if not (settings.DEBUG or accounts):
