@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.csp import CSP
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -156,12 +156,19 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    # The preload flag only matters once the domain owner submits it to the browsers' list.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # Subphase 4b: a key figure (influence 4 or 5) without contact for longer than this many days is flagged
 # as radio silence; attendance is compared over the last N finalised stoplight reviews and the N before.
 FII_RADIO_SILENCE_DAYS = int(os.environ.get("FII_RADIO_SILENCE_DAYS", "42"))
 FII_ATTENDANCE_WINDOW = int(os.environ.get("FII_ATTENDANCE_WINDOW", "3"))
+
+# Where vulnerabilities are reported (/.well-known/security.txt and SECURITY.md).
+FII_SECURITY_CONTACT = os.environ.get("FII_SECURITY_CONTACT", "mailto:security@fii-trajecten.example")
+FII_SECURITY_POLICY_URL = os.environ.get(
+    "FII_SECURITY_POLICY_URL", "https://github.com/fii-trajecten/fii-trajecten/blob/main/SECURITY.md"
+)
 
 # Demo accounts (make run) exist only in development; see organisations/management/commands.
 DEMO_PASSWORD = "fii-demo-2026"  # noqa: S105  (public, documented, DEBUG only)

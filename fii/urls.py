@@ -12,6 +12,7 @@ admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -1,7 +1,12 @@
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -25,3 +30,19 @@ def healthz(request):
 @require_http_methods(["GET"])
 def model_overview(request):
     return render(request, "fii/model.html", {"phases": PHASES, "citation": SOURCE_CITATION})
+
+
+@require_http_methods(["GET", "HEAD"])
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability. Expires a year ahead, so it never goes stale."""
+    expires = (timezone.now() + dt.timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.FII_SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(dt.UTC).isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {request.build_absolute_uri(reverse('security_txt'))}",
+        f"Policy: {settings.FII_SECURITY_POLICY_URL}",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -39,3 +39,44 @@ def test_admin_pages_send_the_csp_too(admin_client):
     response = admin_client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    """`check --deploy` with production settings (DEBUG off), in a fresh process as in production."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-9f8e7d6c5b4a",
+        "ALLOWED_HOSTS": "fii.gemeente.example.nl",
+    }
+    env.pop("SECURE_HSTS_PRELOAD", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_security_txt_is_served_as_rfc_9116_wants(client, settings):
+    settings.FII_SECURITY_CONTACT = "mailto:cvd@gemeente.example.nl"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:cvd@gemeente.example.nl"
+    assert fields["Canonical"] == "http://testserver/.well-known/security.txt"
+    import datetime as dt
+
+    expires = dt.datetime.fromisoformat(fields["Expires"].replace("Z", "+00:00"))
+    assert dt.timedelta(days=300) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(days=366)
