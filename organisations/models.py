@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,6 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Part of the session hash: raising it ends every session of the user at their next request.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -61,6 +64,25 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password; ours covers the session epoch too (see end_sessions).
+        key_salt = "organisations.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+    def end_sessions(self) -> None:
+        """Log the user out everywhere: on deactivation or when they leave an organisation."""
+        User.objects.filter(pk=self.pk).update(session_epoch=models.F("session_epoch") + 1)
+        self.refresh_from_db(fields=["session_epoch"])
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self.is_active:
+            was_active = User.objects.filter(pk=self.pk, is_active=True).exists()
+            if was_active:
+                self.session_epoch += 1  # a deactivated account keeps no session anywhere
+        super().save(*args, **kwargs)
 
 
 class Organisation(models.Model):

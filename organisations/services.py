@@ -44,3 +44,5 @@ def membership_remove(*, membership: Membership) -> None:
     if membership.role == Role.BEHEERDER and not _keeps_a_beheerder(membership):
         raise ValidationError(_("An organisation needs at least one administrator."))
     membership.delete()
+    # Whatever the user had open of this organisation's trajectories ends now, not at the next login.
+    membership.user.end_sessions()

@@ -80,3 +80,54 @@ def test_security_txt_is_served_as_rfc_9116_wants(client, settings):
 
     expires = dt.datetime.fromisoformat(fields["Expires"].replace("Z", "+00:00"))
     assert dt.timedelta(days=300) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(days=366)
+
+
+def test_sessions_end_after_thirty_idle_minutes(client, bewerker, trajectory, monkeypatch):
+    import time
+
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    client.force_login(bewerker)
+    url = trajectory.get_absolute_url()
+    assert client.get(url).status_code == 200
+    clock[0] += 29 * 60  # still active: each request moves the deadline
+    assert client.get(url).status_code == 200
+    clock[0] += 29 * 60
+    assert client.get(url).status_code == 200
+    clock[0] += 31 * 60
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
+    assert "zonder activiteit" in client.get(response["Location"]).content.decode()
+
+
+def test_leaving_an_organisation_ends_the_session(client, bewerker, beheerder, trajectory):
+    from organisations import services as org_services
+
+    client.force_login(bewerker)
+    assert client.get(trajectory.get_absolute_url()).status_code == 200
+    org_services.membership_remove(membership=bewerker.memberships.get())
+    response = client.get(reverse("trajectories:portfolio"))
+    assert response.status_code == 302  # logged out, not merely without trajectories
+    assert "_auth_user_id" not in client.session
+
+
+def test_deactivating_a_user_ends_their_sessions_and_other_saves_do_not(client, bewerker, trajectory):
+    client.force_login(bewerker)
+    bewerker.full_name = "Nieuwe naam"
+    bewerker.save()
+    assert client.get(trajectory.get_absolute_url()).status_code == 200
+    bewerker.is_active = False
+    bewerker.save()
+    assert client.get(trajectory.get_absolute_url()).status_code == 302
+
+
+def test_logging_in_rotates_the_session_key(client, bewerker):
+    client.get(reverse("login"))
+    session = client.session
+    session["probe"] = 1
+    session.save()
+    before = session.session_key
+    client.cookies["sessionid"] = before
+    response = client.post(reverse("login"), {"username": bewerker.email, "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert client.session.session_key != before
