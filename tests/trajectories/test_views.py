@@ -3,6 +3,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from tests.factories import make_trajectory
+from trajectories import services
 from trajectories.models import PhaseState, SubphaseState, Trajectory
 
 
@@ -267,3 +268,40 @@ def test_lezer_sees_no_edit_controls(client, lezer, trajectory):
     response = client.get(trajectory.get_absolute_url())
     assertNotContains(response, reverse("trajectories:transition", args=[trajectory.pk]))
     assertNotContains(response, reverse("trajectories:edit", args=[trajectory.pk]))
+
+
+def edit_data(trajectory, **extra):
+    return {
+        "title": trajectory.title,
+        "start_date": trajectory.start_date.isoformat(),
+        "status": "actief",
+        "review_interval": "tweewekelijks",
+        "version": 1,
+        **extra,
+    }
+
+
+def test_edit_saves_and_raises_the_version(editor_client, trajectory):
+    url = reverse("trajectories:edit", args=[trajectory.pk])
+    assertContains(editor_client.get(url), 'name="version" value="1"')
+    assert editor_client.post(url, edit_data(trajectory, title="Nieuwe titel")).status_code == 302
+    trajectory.refresh_from_db()
+    assert (trajectory.title, trajectory.version) == ("Nieuwe titel", 2)
+
+
+def test_a_stale_edit_is_refused_and_shows_both_versions(editor_client, trajectory, beheerder):
+    url = reverse("trajectories:edit", args=[trajectory.pk])
+    # A colleague sets the review cadence through the plan of approach after this form was opened.
+    services.plan_update(
+        trajectory=trajectory, by=beheerder, expected_version=None, review_interval="per_kwartaal", horizon="Stip"
+    )
+    response = editor_client.post(url, edit_data(trajectory, title="Mijn titel"))
+    assert response.status_code == 409
+    assertContains(response, "Mijn titel", status_code=409)  # the user's input is kept
+    assertContains(response, "Per kwartaal", status_code=409)  # and the saved version is shown
+    trajectory.refresh_from_db()
+    assert (trajectory.title, trajectory.review_interval) == ("Schuldhulp Vroeg", "per_kwartaal")
+    assertContains(response, 'name="version" value="2"', status_code=409)
+    assert editor_client.post(url, edit_data(trajectory, title="Mijn titel", version=2)).status_code == 302
+    trajectory.refresh_from_db()
+    assert trajectory.title == "Mijn titel"

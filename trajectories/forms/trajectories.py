@@ -168,6 +168,8 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
 
 
 class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
     class Meta:
         model = Trajectory
         fields = [
@@ -193,7 +195,12 @@ class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
         self.fields["receiving_organisation"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
         self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
         self.fields["participants"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
+        self.fields["version"].initial = self.instance.version
         self.helper = fields_only_helper()
+
+    def changes(self) -> dict:
+        """The trajectory's own fields as entered (participants are set separately)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "participants"}
 
 
 class TransitionForm(forms.Form):

@@ -113,6 +113,8 @@ class Trajectory(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Raised by every change of the trajectory's own fields, so an edit form opened before it is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("trajectory")
@@ -141,6 +143,12 @@ class Trajectory(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("trajectories:detail", args=[self.pk])
+
+    def save_changes(self, *fields: str) -> None:
+        """Save these fields and raise the version (see ``trajectory_update``)."""
+        self.version = models.F("version") + 1
+        self.save(update_fields=[*fields, "version", "updated_at"])
+        self.refresh_from_db(fields=["version"])
 
     def recommended_start_phase(self) -> Phase:
         return recommended_start_phase(

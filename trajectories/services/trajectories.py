@@ -13,8 +13,16 @@ from organisations.models import Organisation
 
 from ..models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
 from .checklists import checklist_copy_from_template
+from .versioning import StaleEdit
 
-__all__ = ["TransitionError", "assignment_update", "subphase_update", "trajectory_create", "trajectory_move"]
+__all__ = [
+    "TransitionError",
+    "assignment_update",
+    "subphase_update",
+    "trajectory_create",
+    "trajectory_move",
+    "trajectory_update",
+]
 
 
 class TransitionError(ValueError):
@@ -142,7 +150,7 @@ def trajectory_move(
         entering.completed_at = None
         entering.save(update_fields=["status", "started_at", "completed_at"])
         trajectory.current_phase = target
-        trajectory.save(update_fields=["current_phase", "updated_at"])
+        trajectory.save_changes("current_phase")
         checklist_copy_from_template(trajectory=trajectory, phase=target, by=by)
 
     return PhaseTransition.objects.create(
@@ -181,5 +189,23 @@ def assignment_update(*, trajectory: Trajectory, by, commissioner: str, fields: 
     assignment.save()
     if trajectory.commissioner != commissioner:
         trajectory.commissioner = commissioner
-        trajectory.save(update_fields=["commissioner", "updated_at"])
+        trajectory.save_changes("commissioner")
     return assignment
+
+
+@transaction.atomic
+def trajectory_update(
+    *, trajectory: Trajectory, by, expected_version: int, fields: dict, participants: Iterable[Organisation]
+) -> Trajectory:
+    """Save the edit form, unless someone changed the trajectory since the form was opened.
+
+    Raises :class:`StaleEdit` with the current row; the caller shows it next to the user's input.
+    """
+    current = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current, fields)
+    for name, value in fields.items():
+        setattr(trajectory, name, value)
+    trajectory.save_changes(*fields)
+    trajectory.participants.set(participants)
+    return trajectory

@@ -155,7 +155,7 @@ def candidate_set_status(
         and trajectory.receiving_organisation_id == candidate.organisation_id
     ):
         trajectory.receiving_organisation = None
-        trajectory.save(update_fields=["receiving_organisation", "updated_at"])
+        trajectory.save_changes("receiving_organisation")
     _change_status(candidate, status, by=by, reason=reason.strip(), at=at or timezone.now())
     return candidate
 
@@ -181,7 +181,7 @@ def candidate_choose(*, candidate: Candidate, by, rationale: str, at: dt.datetim
     for other in others:
         _change_status(other, CandidateStatus.AFGEWEZEN, by=by, reason=reason, at=now)
     trajectory.receiving_organisation = candidate.organisation
-    trajectory.save(update_fields=["receiving_organisation", "updated_at"])
+    trajectory.save_changes("receiving_organisation")
     return candidate
 
 
@@ -246,7 +246,7 @@ def plan_update(*, trajectory: Trajectory, by, expected_version: int | None, rev
     save_versioned(Plan, plan, expected_version, updated_by=by, updated_at=timezone.now(), **fields)
     if trajectory.review_interval != review_interval:
         trajectory.review_interval = review_interval
-        trajectory.save(update_fields=["review_interval", "updated_at"])
+        trajectory.save_changes("review_interval")
     return plan
 
 

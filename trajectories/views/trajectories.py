@@ -27,7 +27,7 @@ from ..forms import (
     TrajectoryEditForm,
     TransitionForm,
 )
-from ..models import Assignment, PhaseState, SubphaseState
+from ..models import Assignment, PhaseState, SubphaseState, Trajectory
 
 PAGE_SIZE = 25
 
@@ -126,7 +126,29 @@ def trajectory_edit(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = TrajectoryEditForm(request.POST or None, instance=trajectory)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.trajectory_update(
+                trajectory=trajectory,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                fields=form.changes(),
+                participants=form.cleaned_data["participants"],
+            )
+        except services.StaleEdit as stale:
+            theirs = stale.current
+            data = request.POST.copy()
+            data["version"] = theirs.version
+            form = TrajectoryEditForm(data, instance=Trajectory.objects.get(pk=trajectory.pk))
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Someone changed this trajectory while you were editing; nothing was saved. Their version is "
+                    "shown below the form and your input is still in it. Save again to keep yours."
+                ),
+            )
+            context = {"trajectory": trajectory, "form": form, "theirs": theirs}
+            return render(request, "trajectories/trajectory_edit.html", context, status=409)
         messages.success(request, _("Changes saved."))
         return redirect(trajectory)
     return render(request, "trajectories/trajectory_edit.html", {"trajectory": trajectory, "form": form})
