@@ -1,3 +1,20 @@
+from .borgen import (
+    Evaluation,
+    Feedback,
+    FeedbackSource,
+    FidelityAnswer,
+    FidelityChecklist,
+    FidelityItem,
+    FidelityObservation,
+    FidelityScore,
+    Improvement,
+    Professional,
+    ProfessionalState,
+    ProfessionalStateChange,
+    QualityMonitoring,
+    TrainingActivity,
+    TrainingKind,
+)
 from .core import (
     AppendOnlyModel,
     Assignment,
@@ -10,6 +27,7 @@ from .core import (
     Trajectory,
     TrajectoryStatus,
 )
+from .innoveren import ActiveComponent, CfirAssessment, CfirRating, ImplementabilityAssessment, Level, MethodVersion
 from .reviews import (
     Action,
     CalendarToken,
@@ -37,6 +55,27 @@ from .verkennen import (
 )
 
 __all__ = [
+    "Evaluation",
+    "Feedback",
+    "FeedbackSource",
+    "FidelityAnswer",
+    "FidelityChecklist",
+    "FidelityItem",
+    "FidelityObservation",
+    "FidelityScore",
+    "Improvement",
+    "Professional",
+    "ProfessionalState",
+    "ProfessionalStateChange",
+    "QualityMonitoring",
+    "TrainingActivity",
+    "TrainingKind",
+    "ActiveComponent",
+    "CfirAssessment",
+    "CfirRating",
+    "ImplementabilityAssessment",
+    "Level",
+    "MethodVersion",
     "OPEN_CANDIDATE_STATUSES",
     "Action",
     "Agreement",
