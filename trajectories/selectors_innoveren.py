@@ -164,10 +164,14 @@ def innoveren_overview(trajectory: Trajectory) -> dict:
     }
 
 
-def borgen_overview(trajectory: Trajectory) -> dict:
+def borgen_overview(trajectory: Trajectory, *, light: bool = False) -> dict:
+    """Phase 6 at a glance. ``light`` leaves out what the quality page lists in full anyway."""
     checklists = list(trajectory.fidelity_checklists.select_related("method_version").annotate(n=Count("observations")))
+    quality = QualityMonitoring.objects.filter(trajectory=trajectory).first()
+    if light:
+        return {"quality": quality, "checklists": checklists}
     return {
-        "quality": QualityMonitoring.objects.filter(trajectory=trajectory).first(),
+        "quality": quality,
         "checklists": checklists,
         "checklist": checklists[0] if checklists else None,
         "rates": fidelity_rates(checklists[0]) if checklists else [],

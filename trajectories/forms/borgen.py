@@ -10,7 +10,6 @@ from ..models import (
     Evaluation,
     Feedback,
     FidelityAnswer,
-    FidelityChecklist,
     MethodVersion,
     Professional,
     ProfessionalState,
@@ -107,37 +106,38 @@ class QualityForm(forms.ModelForm):
         return cleaned
 
 
-class FidelityChecklistForm(forms.ModelForm):
-    method_version = forms.ModelChoiceField(
+class FidelityChecklistForm(forms.Form):
+    method_version = forms.TypedChoiceField(
         label=_("Method description version"),
-        queryset=MethodVersion.objects.none(),
-        empty_label=None,
+        coerce=int,
         required=False,
         help_text=_("The checklist takes the active components of this version."),
     )
-
-    class Meta:
-        model = FidelityChecklist
-        fields = ["method_version", "title"]
+    title = forms.CharField(label=_("Title"), max_length=200)
 
     def __init__(self, *args, trajectory, **kwargs):
         super().__init__(*args, **kwargs)
-        versions = MethodVersion.objects.filter(trajectory=trajectory).order_by("-number")
-        self.fields["method_version"].queryset = versions
-        self.fields["method_version"].label_from_instance = lambda v: (
-            _("Version %(number)s of %(date)s")
-            % {
-                "number": v.number,
-                "date": v.created_at.strftime("%d-%m-%Y"),
-            }
-        )
+        # One query: the versions are read once and offered newest first.
+        self.versions = {v.number: v for v in MethodVersion.objects.filter(trajectory=trajectory).order_by("-number")}
+        self.fields["method_version"].choices = [
+            (
+                number,
+                _("Version %(number)s of %(date)s") % {"number": number, "date": v.created_at.strftime("%d-%m-%Y")},
+            )
+            for number, v in self.versions.items()
+        ]
         self.fields["title"].error_messages["required"] = _("Give the checklist a title.")
         self.fields["title"].initial = _("Fidelity checklist")
         self.helper = fields_only_helper()
 
+    @property
+    def has_versions(self) -> bool:
+        return bool(self.versions)
+
     def clean_method_version(self):
         # Without a choice, the current (latest) version is used.
-        version = self.cleaned_data["method_version"] or self.fields["method_version"].queryset.first()
+        number = self.cleaned_data["method_version"]
+        version = self.versions.get(number) if number else next(iter(self.versions.values()), None)
         if version is None:
             raise forms.ValidationError(_("Write the method description with its active components first (3b)."))
         return version

@@ -115,7 +115,7 @@ def _quality_page(request, trajectory, *, checklist_form=None, feedback_form=Non
         "trajectories/borgen/quality.html",
         {
             "trajectory": trajectory,
-            "overview": selectors.borgen_overview(trajectory),
+            "overview": selectors.borgen_overview(trajectory, light=True),
             "feedback": trajectory.feedback.select_related("created_by"),
             "evaluations": selectors.evaluations(trajectory),
             "checklist_form": checklist_form
