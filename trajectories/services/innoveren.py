@@ -26,7 +26,14 @@ def implementability_record(*, trajectory: Trajectory, by, **fields) -> Implemen
 
 @transaction.atomic
 def method_save(
-    *, trajectory: Trajectory, by, based_on: int | None, components: list[str], reason: str = "", **fields
+    *,
+    trajectory: Trajectory,
+    by,
+    based_on: int | None,
+    components: list[str],
+    reason: str = "",
+    at=None,
+    **fields,
 ) -> MethodVersion:
     """Save the method description as a new version with its active components.
 
@@ -46,7 +53,7 @@ def method_save(
                 trajectory=trajectory,
                 number=current_number + 1,
                 created_by=by,
-                created_at=timezone.now(),
+                created_at=at or timezone.now(),
                 reason=reason,
                 **fields,
             )

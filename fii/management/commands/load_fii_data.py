@@ -23,6 +23,7 @@ from organisations.models import Membership, Organisation, User
 from trajectories import services
 from trajectories.models import ReviewInterval, Trajectory
 
+from ._demo_innoveren import load_innoveren
 from ._demo_reviews import backdate_checklists, check_keys, load_reviews
 from ._demo_verkennen import load_verkennen
 
@@ -49,6 +50,7 @@ OPTIONAL_TRAJECTORY_KEYS = {
     "review_interval",
     "reviews",
     "verkennen",
+    "innoveren",
 }
 STEP_KEYS = {"days_ago", "to_phase", "complete_current", "completion_note", "reason", "by"}
 
@@ -104,6 +106,7 @@ class Command(BaseCommand):
                 created_candidates += load_verkennen(
                     trajectory, row, orgs=orgs, user=lambda email, where: self._user(email, users, where)
                 )
+                load_innoveren(trajectory, row, user=lambda email, where: self._user(email, users, where))
                 created_trajectories += 1
                 created_reviews += reviews
                 created_actions += actions
