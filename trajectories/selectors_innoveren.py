@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from fii.cfir import CONSTRUCTS, DOMAINS, NUMERIC, rating_label
 
@@ -119,13 +121,31 @@ def fidelity_rates(checklist: FidelityChecklist) -> list[dict]:
     return rows
 
 
-def turnover(trajectory: Trajectory) -> list[dict]:
-    """Professionals who left, counted per quarter, oldest first (only quarters with a departure or after one)."""
-    days = ProfessionalStateChange.objects.filter(
-        professional__trajectory=trajectory, to_state=ProfessionalState.VERTROKKEN
-    ).values_list("changed_on", flat=True)
-    counts = Counter((day.year, (day.month - 1) // 3 + 1) for day in days)
-    return [{"year": y, "quarter": q, "count": counts[(y, q)]} for y, q in sorted(counts)]
+def turnover(trajectory: Trajectory, today: dt.date | None = None) -> list[dict]:
+    """Professionals who left, counted per quarter, from the quarter of the first recorded state up to now.
+
+    Quarters without departures are listed with 0, so the table reads as a time series. Empty when
+    nobody has left yet.
+    """
+    changes = list(
+        ProfessionalStateChange.objects.filter(professional__trajectory=trajectory).values_list(
+            "changed_on", "to_state"
+        )
+    )
+    left = Counter(_quarter(day) for day, state in changes if state == ProfessionalState.VERTROKKEN)
+    if not left:
+        return []
+    first, last = min(_quarter(day) for day, _state in changes), _quarter(today or timezone.localdate())
+    last = max(last, max(left))
+    quarters, (year, quarter) = [], first
+    while (year, quarter) <= last:
+        quarters.append({"year": year, "quarter": quarter, "count": left[(year, quarter)]})
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return quarters
+
+
+def _quarter(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
 
 
 def training_summary(trajectory: Trajectory) -> dict:

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertNotContains
@@ -13,7 +14,7 @@ from fii.cfir import CONSTRUCTS, DOMAINS, rating_label
 from tests.factories import make_trajectory
 from trajectories import selectors_innoveren as selectors
 from trajectories import services
-from trajectories.models import ActiveComponent, CfirRating, FidelityItem, MethodVersion
+from trajectories.models import ActiveComponent, CfirRating, FidelityItem, MethodVersion, Trajectory
 
 METHOD = {
     "goal": "Schulden vroeg signaleren",
@@ -293,6 +294,7 @@ def test_generating_a_checklist_without_a_method_description_is_refused(client, 
 
 
 def test_turnover_counts_people_leaving_per_quarter(trajectory, bewerker):
+    assert selectors.turnover(trajectory) == []
     for name, left_on in (("A", dt.date(2026, 2, 1)), ("B", dt.date(2026, 3, 30)), ("C", dt.date(2026, 7, 1))):
         professional = services.professional_add(
             trajectory=trajectory, by=bewerker, name=name, state="getraind", state_since=dt.date(2026, 1, 1)
@@ -301,9 +303,11 @@ def test_turnover_counts_people_leaving_per_quarter(trajectory, bewerker):
     services.professional_add(
         trajectory=trajectory, by=bewerker, name="D", state="ambassadeur", state_since=dt.date(2026, 1, 1)
     )
-    assert selectors.turnover(trajectory) == [
+    assert selectors.turnover(trajectory, today=dt.date(2026, 11, 1)) == [
         {"year": 2026, "quarter": 1, "count": 2},
+        {"year": 2026, "quarter": 2, "count": 0},
         {"year": 2026, "quarter": 3, "count": 1},
+        {"year": 2026, "quarter": 4, "count": 0},
     ]
     summary = selectors.training_summary(trajectory)
     assert summary["active_count"] == 1
@@ -489,3 +493,33 @@ def test_readers_see_no_edit_forms(client, lezer, trajectory, filled):
 def test_outsider_cannot_reach_another_organisations_checklist(client, outsider, trajectory, filled):
     client.force_login(outsider)
     assert client.get(filled["checklist"].get_absolute_url()).status_code == 404
+
+
+def test_an_open_improvement_past_its_due_date_is_overdue(trajectory, bewerker):
+    evaluation = services.evaluation_record(
+        trajectory=trajectory, by=bewerker, held_on=dt.date(2026, 1, 5), findings="F"
+    )
+    late = services.improvement_add(evaluation=evaluation, description="A", owner="O", due_on=dt.date(2026, 1, 6))
+    assert late.is_overdue
+    services.improvement_done(improvement=late, by=bewerker)
+    assert not late.is_overdue
+    with pytest.raises(services.BorgenError):
+        services.improvement_done(improvement=late, by=bewerker)
+
+
+def test_demo_covers_phases_3_5c_and_6_for_two_trajectories(db, settings):
+    settings.DEBUG = True
+    call_command("load_fii_data", stdout=io.StringIO())
+    samen = Trajectory.objects.get(title="Samen Leren")
+    assert samen.method_versions.count() == 2
+    assert samen.method_versions.first().components.count() == 4
+    assert samen.cfir_assessments.count() == 2
+    checklist = samen.fidelity_checklists.get()
+    assert checklist.observations.count() == 5
+    assert [r["rate"] for r in selectors.fidelity_rates(checklist)] == [80, 80, 80, 100]
+    assert samen.quality_monitoring.guard_name
+    assert sum(q["count"] for q in selectors.turnover(samen)) == 2
+    assert selectors.borgen_overview(samen)["open_improvements"]
+    ajt = Trajectory.objects.get(title="Administratief Juridisch Team")
+    assert ajt.method_versions.count() == 1 and ajt.cfir_assessments.count() == 1
+    assert ajt.training_activities.count() == 3 and ajt.professionals.count() == 4

@@ -275,3 +275,7 @@ class Improvement(models.Model):
     @property
     def is_open(self) -> bool:
         return self.done_on is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
