@@ -523,3 +523,33 @@ def test_demo_covers_phases_3_5c_and_6_for_two_trajectories(db, settings):
     ajt = Trajectory.objects.get(title="Administratief Juridisch Team")
     assert ajt.method_versions.count() == 1 and ajt.cfir_assessments.count() == 1
     assert ajt.training_activities.count() == 3 and ajt.professionals.count() == 4
+
+
+@pytest.mark.parametrize(("persona", "status"), [("outsider", 404), ("lezer", 403)])
+def test_writes_by_readers_and_outsiders_are_refused_and_change_nothing(
+    client, personas, persona, status, trajectory, filled
+):
+    pk, checklist = trajectory.pk, filled["checklist"]
+    client.force_login(personas[persona])
+    posts = [
+        (reverse("trajectories:method_edit", args=[pk]), method_post(based_on=1, goal="Gekaapt")),
+        (reverse("trajectories:cfir_rate", args=[pk, filled["assessment"].pk]), {"rating_I_A": "-2"}),
+        (reverse("trajectories:implementability", args=[pk]), {"complexity": "laag", "adaptability": "laag"}),
+        (
+            reverse("trajectories:training", args=[pk]),
+            {"training-held_on": "2026-10-01", "training-kind": "training", "training-participants": "1"},
+        ),
+        (
+            reverse("trajectories:fidelity_observe", args=[pk, checklist.pk]),
+            {"observed_on": "2026-10-01", "answer_1": "ja", "answer_2": "ja", "answer_3": "ja"},
+        ),
+        (reverse("trajectories:quality_edit", args=[pk]), {"guard_name": "Gekaapt"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == status, url
+    assert trajectory.method_versions.count() == 1
+    assert not filled["assessment"].ratings.filter(construct="I.A").exists()
+    assert trajectory.implementability.count() == 1
+    assert trajectory.training_activities.count() == 1
+    assert not checklist.observations.exists()
+    assert trajectory.quality_monitoring.guard_name == "Petra Jansen"
