@@ -26,6 +26,10 @@ class _Today:
     date_fields: tuple[str, ...] = ()
 
     def _setup(self):
+        # Django's own empty choice label has no Dutch translation; offer ours.
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
+                field.choices = [("", _("— choose —")), *field.choices[1:]]
         for name in self.date_fields:
             self.fields[name].initial = timezone.localdate()
             self.fields[name].error_messages["required"] = _("Enter the date.")

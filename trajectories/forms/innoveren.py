@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fii.cfir import DOMAINS, RATINGS
 
-from ..models import CfirAssessment, ImplementabilityAssessment, MethodVersion
+from ..models import CfirAssessment, ImplementabilityAssessment, Level, MethodVersion
 from .trajectories import DateInput, fields_only_helper
 from .verkennen import not_in_future
 
@@ -49,6 +49,9 @@ class ImplementabilityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Radio buttons need no empty choice; the model field would add one.
+        for name in ("complexity", "adaptability"):
+            self.fields[name].choices = Level.choices
         self.fields["complexity"].error_messages["required"] = _("Choose how complex the intervention is.")
         self.fields["adaptability"].error_messages["required"] = _("Choose how adaptable the intervention is.")
         self.helper = fields_only_helper()
