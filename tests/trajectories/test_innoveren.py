@@ -158,6 +158,18 @@ def test_every_save_adds_an_immutable_version_with_its_own_components(trajectory
         component.save()
 
 
+def test_saving_without_changes_makes_no_new_version(client, trajectory, bewerker):
+    first = save_method(trajectory, bewerker)
+    assert save_method(trajectory, bewerker, based_on=1) == first
+    assert save_method(trajectory, bewerker, based_on=1, components=COMPONENTS[:2]).number == 2
+    client.force_login(bewerker)
+    url = reverse("trajectories:method_edit", args=[trajectory.pk])
+    assert client.post(url, method_post(based_on=2)).status_code == 302
+    response = client.post(url, method_post(based_on=3), follow=True)
+    assertContains(response, "Er is niets gewijzigd")
+    assert trajectory.method_versions.count() == 3
+
+
 def test_a_save_based_on_an_old_version_is_refused(trajectory, bewerker):
     save_method(trajectory, bewerker)
     with pytest.raises(services.StaleEdit) as stale:
@@ -392,7 +404,7 @@ def filled(trajectory, bewerker):
 def grow(trajectory, by, filled, n):
     """Add n more of everything, to show the pages' query counts do not grow with the data."""
     for i in range(n):
-        save_method(trajectory, by, based_on=trajectory.method_versions.first().number)
+        save_method(trajectory, by, based_on=trajectory.method_versions.first().number, goal=f"Doel {i}")
         assessment = services.cfir_assessment_create(
             trajectory=trajectory, by=by, title=f"Moment {i}", assessed_on=dt.date(2026, 9, 2)
         )

@@ -47,6 +47,9 @@ def method_save(
     current_number = current.number if current else 0
     if (based_on or 0) != current_number:
         raise StaleEdit(current, fields)
+    texts = [t.strip() for t in components if t.strip()]
+    if current is not None and _unchanged(current, texts, fields):
+        return current
     try:
         with transaction.atomic():
             version = MethodVersion.objects.create(
@@ -60,10 +63,16 @@ def method_save(
     except IntegrityError:
         raise StaleEdit(method_current(trajectory), fields) from None
     ActiveComponent.objects.bulk_create(
-        ActiveComponent(version=version, position=position, text=text)
-        for position, text in enumerate((t.strip() for t in components if t.strip()), start=1)
+        ActiveComponent(version=version, position=position, text=text) for position, text in enumerate(texts, start=1)
     )
     return version
+
+
+def _unchanged(current: MethodVersion, components: list[str], fields: dict) -> bool:
+    """True when saving would repeat the current version word for word (no new version is made then)."""
+    return [c.text for c in current.components.all()] == components and all(
+        getattr(current, name) == value for name, value in fields.items()
+    )
 
 
 def cfir_assessment_create(*, trajectory: Trajectory, by, title: str, assessed_on) -> CfirAssessment:

@@ -141,9 +141,12 @@ def method_edit(request, pk: int):
                 )
                 context.update(form=form, theirs=theirs)
                 return render(request, "trajectories/innoveren/method_edit.html", context, status=409)
-            messages.success(
-                request, _("Version %(number)s of the method description saved.") % {"number": version.number}
-            )
+            if current is not None and version.pk == current.pk:
+                messages.info(request, _("Nothing was changed, so no new version was made."))
+            else:
+                messages.success(
+                    request, _("Version %(number)s of the method description saved.") % {"number": version.number}
+                )
             return redirect("trajectories:method", pk=trajectory.pk)
         return render(request, "trajectories/innoveren/method_edit.html", context, status=400)
     return render(request, "trajectories/innoveren/method_edit.html", context)
