@@ -411,3 +411,32 @@ FINANCING_QUESTIONS: dict[str, tuple[Promise, ...]] = {
 
 # The model advises a shortlist of two to four organisations; outside that range we warn, never forbid.
 SHORTLIST_ADVISED = (2, 4)
+
+
+# Subphase 3b: the effectiveness ladder (Veerman & Van Yperen), lowest rung first.
+class EffectivenessLevel(models.TextChoices):
+    BESCHRIJVEND = "beschrijvend", _("Descriptive")
+    THEORETISCH = "theoretisch", _("Plausible (theoretical)")
+    INDICATIEF = "indicatief", _("Indicative")
+    CAUSAAL = "causaal", _("Causal")
+
+
+EFFECTIVENESS_HELP = {
+    EffectivenessLevel.BESCHRIJVEND: _("The intervention is written down so others can carry it out."),
+    EffectivenessLevel.THEORETISCH: _("A theory or research explains why the approach should work."),
+    EffectivenessLevel.INDICATIEF: _("Measurements show the intended effects appear, without proof of cause."),
+    EffectivenessLevel.CAUSAAL: _("Controlled research shows the intervention causes the effects."),
+}
+
+
+class InterventionDatabase(models.TextChoices):
+    GEEN = "geen", _("None")
+    NJI = "nji", _("NJi – Databank Effectieve Jeugdinterventies")
+    MOVISIE = "movisie", _("Movisie – Databank Effectieve sociale interventies")
+
+
+class RegistrationStatus(models.TextChoices):
+    NIET_AANGEMELD = "niet_aangemeld", _("Not submitted")
+    AANGEMELD = "aangemeld", _("Submitted")
+    OPGENOMEN = "opgenomen", _("Included")
+    AFGEWEZEN = "afgewezen", _("Not included")

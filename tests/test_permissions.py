@@ -118,6 +118,50 @@ def token_of_creator(t):
     return [CalendarToken.objects.get_or_create(user=t.created_by)[0].token]
 
 
+def method_version_args(t):
+    version = t.method_versions.first() or services.method_save(
+        trajectory=t, by=t.created_by, based_on=None, components=["Bezoekt het gezin thuis"], goal="Doel"
+    )
+    return [t.pk, version.number]
+
+
+def cfir_args(t):
+    assessment = t.cfir_assessments.first() or services.cfir_assessment_create(
+        trajectory=t, by=t.created_by, title="Welzijn Noord", assessed_on=timezone.localdate()
+    )
+    return [t.pk, assessment.pk]
+
+
+def professional_args(t):
+    professional = services.professional_add(
+        trajectory=t, by=t.created_by, name="Sanne de Vries", state="geselecteerd", state_since=timezone.localdate()
+    )
+    return [t.pk, professional.pk]
+
+
+def fidelity_args(t):
+    _pk, number = method_version_args(t)
+    checklist = t.fidelity_checklists.first() or services.fidelity_checklist_create(
+        trajectory=t, by=t.created_by, version=t.method_versions.get(number=number), title="Checklist"
+    )
+    return [t.pk, checklist.pk]
+
+
+def evaluation_args(t):
+    evaluation = services.evaluation_record(
+        trajectory=t, by=t.created_by, held_on=timezone.localdate(), findings="Loopt goed"
+    )
+    return [t.pk, evaluation.pk]
+
+
+def improvement_args(t):
+    _pk, evaluation_pk = evaluation_args(t)
+    improvement = services.improvement_add(
+        evaluation=t.evaluations.get(pk=evaluation_pk), description="Intervisie plannen", owner="Teamleider"
+    )
+    return [t.pk, improvement.pk]
+
+
 MATRIX = {
     # url name: (args builder, method, expected status per persona)
     "healthz": (None, "get", PUBLIC),
@@ -160,6 +204,26 @@ MATRIX = {
     "trajectories:plan_task_create": (trajectory_args, "post", WRITE_POST),
     "trajectories:people_change_create": (trajectory_args, "post", WRITE_POST),
     "trajectories:people_change_revisit": (people_change_args, "get", WRITE_FORM),
+    # Innoveren, training, borging and CFIR (issue 6).
+    "trajectories:implementability": (trajectory_args, "get", READ),
+    "trajectories:method": (trajectory_args, "get", READ),
+    "trajectories:method_edit": (trajectory_args, "get", WRITE_FORM),
+    "trajectories:method_version": (method_version_args, "get", READ),
+    "trajectories:cfir_list": (trajectory_args, "get", READ),
+    "trajectories:cfir": (cfir_args, "get", READ),
+    "trajectories:cfir_rate": (cfir_args, "get", WRITE_FORM),
+    "trajectories:training": (trajectory_args, "get", READ),
+    "trajectories:professional_create": (trajectory_args, "post", WRITE_POST),
+    "trajectories:professional_state": (professional_args, "get", WRITE_FORM),
+    "trajectories:quality": (trajectory_args, "get", READ),
+    "trajectories:quality_edit": (trajectory_args, "get", WRITE_FORM),
+    "trajectories:fidelity_create": (lambda t: method_version_args(t)[:1], "post", WRITE_POST),
+    "trajectories:fidelity": (fidelity_args, "get", READ),
+    "trajectories:fidelity_observe": (fidelity_args, "post", WRITE_POST),
+    "trajectories:feedback_create": (trajectory_args, "post", WRITE_POST),
+    "trajectories:evaluation_create": (trajectory_args, "post", WRITE_POST),
+    "trajectories:improvement_create": (evaluation_args, "get", WRITE_FORM),
+    "trajectories:improvement_done": (improvement_args, "post", WRITE_POST),
     # Stoplight reviews.
     "trajectories:checklist": (lambda t: [t.pk, "verkennen"], "get", READ),
     "trajectories:checklist_fill": (lambda t: [t.pk, "borgen"], "post", WRITE_POST),
@@ -235,6 +299,20 @@ POST_DATA = {
         "change-description": "Nieuw",
     },
     "trajectories:contact_add": {"date": "2026-01-05", "kind": "gesprek", "note": "Koffie"},
+    # Innoveren, training, borging and CFIR (issue 6).
+    "trajectories:professional_create": {
+        "pro-name": "Sanne de Vries",
+        "pro-state": "geselecteerd",
+        "pro-state_since": "2026-01-05",
+    },
+    "trajectories:fidelity_create": {"checklist-title": "Checklist"},
+    "trajectories:fidelity_observe": {"observed_on": "2026-01-05", "answer_1": "ja"},
+    "trajectories:feedback_create": {
+        "feedback-received_on": "2026-01-05",
+        "feedback-source": "deelnemers",
+        "feedback-summary": "Fijn",
+    },
+    "trajectories:evaluation_create": {"evaluation-held_on": "2026-01-05", "evaluation-findings": "Loopt goed"},
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, checklists, exports, people, reports, reviews, verkennen
+from .views import borgen, calendar, checklists, exports, innoveren, people, reports, reviews, verkennen
 from .views import trajectories as views
 
 app_name = "trajectories"
@@ -52,6 +52,43 @@ urlpatterns = [
         "trajecten/<int:pk>/plan-van-aanpak/wisselingen/<int:change_pk>/",
         verkennen.people_change_revisit,
         name="people_change_revisit",
+    ),
+    # Innoveren (phase 3): implementability (3a), method description (3b), CFIR assessments.
+    path("trajecten/<int:pk>/innoveren/balans/", innoveren.implementability, name="implementability"),
+    path("trajecten/<int:pk>/methode/", innoveren.method, name="method"),
+    path("trajecten/<int:pk>/methode/bewerken/", innoveren.method_edit, name="method_edit"),
+    path("trajecten/<int:pk>/methode/versies/<int:number>/", innoveren.method_version, name="method_version"),
+    path("trajecten/<int:pk>/cfir/", innoveren.cfir_list, name="cfir_list"),
+    path("trajecten/<int:pk>/cfir/<int:assessment_pk>/", innoveren.cfir_detail, name="cfir"),
+    path("trajecten/<int:pk>/cfir/<int:assessment_pk>/beoordelen/", innoveren.cfir_rate, name="cfir_rate"),
+    # Training (5c) and Borgen (6a, 6b).
+    path("trajecten/<int:pk>/training/", borgen.training, name="training"),
+    path("trajecten/<int:pk>/training/professionals/", borgen.professional_create, name="professional_create"),
+    path(
+        "trajecten/<int:pk>/training/professionals/<int:professional_pk>/status/",
+        borgen.professional_state,
+        name="professional_state",
+    ),
+    path("trajecten/<int:pk>/borgen/", borgen.quality, name="quality"),
+    path("trajecten/<int:pk>/borgen/kwaliteitsbewaking/", borgen.quality_edit, name="quality_edit"),
+    path("trajecten/<int:pk>/borgen/checklists/", borgen.fidelity_create, name="fidelity_create"),
+    path("trajecten/<int:pk>/borgen/checklists/<int:checklist_pk>/", borgen.fidelity, name="fidelity"),
+    path(
+        "trajecten/<int:pk>/borgen/checklists/<int:checklist_pk>/observaties/",
+        borgen.fidelity_observe,
+        name="fidelity_observe",
+    ),
+    path("trajecten/<int:pk>/borgen/feedback/", borgen.feedback_create, name="feedback_create"),
+    path("trajecten/<int:pk>/borgen/evaluaties/", borgen.evaluation_create, name="evaluation_create"),
+    path(
+        "trajecten/<int:pk>/borgen/evaluaties/<int:evaluation_pk>/verbeteringen/",
+        borgen.improvement_create,
+        name="improvement_create",
+    ),
+    path(
+        "trajecten/<int:pk>/borgen/verbeteringen/<int:improvement_pk>/gedaan/",
+        borgen.improvement_done,
+        name="improvement_done",
     ),
     # Stoplight method (subphase 5b): checklists, reviews and actions.
     path("trajecten/<int:pk>/checklist/<slug:phase>/", checklists.checklist, name="checklist"),

@@ -1,3 +1,15 @@
+from .borgen import (
+    EvaluationForm,
+    FeedbackForm,
+    FidelityChecklistForm,
+    ImprovementForm,
+    ObservationForm,
+    ProfessionalForm,
+    ProfessionalStateForm,
+    QualityForm,
+    TrainingForm,
+)
+from .innoveren import CfirAssessmentForm, CfirRateForm, ImplementabilityForm, MethodForm
 from .people import (
     ContactForm,
     PersonEraseForm,
@@ -42,6 +54,19 @@ from .verkennen import (
 )
 
 __all__ = [
+    "EvaluationForm",
+    "FeedbackForm",
+    "FidelityChecklistForm",
+    "ImprovementForm",
+    "ObservationForm",
+    "ProfessionalForm",
+    "ProfessionalStateForm",
+    "QualityForm",
+    "TrainingForm",
+    "CfirAssessmentForm",
+    "CfirRateForm",
+    "ImplementabilityForm",
+    "MethodForm",
     "AgreementForm",
     "CandidateAddForm",
     "CandidateAssessForm",

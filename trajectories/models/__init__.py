@@ -1,3 +1,20 @@
+from .borgen import (
+    Evaluation,
+    Feedback,
+    FeedbackSource,
+    FidelityAnswer,
+    FidelityChecklist,
+    FidelityItem,
+    FidelityObservation,
+    FidelityScore,
+    Improvement,
+    Professional,
+    ProfessionalState,
+    ProfessionalStateChange,
+    QualityMonitoring,
+    TrainingActivity,
+    TrainingKind,
+)
 from .core import (
     AppendOnlyModel,
     Assignment,
@@ -10,6 +27,7 @@ from .core import (
     Trajectory,
     TrajectoryStatus,
 )
+from .innoveren import ActiveComponent, CfirAssessment, CfirRating, Degree, ImplementabilityAssessment, MethodVersion
 from .people import (
     COMPETENCY_FIELDS,
     KEY_FIGURE_INFLUENCE,
@@ -55,6 +73,27 @@ from .verkennen import (
 )
 
 __all__ = [
+    "Degree",
+    "Evaluation",
+    "Feedback",
+    "FeedbackSource",
+    "FidelityAnswer",
+    "FidelityChecklist",
+    "FidelityItem",
+    "FidelityObservation",
+    "FidelityScore",
+    "Improvement",
+    "Professional",
+    "ProfessionalState",
+    "ProfessionalStateChange",
+    "QualityMonitoring",
+    "TrainingActivity",
+    "TrainingKind",
+    "ActiveComponent",
+    "CfirAssessment",
+    "CfirRating",
+    "ImplementabilityAssessment",
+    "MethodVersion",
     "OPEN_CANDIDATE_STATUSES",
     "COMPETENCY_FIELDS",
     "KEY_FIGURE_INFLUENCE",

@@ -1,6 +1,8 @@
 """Writes that touch several models, by subject. Views call them as ``services.<entity>_<verb>``."""
 
+from .borgen import *  # noqa: F403
 from .checklists import *  # noqa: F403
+from .innoveren import *  # noqa: F403
 from .people import *  # noqa: F403
 from .reviews import *  # noqa: F403
 from .trajectories import *  # noqa: F403

@@ -20,6 +20,7 @@ from organisations.access import (
 from organisations.models import Role
 
 from .. import key_figures, selectors, services
+from .. import selectors_innoveren as phase_selectors
 from ..forms import (
     AssignmentForm,
     SubphaseForm,
@@ -177,6 +178,9 @@ def phase_detail(request, pk: int, phase: str):
             if phase == Phase.SIGNALEREN
             else None,
             "verkennen": selectors.verkennen_overview(trajectory) if phase == Phase.VERKENNEN else None,
+            "innoveren": phase_selectors.innoveren_overview(trajectory) if phase == Phase.INNOVEREN else None,
+            "implementeren": phase_selectors.training_summary(trajectory) if phase == Phase.IMPLEMENTEREN else None,
+            "borgen": phase_selectors.borgen_overview(trajectory) if phase == Phase.BORGEN else None,
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
         },
     )

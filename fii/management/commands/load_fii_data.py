@@ -23,6 +23,7 @@ from organisations.models import Membership, Organisation, User
 from trajectories import services
 from trajectories.models import ReviewInterval, Trajectory
 
+from ._demo_innoveren import load_innoveren
 from ._demo_people import load_people
 from ._demo_reviews import backdate_checklists, check_keys, load_reviews
 from ._demo_verkennen import load_verkennen
@@ -54,6 +55,7 @@ OPTIONAL_TRAJECTORY_KEYS = {
     "stakeholders",
     "team",
     "report_backs",
+    "innoveren",
 }
 STEP_KEYS = {"days_ago", "to_phase", "complete_current", "completion_note", "reason", "by"}
 
@@ -110,6 +112,7 @@ class Command(BaseCommand):
                     trajectory, row, orgs=orgs, user=lambda email, where: self._user(email, users, where)
                 )
                 created_stakeholders += load_people(trajectory, row, by=users.get(row["by"]))
+                load_innoveren(trajectory, row, user=lambda email, where: self._user(email, users, where))
                 created_trajectories += 1
                 created_reviews += reviews
                 created_actions += actions

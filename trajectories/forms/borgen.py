@@ -1,0 +1,241 @@
+"""Forms of 5c (training) and phase 6 (Borgen)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    Evaluation,
+    Feedback,
+    FidelityAnswer,
+    MethodVersion,
+    Professional,
+    ProfessionalState,
+    QualityMonitoring,
+    TrainingActivity,
+)
+from .trajectories import DateInput, fields_only_helper
+from .verkennen import not_in_future
+
+
+class _Today:
+    """Date fields that default to today and may not lie in the future."""
+
+    date_fields: tuple[str, ...] = ()
+
+    def _setup(self):
+        # Django's own empty choice label has no Dutch translation; offer ours.
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
+                field.choices = [("", _("— choose —")), *field.choices[1:]]
+        for name in self.date_fields:
+            self.fields[name].initial = timezone.localdate()
+            self.fields[name].error_messages["required"] = _("Enter the date.")
+        self.helper = fields_only_helper()
+
+    def _clean_dates(self, cleaned):
+        for name in self.date_fields:
+            if cleaned.get(name):
+                try:
+                    not_in_future(cleaned[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
+class TrainingForm(_Today, forms.ModelForm):
+    date_fields = ("held_on",)
+
+    class Meta:
+        model = TrainingActivity
+        fields = ["held_on", "kind", "participants", "trainer", "notes"]
+        widgets = {"held_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].error_messages["required"] = _("Enter the number of participants.")
+        self._setup()
+
+    def clean(self):
+        return self._clean_dates(super().clean())
+
+
+class ProfessionalForm(_Today, forms.ModelForm):
+    date_fields = ("state_since",)
+
+    class Meta:
+        model = Professional
+        fields = ["name", "role", "state", "state_since"]
+        widgets = {"state_since": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Enter the name.")
+        self._setup()
+
+    def clean(self):
+        return self._clean_dates(super().clean())
+
+
+class ProfessionalStateForm(_Today, forms.Form):
+    date_fields = ("changed_on",)
+    state = forms.ChoiceField(label=_("New state"), choices=ProfessionalState.choices)
+    changed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup()
+
+    def clean(self):
+        return self._clean_dates(super().clean())
+
+
+class QualityForm(forms.ModelForm):
+    class Meta:
+        model = QualityMonitoring
+        fields = ["guard_name", "guard_since", "instrument"]
+        widgets = {"guard_since": DateInput(), "instrument": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("guard_since") and not cleaned.get("guard_name"):
+            self.add_error("guard_name", _("Name the quality guard."))
+        return cleaned
+
+
+class FidelityChecklistForm(forms.Form):
+    method_version = forms.TypedChoiceField(
+        label=_("Method description version"),
+        coerce=int,
+        required=False,
+        help_text=_("The checklist takes the active components of this version."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+    def __init__(self, *args, trajectory, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query: the versions are read once and offered newest first.
+        self.versions = {v.number: v for v in MethodVersion.objects.filter(trajectory=trajectory).order_by("-number")}
+        self.fields["method_version"].choices = [
+            (
+                number,
+                _("Version %(number)s of %(date)s") % {"number": number, "date": v.created_at.strftime("%d-%m-%Y")},
+            )
+            for number, v in self.versions.items()
+        ]
+        self.fields["title"].error_messages["required"] = _("Give the checklist a title.")
+        self.fields["title"].initial = _("Fidelity checklist")
+        self.helper = fields_only_helper()
+
+    @property
+    def has_versions(self) -> bool:
+        return bool(self.versions)
+
+    def clean_method_version(self):
+        # Without a choice, the current (latest) version is used.
+        number = self.cleaned_data["method_version"]
+        version = self.versions.get(number) if number else next(iter(self.versions.values()), None)
+        if version is None:
+            raise forms.ValidationError(_("Write the method description with its active components first (3b)."))
+        return version
+
+
+class ObservationForm(_Today, forms.Form):
+    date_fields = ("observed_on",)
+    observed_on = forms.DateField(label=_("Date of the observation"), widget=DateInput())
+    observer = forms.CharField(label=_("Observer"), required=False, max_length=200)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"answer_{item.position}"] = forms.ChoiceField(
+                label=item.text,
+                choices=FidelityAnswer.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Score this active component.")},
+            )
+        self._setup()
+
+    def clean(self):
+        return self._clean_dates(super().clean())
+
+    def answers(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"answer_{item.position}"] for item in self.items}
+
+
+class FeedbackForm(_Today, forms.ModelForm):
+    date_fields = ("received_on",)
+
+    class Meta:
+        model = Feedback
+        fields = ["received_on", "source", "summary", "change_made"]
+        widgets = {
+            "received_on": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "change_made": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].error_messages["required"] = _("Describe the feedback.")
+        self._setup()
+
+    def clean(self):
+        return self._clean_dates(super().clean())
+
+
+class EvaluationForm(_Today, forms.ModelForm):
+    date_fields = ("held_on",)
+    improvement = forms.CharField(
+        label=_("Improvement agreed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    improvement_owner = forms.CharField(label=_("Who takes it up"), required=False, max_length=200)
+    improvement_due = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+
+    class Meta:
+        model = Evaluation
+        fields = ["held_on", "participants", "findings"]
+        widgets = {"held_on": DateInput(), "findings": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].error_messages["required"] = _("Write down the findings.")
+        self._setup()
+
+    def clean(self):
+        cleaned = self._clean_dates(super().clean())
+        if cleaned.get("improvement", "").strip() and not cleaned.get("improvement_owner", "").strip():
+            self.add_error("improvement_owner", _("Say who takes up the improvement."))
+        return cleaned
+
+    def improvements(self) -> list[dict]:
+        if not self.cleaned_data["improvement"].strip():
+            return []
+        return [
+            {
+                "description": self.cleaned_data["improvement"].strip(),
+                "owner": self.cleaned_data["improvement_owner"].strip(),
+                "due_on": self.cleaned_data["improvement_due"],
+            }
+        ]
+
+
+class ImprovementForm(forms.Form):
+    description = forms.CharField(label=_("Improvement"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label=_("Who takes it up"), max_length=200)
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].error_messages["required"] = _("Describe the improvement.")
+        self.fields["owner"].error_messages["required"] = _("Say who takes up the improvement.")
+        self.helper = fields_only_helper()

@@ -1,0 +1,281 @@
+"""Training the professionals (5c) and sustaining the intervention (6a, 6b): the training log, the
+professionals with their states, quality monitoring with fidelity checklists, feedback and evaluations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .core import AppendOnlyModel, Trajectory
+from .innoveren import MethodVersion
+
+
+class TrainingKind(models.TextChoices):
+    SELECTIE = "selectie", _("Selection")
+    TRAINING = "training", _("Training")
+    COACHING = "coaching", _("Coaching")
+
+
+class TrainingActivity(models.Model):
+    """One selection, training or coaching activity (5c)."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="training_activities")
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=TrainingKind.choices)
+    participants = models.PositiveIntegerField(_("number of participants"), validators=[MinValueValidator(0)])
+    trainer = models.CharField(_("trainer or coach"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("training activity")
+        verbose_name_plural = _("training activities")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=TrainingKind.values), name="trainingactivity_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.held_on:%Y-%m-%d}"
+
+
+class ProfessionalState(models.TextChoices):
+    GESELECTEERD = "geselecteerd", _("Selected")
+    GETRAIND = "getraind", _("Trained")
+    GECOACHT = "gecoacht", _("Coached")
+    AMBASSADEUR = "ambassadeur", _("Ambassador")
+    VERTROKKEN = "vertrokken", _("Left")
+
+
+class Professional(models.Model):
+    """A professional of the receiving organisation who works (or will work) with the intervention."""
+
+    State = ProfessionalState
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="professionals")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ProfessionalState.choices, default=ProfessionalState.GESELECTEERD
+    )
+    state_since = models.DateField(_("since"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("professional")
+        verbose_name_plural = _("professionals")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ProfessionalState.values), name="professional_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProfessionalStateChange(AppendOnlyModel):
+    """Every state a professional went through, dated by when it happened (turnover is counted from these)."""
+
+    professional = models.ForeignKey(Professional, on_delete=models.CASCADE, related_name="state_changes")
+    from_state = models.CharField(_("from"), max_length=20, choices=ProfessionalState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=ProfessionalState.choices)
+    changed_on = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("state change of a professional")
+        verbose_name_plural = _("state changes of professionals")
+        ordering = ["-changed_on", "-pk"]
+
+
+class QualityMonitoring(models.Model):
+    """How quality is kept (6a): the quality guard and the monitoring instrument."""
+
+    trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="quality_monitoring")
+    guard_name = models.CharField(_("quality guard"), max_length=200, blank=True)
+    guard_since = models.DateField(_("appointed since"), null=True, blank=True)
+    instrument = models.TextField(
+        _("monitoring instrument"),
+        blank=True,
+        help_text=_("Which instrument is used, how often and by whom, for example the fidelity checklist."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quality monitoring")
+        verbose_name_plural = _("quality monitoring")
+
+    def __str__(self) -> str:
+        return f"{self.trajectory} · {self.guard_name or '—'}"
+
+
+class FidelityChecklist(models.Model):
+    """A checklist generated from the active components of one method version. It keeps its own copy of
+    the component texts, so a later version of the method description never rewrites what was scored."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="fidelity_checklists")
+    method_version = models.ForeignKey(MethodVersion, on_delete=models.PROTECT, related_name="fidelity_checklists")
+    title = models.CharField(_("title"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fidelity checklist")
+        verbose_name_plural = _("fidelity checklists")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("trajectories:fidelity", args=[self.trajectory_id, self.pk])
+
+
+class FidelityItem(models.Model):
+    checklist = models.ForeignKey(FidelityChecklist, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField(_("active component"))
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "position"], name="fidelityitem_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FidelityAnswer(models.TextChoices):
+    JA = "ja", _("Yes, as intended")
+    DEELS = "deels", _("Partly")
+    NEE = "nee", _("No")
+    NVT = "nvt", _("Not applicable")
+
+
+class FidelityObservation(models.Model):
+    """One observation of practice, scored against every item of the checklist."""
+
+    checklist = models.ForeignKey(FidelityChecklist, on_delete=models.CASCADE, related_name="observations")
+    observed_on = models.DateField(_("date of the observation"))
+    observer = models.CharField(_("observer"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["-observed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.checklist} · {self.observed_on:%Y-%m-%d}"
+
+
+class FidelityScore(models.Model):
+    observation = models.ForeignKey(FidelityObservation, on_delete=models.CASCADE, related_name="scores")
+    item = models.ForeignKey(FidelityItem, on_delete=models.CASCADE, related_name="scores")
+    answer = models.CharField(_("answer"), max_length=10, choices=FidelityAnswer.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["observation", "item"], name="fidelityscore_unique_item"),
+            models.CheckConstraint(condition=Q(answer__in=FidelityAnswer.values), name="fidelityscore_answer_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.answer}"
+
+
+class FeedbackSource(models.TextChoices):
+    GEBRUIKERS = "gebruikers", _("Users (professionals)")
+    DEELNEMERS = "deelnemers", _("Participants (clients)")
+    ANDERS = "anders", _("Other")
+
+
+class Feedback(models.Model):
+    """Feedback from users or participants (6a), and what was changed because of it."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="feedback")
+    received_on = models.DateField(_("date"))
+    source = models.CharField(_("from"), max_length=20, choices=FeedbackSource.choices)
+    summary = models.TextField(_("feedback"))
+    change_made = models.TextField(_("what was changed because of it"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(source__in=FeedbackSource.values), name="feedback_source_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} · {self.received_on:%Y-%m-%d}"
+
+
+class Evaluation(models.Model):
+    """An evaluation with the executors (6b)."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="evaluations")
+    held_on = models.DateField(_("date"))
+    participants = models.CharField(_("who took part"), max_length=300, blank=True)
+    findings = models.TextField(_("findings"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.trajectory} · {self.held_on:%Y-%m-%d}"
+
+
+class Improvement(models.Model):
+    """An improvement agreed at an evaluation: what, who, by when, and when it was done."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="improvements")
+    description = models.TextField(_("improvement"))
+    owner = models.CharField(_("who"), max_length=200)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("improvement")
+        verbose_name_plural = _("improvements")
+        ordering = ["done_on", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_on is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()

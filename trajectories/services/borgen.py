@@ -1,0 +1,173 @@
+"""Training (5c) and sustaining (6a, 6b): training log, professionals, quality monitoring, fidelity
+checklists and observations, feedback, evaluations and improvements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Evaluation,
+    Feedback,
+    FidelityAnswer,
+    FidelityChecklist,
+    FidelityItem,
+    FidelityObservation,
+    FidelityScore,
+    Improvement,
+    MethodVersion,
+    Professional,
+    ProfessionalStateChange,
+    QualityMonitoring,
+    TrainingActivity,
+    Trajectory,
+)
+
+__all__ = [
+    "BorgenError",
+    "evaluation_record",
+    "feedback_record",
+    "fidelity_checklist_create",
+    "fidelity_observe",
+    "improvement_add",
+    "improvement_done",
+    "professional_add",
+    "professional_set_state",
+    "quality_for",
+    "quality_update",
+    "training_record",
+]
+
+
+class BorgenError(ValueError):
+    """A rule of phases 5c/6 was broken; the message is meant for the user."""
+
+
+def training_record(*, trajectory: Trajectory, by, **fields) -> TrainingActivity:
+    return TrainingActivity.objects.create(trajectory=trajectory, created_by=by, **fields)
+
+
+@transaction.atomic
+def professional_add(
+    *, trajectory: Trajectory, by, name: str, role: str = "", state: str, state_since: dt.date
+) -> Professional:
+    professional = Professional.objects.create(
+        trajectory=trajectory, name=name, role=role, state=state, state_since=state_since
+    )
+    ProfessionalStateChange.objects.create(
+        professional=professional, to_state=state, changed_on=state_since, created_by=by
+    )
+    return professional
+
+
+@transaction.atomic
+def professional_set_state(
+    *, professional: Professional, by, state: str, changed_on: dt.date, reason: str = ""
+) -> Professional:
+    if state == professional.state:
+        raise BorgenError(_("The professional already has this state."))
+    ProfessionalStateChange.objects.create(
+        professional=professional,
+        from_state=professional.state,
+        to_state=state,
+        changed_on=changed_on,
+        reason=reason,
+        created_by=by,
+    )
+    professional.state, professional.state_since = state, changed_on
+    professional.save(update_fields=["state", "state_since"])
+    return professional
+
+
+def quality_for(trajectory: Trajectory) -> QualityMonitoring:
+    quality, _created = QualityMonitoring.objects.get_or_create(trajectory=trajectory)
+    return quality
+
+
+def quality_update(*, trajectory: Trajectory, by, **fields) -> QualityMonitoring:
+    quality = quality_for(trajectory)
+    for name, value in fields.items():
+        setattr(quality, name, value)
+    quality.updated_by, quality.updated_at = by, timezone.now()
+    quality.save()
+    return quality
+
+
+@transaction.atomic
+def fidelity_checklist_create(*, trajectory: Trajectory, by, version: MethodVersion, title: str) -> FidelityChecklist:
+    """A checklist with one item per active component of ``version``; the texts are copied."""
+    if version.trajectory_id != trajectory.pk:
+        raise BorgenError(_("This version belongs to another trajectory."))
+    components = list(version.components.all())
+    if not components:
+        raise BorgenError(_("This version of the method description has no active components yet."))
+    checklist = FidelityChecklist.objects.create(
+        trajectory=trajectory, method_version=version, title=title, created_by=by
+    )
+    FidelityItem.objects.bulk_create(
+        FidelityItem(checklist=checklist, position=c.position, text=c.text) for c in components
+    )
+    return checklist
+
+
+@transaction.atomic
+def fidelity_observe(
+    *,
+    checklist: FidelityChecklist,
+    by,
+    observed_on: dt.date,
+    answers: dict[int, str],
+    observer: str = "",
+    note: str = "",
+) -> FidelityObservation:
+    """Record one observation; ``answers`` maps every item id of the checklist to an answer."""
+    item_ids = set(checklist.items.values_list("pk", flat=True))
+    if set(answers) != item_ids:
+        raise BorgenError(_("Score every active component of the checklist."))
+    if not set(answers.values()) <= set(FidelityAnswer.values):
+        raise BorgenError(_("Unknown answer."))
+    observation = FidelityObservation.objects.create(
+        checklist=checklist, observed_on=observed_on, observer=observer, note=note, created_by=by
+    )
+    FidelityScore.objects.bulk_create(
+        FidelityScore(observation=observation, item_id=item_id, answer=answer) for item_id, answer in answers.items()
+    )
+    return observation
+
+
+def feedback_record(*, trajectory: Trajectory, by, **fields) -> Feedback:
+    return Feedback.objects.create(trajectory=trajectory, created_by=by, **fields)
+
+
+@transaction.atomic
+def evaluation_record(
+    *,
+    trajectory: Trajectory,
+    by,
+    held_on: dt.date,
+    findings: str,
+    participants: str = "",
+    improvements: list[dict] | None = None,
+) -> Evaluation:
+    """An evaluation with the executors, with the improvements agreed there (description, owner, due_on)."""
+    evaluation = Evaluation.objects.create(
+        trajectory=trajectory, held_on=held_on, findings=findings, participants=participants, created_by=by
+    )
+    for improvement in improvements or []:
+        Improvement.objects.create(evaluation=evaluation, **improvement)
+    return evaluation
+
+
+def improvement_add(*, evaluation: Evaluation, description: str, owner: str, due_on=None) -> Improvement:
+    return Improvement.objects.create(evaluation=evaluation, description=description, owner=owner, due_on=due_on)
+
+
+def improvement_done(*, improvement: Improvement, by, done_on: dt.date | None = None) -> Improvement:
+    if not improvement.is_open:
+        raise BorgenError(_("This improvement is already done."))
+    improvement.done_on, improvement.done_by = done_on or timezone.localdate(), by
+    improvement.save(update_fields=["done_on", "done_by"])
+    return improvement

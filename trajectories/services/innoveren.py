@@ -1,0 +1,105 @@
+"""Phase 3 (Innoveren): implementability assessments (3a), the versioned method description (3b), CFIR."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fii.cfir import CONSTRUCTS, RATING_VALUES
+
+from ..models import ActiveComponent, CfirAssessment, CfirRating, ImplementabilityAssessment, MethodVersion, Trajectory
+from ..selectors_innoveren import method_current
+from .versioning import StaleEdit
+
+__all__ = [
+    "cfir_assessment_create",
+    "cfir_rate",
+    "implementability_record",
+    "method_current",
+    "method_save",
+]
+
+
+def implementability_record(*, trajectory: Trajectory, by, **fields) -> ImplementabilityAssessment:
+    return ImplementabilityAssessment.objects.create(trajectory=trajectory, created_by=by, **fields)
+
+
+@transaction.atomic
+def method_save(
+    *,
+    trajectory: Trajectory,
+    by,
+    based_on: int | None,
+    components: list[str],
+    reason: str = "",
+    at=None,
+    **fields,
+) -> MethodVersion:
+    """Save the method description as a new version with its active components.
+
+    ``based_on`` is the version number the user started from (``None`` or 0 for none). When a colleague
+    saved a newer version in the meantime, :class:`StaleEdit` carries that version and nothing is saved.
+    """
+    # Lock the trajectory row so two saves cannot both take the next number (PostgreSQL); the unique
+    # constraint on (trajectory, number) is the backstop everywhere.
+    Trajectory.objects.select_for_update().filter(pk=trajectory.pk).first()
+    current = method_current(trajectory)
+    current_number = current.number if current else 0
+    if (based_on or 0) != current_number:
+        raise StaleEdit(current, fields)
+    texts = [t.strip() for t in components if t.strip()]
+    if current is not None and _unchanged(current, texts, fields):
+        return current
+    try:
+        with transaction.atomic():
+            version = MethodVersion.objects.create(
+                trajectory=trajectory,
+                number=current_number + 1,
+                created_by=by,
+                created_at=at or timezone.now(),
+                reason=reason,
+                **fields,
+            )
+    except IntegrityError:
+        raise StaleEdit(method_current(trajectory), fields) from None
+    ActiveComponent.objects.bulk_create(
+        ActiveComponent(version=version, position=position, text=text) for position, text in enumerate(texts, start=1)
+    )
+    return version
+
+
+def _unchanged(current: MethodVersion, components: list[str], fields: dict) -> bool:
+    """True when saving would repeat the current version word for word (no new version is made then)."""
+    return [c.text for c in current.components.all()] == components and all(
+        getattr(current, name) == value for name, value in fields.items()
+    )
+
+
+def cfir_assessment_create(*, trajectory: Trajectory, by, title: str, assessed_on) -> CfirAssessment:
+    return CfirAssessment.objects.create(trajectory=trajectory, title=title, assessed_on=assessed_on, created_by=by)
+
+
+@transaction.atomic
+def cfir_rate(*, assessment: CfirAssessment, by, ratings: dict[str, tuple[str, str]]) -> None:
+    """Set the ratings given as ``{construct code: (rating, rationale)}``. An empty rating removes the
+    construct's rating (not rated); constructs not in ``ratings`` are left as they are."""
+    unknown = set(ratings) - set(CONSTRUCTS)
+    if unknown:
+        raise ValueError(f"Unknown CFIR constructs: {sorted(unknown)}")
+    existing = {r.construct: r for r in assessment.ratings.all()}
+    now = timezone.now()
+    for code, (rating, rationale) in ratings.items():
+        row = existing.get(code)
+        if not rating:
+            if row is not None:
+                row.delete()
+            continue
+        if rating not in RATING_VALUES:
+            raise ValueError(f"Unknown CFIR rating: {rating}")
+        if row is None:
+            CfirRating.objects.create(
+                assessment=assessment, construct=code, rating=rating, rationale=rationale, updated_by=by, updated_at=now
+            )
+        elif (row.rating, row.rationale) != (rating, rationale):
+            row.rating, row.rationale, row.updated_by, row.updated_at = rating, rationale, by, now
+            row.save(update_fields=["rating", "rationale", "updated_by", "updated_at"])

@@ -1,0 +1,231 @@
+"""Phase 3 (Innoveren): implementability (3a), the versioned method description (3b), CFIR assessments.
+
+Readers see everything; editors change it. Invalid input comes back with the errors next to the fields.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from fii.cfir import CITATION, DOMAINS, SOURCE_URL
+from fii.model import EFFECTIVENESS_HELP, EffectivenessLevel
+from organisations.access import get_trajectory_for_user
+from organisations.models import Role
+
+from .. import selectors_innoveren as selectors
+from .. import services
+from ..forms import CfirAssessmentForm, CfirRateForm, ImplementabilityForm, MethodForm
+from ..models import CfirAssessment, MethodVersion
+
+
+def _role_for(request):
+    return Role.BEWERKER if request.method == "POST" else Role.LEZER
+
+
+# 3a Innovation versus implementability ----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def implementability(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=_role_for(request))
+    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    form = ImplementabilityForm(request.POST or None) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            services.implementability_record(trajectory=trajectory, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Assessment saved."))
+            return redirect("trajectories:implementability", pk=trajectory.pk)
+        status = 400
+    return render(
+        request,
+        "trajectories/innoveren/implementability.html",
+        {
+            "trajectory": trajectory,
+            "assessments": trajectory.implementability.select_related("created_by"),
+            "form": form,
+            "can_edit": can_edit,
+        },
+        status=status,
+    )
+
+
+# 3b Method description -------------------------------------------------------------------------
+
+
+def _ladder(current: str | None):
+    return [(value, label, EFFECTIVENESS_HELP[value], value == current) for value, label in EffectivenessLevel.choices]
+
+
+@login_required
+@require_http_methods(["GET"])
+def method(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    current = selectors.method_current(trajectory)
+    return render(
+        request,
+        "trajectories/innoveren/method.html",
+        {
+            "trajectory": trajectory,
+            "version": current,
+            "is_current": True,
+            "ladder": _ladder(current.effectiveness if current else None),
+            "versions": trajectory.method_versions.select_related("created_by"),
+            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def method_version(request, pk: int, number: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    version = get_object_or_404(
+        MethodVersion.objects.select_related("created_by").prefetch_related("components"),
+        trajectory=trajectory,
+        number=number,
+    )
+    versions = trajectory.method_versions.select_related("created_by")
+    latest = versions.first()
+    return render(
+        request,
+        "trajectories/innoveren/method.html",
+        {
+            "trajectory": trajectory,
+            "version": version,
+            "is_current": latest.number == version.number,
+            "ladder": _ladder(version.effectiveness),
+            "versions": versions,
+            "can_edit": False,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def method_edit(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    current = selectors.method_current(trajectory)
+    form = MethodForm(request.POST or None, current=current)
+    context = {"trajectory": trajectory, "form": form, "current": current}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                version = services.method_save(
+                    trajectory=trajectory,
+                    by=request.user,
+                    based_on=form.cleaned_data["based_on"],
+                    components=form.component_list(),
+                    reason=form.cleaned_data["reason"].strip(),
+                    **form.fields_to_save(),
+                )
+            except services.StaleEdit as stale:
+                theirs = stale.current
+                data = request.POST.copy()
+                data["based_on"] = theirs.number if theirs else ""
+                form = MethodForm(data, current=theirs)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "%(who)s saved a new version of the method description while you were editing. Their "
+                        "version is shown below your form; your changes are still in the form. Save again to "
+                        "keep yours as the next version."
+                    )
+                    % {"who": theirs.created_by.get_full_name() if theirs and theirs.created_by else _("A colleague")},
+                )
+                context.update(form=form, theirs=theirs)
+                return render(request, "trajectories/innoveren/method_edit.html", context, status=409)
+            if current is not None and version.pk == current.pk:
+                messages.info(request, _("Nothing was changed, so no new version was made."))
+            else:
+                messages.success(
+                    request, _("Version %(number)s of the method description saved.") % {"number": version.number}
+                )
+            return redirect("trajectories:method", pk=trajectory.pk)
+        return render(request, "trajectories/innoveren/method_edit.html", context, status=400)
+    return render(request, "trajectories/innoveren/method_edit.html", context)
+
+
+# CFIR --------------------------------------------------------------------------------------------
+
+
+def _assessment_for(trajectory, assessment_pk: int) -> CfirAssessment:
+    assessment = get_object_or_404(CfirAssessment, trajectory=trajectory, pk=assessment_pk)
+    assessment.trajectory = trajectory
+    return assessment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cfir_list(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=_role_for(request))
+    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    form = CfirAssessmentForm(request.POST or None) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            assessment = services.cfir_assessment_create(trajectory=trajectory, by=request.user, **form.cleaned_data)
+            messages.success(request, _("CFIR assessment created. Rate the constructs that apply."))
+            return redirect("trajectories:cfir_rate", pk=trajectory.pk, assessment_pk=assessment.pk)
+        status = 400
+    return render(
+        request,
+        "trajectories/innoveren/cfir_list.html",
+        {
+            "trajectory": trajectory,
+            "assessments": selectors.cfir_assessments(trajectory),
+            "form": form,
+            "can_edit": can_edit,
+            "source_url": SOURCE_URL,
+            "citation": CITATION,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def cfir_detail(request, pk: int, assessment_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk)
+    assessment = _assessment_for(trajectory, assessment_pk)
+    return render(
+        request,
+        "trajectories/innoveren/cfir_detail.html",
+        {
+            "trajectory": trajectory,
+            "cfir": selectors.cfir_overview(assessment),
+            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "source_url": SOURCE_URL,
+            "citation": CITATION,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cfir_rate(request, pk: int, assessment_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    assessment = _assessment_for(trajectory, assessment_pk)
+    form = CfirRateForm(request.POST or None, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        services.cfir_rate(assessment=assessment, by=request.user, ratings=form.ratings())
+        messages.success(request, _("CFIR ratings saved."))
+        return redirect(assessment)
+    return render(
+        request,
+        "trajectories/innoveren/cfir_rate.html",
+        {
+            "trajectory": trajectory,
+            "assessment": assessment,
+            "form": form,
+            "domains": DOMAINS,
+            "source_url": SOURCE_URL,
+        },
+        status=400 if form.is_bound else 200,
+    )
