@@ -32,3 +32,9 @@ class IdleTimeoutMiddleware:
             elif last_seen is None or now - last_seen >= TOUCH_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+def start_idle_clock(sender, request, user, **kwargs) -> None:
+    """At login the clock starts, so the first request after it needs no session write."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())

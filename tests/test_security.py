@@ -56,6 +56,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "ALLOWED_HOSTS": "fii.gemeente.example.nl",
     }
     env.pop("SECURE_HSTS_PRELOAD", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process, never in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=root,
