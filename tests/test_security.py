@@ -132,3 +132,31 @@ def test_logging_in_rotates_the_session_key(client, bewerker):
     response = client.post(reverse("login"), {"username": bewerker.email, "password": "correct-horse-battery"})
     assert response.status_code == 302
     assert client.session.session_key != before
+
+
+def test_login_is_throttled_after_five_failures_and_logged(client, bewerker, caplog):
+    url = reverse("login")
+    wrong = {"username": bewerker.email, "password": "fout-wachtwoord"}
+    for _ in range(4):
+        assert client.post(url, wrong).status_code == 200  # the form again, with its error
+    with caplog.at_level("WARNING"):
+        locked = client.post(url, wrong)
+    assert locked.status_code == 429
+    assert "Te veel pogingen" in locked.content.decode()
+    assert any("AXES" in record.getMessage() for record in caplog.records)
+    # Even the right password does not get in while the lockout lasts.
+    right = {"username": bewerker.email, "password": "correct-horse-battery"}
+    assert client.post(url, right).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_login_resets_the_failure_count(client, bewerker):
+    url = reverse("login")
+    wrong = {"username": bewerker.email, "password": "fout-wachtwoord"}
+    right = {"username": bewerker.email, "password": "correct-horse-battery"}
+    for _ in range(4):
+        client.post(url, wrong)
+    assert client.post(url, right).status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(4):
+        assert client.post(url, wrong).status_code == 200
