@@ -197,5 +197,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes announces itself at every start; failed logins and lockouts are still logged.
+        "axes.apps": {"level": "WARNING"},
     },
 }

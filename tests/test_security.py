@@ -160,3 +160,65 @@ def test_a_successful_login_resets_the_failure_count(client, bewerker):
     client.post(reverse("logout"))
     for _ in range(4):
         assert client.post(url, wrong).status_code == 200
+
+
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def fill_every_text_field_with(payload: str) -> int:
+    """Put the payload in every free-text column of every row of our apps; returns how many columns."""
+    from django.apps import apps
+    from django.db import models
+
+    columns = 0
+    for label in ("organisations", "trajectories"):
+        for model in apps.get_app_config(label).get_models():
+            fields = [
+                f
+                for f in model._meta.concrete_fields
+                if isinstance(f, models.CharField | models.TextField)
+                and not isinstance(f, models.EmailField)
+                and not f.choices
+                and not f.unique
+                and f.name not in {"password", "token"}
+            ]
+            if not fields:
+                continue
+            columns += len(fields)
+            for pk in model._base_manager.values_list("pk", flat=True):
+                values = {f.attname: (payload + f" {pk}")[: f.max_length] if f.max_length else payload for f in fields}
+                model._base_manager.filter(pk=pk).update(**values)
+    return columns
+
+
+def test_every_text_field_renders_escaped_in_html_and_pdf(client, beheerder, trajectory):
+    from pypdf import PdfReader
+
+    from .test_permissions import MATRIX
+
+    pages = []
+    for name in PAGES:  # build every page's objects first: candidates, stakeholders, reviews, ...
+        args_for, _method, expected = MATRIX[name]
+        if expected["beheerder"] == 200:
+            pages.append((name, reverse(name, args=args_for(trajectory) if args_for else None)))
+    assert fill_every_text_field_with(XSS) > 80  # every free-text column of both apps
+    client.force_login(beheerder)
+    pdfs, moved_on = 0, []
+    for name, url in pages:
+        response = client.get(url)
+        if response.status_code == 302:  # a later builder changed its state (e.g. finalised the open review)
+            moved_on.append(name)
+            continue
+        assert response.status_code == 200, name
+        kind = response["Content-Type"]
+        if kind.startswith("text/html"):
+            html = response.content.decode()
+            assert "<script>alert" not in html and "<img src=x" not in html, f"{name} renders user text unescaped"
+        elif kind == "application/pdf" and name.endswith("report_pdf"):
+            import io
+
+            text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+            assert "<script>alert(1)</script>" in text, f"{name}: the payload should appear as plain text"
+            pdfs += 1
+    assert pdfs >= 3
+    assert len(moved_on) <= 2, moved_on
