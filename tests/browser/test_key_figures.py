@@ -36,9 +36,15 @@ def _add_stakeholder(page: Page, trajectory, *, name, function, level, side, inf
     submit(page)
 
 
-def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, trajectory, bewerker):
+FIXED_TODAY = dt.date(2026, 11, 2)  # the clock of this test (the live server runs in this process)
+
+
+def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, trajectory, bewerker, monkeypatch):
+    # A fixed calendar day for every "today" in the app (radio silence, form defaults, date checks);
+    # timezone.now stays real, so sessions and cookies behave as usual.
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: FIXED_TODAY)
+    today = FIXED_TODAY
     # A key figure registered three months ago and last spoken to 60 days ago: past the 42-day threshold.
-    today = timezone.localdate()
     stale = services.stakeholder_add(
         trajectory=trajectory,
         by=bewerker,
@@ -48,7 +54,7 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
         influence=5,
         support="neutraal",
         desired_support="steunend",
-        at=timezone.now() - dt.timedelta(days=90),
+        at=timezone.make_aware(dt.datetime.combine(FIXED_TODAY - dt.timedelta(days=90), dt.time(9))),
     )
     services.contact_record(stakeholder=stale, by=bewerker, date=today - dt.timedelta(days=60), kind="gesprek")
 
