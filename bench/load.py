@@ -231,8 +231,8 @@ def run_wrk(port: int, page: str, info: dict, seconds: float, connections: int, 
         }
     )
     threads = min(2, connections)
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s",
-               "-s", str(script), f"http://127.0.0.1:{port}"]  # fmt: skip
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+               "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
     line = next((x for x in output.splitlines() if x.startswith("WRK ")), None)
     if line is None:
