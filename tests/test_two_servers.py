@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.urls import reverse
 
@@ -41,8 +42,10 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
+def _free_port(taken: list[int]) -> int:
     for port in range(8096, 8100):  # this project's range on shared machines, else any free port
+        if port in taken:
+            continue
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
@@ -133,7 +136,7 @@ def two_servers(transactional_db):
     servers = []
     try:
         for _ in range(2):
-            servers.append(Server(_free_port()))
+            servers.append(Server(_free_port([server.port for server in servers])))
         for server in servers:
             server.wait_until_up()
         yield servers
@@ -146,7 +149,9 @@ def two_servers(transactional_db):
 def editor_and_trajectory(transactional_db):
     org = OrganisationFactory(name="Gemeente Tweeserver")
     user = UserFactory(email="editor@tweeserver.nl")
-    user.set_password(PASSWORD)
+    # The servers know only the production hashers, not the tests' fast MD5 one.
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode(PASSWORD, hasher.salt())
     user.save()
     MembershipFactory(user=user, organisation=org, role=Role.BEWERKER)
     return user, make_trajectory(owner=org, by=user, title="Gedeeld Traject", start_phase="signaleren")
