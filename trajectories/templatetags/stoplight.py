@@ -1,9 +1,14 @@
 """Stoplight rendering: a light is always a colour, a shape and a word, never colour alone."""
 
+import functools
+
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from ..models import PhaseState
 from ..models import light_label as _light_label
 
 register = template.Library()
@@ -41,3 +46,22 @@ def light(colour: str, *, size: str = "", text: bool = True, prefix: str = ""):
         "light__text" if text else "visually-hidden",
         words,
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _phase_bar(language: str, current: str, compact: bool, steps: tuple[tuple[str, str], ...]) -> str:
+    states = [PhaseState(phase=phase, status=status) for phase, status in steps]
+    context = {"states": states, "current": current, "compact": compact}
+    return render_to_string("components/phase_progress.html", context)
+
+
+@register.simple_tag
+def phase_bar(states, current: str, compact: bool = False) -> str:
+    """``components/phase_progress.html`` for these phase states, rendered once per distinct bar and language.
+
+    The bar depends only on each phase's status, the current phase and the language, and there are few
+    distinct bars, so the portfolio's 25 rows mostly reuse one already rendered (a derived value: it can
+    never be stale, since nothing else goes into it).
+    """
+    steps = tuple((state.phase, state.status) for state in states)
+    return _phase_bar(get_language() or "", current, bool(compact), steps)
