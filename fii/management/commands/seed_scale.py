@@ -154,6 +154,22 @@ class Seeder:
             self.created[str(model._meta.verbose_name_plural)] += len(objects)
         return objects
 
+    def add_review_items(self, rows: list[ReviewItem]) -> None:
+        """Three quarters of all rows: on PostgreSQL they go in with COPY, several times faster than INSERT."""
+        if connection.vendor != "postgresql":
+            self.add(ReviewItem, rows)
+            return
+        columns = ("review_id", "item_id", "text", "position", "colour", "carried_colour", "note")
+        table = connection.ops.quote_name(ReviewItem._meta.db_table)
+        with (
+            connection.cursor() as cursor,
+            cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for ri in rows:
+                copy.write_row((ri.review.pk, ri.item_id, ri.text, ri.position, ri.colour, ri.carried_colour, ri.note))
+        with translation.override("en"):
+            self.created[str(ReviewItem._meta.verbose_name_plural)] += len(rows)
+
     def at(self, day: dt.date, hour: int = 10) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
@@ -378,7 +394,7 @@ class Seeder:
                 items_in[-1].append(ri)
             review.overall_light = overall_light(colours)
         reviews = self.add(Review, reviews)
-        self.add(ReviewItem, review_items)
+        self.add_review_items(review_items)
         self.add(ReviewEvent, [
             ReviewEvent(review=r, kind=ReviewEvent.Kind.FINALISED, created_by=r.finalised_by, created_at=r.finalised_at)
             for r in reviews if r.finalised_at
