@@ -248,7 +248,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", required=True, help="DATABASE_URL of the large seeded database")
     parser.add_argument("--small", required=True, help="DATABASE_URL of the database with a tenth of the data")
-    parser.add_argument("--duration", type=float, default=10, help="seconds of load per page and size (10)")
+    parser.add_argument("--duration", type=float, default=5, help="seconds of load per page, size and round (5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all pages (3)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per page and size (3)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (2)")
@@ -285,15 +286,20 @@ def main() -> None:
                     run_wrk(server.port, page, info[name], args.warmup, args.connections, workdir)
             for name, server in servers.items():
                 rss[name]["warm"] = worker_rss_kib(server.process.pid)
-            # Baseline first and last; the sizes take turns within each page.
-            order = [*PAGES, "baseline"]
-            print(f"Measuring: {args.duration:.0f} s per page and size, {args.connections} connections, "
-                  f"{args.workers} sync workers per server ...")  # fmt: skip
-            for page in order:
-                for name, server in servers.items():
-                    results[name][page].append(
-                        run_wrk(server.port, page, info[name], args.duration, args.connections, workdir)
-                    )
+            # Rounds of every page, baseline first; the sizes take turns within each page, and a last
+            # baseline closes the final round, so every round's pages sit between two baselines.
+            print(f"Measuring: {args.rounds} rounds of {args.duration:.0f} s per page and size, "
+                  f"{args.connections} connections, {args.workers} sync workers per server ...")  # fmt: skip
+            for _round in range(args.rounds):
+                for page in PAGES:
+                    for name, server in servers.items():
+                        results[name][page].append(
+                            run_wrk(server.port, page, info[name], args.duration, args.connections, workdir)
+                        )
+            for name, server in servers.items():
+                results[name]["baseline"].append(
+                    run_wrk(server.port, "baseline", info[name], args.duration, args.connections, workdir)
+                )
             for name, server in servers.items():
                 rss[name]["end"] = worker_rss_kib(server.process.pid)
     finally:
@@ -303,37 +309,48 @@ def main() -> None:
     report(args, info, results, rss, time.perf_counter() - began)
 
 
+def rounds(ratios: list[float]) -> str:
+    return ", ".join(f"{x:.2f}" for x in ratios)
+
+
+def median_of(runs: list[dict], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
 def report(args, info, results, rss, seconds: float) -> None:
     print()
-    print(f"{'size':6} {'page':13} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'÷ baseline':>10} {'target':>7} "
+    print(f"Medians over {args.rounds} rounds. ÷ baseline: in each round, the page's requests per second over the mean")
+    print("of the baseline just before and just after that round on the same server; the median of those ratios.")
+    print(f"{'size':6} {'page':15} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'÷ baseline':>10} {'target':>7} "
           f"{'queries':>7}")  # fmt: skip
-    growth_rows = []
     for name in results:
-        base_runs = results[name]["baseline"]
-        base_rps = statistics.mean(r["rps"] for r in base_runs)
-        for n, run in enumerate(base_runs):
-            label = "baseline " + ("before" if n == 0 else "after")
-            print(f"{name:6} {label:13} {run['rps']:8.1f} {run['p50']:8.1f} {run['p95']:8.1f} {'':>10} {'':>7} "
+        bases = results[name]["baseline"]
+        for label, run in (("baseline first", bases[0]), ("baseline last", bases[-1])):
+            print(f"{name:6} {label:15} {run['rps']:8.1f} {run['p50']:8.1f} {run['p95']:8.1f} {'':>10} {'':>7} "
                   f"{info[name]['queries']['baseline']:7d}")  # fmt: skip
         for page in PAGES[1:]:
-            run = results[name][page][0]
-            ratio = run["rps"] / base_rps
+            runs = results[name][page]
+            ratios = [run["rps"] / ((bases[r]["rps"] + bases[r + 1]["rps"]) / 2) for r, run in enumerate(runs)]
+            ratio = statistics.median(ratios)
             target = TARGETS[page]
             verdict = "ok" if ratio >= target else "MISSED"
-            print(f"{name:6} {page:13} {run['rps']:8.1f} {run['p50']:8.1f} {run['p95']:8.1f} {ratio:10.2f} "
-                  f"{'≥' + format(target, '.2f'):>7} {info[name]['queries'][page]:7d}  {verdict}")  # fmt: skip
-    print("(÷ baseline: the page's requests per second over the mean of the baseline before and after it)")
+            print(f"{name:6} {page:15} {median_of(runs, 'rps'):8.1f} {median_of(runs, 'p50'):8.1f} "
+                  f"{median_of(runs, 'p95'):8.1f} {ratio:10.2f} {'≥' + format(target, '.2f'):>7} "
+                  f"{info[name]['queries'][page]:7d}  {verdict}  (rounds: {rounds(ratios)})")  # fmt: skip
     print()
+    print("Growth: in each round, the page's p95 on the large data set over its p95 on the small one, measured")
+    print("one after the other; the median of those ratios.")
     print(f"{'page':13} {'p95 large ÷ p95 small':>22} {'target':>7} {'queries large/small':>20}")
     for page in PAGES:
-        large, small = results["large"][page], results["small"][page]
-        ratio = statistics.mean(r["p95"] for r in large) / statistics.mean(r["p95"] for r in small)
+        pairs = list(zip(results["large"][page], results["small"][page], strict=False))
+        ratios = [large["p95"] / small["p95"] for large, small in pairs]
+        ratio = statistics.median(ratios)
         q_large, q_small = info["large"]["queries"][page], info["small"]["queries"][page]
         same = "same" if q_large == q_small else "DIFFERENT"
         verdict = "" if page == "baseline" else ("ok" if ratio <= 1.2 else "MISSED")
         target = "" if page == "baseline" else "≤1.20"
-        growth_rows.append((page, ratio))
-        print(f"{page:13} {ratio:22.2f} {target:>7} {f'{q_large}/{q_small} {same}':>20}  {verdict}")
+        print(f"{page:13} {ratio:22.2f} {target:>7} {f'{q_large}/{q_small} {same}':>20}  {verdict}  "
+              f"(rounds: {rounds(ratios)})")  # fmt: skip
     print()
     for name in rss:
         warm, end = rss[name]["warm"], rss[name]["end"]
@@ -343,7 +360,8 @@ def report(args, info, results, rss, seconds: float) -> None:
               f"ratio {', '.join(f'{r:.2f}' for r in ratios)} (target ≤ 1.10)")  # fmt: skip
     total = sum(r["requests"] for name in results for page in results[name] for r in results[name][page])
     print(f"\n{total:,} measured requests in {seconds:.0f} s in all; wrk, {args.connections} connections, "
-          f"{args.duration:.0f} s per page and size, gunicorn {args.workers} sync workers per server.")  # fmt: skip
+          f"{args.rounds} rounds of {args.duration:.0f} s per page and size, "
+          f"gunicorn {args.workers} sync workers per server.")  # fmt: skip
 
 
 if __name__ == "__main__":
