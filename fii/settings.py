@@ -66,7 +66,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
-ROOT_URLCONF = "fii.urls"
+# FII_BENCH_BASELINE=1 serves the benchmarks' bare baseline view as well (bench/README.md); never in production.
+ROOT_URLCONF = "fii.bench_urls" if env_bool("FII_BENCH_BASELINE", False) else "fii.urls"
 WSGI_APPLICATION = "fii.wsgi.application"
 
 TEMPLATES = [
@@ -125,8 +126,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files go to MEDIA_ROOT on local disk, or, with FII_S3_BUCKET set, to S3-compatible object storage
+# (pip install ".[s3]"), so that several app servers share them. Credentials come from boto3's own
+# environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); the bucket must not be public.
+if os.environ.get("FII_S3_BUCKET"):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["FII_S3_BUCKET"],
+            "endpoint_url": os.environ.get("FII_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("FII_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -139,9 +157,26 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 FII_MAX_UPLOAD_BYTES = int(os.environ.get("FII_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
+# The cache is shared between app servers when CACHE_URL names Redis (redis://host:6379/0) or the database
+# (db://table_name, after `manage.py createcachetable`); without it each process has its own memory cache,
+# which is only right for a single process.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("db://"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_URL[len("db://") :]}
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or db://.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Sessions live in the database (django.contrib.sessions' default engine), so any app server can read them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))  # at most a working day
 FII_SESSION_IDLE_SECONDS = 60 * int(os.environ.get("FII_SESSION_IDLE_MINUTES", "30"))  # logged out when idle

@@ -151,13 +151,12 @@ def portfolio_for(user, params) -> tuple:
     from .forms import PortfolioFilterForm
 
     visible = visible_trajectories(user)
-    org_ids = {
-        org_id
-        for pair in visible.values_list("owner_id", "receiving_organisation_id")
-        for org_id in pair
-        if org_id is not None
-    }
-    filters = PortfolioFilterForm(params or None, organisations=Organisation.objects.filter(pk__in=org_ids))
+    # Giving and receiving organisations of the visible trajectories, as subqueries: reading every visible
+    # trajectory's pair into Python grew with the portfolio.
+    organisations = Organisation.objects.filter(
+        Q(pk__in=visible.values("owner_id")) | Q(pk__in=visible.values("receiving_organisation_id"))
+    )
+    filters = PortfolioFilterForm(params or None, organisations=organisations)
     trajectories = visible.select_related("owner", "receiving_organisation")
     if filters.is_valid():
         trajectories = filter_portfolio(trajectories, filters.cleaned_data)

@@ -191,6 +191,10 @@ class Trajectory(models.Model):
         return sorted(self.phase_states.all(), key=lambda s: PHASE_ORDER[s.phase])
 
 
+PHASE_LABELS = dict(Phase.choices)
+PROGRESS_LABELS = dict(Progress.choices)
+
+
 class PhaseState(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="phase_states")
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
@@ -220,6 +224,15 @@ class PhaseState(models.Model):
     @property
     def number(self) -> int:
         return PHASE_ORDER[self.phase]
+
+    # get_FOO_display() rebuilds a dict of all choices on every call; the phase bar asks 24 times a row.
+    @property
+    def phase_label(self):
+        return PHASE_LABELS.get(self.phase, self.phase)
+
+    @property
+    def status_label(self):
+        return PROGRESS_LABELS.get(self.status, self.status)
 
 
 class SubphaseState(models.Model):

@@ -59,9 +59,12 @@ class ReviewLocked(ReviewError):
 
 
 def _refresh_overall_light(review: Review) -> str:
-    light = overall_light(review.items.values_list("colour", flat=True))
+    """Derive the overall light from the items; also sets ``review.unassessed`` (items without a light)."""
+    colours = list(review.items.values_list("colour", flat=True))
+    light = overall_light(colours)
     Review.objects.filter(pk=review.pk).update(overall_light=light)
     review.overall_light = light
+    review.unassessed = colours.count("")
     return light
 
 
@@ -160,6 +163,9 @@ def review_item_set(
     ``expected_*`` is the value the user saw before changing it (None skips the check, for scripts).
     Each field is compared on its own, so one person setting the light while another types the note
     is not a conflict; two people changing the same field is.
+
+    The saved item's ``review`` is the review as locked and updated here, so a caller can show the new
+    overall light without reading the review again.
     """
     review = _lock_open(review_item.review_id)
     current = ReviewItem.objects.get(pk=review_item.pk)
@@ -182,6 +188,7 @@ def review_item_set(
     current.save(update_fields=[*changes, "updated_by", "updated_at"])
     if "colour" in changes:
         _refresh_overall_light(review)
+    current.review = review
     return current
 
 

@@ -213,20 +213,31 @@ def _review_locked(request, review: Review):
     return redirect(review)
 
 
-def _item_response(request, trajectory, review, review_item, *, part: str, status: int = 200, **flags):
+def _item_response(request, trajectory, review, review_item, *, part: str, status: int = 200, saved_item=None, **flags):
     """htmx gets the one cell it changed (plus the overall light); without JavaScript, the page again.
 
     ``flags`` (saved, conflict, mine_note, action_form, ...) are set on the row they concern.
+    ``saved_item`` is the row a light or note change just saved (from ``review_item_set``): it and its
+    locked review are current, so the meeting's hot path reads nothing again.
     """
     if status == 200 and not request.htmx:
         return redirect(f"{review.get_absolute_url()}#item-{review_item.pk}")
-    review.refresh_from_db(fields=["overall_light", "version"])
+    if saved_item is not None and hasattr(saved_item.review, "unassessed"):
+        review.overall_light, unassessed = saved_item.review.overall_light, saved_item.review.unassessed
+    else:
+        review.refresh_from_db(fields=["overall_light", "version"])
+        unassessed = None
     if request.htmx:
         # The meeting's hot path: load this row only, not the whole table.
-        ri = ReviewItem.objects.select_related("item", "updated_by").get(pk=review_item.pk)
-        ri.open_actions = list(
-            trajectory.actions.filter(item_id=ri.item_id, closed_at__isnull=True).select_related("assignee")
-        )
+        if saved_item is not None:
+            ri = saved_item
+            ri.item = review_item.item
+        else:
+            ri = ReviewItem.objects.select_related("item", "updated_by").get(pk=review_item.pk)
+        if part == "actions_cell":  # only that cell lists the item's open actions
+            ri.open_actions = list(
+                trajectory.actions.filter(item_id=ri.item_id, closed_at__isnull=True).select_related("assignee")
+            )
         context = {
             "trajectory": trajectory,
             "review": review,
@@ -234,7 +245,7 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
             "oob": True,
             "can_edit": True,
             "lights": Light.choices,
-            "unassessed": review.items.filter(colour="").count(),
+            "unassessed": review.items.filter(colour="").count() if unassessed is None else unassessed,
             "team": list(team_members(trajectory)) if part == "actions_cell" else [],
         }
         template = f"trajectories/review_detail.html#{part}"
@@ -253,8 +264,15 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
 def review_item(request, pk: int, review_pk: int, item_pk: int):
     """One change from the meeting table: a light, a note, a new action or closing an action."""
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
-    review = _review_for(trajectory, review_pk)
-    ri = get_object_or_404(ReviewItem.objects.select_related("item"), review=review, pk=item_pk)
+    # The item with its review in one query: this is the meeting's hot path.
+    ri = get_object_or_404(
+        ReviewItem.objects.select_related("item", "review"),
+        review__trajectory=trajectory,
+        review_id=review_pk,
+        pk=item_pk,
+    )
+    review = ri.review
+    review.trajectory = trajectory
     if review.is_final:
         return _review_locked(request, review)
     op = request.POST.get("op", "assess")
@@ -269,7 +287,7 @@ def review_item(request, pk: int, review_pk: int, item_pk: int):
         return HttpResponse(_("That is not a valid light."), status=400)
     changes = form.changes()
     try:
-        services.review_item_set(review_item=ri, by=request.user, **changes)
+        saved = services.review_item_set(review_item=ri, by=request.user, **changes)
     except services.StaleEdit as stale:
         current = stale.current
         extra = {"conflict": current, "conflict_fields": stale.fields}
@@ -280,7 +298,7 @@ def review_item(request, pk: int, review_pk: int, item_pk: int):
         return _item_response(request, trajectory, review, ri, part=part, status=409, **extra)
     except services.ReviewLocked:
         return _review_locked(request, review)
-    return _item_response(request, trajectory, review, ri, part=part, saved=True)
+    return _item_response(request, trajectory, review, ri, part=part, saved_item=saved, saved=True)
 
 
 def _item_action_add(request, trajectory, review, ri):

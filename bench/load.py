@@ -1,0 +1,368 @@
+"""Load benchmark: the busiest pages under gunicorn at two data sizes, each against a bare baseline view.
+
+Run from the project root, against two databases seeded by ``manage.py seed_scale`` (never your own data:
+the light-change POSTs change lights in open reviews of the seeded data):
+
+    .venv/bin/python bench/load.py --large postgresql://postgres@127.0.0.1:5432/fii9_large \\
+        --small postgresql://postgres@127.0.0.1:5432/fii9_small [--duration 10] [--connections 4]
+
+Both sizes are served at once, each by its own gunicorn (production settings: DEBUG off, manifest static
+files, FII_BENCH_BASELINE=1 for the baseline URL only), and measured in turns by wrk, so a noisy neighbour
+hurts both alike. Every figure is a ratio of two things measured in this run. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+CSRF = "benchcsrftokenbenchcsrftoken1234"  # a valid 32-character CSRF secret, sent as cookie and header
+PAGES = ["baseline", "portfolio", "trajectory", "review", "light change"]
+TARGETS = {"portfolio": 0.25, "trajectory": 0.30, "review": 0.30, "light change": 0.35}
+PATHS_PER_PAGE = 40
+
+
+def server_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-not-for-production-" + "x" * 20,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; a real deployment terminates TLS in the proxy
+        FII_BENCH_BASELINE="1",
+        LOG_LEVEL="WARNING",
+    )
+    env.pop("PLAIN_STATIC", None)
+    return env
+
+
+# Preparation runs in a child process per database, because Django's settings are per process.
+PREPARE = textwrap.dedent(
+    """
+    import json, django
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from organisations.models import User
+    from trajectories.models import Review, Trajectory
+
+    user = User.objects.get(email="bench@example.invalid")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.set_expiry(24 * 60 * 60)
+    session.create()
+
+    n = %(n)d
+    ids = list(Trajectory.objects.order_by("pk").values_list("pk", flat=True))
+    step = max(1, len(ids) // n)
+    chosen = ids[::step][:n]
+    finalised = {}
+    done = Review.objects.filter(trajectory_id__in=chosen, finalised_at__isnull=False)
+    for r in done.order_by("trajectory_id", "-held_on"):
+        finalised.setdefault(r.trajectory_id, r)
+    open_reviews = list(Review.objects.filter(finalised_at__isnull=True).order_by("trajectory_id")[:n])
+    items = {r.pk: r.items.order_by("position").values_list("pk", flat=True)[0] for r in open_reviews}
+    portfolio = reverse("trajectories:portfolio")
+    paths = {
+        "baseline": ["/bench/baseline/"],
+        "portfolio": [f"{portfolio}?page={p}" for p in range(1, 9)],
+        "trajectory": [reverse("trajectories:detail", args=[pk]) for pk in chosen],
+        "review": [finalised[pk].get_absolute_url() for pk in chosen if pk in finalised],
+        "light change": [
+            reverse("trajectories:review_item", args=[r.trajectory_id, r.pk, items[r.pk]]) for r in open_reviews
+        ],
+    }
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = session.session_key
+    queries = {}
+    for page, urls in paths.items():
+        post = page == "light change"
+        with CaptureQueriesContext(connection) as captured:
+            if post:
+                response = client.post(urls[0], {"colour": "oranje"}, headers={"HX-Request": "true"})
+            else:
+                response = client.get(urls[0])
+        assert response.status_code == 200, (page, urls[0], response.status_code)
+        control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
+        queries[page] = sum(1 for q in captured.captured_queries if not q["sql"].startswith(control))
+    print(json.dumps({
+        "session": session.session_key, "paths": paths, "queries": queries,
+        "trajectories": len(ids), "reviews": Review.objects.count(),
+    }))
+    """
+)
+
+WRK_SCRIPT = textwrap.dedent(
+    """
+    local paths = {%(paths)s}
+    local post = %(post)s
+    local colours = {"groen", "oranje", "rood"}
+    local counter = 0
+    bad = 0  -- global: done() reads it from each thread
+    wrk.headers["Cookie"] = "sessionid=%(session)s; csrftoken=%(csrf)s"
+    if post then
+      wrk.headers["X-CSRFToken"] = "%(csrf)s"
+      wrk.headers["HX-Request"] = "true"
+      wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+    end
+    local threads = {}
+    function setup(thread) table.insert(threads, thread) end
+    function request()
+      counter = counter + 1
+      local path = paths[(counter %% #paths) + 1]
+      if post then
+        return wrk.format("POST", path, nil, "colour=" .. colours[(counter %% 3) + 1])
+      end
+      return wrk.format("GET", path)
+    end
+    function response(status, headers, body)
+      if status ~= 200 then bad = bad + 1 end
+    end
+    function done(summary, latency, requests)
+      local wrong = 0
+      for _, t in ipairs(threads) do wrong = wrong + t:get("bad") end
+      io.write(string.format(
+        'WRK {"requests": %%d, "seconds": %%f, "p50": %%f, "p95": %%f, "p99": %%f, "non200": %%d, "errors": %%d}\\n',
+        summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(95) / 1e3,
+        latency:percentile(99) / 1e3, wrong, summary.errors.connect + summary.errors.read + summary.errors.timeout))
+    end
+    """
+)
+
+
+def free_port(preferred: int) -> int:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+
+def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn on port {port} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn on port {port} did not answer /healthz within {timeout:.0f} s")
+
+
+def worker_rss_kib(master_pid: int) -> list[int]:
+    """Resident memory of each gunicorn worker (the master's children), from /proc."""
+    sizes = []
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]))
+    return sizes
+
+
+class Server:
+    def __init__(self, name: str, database_url: str, port: int, workers: int):
+        self.name, self.port = name, port
+        self.env = server_env(database_url)
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "fii.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--worker-class", "sync", "--timeout", "60",
+             "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+            cwd=ROOT, env=self.env, start_new_session=True,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def prepare(database_url: str) -> dict:
+    result = subprocess.run(
+        [PYTHON, "-c", PREPARE % {"n": PATHS_PER_PAGE}],
+        cwd=ROOT, env={**server_env(database_url), "DJANGO_SETTINGS_MODULE": "fii.settings"},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise SystemExit(f"Preparing {database_url} failed (is it seeded with seed_scale?):\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_wrk(port: int, page: str, info: dict, seconds: float, connections: int, workdir: Path) -> dict:
+    paths = info["paths"][page]
+    script = workdir / f"{page.replace(' ', '_')}-{port}.lua"
+    script.write_text(
+        WRK_SCRIPT
+        % {
+            "paths": ", ".join(json.dumps(p) for p in paths),
+            "post": "true" if page == "light change" else "false",
+            "session": info["session"],
+            "csrf": CSRF,
+        }
+    )
+    threads = min(2, connections)
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+               "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
+    line = next((x for x in output.splitlines() if x.startswith("WRK ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no summary:\n{output}")
+    figures = json.loads(line[4:])
+    figures["rps"] = figures["requests"] / figures["seconds"]
+    if figures["non200"] or figures["errors"]:
+        print(f"  warning: {page} on port {port}: {figures['non200']} non-200 answers, {figures['errors']} errors")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--large", required=True, help="DATABASE_URL of the large seeded database")
+    parser.add_argument("--small", required=True, help="DATABASE_URL of the database with a tenth of the data")
+    parser.add_argument("--duration", type=float, default=5, help="seconds of load per page, size and round (5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all pages (3)")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per page and size (3)")
+    parser.add_argument("--connections", type=int, default=4, help="concurrent connections (4)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (2)")
+    parser.add_argument("--port", type=int, default=8090, help="first port to try (8090; the next for small)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+
+    began = time.perf_counter()
+    print("Collecting static files (manifest storage, as in production) ...")
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True,
+                   env=server_env(args.large), timeout=300)  # fmt: skip
+    sizes = {"large": args.large, "small": args.small}
+    info = {name: prepare(url) for name, url in sizes.items()}
+    for name in sizes:
+        print(f"{name}: {info[name]['trajectories']:,} trajectories, {info[name]['reviews']:,} reviews")
+
+    servers: dict[str, Server] = {}
+    rss: dict[str, dict[str, list[int]]] = {name: {} for name in sizes}
+    results: dict[str, dict[str, list[dict]]] = {name: {page: [] for page in PAGES} for name in sizes}
+    try:
+        port = args.port
+        for name, url in sizes.items():
+            port = free_port(port)
+            servers[name] = Server(name, url, port, args.workers)
+            port += 1
+        for server in servers.values():
+            wait_healthy(server.port, server.process)
+        with tempfile.TemporaryDirectory(prefix="fii-bench-") as tmp:
+            workdir = Path(tmp)
+            print(f"Warm-up: {args.warmup:.0f} s per page and size ...")
+            for page in PAGES:
+                for name, server in servers.items():
+                    run_wrk(server.port, page, info[name], args.warmup, args.connections, workdir)
+            for name, server in servers.items():
+                rss[name]["warm"] = worker_rss_kib(server.process.pid)
+            # Rounds of every page, baseline first; the sizes take turns within each page, and a last
+            # baseline closes the final round, so every round's pages sit between two baselines.
+            print(f"Measuring: {args.rounds} rounds of {args.duration:.0f} s per page and size, "
+                  f"{args.connections} connections, {args.workers} sync workers per server ...")  # fmt: skip
+            for _round in range(args.rounds):
+                for page in PAGES:
+                    for name, server in servers.items():
+                        results[name][page].append(
+                            run_wrk(server.port, page, info[name], args.duration, args.connections, workdir)
+                        )
+            for name, server in servers.items():
+                results[name]["baseline"].append(
+                    run_wrk(server.port, "baseline", info[name], args.duration, args.connections, workdir)
+                )
+            for name, server in servers.items():
+                rss[name]["end"] = worker_rss_kib(server.process.pid)
+    finally:
+        for server in servers.values():
+            server.stop()
+
+    report(args, info, results, rss, time.perf_counter() - began)
+
+
+def rounds(ratios: list[float]) -> str:
+    return ", ".join(f"{x:.2f}" for x in ratios)
+
+
+def median_of(runs: list[dict], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
+def report(args, info, results, rss, seconds: float) -> None:
+    print()
+    print(f"Medians over {args.rounds} rounds. ÷ baseline: in each round, the page's requests per second over the mean")
+    print("of the baseline just before and just after that round on the same server; the median of those ratios.")
+    print(f"{'size':6} {'page':15} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'÷ baseline':>10} {'target':>7} "
+          f"{'queries':>7}")  # fmt: skip
+    for name in results:
+        bases = results[name]["baseline"]
+        for label, run in (("baseline first", bases[0]), ("baseline last", bases[-1])):
+            print(f"{name:6} {label:15} {run['rps']:8.1f} {run['p50']:8.1f} {run['p95']:8.1f} {'':>10} {'':>7} "
+                  f"{info[name]['queries']['baseline']:7d}")  # fmt: skip
+        for page in PAGES[1:]:
+            runs = results[name][page]
+            ratios = [run["rps"] / ((bases[r]["rps"] + bases[r + 1]["rps"]) / 2) for r, run in enumerate(runs)]
+            ratio = statistics.median(ratios)
+            target = TARGETS[page]
+            verdict = "ok" if ratio >= target else "MISSED"
+            print(f"{name:6} {page:15} {median_of(runs, 'rps'):8.1f} {median_of(runs, 'p50'):8.1f} "
+                  f"{median_of(runs, 'p95'):8.1f} {ratio:10.2f} {'≥' + format(target, '.2f'):>7} "
+                  f"{info[name]['queries'][page]:7d}  {verdict}  (rounds: {rounds(ratios)})")  # fmt: skip
+    print()
+    print("Growth: in each round, the page's p95 on the large data set over its p95 on the small one, measured")
+    print("one after the other; the median of those ratios.")
+    print(f"{'page':13} {'p95 large ÷ p95 small':>22} {'target':>7} {'queries large/small':>20}")
+    for page in PAGES:
+        pairs = list(zip(results["large"][page], results["small"][page], strict=False))
+        ratios = [large["p95"] / small["p95"] for large, small in pairs]
+        ratio = statistics.median(ratios)
+        q_large, q_small = info["large"]["queries"][page], info["small"]["queries"][page]
+        same = "same" if q_large == q_small else "DIFFERENT"
+        verdict = "" if page == "baseline" else ("ok" if ratio <= 1.2 else "MISSED")
+        target = "" if page == "baseline" else "≤1.20"
+        print(f"{page:13} {ratio:22.2f} {target:>7} {f'{q_large}/{q_small} {same}':>20}  {verdict}  "
+              f"(rounds: {rounds(ratios)})")  # fmt: skip
+    print()
+    for name in rss:
+        warm, end = rss[name]["warm"], rss[name]["end"]
+        ratios = [e / w for w, e in zip(warm, end, strict=False)]
+        print(f"memory ({name}): worker RSS after warm-up {', '.join(f'{w / 1024:.0f}' for w in warm)} MiB, "
+              f"after the run {', '.join(f'{e / 1024:.0f}' for e in end)} MiB; "
+              f"ratio {', '.join(f'{r:.2f}' for r in ratios)} (target ≤ 1.10)")  # fmt: skip
+    total = sum(r["requests"] for name in results for page in results[name] for r in results[name][page])
+    print(f"\n{total:,} measured requests in {seconds:.0f} s in all; wrk, {args.connections} connections, "
+          f"{args.rounds} rounds of {args.duration:.0f} s per page and size, "
+          f"gunicorn {args.workers} sync workers per server.")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
