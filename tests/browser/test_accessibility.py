@@ -180,3 +180,11 @@ def test_states_after_actions_pass_axe(login_as, bewerker, lezer, trajectory, pr
     problems.expect_status(forbidden_url, 403)
     check(lezer_page, forbidden_url, found, status=403, label="403")
     fail_on(found, 5)
+
+
+def test_axe_reports_a_planted_violation(page, problems, db):
+    """Guards the guard: an unlabelled field added to a page must be reported."""
+    problems.watch(page.context)
+    goto(page, reverse("accessibility"))
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')")
+    assert "label" in {v["id"] for v in axe_violations(page)}
