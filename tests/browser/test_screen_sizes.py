@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from tests.factories import OrganisationFactory
 from tests.test_permissions import MATRIX
 from trajectories import services
 
@@ -67,6 +68,8 @@ def _filled(trajectory, by) -> dict[str, str]:
     services.action_create(
         trajectory=trajectory, by=by, assignee=by, description="Agenda rondsturen", due_on=timezone.localdate()
     )
+    for name in ("Welzijn Noord", "Buurtwerk Zuid"):
+        services.candidate_add(trajectory=trajectory, by=by, organisation=OrganisationFactory(name=name))
     urls = {}
     for name in PAGES:
         args_for = MATRIX[name][0]
