@@ -136,3 +136,30 @@ def test_action_form_errors_are_announced_linked_and_focused(login_as, bewerker,
     error = page.locator(f"#{error_id}")
     expect(error).to_be_visible()
     expect(_live_region(page)).to_have_text(error.inner_text().strip())
+
+
+def test_contact_form_errors_and_saves_are_announced(login_as, bewerker, trajectory):
+    from tests.test_permissions import stakeholder_args
+
+    url = reverse("trajectories:stakeholder", args=stakeholder_args(trajectory))
+    page = login_as(bewerker)
+    goto(page, url)
+
+    # Without a date the form comes back in place: the field is marked, linked to its error, focused, announced.
+    page.locator("#id_date").fill("")
+    page.locator("#id_note").fill("Koffie gedronken")
+    page.locator("#contacts button[type=submit]").click()
+    field = page.locator("#id_date")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_be_focused()
+    described_by = field.get_attribute("aria-describedby") or ""
+    errors = [page.locator(f"#{i}") for i in described_by.split() if page.locator(f"#{i}.invalid-feedback").count()]
+    assert errors, f"the date field's aria-describedby ({described_by!r}) does not point at its error"
+    expect(_live_region(page)).to_have_text(errors[0].inner_text().strip())
+    expect(page.locator("#id_note")).to_have_value("Koffie gedronken")  # the input is kept
+
+    # With a date it is saved: "Contact vastgelegd." is announced and focus lands on the part's heading.
+    field.fill(timezone.localdate().isoformat())
+    page.locator("#contacts button[type=submit]").click()
+    expect(_live_region(page)).to_have_text("Contact vastgelegd.")
+    expect(page.locator("#contacts-heading")).to_be_focused()
