@@ -107,7 +107,7 @@ def test_printed_pages_hide_the_controls(login_as, bewerker, trajectory):
     for name in PRINTED:
         goto(page, urls[name])
         visible = page.evaluate(
-            """() => [...document.querySelectorAll("nav, .site-footer, main button, main form, .btn")]
+            """() => [...document.querySelectorAll("nav:not(.phase-nav), .site-footer, main button, main form, .btn")]
                      .filter(el => el.offsetParent !== null || getComputedStyle(el).display !== "none")
                      .filter(el => el.getClientRects().length > 0)
                      .map(el => el.outerHTML.slice(0, 100))"""
