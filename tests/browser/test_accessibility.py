@@ -188,3 +188,21 @@ def test_axe_reports_a_planted_violation(page, problems, db):
     goto(page, reverse("accessibility"))
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')")
     assert "label" in {v["id"] for v in axe_violations(page)}
+
+
+def test_axe_is_for_tests_only():
+    templates = Path(settings.BASE_DIR) / "templates"
+    assert not [p for p in templates.rglob("*.html") if "axe" in p.read_text()], "a template loads axe-core"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_statement_is_public_and_linked_from_every_page(client, trajectory, bewerker, language):
+    with translation.override(language):
+        statement = reverse("accessibility")
+        pages = [reverse("login"), reverse("trajectories:progress_report", args=[trajectory.pk])]
+    response = client.get(statement)
+    assert response.status_code == 200
+    assert "WCAG 2.1" in response.content.decode() and "axe-core" in response.content.decode()
+    client.force_login(bewerker)
+    for path in [*pages, statement]:
+        assert f'href="{statement}"' in client.get(path).content.decode(), path
