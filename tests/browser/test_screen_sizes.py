@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Page
 
 from tests.factories import OrganisationFactory
@@ -73,7 +73,9 @@ def _filled(trajectory, by) -> dict[str, str]:
     urls = {}
     for name in PAGES:
         args_for = MATRIX[name][0]
-        urls[name] = reverse(name, args=args_for(trajectory) if args_for else None)
+        args = args_for(trajectory) if args_for else None
+        with translation.override("nl"):  # Dutch, whatever language an earlier test left active
+            urls[name] = reverse(name, args=args)
     review = trajectory.reviews.filter(finalised_at__isnull=True).get()
     for item, colour in zip(review.items.all(), ["groen", "rood"], strict=False):
         services.review_item_set(review_item=item, by=by, colour=colour, note="Vandaag besproken")
