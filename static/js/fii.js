@@ -19,7 +19,8 @@
   });
 
   // After an htmx swap, announce what the new content says it did (data-announce) or the error it shows,
-  // and keep focus where the user was: the first invalid field, else the same control, else the part's heading.
+  // and keep focus where the user was: the first invalid field, else the same control, else the part's heading,
+  // else the first field of a form that was just opened in place.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.elt;
     if (!target || !target.querySelector) return;
@@ -32,7 +33,8 @@
     if (active && active !== document.body) return;
     var same = focusedId && document.getElementById(focusedId);
     var heading = target.querySelector("[tabindex='-1']");
-    if (same) same.focus(); else if (heading) heading.focus();
+    var field = target.querySelector("textarea, input:not([type=hidden]), select");
+    if (same) same.focus(); else if (heading) heading.focus(); else if (field) field.focus();
   });
 
   // Stoplight review shortcuts (documented on the page): g/o/r set the light of the item that has focus,

@@ -197,13 +197,14 @@ def test_axe_is_for_tests_only():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_statement_is_public_and_linked_from_every_page(client, trajectory, bewerker, language):
+    # The test client activates each response's language in this thread; the override puts it back after.
     with translation.override(language):
         statement = reverse("accessibility")
         pages = [reverse("login"), reverse("trajectories:progress_report", args=[trajectory.pk])]
-    response = client.get(statement)
-    assert response.status_code == 200
-    assert "(WCAG) 2.1" in response.content.decode() and "axe-core" in response.content.decode()
-    assert f'href="{statement}"' in client.get(pages[0]).content.decode()  # the login page, anonymous
-    client.force_login(bewerker)
-    for path in [*pages[1:], statement]:
-        assert f'href="{statement}"' in client.get(path).content.decode(), path
+        response = client.get(statement)
+        assert response.status_code == 200
+        assert "(WCAG) 2.1" in response.content.decode() and "axe-core" in response.content.decode()
+        assert f'href="{statement}"' in client.get(pages[0]).content.decode()  # the login page, anonymous
+        client.force_login(bewerker)
+        for path in [*pages[1:], statement]:
+            assert f'href="{statement}"' in client.get(path).content.decode(), path

@@ -163,3 +163,19 @@ def test_contact_form_errors_and_saves_are_announced(login_as, bewerker, traject
     page.locator("#contacts button[type=submit]").click()
     expect(_live_region(page)).to_have_text("Contact vastgelegd.")
     expect(page.locator("#contacts-heading")).to_be_focused()
+
+
+def test_subphase_edit_in_place_keeps_focus_and_announces(login_as, bewerker, trajectory):
+    page = login_as(bewerker)
+    goto(page, reverse("trajectories:phase", args=[trajectory.pk, "verkennen"]))
+    edit = page.locator("#subphase-2a a[hx-get]")
+    edit.focus()
+    page.keyboard.press("Enter")  # the form opens in place: focus goes to its first field
+    expect(page.locator("#subphase-2a form")).to_be_visible()
+    assert page.evaluate("document.activeElement.closest('#subphase-2a form') !== null")
+    assert _focus_is_visible(page)
+    page.locator("#subphase-2a textarea").fill("Drie kandidaten gesproken.")
+    page.locator("#subphase-2a button[type=submit]").focus()
+    page.keyboard.press("Enter")  # saved in place: announced, and focus back on the Edit link
+    expect(_live_region(page)).to_have_text("Deelfase 2a opgeslagen.")
+    expect(page.locator("#subphase-2a a[hx-get]")).to_be_focused()
