@@ -20,7 +20,7 @@
 
   // After an htmx swap, announce what the new content says it did (data-announce) or the error it shows,
   // and keep focus where the user was: the first invalid field, else the same control, else the part's heading,
-  // else the first field of a form that was just opened in place.
+  // else the first visible control of the new part (the first field of a form that was just opened in place).
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.elt;
     if (!target || !target.querySelector) return;
@@ -33,8 +33,14 @@
     if (active && active !== document.body) return;
     var same = focusedId && document.getElementById(focusedId);
     var heading = target.querySelector("[tabindex='-1']");
-    var field = target.querySelector("textarea, input:not([type=hidden]), select");
-    if (same) same.focus(); else if (heading) heading.focus(); else if (field) field.focus();
+    if (same) { same.focus(); if (document.activeElement === same) return; }  // not if it is hidden now
+    if (heading) { heading.focus(); return; }
+    var candidates = target.querySelectorAll("textarea, input:not([type=hidden]), select, summary, a[href], button");
+    for (var i = 0; i < candidates.length; i++) {
+      if (candidates[i].getClientRects().length === 0) continue;  // hidden, e.g. inside a closed <details>
+      candidates[i].focus();
+      if (document.activeElement === candidates[i]) return;
+    }
   });
 
   // Stoplight review shortcuts (documented on the page): g/o/r set the light of the item that has focus,

@@ -172,10 +172,29 @@ def test_subphase_edit_in_place_keeps_focus_and_announces(login_as, bewerker, tr
     edit.focus()
     page.keyboard.press("Enter")  # the form opens in place: focus goes to its first field
     expect(page.locator("#subphase-2a form")).to_be_visible()
-    assert page.evaluate("document.activeElement.closest('#subphase-2a form') !== null")
+    page.wait_for_function("document.activeElement.closest('#subphase-2a form') !== null")  # after htmx settles
     assert _focus_is_visible(page)
     page.locator("#subphase-2a textarea").fill("Drie kandidaten gesproken.")
     page.locator("#subphase-2a button[type=submit]").focus()
     page.keyboard.press("Enter")  # saved in place: announced, and focus back on the Edit link
     expect(_live_region(page)).to_have_text("Deelfase 2a opgeslagen.")
     expect(page.locator("#subphase-2a a[hx-get]")).to_be_focused()
+
+
+def test_saving_an_action_is_announced_and_focus_stays_in_the_cell(login_as, bewerker, trajectory):
+    services.checklist_copy_from_template(trajectory=trajectory, phase="verkennen", by=bewerker)
+    review = services.review_start(
+        trajectory=trajectory, by=bewerker, held_on=timezone.localdate(), phases=["verkennen"]
+    )
+    ri = _items(review)[0]
+    page = login_as(bewerker)
+    goto(page, review.get_absolute_url())
+    _tab_to(page, f"el.matches('td#actions-{ri.pk} summary')")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Wethouder bellen")
+    page.keyboard.press("Enter")  # submits the form from its text field
+    expect(_live_region(page)).to_have_text("Actie toegevoegd.")
+    expect(page.locator(f"td#actions-{ri.pk} li.review-action")).to_contain_text("Wethouder bellen")
+    page.wait_for_function(f"document.activeElement.closest('td#actions-{ri.pk}') !== null")  # focus stays in the cell
+    assert _focus_is_visible(page)
