@@ -214,6 +214,8 @@ FII_RADIO_SILENCE_DAYS = int(os.environ.get("FII_RADIO_SILENCE_DAYS", "42"))
 FII_ATTENDANCE_WINDOW = int(os.environ.get("FII_ATTENDANCE_WINDOW", "3"))
 
 # Where vulnerabilities are reported (/.well-known/security.txt and SECURITY.md).
+# Where users report accessibility problems (the accessibility statement links to it).
+FII_ACCESSIBILITY_CONTACT = os.environ.get("FII_ACCESSIBILITY_CONTACT", "toegankelijkheid@fii-trajecten.example")
 FII_SECURITY_CONTACT = os.environ.get("FII_SECURITY_CONTACT", "mailto:security@fii-trajecten.example")
 FII_SECURITY_POLICY_URL = os.environ.get(
     "FII_SECURITY_POLICY_URL", "https://github.com/fii-trajecten/fii-trajecten/blob/main/SECURITY.md"

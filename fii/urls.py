@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("trajectories.urls")),
     path("", include("organisations.urls")),
     path("model/", views.model_overview, name="fii_model"),
+    path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path(
         "inloggen/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -33,6 +33,16 @@ def model_overview(request):
 
 
 @require_http_methods(["GET", "HEAD"])
+def accessibility(request):
+    """The accessibility statement (toegankelijkheidsverklaring); public, as the law requires."""
+    return render(
+        request,
+        "fii/accessibility.html",
+        {"contact": settings.FII_ACCESSIBILITY_CONTACT, "statement_date": dt.date(2026, 11, 25)},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
 def security_txt(request):
     """RFC 9116: where to report a vulnerability. Expires a year ahead, so it never goes stale."""
     expires = (timezone.now() + dt.timedelta(days=365)).replace(microsecond=0)

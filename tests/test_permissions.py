@@ -166,6 +166,7 @@ MATRIX = {
     # url name: (args builder, method, expected status per persona)
     "healthz": (None, "get", PUBLIC),
     "security_txt": (None, "get", PUBLIC),
+    "accessibility": (None, "get", PUBLIC),
     "set_language": (None, "post", REDIRECTS),
     "login": (None, "get", {**REDIRECTS, "anonymous": 200}),
     "logout": (None, "post", REDIRECTS),

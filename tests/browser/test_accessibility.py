@@ -1,0 +1,210 @@
+"""WCAG 2.1 AA in a real browser: axe-core over every page type, as each role, in Dutch and English.
+
+axe-core is vendored in static/vendor/axe/ for these tests only (no template loads it). It is injected with
+``page.evaluate``: CDP evaluation is not subject to the page's Content Security Policy, so the policy stays as
+strict as in production. Every page is checked for a 200 (or the expected error) status first: axe would
+happily pass a 500 page.
+
+The page list is derived from the permission matrix: every GET URL name whose expected status for the persona
+is 200, except downloads (PDF, ICS, CSV/XLSX, JSON, the signed agreement) and plain-text endpoints.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from playwright.sync_api import Page
+
+from tests.test_permissions import MATRIX
+from trajectories import services
+
+from .helpers import goto
+
+AXE_SOURCE = (Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js").read_text()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+NOT_HTML = {
+    "healthz",
+    "security_txt",
+    "trajectories:progress_report_pdf",
+    "trajectories:phase_report_pdf",
+    "trajectories:portfolio_report_pdf",
+    "trajectories:portfolio_export",
+    "trajectories:actions_export",
+    "trajectories:calendar_feed",
+    "trajectories:trajectory_calendar_feed",
+    "trajectories:agreement_document",
+    "organisations:person_export",
+}
+# Builders that change state other pages depend on (finalising the open review) run last.
+LAST = ["trajectories:review_reopen"]
+LANGUAGES = ["nl", "en"]
+
+
+def page_names(persona: str) -> list[str]:
+    names = [
+        name
+        for name, (_args, method, expected) in MATRIX.items()
+        if method == "get" and expected[persona] == 200 and name not in NOT_HTML
+    ]
+    return sorted(names, key=lambda name: (name in LAST, name))
+
+
+def build_urls(names: list[str], trajectory, language: str) -> dict[str, str]:
+    urls = {}
+    for name in names:
+        args_for = MATRIX[name][0]
+        args = args_for(trajectory) if args_for else None
+        with translation.override(language):
+            urls[name] = reverse(name, args=args)
+    return urls
+
+
+def axe_violations(page: Page) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    return page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+            .then(r => r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 160),
+                                          summary: n.failureSummary}))})))""",
+        WCAG_TAGS,
+    )
+
+
+def describe(where: str, violations: list[dict]) -> list[str]:
+    lines = []
+    for v in violations:
+        lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']}  {node['html']}")
+        if len(v["nodes"]) > 5:
+            lines.append(f"    … and {len(v['nodes']) - 5} more")
+    return lines
+
+
+def check(page: Page, path: str, found: list[str], *, status: int = 200, label: str = "") -> None:
+    goto(page, path, status=status)
+    found.extend(describe(label or path, axe_violations(page)))
+
+
+def fail_on(found: list[str], checked: int) -> None:
+    if found:
+        pytest.fail(f"axe found violations ({checked} pages checked):\n" + "\n".join(found), pytrace=False)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona", ["lezer", "bewerker", "beheerder", "outsider"])
+def test_every_page_type_passes_axe(request, login_as, trajectory, persona, language):
+    user = request.getfixturevalue(persona)
+    services.checklist_copy_from_template(trajectory=trajectory, phase="verkennen", by=trajectory.created_by)
+    urls = build_urls(page_names(persona), trajectory, language)
+    assert len(urls) >= (5 if persona == "outsider" else 30), urls
+    page = login_as(user)
+    found: list[str] = []
+    for name, url in urls.items():
+        check(page, url, found, label=f"{name} {url}")
+    fail_on(found, len(urls))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_public_pages_pass_axe(page, language, problems, db):
+    problems.watch(page.context)
+    found: list[str] = []
+    with translation.override(language):
+        paths = [reverse("login"), reverse("accessibility")]
+        missing = reverse("trajectories:detail", args=[999999])
+    for path in paths:
+        check(page, path, found)
+    problems.expect_status(missing, 302)
+    fail_on(found, len(paths))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_states_after_actions_pass_axe(login_as, bewerker, lezer, trajectory, problems, language):
+    """Pages as they look after something happened: errors, a review in progress, a stale edit, 403 and 404."""
+    services.checklist_copy_from_template(trajectory=trajectory, phase="verkennen", by=bewerker)
+    review = services.review_start(
+        trajectory=trajectory, by=bewerker, held_on=timezone.localdate(), phases=["verkennen"]
+    )
+    for item, colour in zip(review.items.all(), ["groen", "oranje", "rood"], strict=False):
+        services.review_item_set(review_item=item, by=bewerker, colour=colour, note=f"Notitie {colour}")
+    services.action_create(
+        trajectory=trajectory, by=bewerker, description="Bellen", due_on=timezone.localdate() - dt.timedelta(days=3)
+    )
+    with translation.override(language):
+        create_url = reverse("trajectories:create")
+        edit_url = reverse("trajectories:edit", args=[trajectory.pk])
+        review_url = reverse("trajectories:review", args=[trajectory.pk, review.pk])
+        forbidden_url = reverse("trajectories:transition", args=[trajectory.pk])
+        missing_url = reverse("trajectories:detail", args=[999999])
+    found: list[str] = []
+    page = login_as(bewerker)
+
+    # A review with lights set, orange/red rows with their action forms open.
+    check(page, review_url, found, label="review with lights set")
+
+    # A form sent back with validation errors (the browser's own checks switched off to reach the server).
+    goto(page, create_url)
+    with page.expect_navigation():
+        page.evaluate(
+            "() => { const f = document.querySelector('main form[method=post]'); f.noValidate = true; "
+            "f.requestSubmit(); }"
+        )
+    assert page.locator("main .is-invalid").count() > 0, "the empty form should come back with errors"
+    found.extend(describe("form with validation errors", axe_violations(page)))
+
+    # The stale edit: a colleague saved while this user was editing (409, both versions shown).
+    goto(page, edit_url)
+    trajectory.refresh_from_db()
+    services.trajectory_update(
+        trajectory=trajectory,
+        by=lezer,
+        expected_version=trajectory.version,
+        fields={"title": "Schuldhulp Vroeg (bijgewerkt)"},
+        participants=list(trajectory.participants.all()),
+    )
+    problems.expect_status(edit_url, 409)
+    with page.expect_navigation() as navigation:
+        page.locator("main form[method=post] button[type=submit]").first.click()
+    assert navigation.value.status == 409
+    found.extend(describe("409 stale edit", axe_violations(page)))
+
+    # Error pages.
+    problems.expect_status(missing_url, 404)
+    check(page, missing_url, found, status=404, label="404")
+    lezer_page = login_as(lezer)
+    problems.expect_status(forbidden_url, 403)
+    check(lezer_page, forbidden_url, found, status=403, label="403")
+    fail_on(found, 5)
+
+
+def test_axe_reports_a_planted_violation(page, problems, db):
+    """Guards the guard: an unlabelled field added to a page must be reported."""
+    problems.watch(page.context)
+    goto(page, reverse("accessibility"))
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')")
+    assert "label" in {v["id"] for v in axe_violations(page)}
+
+
+def test_axe_is_for_tests_only():
+    templates = Path(settings.BASE_DIR) / "templates"
+    assert not [p for p in templates.rglob("*.html") if "vendor/axe" in p.read_text()], "a template loads axe-core"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_statement_is_public_and_linked_from_every_page(client, trajectory, bewerker, language):
+    # The test client activates each response's language in this thread; the override puts it back after.
+    with translation.override(language):
+        statement = reverse("accessibility")
+        pages = [reverse("login"), reverse("trajectories:progress_report", args=[trajectory.pk])]
+        response = client.get(statement)
+        assert response.status_code == 200
+        assert "(WCAG) 2.1" in response.content.decode() and "axe-core" in response.content.decode()
+        assert f'href="{statement}"' in client.get(pages[0]).content.decode()  # the login page, anonymous
+        client.force_login(bewerker)
+        for path in [*pages[1:], statement]:
+            assert f'href="{statement}"' in client.get(path).content.decode(), path
