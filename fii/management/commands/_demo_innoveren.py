@@ -32,37 +32,16 @@ from django.utils import timezone
 
 from fii.cfir import CONSTRUCTS
 from trajectories import services
+from trajectories.forms.innoveren import METHOD_FIELDS as METHOD_FORM_FIELDS
+from trajectories.forms.innoveren import ImplementabilityForm
 from trajectories.models import Trajectory
 
 from ._demo_reviews import check_keys
 
 KEYS = {"balance", "method", "cfir", "training", "professionals", "quality", "fidelity", "feedback", "evaluations"}
-BALANCE_KEYS = {
-    "days_ago",
-    "complexity",
-    "complexity_rationale",
-    "adaptability",
-    "adaptability_rationale",
-    "scalable",
-    "scalable_note",
-    "affordable",
-    "affordable_note",
-    "feasible",
-    "feasible_note",
-}
-METHOD_FIELDS = {
-    "goal",
-    "target_group",
-    "inclusion_criteria",
-    "exclusion_criteria",
-    "approach",
-    "preconditions",
-    "theory",
-    "effectiveness",
-    "evidence",
-    "database",
-    "registration_status",
-}
+# The file uses the forms' own field names, with days_ago instead of a date.
+BALANCE_KEYS = {"days_ago", *ImplementabilityForm.Meta.fields} - {"assessed_on"}
+METHOD_FIELDS = set(METHOD_FORM_FIELDS) - {"registration_date"}  # the file gives registration_days_ago
 
 
 def _day(days_ago: int) -> dt.date:
