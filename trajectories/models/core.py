@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -115,6 +116,9 @@ class Trajectory(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Raised by every change of the trajectory's own fields, so an edit form opened before it is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The trajectory's identity across installations: export files refer to it, and an import refuses
+    # a trajectory whose key is already present (docs/export-format.md).
+    export_key = models.UUIDField(_("export key"), default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("trajectory")

@@ -6,5 +6,6 @@ from .innoveren import *  # noqa: F403
 from .people import *  # noqa: F403
 from .reviews import *  # noqa: F403
 from .trajectories import *  # noqa: F403
+from .transfer import *  # noqa: F403
 from .verkennen import *  # noqa: F403
 from .versioning import *  # noqa: F403
