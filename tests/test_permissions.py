@@ -275,6 +275,10 @@ MATRIX = {
     "organisations:persons": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
     "organisations:person_export": (person_args, "get", BEHEERDER_ONLY),
     "organisations:person_erase": (person_args, "get", BEHEERDER_ONLY),
+    # Export and import of whole trajectories: only beheerders of the giving organisation.
+    "trajectories:trajectory_export": (trajectory_args, "get", BEHEERDER_ONLY),
+    "trajectories:organisation_export": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    "trajectories:organisation_import": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
 }
 
 # POST bodies for the matrix, where an empty body would be invalid.

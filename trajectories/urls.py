@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import borgen, calendar, checklists, exports, innoveren, people, reports, reviews, verkennen
+from .views import borgen, calendar, checklists, exports, innoveren, people, reports, reviews, transfer, verkennen
 from .views import trajectories as views
 
 app_name = "trajectories"
@@ -14,6 +14,10 @@ urlpatterns = [
     path("trajecten/<int:pk>/deelfase/<str:code>/", views.subphase_edit, name="subphase_edit"),
     path("trajecten/<int:pk>/opdracht/", views.assignment_edit, name="assignment_edit"),
     path("trajecten/<int:pk>/faseovergang/", views.trajectory_transition, name="transition"),
+    # Export and import of whole trajectories (docs/export-format.md).
+    path("trajecten/<int:pk>/export.json", transfer.trajectory_export, name="trajectory_export"),
+    path("organisaties/<int:org_pk>/trajecten-export.json", transfer.organisation_export, name="organisation_export"),
+    path("organisaties/<int:org_pk>/trajecten-importeren/", transfer.organisation_import, name="organisation_import"),
     # Verkennen (phase 2): shortlist (2a), talks, choice and agreement (2b), plan of approach (2c).
     path("trajecten/<int:pk>/shortlist/", verkennen.shortlist, name="shortlist"),
     path("trajecten/<int:pk>/shortlist/vergelijking/", verkennen.shortlist_compare, name="shortlist_compare"),

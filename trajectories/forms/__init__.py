@@ -40,6 +40,7 @@ from .trajectories import (
     TransitionForm,
     fields_only_helper,
 )
+from .transfer import TrajectoryImportForm
 from .verkennen import (
     AgreementForm,
     CandidateAddForm,
@@ -99,6 +100,7 @@ __all__ = [
     "SubphaseForm",
     "TrajectoryCreateForm",
     "TrajectoryEditForm",
+    "TrajectoryImportForm",
     "TransitionForm",
     "fields_only_helper",
 ]

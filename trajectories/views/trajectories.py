@@ -15,6 +15,7 @@ from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
 from organisations.access import (
     can_create_trajectory,
     get_trajectory_for_user,
+    memberships_of,
     organisations_where,
 )
 from organisations.models import Role
@@ -117,6 +118,7 @@ def trajectory_detail(request, pk: int):
             "open_people_changes": trajectory.people_changes.filter(revisited_on__isnull=True),
             "transitions": transitions,
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_export": memberships_of(request.user).get(trajectory.owner_id) == Role.BEHEERDER,
         },
     )
 

@@ -1,0 +1,344 @@
+"""Export of whole trajectories (format fii-trajectories) and import into another installation."""
+
+import copy
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from organisations.models import Organisation, Person, User
+from tests.factories import OrganisationFactory, make_trajectory
+from trajectories.models import Agreement, ReportRecord, Stakeholder, Trajectory
+from trajectories.services import (
+    EXPORT_FORMAT,
+    LEFT_OUT_FIELDS,
+    LEFT_OUT_MODELS,
+    TransferError,
+    trajectories_export,
+    trajectories_export_json,
+    trajectories_import,
+    transfer_kinds,
+)
+from trajectories.services.transfer import ORGANISATION_FIELDS, PERSON_FIELDS, USER_FIELDS
+
+PDF = b"%PDF-1.4\n% signed agreement\n%%EOF\n"
+
+
+def export_all() -> str:
+    return trajectories_export_json(trajectories=Trajectory.objects.all())
+
+
+def empty_the_database():
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Trajectory.objects.exists() and not User.objects.exists() and not Organisation.objects.exists()
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The demo data, topped up with what it lacks: an issued report and a signed agreement document."""
+    call_command("load_fii_data", "--accounts", stdout=io.StringIO())
+    trajectory = Trajectory.objects.get(title="Samen Leren")
+    ReportRecord.objects.create(
+        trajectory=trajectory,
+        period_start=trajectory.start_date,
+        period_end=timezone.localdate(),
+        created_by=trajectory.created_by,
+        reason="Stuurgroep",
+    )
+    agreement = Agreement.objects.first()
+    agreement.document.save("ondertekend.pdf", ContentFile(PDF))
+    return Trajectory.objects.all()
+
+
+def test_every_model_and_field_is_exported_or_left_out_on_purpose():
+    kinds = {kind.model: kind for kind in transfer_kinds()}
+    for model in apps.get_app_config("trajectories").get_models():
+        if model.__name__ in LEFT_OUT_MODELS:
+            continue
+        assert model in kinds, f"{model.__name__} is neither exported nor in LEFT_OUT_MODELS (docs/export-format.md)"
+        kind = kinds[model]
+        names = {f.name for f in [*model._meta.concrete_fields, *model._meta.many_to_many] if not f.primary_key}
+        listed = set(kind.fields) | set(kind.left_out)
+        assert names - listed == set(), f"{model.__name__}: decide on {sorted(names - listed)} (export or left_out)"
+        assert listed - names == set(), f"{model.__name__}: {sorted(listed - names)} no longer exist"
+    for model, fields in ((Organisation, ORGANISATION_FIELDS), (User, USER_FIELDS), (Person, PERSON_FIELDS)):
+        names = {f.name for f in [*model._meta.concrete_fields, *model._meta.many_to_many] if not f.primary_key}
+        undecided = names - set(fields) - set(LEFT_OUT_FIELDS[model])
+        assert not undecided, f"{model.__name__}: decide on {sorted(undecided)} (export or LEFT_OUT_FIELDS)"
+
+
+def test_documentation_names_every_list_and_every_left_out_model():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "export-format.md").read_text()
+    for kind in transfer_kinds():
+        assert f"`{kind.name}`" in text, kind.name
+        for name in kind.fields:
+            assert f"`{name}`" in text, f"{kind.name}.{name}"
+    for name in LEFT_OUT_MODELS:
+        assert name in text
+
+
+def test_export_then_import_into_an_empty_database_then_export_is_identical(demo):
+    first = export_all()
+    data = json.loads(first)
+    assert data["format"] == EXPORT_FORMAT and data["version"] == 1
+    assert {"Samen Leren", "Administratief Juridisch Team"} <= {t["title"] for t in data["trajectories"]}
+
+    def non_empty_lists(node, found):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if (isinstance(value, list) and value and isinstance(value[0], dict)) or (
+                    isinstance(value, dict) and key not in ("document",)
+                ):
+                    found.add(key)
+                non_empty_lists(value, found)
+        elif isinstance(node, list):
+            for value in node:
+                non_empty_lists(value, found)
+        return found
+
+    # The round trip means something only if every kind of object is in the file.
+    assert {kind.name for kind in transfer_kinds()} <= non_empty_lists(data, set()) | {"trajectories"}
+    assert any(a["document"] for t in data["trajectories"] for a in t["agreements"])
+
+    empty_the_database()
+    result = trajectories_import(data=data)
+    assert len(result["trajectories"]) == len(data["trajectories"])
+    assert export_all() == first
+
+
+def test_export_is_deterministic_and_uses_no_database_ids(demo):
+    first = export_all()
+    assert export_all() == first
+    trajectory = Trajectory.objects.get(title="Samen Leren")
+    exported = trajectories_export(trajectories=Trajectory.objects.filter(pk=trajectory.pk))
+    row = exported["trajectories"][0]
+    assert row["key"] == str(trajectory.export_key)
+    assert "id" not in row and "pk" not in row
+    assert row["owner"] == trajectory.owner.name
+    assert all("@" in user["email"] for user in exported["users"])
+
+
+def test_imported_users_are_inactive_without_a_password(demo):
+    data = json.loads(export_all())
+    empty_the_database()
+    trajectories_import(data=data)
+    assert User.objects.exists()
+    for user in User.objects.all():
+        assert not user.is_active
+        assert not user.has_usable_password()
+        assert not user.memberships.exists()
+
+
+def test_import_reuses_existing_organisations_and_users_by_name_and_email(db, bewerker, municipality):
+    trajectory = make_trajectory(owner=municipality, by=bewerker, title="Schuldhulp Vroeg")
+    data = trajectories_export(trajectories=Trajectory.objects.filter(pk=trajectory.pk))
+    result = trajectories_import(data=data, as_copy=True)
+    copy_ = result["trajectories"][0]
+    assert copy_.owner == municipality and copy_.created_by == bewerker
+    assert copy_.export_key != trajectory.export_key
+    assert result["organisations"] == 0 and result["users"] == 0
+
+
+def test_import_refuses_a_trajectory_that_already_exists_unless_as_a_copy(db, trajectory):
+    data = trajectories_export(trajectories=Trajectory.objects.filter(pk=trajectory.pk))
+    with pytest.raises(TransferError, match="bestaan hier al: Schuldhulp Vroeg"):
+        trajectories_import(data=data)
+    assert Trajectory.objects.count() == 1
+    trajectories_import(data=data, as_copy=True)
+    assert Trajectory.objects.filter(title="Schuldhulp Vroeg").count() == 2
+
+
+def _broken(data, how):
+    data = copy.deepcopy(data)
+    row = data["trajectories"][0]
+    if how == "format":
+        data["format"] = "iets-anders"
+    elif how == "version":
+        data["version"] = 99
+    elif how == "missing field":
+        del row["title"]
+    elif how == "unknown field":
+        row["geheim"] = 1
+    elif how == "bad date":
+        row["start_date"] = "31-12-2026"
+    elif how == "bad choice":
+        row["status"] = "zwevend"
+    elif how == "unknown organisation":
+        row["owner"] = "Gemeente Nergens"
+    elif how == "dangling reference":
+        row["reviews"][0]["items"][0]["item"] = 999
+    elif how == "not a list":
+        row["reviews"] = "geen lijst"
+    elif how == "bad document":
+        row["agreements"][0]["document"] = "bm90IGVlbiBwZGY="  # "not a pdf"
+    return data
+
+
+@pytest.mark.parametrize(
+    ("how", "dutch"),
+    [
+        ("format", "Dit is geen"),
+        ("version", "Versie 99 van het exportformaat"),
+        ("missing field", "ontbrekende velden: title"),
+        ("unknown field", "onbekende velden: geheim"),
+        ("bad date", "geen geldige waarde"),
+        ("bad choice", "is geen geldige keuze"),
+        ("unknown organisation", "staat niet in de lijst met organisaties"),
+        ("dangling reference", "verwijst naar sleutel 999"),
+        ("not a list", "verwacht een lijst"),
+        ("bad document", "moet een pdf"),
+    ],
+)
+def test_import_refuses_a_malformed_file_in_dutch_and_changes_nothing(demo, how, dutch):
+    with_agreement = Trajectory.objects.filter(agreements__isnull=False, reviews__isnull=False).distinct()
+    data = trajectories_export(trajectories=Trajectory.objects.filter(pk=with_agreement.first().pk))
+    before = export_all(), Person.objects.count(), User.objects.count(), Organisation.objects.count()
+    with pytest.raises(TransferError) as raised:
+        trajectories_import(data=_broken(data, how), as_copy=True)
+    assert dutch in str(raised.value)
+    assert (export_all(), Person.objects.count(), User.objects.count(), Organisation.objects.count()) == before
+
+
+def test_export_command_writes_an_organisation_and_the_import_command_reads_it(demo, tmp_path):
+    target = tmp_path / "rotterdam.json"
+    call_command("export_trajectories", "--organisation", "gemeente rotterdam", "-o", str(target), stderr=io.StringIO())
+    data = json.loads(target.read_text())
+    assert {t["owner"] for t in data["trajectories"]} == {"Gemeente Rotterdam"}
+    one = tmp_path / "one.json"
+    pk = Trajectory.objects.get(title="Samen Leren").pk
+    call_command("export_trajectories", "--trajectory", str(pk), "-o", str(one), stderr=io.StringIO())
+    assert [t["title"] for t in json.loads(one.read_text())["trajectories"]] == ["Samen Leren"]
+
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_trajectories", str(one), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("import_trajectories", str(one), "--as-copy", stdout=out)
+    assert "Imported: Samen Leren" in out.getvalue()
+    assert Trajectory.objects.filter(title="Samen Leren").count() == 2
+
+
+def test_import_command_refuses_a_file_that_is_not_json(db, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{niet json")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_trajectories", str(bad), stdout=io.StringIO())
+
+
+# --- the pages --------------------------------------------------------------------------------------------
+
+
+def test_beheerder_downloads_one_trajectory_as_a_json_attachment(client, beheerder, trajectory):
+    client.force_login(beheerder)
+    response = client.get(reverse("trajectories:trajectory_export", args=[trajectory.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="traject-schuldhulp-vroeg-')
+    assert response["Cache-Control"] == "no-store"
+    assert [t["title"] for t in json.loads(response.content)["trajectories"]] == ["Schuldhulp Vroeg"]
+    detail = client.get(reverse("trajectories:detail", args=[trajectory.pk])).content.decode()
+    assert reverse("trajectories:trajectory_export", args=[trajectory.pk]) in detail
+
+
+def test_beheerder_of_a_participating_organisation_may_not_export(client, trajectory, outsider, outsider_org):
+    trajectory.participants.add(outsider_org)
+    client.force_login(outsider)
+    assert client.get(reverse("trajectories:trajectory_export", args=[trajectory.pk])).status_code == 403
+    detail = client.get(reverse("trajectories:detail", args=[trajectory.pk])).content.decode()
+    assert reverse("trajectories:trajectory_export", args=[trajectory.pk]) not in detail
+
+
+def test_organisation_export_holds_only_the_trajectories_it_gives(client, beheerder, trajectory, outsider_org):
+    make_trajectory(owner=outsider_org, title="Elders Traject")
+    client.force_login(beheerder)
+    response = client.get(reverse("trajectories:organisation_export", args=[trajectory.owner_id]))
+    assert response.status_code == 200
+    assert [t["title"] for t in json.loads(response.content)["trajectories"]] == ["Schuldhulp Vroeg"]
+
+
+def _upload(data, name="export.json"):
+    content = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return SimpleUploadedFile(name, content, content_type="application/json")
+
+
+def test_beheerder_imports_a_file_and_sees_what_was_imported(client, beheerder, trajectory):
+    data = trajectories_export(trajectories=Trajectory.objects.filter(pk=trajectory.pk))
+    url = reverse("trajectories:organisation_import", args=[trajectory.owner_id])
+    client.force_login(beheerder)
+    response = client.post(url, {"file": _upload(data), "as_copy": "on"}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 traject geïmporteerd: Schuldhulp Vroeg." in page
+    assert Trajectory.objects.filter(title="Schuldhulp Vroeg").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "dutch"),
+    [
+        (b"{geen json", "Het bestand is geen JSON-exportbestand."),
+        ({"format": "iets"}, "ontbrekende velden"),
+    ],
+)
+def test_import_form_shows_a_dutch_error_next_to_the_file_field(client, beheerder, trajectory, content, dutch):
+    client.force_login(beheerder)
+    url = reverse("trajectories:organisation_import", args=[trajectory.owner_id])
+    response = client.post(url, {"file": _upload(content)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert dutch in page
+    assert 'id="error_1_id_file"' in page or "invalid-feedback" in page
+    assert Trajectory.objects.count() == 1
+
+
+def test_import_form_refuses_trajectories_of_another_organisation(client, beheerder, trajectory, outsider_org):
+    elders = make_trajectory(owner=outsider_org, title="Elders Traject")
+    data = trajectories_export(trajectories=Trajectory.objects.filter(pk=elders.pk))
+    client.force_login(beheerder)
+    response = client.post(
+        reverse("trajectories:organisation_import", args=[trajectory.owner_id]),
+        {"file": _upload(data), "as_copy": "on"},
+    )
+    assert response.status_code == 400
+    assert "hoort bij een andere organisatie" in response.content.decode()
+    assert Trajectory.objects.filter(title="Elders Traject").count() == 1
+
+
+def test_import_keeps_stakeholder_persons_with_their_keeper(db, trajectory, bewerker):
+    from trajectories import services
+
+    OrganisationFactory(name="Welzijn Noord")
+    person = Person.objects.create(organisation=trajectory.owner, name="Fatima El Amrani", email="f@noord.nl")
+    services.stakeholder_add(
+        trajectory=trajectory,
+        by=bewerker,
+        person=person,
+        side="gevend",
+        level="wethouder",
+        influence=5,
+        support="neutraal",
+        desired_support="steunend",
+    )
+    data = trajectories_export(trajectories=Trajectory.objects.filter(pk=trajectory.pk))
+    assert data["persons"] == [
+        {
+            "key": 1,
+            "organisation": trajectory.owner.name,
+            "name": "Fatima El Amrani",
+            "function": "",
+            "employer": "",
+            "email": "f@noord.nl",
+            "phone": "",
+            "erased_at": None,
+            "created_at": person.created_at.astimezone(dt.UTC).isoformat(),
+        }
+    ]
+    copy_ = trajectories_import(data=data, as_copy=True)["trajectories"][0]
+    imported = Stakeholder.objects.get(trajectory=copy_)
+    assert imported.person != person and imported.person.name == "Fatima El Amrani"
