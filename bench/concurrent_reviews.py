@@ -1,0 +1,410 @@
+"""Concurrent stoplight reviews on PostgreSQL: many users save at once; no request fails, nothing is lost.
+
+Run from the project root (a PostgreSQL server must be reachable; the database is dropped and re-created):
+
+    .venv/bin/python bench/concurrent_reviews.py [--database-url postgresql://postgres@127.0.0.1:5432/fii_concurrent]
+        [--seconds 20] [--clients 12] [--trajectories 3] [--workers 3] [--threads 2]
+
+It seeds a small database through the services, starts gunicorn with production settings, and lets one
+thread per user (each logged in with its own session) hammer the open reviews: lights on the user's own
+item, actions from the meeting table, finalising and re-opening the review. Every answer is counted. At the
+end it checks that no request failed (no 5xx, no connection error, no unexpected status) and that the
+database holds exactly what the clients were told was saved. It exits non-zero on any mismatch.
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+CSRF = "benchcsrftokenbenchcsrftoken1234"  # a valid 32-character CSRF secret, sent as cookie and header
+DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/fii_concurrent"
+COLOURS = ["groen", "oranje", "rood"]
+
+
+def _dutch(msgid: str) -> str:
+    import polib
+
+    entry = polib.pofile(str(ROOT / "locale/nl/LC_MESSAGES/django.po")).find(msgid)
+    return entry.msgstr if entry and entry.msgstr else msgid
+
+
+MESSAGES = {
+    "finalised": _dutch("Review finalised. It is now read-only."),
+    "already": _dutch("This review was already finalised."),
+}
+
+
+def server_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-not-for-production-" + "x" * 20,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; a real deployment terminates TLS in the proxy
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="fii.settings",
+    )
+    env.pop("PLAIN_STATIC", None)
+    return env
+
+
+def recreate_database(database_url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"Refusing an unusual database name: {name!r}")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+# Seeding runs in a child process, because Django's settings are per process.
+SEED = textwrap.dedent(
+    """
+    import json, django
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import transaction
+    from django.utils import timezone
+    from organisations.models import Membership, Organisation, Role, User
+    from trajectories import services
+
+    clients, n_trajectories = %(clients)d, %(trajectories)d
+    with transaction.atomic():
+        org = Organisation.objects.create(name="Gemeente Lastdam", kind="gemeente")
+        users = []
+        for i in range(clients):
+            user = User.objects.create_user(f"gebruiker{i}@lastdam.example", None, full_name=f"Gebruiker {i}")
+            Membership.objects.create(user=user, organisation=org, role=Role.BEHEERDER)
+            users.append(user)
+        plan = []
+        for t in range(n_trajectories):
+            trajectory = services.trajectory_create(
+                owner=org, by=users[0], title=f"Traject {t + 1}", has_commissioner=True,
+                receiving_identified=True, start_phase="implementeren",
+            )
+            phase = trajectory.current_phase
+            have = trajectory.checklist_items.filter(phase=phase, retired_at__isnull=True).count()
+            for k in range(have, clients):
+                services.checklist_item_add(owner=trajectory, phase=phase, text=f"Punt {k + 1}", by=users[0])
+            review = services.review_start(
+                trajectory=trajectory, by=users[0], held_on=timezone.localdate(), phases=[phase]
+            )
+            items = list(review.items.order_by("position", "pk").values_list("pk", flat=True))
+            plan.append({"trajectory": trajectory.pk, "review": review.pk, "items": items[:clients]})
+    sessions = []
+    for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.set_expiry(60 * 60)
+        session.create()
+        sessions.append(session.session_key)
+    print(json.dumps({"plan": plan, "sessions": sessions}))
+    """
+)
+
+# Counting runs in a child process as well, after the server has stopped.
+COUNT = textwrap.dedent(
+    """
+    import json, django
+    django.setup()
+    from trajectories.models import Action, Review, ReviewEvent, ReviewItem
+    plan = json.loads(%(plan)r)
+    result = {}
+    for entry in plan:
+        review = Review.objects.get(pk=entry["review"])
+        result[str(entry["review"])] = {
+            "finalised": ReviewEvent.objects.filter(review=review, kind="afgerond").count(),
+            "reopened": ReviewEvent.objects.filter(review=review, kind="heropend").count(),
+            "is_final": review.finalised_at is not None,
+            "actions": Action.objects.filter(review=review).count(),
+            "items": ReviewItem.objects.filter(review=review).count(),
+            "colours": {str(pk): c for pk, c in ReviewItem.objects.filter(review=review).values_list("pk", "colour")},
+        }
+    print(json.dumps(result))
+    """
+)
+
+
+def run_child(code: str, database_url: str, timeout: float = 300) -> dict:
+    result = subprocess.run(
+        [PYTHON, "-c", code], cwd=ROOT, env=server_env(database_url), capture_output=True, text=True, timeout=timeout
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"Child process failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer /healthz within {timeout:.0f} s")
+
+
+class Client(threading.Thread):
+    """One user: saves in a loop until the deadline and remembers what the server said it saved."""
+
+    def __init__(self, index: int, session: str, plan: list[dict], port: int, deadline: float, seed: int):
+        super().__init__(daemon=True)
+        self.index, self.session, self.plan, self.port, self.deadline = index, session, plan, port, deadline
+        self.random = random.Random(seed)
+        self.statuses: Counter = Counter()
+        self.outcomes: Counter = Counter()  # (operation, outcome)
+        self.failures: list[str] = []
+        self.last_colour: dict[int, str] = {}  # review item pk → last colour the server confirmed
+        self.actions: Counter = Counter()  # review pk → actions the server confirmed
+        self.finalised: Counter = Counter()
+        self.reopened: Counter = Counter()
+
+    def post(self, connection, path: str, fields: dict, *, htmx: bool) -> tuple[int, dict, str]:
+        body = urllib.parse.urlencode(fields)
+        headers = {
+            "Cookie": f"sessionid={self.session}; csrftoken={CSRF}",
+            "X-CSRFToken": CSRF,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://127.0.0.1:{self.port}/",
+        }
+        if htmx:
+            headers["HX-Request"] = "true"
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        headers["set-cookie"] = response.msg.get_all("Set-Cookie") or []
+        return response.status, headers, text
+
+    def run(self) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        while time.monotonic() < self.deadline:
+            entry = self.random.choice(self.plan)
+            t, r = entry["trajectory"], entry["review"]
+            item = entry["items"][self.index]
+            roll = self.random.random()
+            try:
+                if roll < 0.75:
+                    self.light(connection, t, r, item)
+                elif roll < 0.88:
+                    self.action(connection, t, r, item)
+                elif roll < 0.93:
+                    self.finalise(connection, t, r)
+                else:
+                    self.reopen(connection, t, r)
+            except (OSError, http.client.HTTPException) as error:
+                self.failures.append(f"connection: {error!r}")
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.close()
+
+    def _unexpected(self, op: str, status: int, text: str) -> None:
+        self.failures.append(f"{op}: HTTP {status}: {text[:200]!r}")
+
+    def light(self, connection, t, r, item):
+        colour = self.random.choice(COLOURS)
+        status, headers, text = self.post(
+            connection, f"/trajecten/{t}/stoplicht/{r}/punt/{item}/", {"colour": colour}, htmx=True
+        )
+        self.statuses[status] += 1
+        if status == 200 and "hx-refresh" in headers:
+            self.outcomes["light", "review finalised"] += 1
+        elif status == 200:
+            self.outcomes["light", "saved"] += 1
+            self.last_colour[item] = colour
+        else:
+            self._unexpected("light", status, text)
+
+    def action(self, connection, t, r, item):
+        fields = {"op": "action_add", f"a{item}-description": f"Actie van gebruiker {self.index}"}
+        status, headers, text = self.post(connection, f"/trajecten/{t}/stoplicht/{r}/punt/{item}/", fields, htmx=True)
+        self.statuses[status] += 1
+        if status == 200 and "hx-refresh" in headers:
+            self.outcomes["action", "review finalised"] += 1
+        elif status == 200:
+            self.outcomes["action", "saved"] += 1
+            self.actions[r] += 1
+        else:
+            self._unexpected("action", status, text)
+
+    def finalise(self, connection, t, r):
+        # The answer is a redirect either way; the verdict is a message on the page it leads to.
+        status, headers, text = self.post(connection, f"/trajecten/{t}/stoplicht/{r}/afronden/", {}, htmx=False)
+        self.statuses[status] += 1
+        if status != 302:
+            return self._unexpected("finalise", status, text)
+        cookie = f"sessionid={self.session}; csrftoken={CSRF}"
+        for set_cookie in headers["set-cookie"]:
+            if set_cookie.startswith("messages="):
+                cookie += "; " + set_cookie.split(";", 1)[0]
+        connection.request("GET", headers["location"], headers={"Cookie": cookie})
+        page = connection.getresponse()
+        body = page.read().decode("utf-8", "replace")
+        self.statuses[page.status] += 1
+        if page.status != 200:
+            self._unexpected("finalise (page)", page.status, body)
+        elif MESSAGES["finalised"] in body:
+            self.outcomes["finalise", "saved"] += 1
+            self.finalised[r] += 1
+        elif MESSAGES["already"] in body:
+            self.outcomes["finalise", "refused (already final)"] += 1
+        else:
+            self._unexpected("finalise (no message)", page.status, body[-300:])
+
+    def reopen(self, connection, t, r):
+        fields = {"reason": f"Heropend door gebruiker {self.index}"}
+        status, headers, text = self.post(connection, f"/trajecten/{t}/stoplicht/{r}/heropenen/", fields, htmx=False)
+        self.statuses[status] += 1
+        if status == 302:
+            self.outcomes["reopen", "saved"] += 1
+            self.reopened[r] += 1
+        elif status == 200:
+            self.outcomes["reopen", "refused (not finalised)"] += 1
+        else:
+            self._unexpected("reopen", status, text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE, help="PostgreSQL database to (re)create")
+    parser.add_argument("--seconds", type=float, default=20.0, help="how long the clients save (default 20)")
+    parser.add_argument("--clients", type=int, default=12, help="concurrent users, one thread each (default 12)")
+    parser.add_argument("--trajectories", type=int, default=3, help="trajectories with an open review (default 3)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (default 2)")
+    parser.add_argument("--seed", type=int, default=8, help="random seed of the clients")
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("This benchmark needs PostgreSQL (row locks are what it tests).")
+
+    print(f"--- database {args.database_url} (re-created)")
+    recreate_database(args.database_url)
+    env = server_env(args.database_url)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    seeded = run_child(SEED % {"clients": args.clients, "trajectories": args.trajectories}, args.database_url)
+    plan, sessions = seeded["plan"], seeded["sessions"]
+    print(f"--- seeded {len(plan)} trajectories with an open review, {len(sessions)} users")
+
+    port = free_port()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "fii.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
+         "--timeout", "60", "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_healthy(port, server)
+        print(f"--- gunicorn on port {port}: {args.workers} workers × {args.threads} threads; {args.seconds:.0f} s")
+        deadline = time.monotonic() + args.seconds
+        clients = [
+            Client(i, sessions[i], plan, port, deadline, seed=args.seed * 1000 + i) for i in range(len(sessions))
+        ]
+        started = time.monotonic()
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join(timeout=args.seconds + 120)
+        elapsed = time.monotonic() - started
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=10)
+
+    counted = run_child(COUNT % {"plan": json.dumps(plan)}, args.database_url)
+    statuses, outcomes = Counter(), Counter()
+    failures = []
+    for client in clients:
+        statuses.update(client.statuses)
+        outcomes.update(client.outcomes)
+        failures.extend(f"client {client.index}: {f}" for f in client.failures)
+        if client.is_alive():
+            failures.append(f"client {client.index} did not finish")
+    total = sum(statuses.values())
+    rate = total / elapsed
+    print(f"--- {total} requests in {elapsed:.1f} s ({rate:.0f}/s); statuses {dict(sorted(statuses.items()))}")
+    for (op, outcome), n in sorted(outcomes.items()):
+        print(f"    {op:9} {outcome:26} {n}")
+
+    mismatches = []
+    for entry in plan:
+        r = entry["review"]
+        db = counted[str(r)]
+        told_actions = sum(c.actions[r] for c in clients)
+        told_reopened = sum(c.reopened[r] for c in clients)
+        told_finalised = sum(c.finalised[r] for c in clients)
+        if db["finalised"] != told_finalised:
+            mismatches.append(f"review {r}: {db['finalised']} finalisations stored, clients were told {told_finalised}")
+        if db["actions"] != told_actions:
+            mismatches.append(f"review {r}: {db['actions']} actions in the database, clients were told {told_actions}")
+        if db["reopened"] != told_reopened:
+            mismatches.append(f"review {r}: {db['reopened']} re-openings stored, clients were told {told_reopened}")
+        # Finalise and re-open alternate: one more finalising than re-opening exactly when the review is final.
+        if db["finalised"] - db["reopened"] != (1 if db["is_final"] else 0):
+            mismatches.append(
+                f"review {r}: {db['finalised']} finalisations and {db['reopened']} re-openings, final={db['is_final']}"
+            )
+        if db["items"] < len(entry["items"]):
+            mismatches.append(f"review {r}: {db['items']} review items, expected {len(entry['items'])}")
+        for client in clients:
+            item = entry["items"][client.index]
+            if item in client.last_colour and db["colours"][str(item)] != client.last_colour[item]:
+                mismatches.append(
+                    f"review item {item}: light {db['colours'][str(item)]!r} in the database, but its only writer "
+                    f"(client {client.index}) was last told {client.last_colour[item]!r} was saved"
+                )
+        print(
+            f"    review {r}: {db['actions']} actions, {db['finalised']} finalised, {db['reopened']} re-opened, "
+            f"{sum(1 for c in clients if entry['items'][c.index] in c.last_colour)} lights checked"
+        )
+    if failures or mismatches:
+        for line in failures[:30] + mismatches[:30]:
+            print(f"FAIL {line}")
+        print(f"FAILED: {len(failures)} failed requests, {len(mismatches)} mismatches")
+        return 1
+    print("OK: no request failed, and the database holds exactly what the clients were told was saved")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
