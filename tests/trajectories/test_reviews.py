@@ -360,6 +360,18 @@ def test_reopen_is_refused_while_a_newer_review_is_open(trajectory, bewerker, be
     assert ReviewEvent.objects.filter(kind="heropend").count() == 0
 
 
+def test_two_beheerders_reopening_at_once_leave_one_reopened_event(trajectory, bewerker, beheerder):
+    # Both requests load the finalised review before either saves (bench/concurrent_reviews.py checks
+    # the same under load). The second must be refused, not record a second re-opening.
+    review = start(trajectory, bewerker)
+    services.review_finalise(review=review, by=bewerker)
+    first, second = Review.objects.get(pk=review.pk), Review.objects.get(pk=review.pk)
+    services.review_reopen(review=first, by=beheerder, reason="Correctie")
+    with pytest.raises(services.ReviewError):
+        services.review_reopen(review=second, by=beheerder, reason="Ook correctie")
+    assert ReviewEvent.objects.filter(review=review, kind="heropend").count() == 1
+
+
 # Actions.
 
 

@@ -227,7 +227,10 @@ def review_reopen(*, review: Review, by, reason: str) -> Review:
     """Only for beheerders (checked by the view). Refused while a newer review is open."""
     if not reason.strip():
         raise ReviewError("A reason is required.")
-    if not review.is_final:
+    # Decide on the locked row, not on the copy the view loaded: two beheerders re-opening at once
+    # would otherwise both succeed and leave two "re-opened" events for one re-opening.
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.finalised_at is None:
         raise ReviewError("This review is not finalised.")
     try:
         with transaction.atomic():
