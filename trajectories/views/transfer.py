@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -63,7 +63,7 @@ def organisation_import(request, org_pk: int):
                 data=form.cleaned_data["file"], as_copy=form.cleaned_data["as_copy"], owner=organisation
             )
         except services.TransferError as error:
-            form.add_error("file", str(error))
+            form.add_error("file", capfirst(str(error)))
         else:
             titles = ", ".join(t.title for t in result["trajectories"]) or "—"
             count = len(result["trajectories"])

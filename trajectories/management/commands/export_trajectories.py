@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
+from django.utils.text import slugify
 
 from organisations.models import Organisation
 from trajectories.models import Trajectory
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
-        which.add_argument("--organisation", help="Name (or id) of the giving organisation: all its trajectories.")
+        which.add_argument("--organisation", help="Name, slug or id of the giving organisation: all its trajectories.")
         which.add_argument("--trajectory", type=int, help="Database id of one trajectory.")
         parser.add_argument("-o", "--output", help="File to write; standard output when left out.")
 
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             lookup = Q(name__iexact=organisation)
             if organisation.isdigit():
                 lookup |= Q(pk=int(organisation))
-            found = Organisation.objects.filter(lookup).first()
+            found = Organisation.objects.filter(lookup).first() or next(
+                (o for o in Organisation.objects.all() if slugify(o.name) == organisation), None
+            )
             if found is None:
                 raise CommandError(f"No organisation named {organisation!r}.")
             trajectories = Trajectory.objects.filter(owner=found)
