@@ -358,3 +358,17 @@ def test_import_keeps_stakeholder_persons_with_their_keeper(db, trajectory, bewe
     copy_ = trajectories_import(data=data, as_copy=True)["trajectories"][0]
     imported = Stakeholder.objects.get(trajectory=copy_)
     assert imported.person != person and imported.person.name == "Fatima El Amrani"
+
+
+def test_failed_import_leaves_no_agreement_documents_behind(demo, settings):
+    with_document = Trajectory.objects.filter(agreements__document__gt="").first()
+    data = trajectories_export(trajectories=Trajectory.objects.filter(pk=with_document.pk))
+    row = data["trajectories"][0]
+    # Agreements come before the issued reports in the file: the document is written, then a report fails.
+    row["report_records"] = [
+        {"reason": "", "created_by": None, "created_at": "x", "period_start": "x", "period_end": "x"}
+    ]
+    files_before = sorted(p.name for p in (settings.MEDIA_ROOT / "agreements").rglob("*.pdf"))
+    with pytest.raises(TransferError):
+        trajectories_import(data=data, as_copy=True)
+    assert sorted(p.name for p in (settings.MEDIA_ROOT / "agreements").rglob("*.pdf")) == files_before

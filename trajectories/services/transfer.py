@@ -222,6 +222,7 @@ class _Importer:
         self.persons: dict[int, Person] = {}
         self.created = {"organisations": 0, "users": 0, "persons": 0}
         self.imported: list[Trajectory] = []
+        self.saved_files: list[str] = []  # removed again when the import fails
         self.next_key: uuid.UUID | None = None
         self._organisations(data["organisations"])
         self._users(data["users"])
@@ -384,8 +385,7 @@ class _Importer:
             if kind is TRAJECTORY:
                 self.imported.append(obj)
 
-    @staticmethod
-    def _document(obj, value, path):
+    def _document(self, obj, value, path):
         if value is None:
             return
         _expect(value, str, path)
@@ -396,6 +396,7 @@ class _Importer:
         if not content.startswith(b"%PDF") or len(content) > MAX_DOCUMENT_BYTES:
             _fail(path, _("the document must be a PDF of at most 10 MB."))
         obj.document.save("document.pdf", ContentFile(content), save=False)
+        self.saved_files.append(obj.document.name)
 
 
 def parent_key(row) -> uuid.UUID:
@@ -436,6 +437,7 @@ def trajectories_import(*, data: Any, as_copy: bool = False, owner: Organisation
                 _("These trajectories already exist here: %(titles)s. Import them as a copy if that is intended.")
                 % {"titles": ", ".join(sorted(existing))}
             )
+    importer = None
     try:
         with transaction.atomic():
             importer = _Importer(data, as_copy=as_copy)
@@ -443,6 +445,11 @@ def trajectories_import(*, data: Any, as_copy: bool = False, owner: Organisation
                 importer.next_key = uuid.uuid4() if as_copy else parent_key(row)
                 fields = {k: v for k, v in row.items() if k != "key"}
                 importer.objects(TRAJECTORY, [fields], "trajectories", None, {}, start=i)
-    except IntegrityError as error:
-        raise TransferError(_("The file breaks a rule of the database: %(error)s") % {"error": error}) from None
+    except Exception as error:
+        # The rows are rolled back; the agreement documents already written to storage go as well.
+        for name in importer.saved_files if importer else []:
+            Agreement._meta.get_field("document").storage.delete(name)
+        if isinstance(error, IntegrityError):
+            raise TransferError(_("The file breaks a rule of the database: %(error)s") % {"error": error}) from None
+        raise
     return {"trajectories": importer.imported, **importer.created}
