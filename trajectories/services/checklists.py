@@ -64,6 +64,9 @@ def template_customise(*, organisation: Organisation, phase: str) -> None:
 @transaction.atomic
 def checklist_copy_from_template(*, trajectory: Trajectory, phase: str, by) -> int:
     """Copy the owner's template into the trajectory when the phase starts; a no-op once it has items."""
+    # Two people starting a review (or filling the checklist) at once would both see an empty checklist
+    # and both copy it; the trajectory's row lock makes the second one see the first one's items.
+    Trajectory.objects.select_for_update().filter(pk=trajectory.pk).values_list("pk", flat=True).first()
     if ChecklistItem.objects.filter(trajectory=trajectory, phase=phase).exists():
         return 0
     items = ChecklistItem.objects.bulk_create(
