@@ -372,3 +372,13 @@ def test_failed_import_leaves_no_agreement_documents_behind(demo, settings):
     with pytest.raises(TransferError):
         trajectories_import(data=data, as_copy=True)
     assert sorted(p.name for p in (settings.MEDIA_ROOT / "agreements").rglob("*.pdf")) == files_before
+
+
+@pytest.mark.parametrize(("persona", "status"), [("bewerker", 403), ("lezer", 403), ("outsider", 404)])
+def test_only_a_beheerder_may_post_an_import(client, personas, trajectory, persona, status):
+    data = trajectories_export(trajectories=Trajectory.objects.filter(pk=trajectory.pk))
+    client.force_login(personas[persona])
+    url = reverse("trajectories:organisation_import", args=[trajectory.owner_id])
+    response = client.post(url, {"file": _upload(data), "as_copy": "on"})
+    assert response.status_code == status
+    assert Trajectory.objects.count() == 1
