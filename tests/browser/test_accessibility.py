@@ -37,6 +37,8 @@ NOT_HTML = {
     "trajectories:trajectory_calendar_feed",
     "trajectories:agreement_document",
     "organisations:person_export",
+    "trajectories:trajectory_export",
+    "trajectories:organisation_export",
 }
 # Builders that change state other pages depend on (finalising the open review) run last.
 LAST = ["trajectories:review_reopen"]
