@@ -266,6 +266,9 @@ def main() -> None:
     info = {name: prepare(url) for name, url in sizes.items()}
     for name in sizes:
         print(f"{name}: {info[name]['trajectories']:,} trajectories, {info[name]['reviews']:,} reviews")
+    # Page parts are cached under each trajectory's revision (trajectories/fragments.py); CACHE_URL=dummy://
+    # measures the pages with nothing cached, which is what the first view after every change costs.
+    print(f"cache: {os.environ.get('CACHE_URL') or 'per-process memory (default)'}")
 
     servers: dict[str, Server] = {}
     rss: dict[str, dict[str, list[int]]] = {name: {} for name in sizes}

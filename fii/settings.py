@@ -157,9 +157,10 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 FII_MAX_UPLOAD_BYTES = int(os.environ.get("FII_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
-# The cache is shared between app servers when CACHE_URL names Redis (redis://host:6379/0) or the database
-# (db://table_name, after `manage.py createcachetable`); without it each process has its own memory cache,
-# which is only right for a single process.
+# What is cached (rendered page parts, memberships) is keyed on version numbers read from the database on
+# every request, so a per-process memory cache (the default) is correct with any number of app servers;
+# a shared cache (CACHE_URL=redis://host:6379/0, or db://table_name after `manage.py createcachetable`)
+# renders each part once for all of them. CACHE_URL=dummy:// caches nothing (bench/load.py --cache-url).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
@@ -167,10 +168,15 @@ elif CACHE_URL.startswith("db://"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_URL[len("db://") :]}
     }
+elif CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif CACHE_URL:
-    raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or db://.")
+    raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss://, db:// or be dummy://.")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for every page part of a large municipality's portfolio (trajectories/fragments.py).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}}
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

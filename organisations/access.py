@@ -8,6 +8,7 @@ for an action answers 403.
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -16,12 +17,20 @@ from organisations.models import Membership, Organisation, Role
 
 
 def memberships_of(user) -> dict[int, str]:
-    """organisation id → role, cached on the user object for the length of the request."""
+    """organisation id → role, cached on the user object for the request and in the shared cache.
+
+    The shared cache is keyed on the user's access version, which every membership change raises in
+    the same transaction (``Membership.save``/``delete``), so a new or lower role counts at once.
+    """
     if not user.is_authenticated:
         return {}
     cached = getattr(user, "_fii_memberships", None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        key = f"fii:memberships:{user.pk}:{user.access_version}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+            cache.set(key, cached, 60 * 60)
         user._fii_memberships = cached
     return cached
 
@@ -61,20 +70,44 @@ def get_organisation_for_user(user, pk: int, *, need: Role = Role.LEZER) -> tupl
         raise Http404 from None
 
 
-def get_trajectory_for_user(user, pk: int, *, need: Role = Role.LEZER):
-    """The trajectory with the user's role on it; 404 when not visible, 403 when the role is too low."""
-    qs = visible_trajectories(user).select_related("owner", "receiving_organisation")
+def get_trajectory_for_user(user, pk: int, *, need: Role = Role.LEZER, participants: bool = True):
+    """The trajectory with the user's role on it; 404 when not visible, 403 when the role is too low.
+
+    ``participants=False`` skips loading the participating organisations (the busiest pages read them
+    only when their cached part has to be rendered again); they are then read only when the user's
+    role could come from one of them.
+    """
+    from trajectories.models import Trajectory
+
+    memberships = memberships_of(user)
+    if not memberships:
+        raise Http404
+    queryset = Trajectory.objects.select_related("owner", "receiving_organisation")
+    if participants:
+        queryset = queryset.prefetch_related("participants")
     try:
-        trajectory = qs.prefetch_related("participants").get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+        trajectory = queryset.get(pk=pk)
+    except (Trajectory.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    role = trajectory.role_for(memberships_of(user))
+    role = trajectory.role_for(memberships) if participants else _role_without_participants(trajectory, memberships)
     if role is None:
         raise Http404
     if not role.allows(need):
         raise PermissionDenied
     trajectory.user_role = role
     return trajectory
+
+
+def _role_without_participants(trajectory, memberships: dict[int, str]) -> Role | None:
+    direct = {trajectory.owner_id, trajectory.receiving_organisation_id}
+    role = max((Role(r) for org, r in memberships.items() if org in direct), key=lambda r: r.rank, default=None)
+    better = [org for org, r in memberships.items() if org not in direct and (role is None or Role(r).rank > role.rank)]
+    if better:
+        joined = trajectory.participants.filter(pk__in=better).values_list("pk", flat=True)
+        role = max(
+            [Role(memberships[org]) for org in joined] + ([role] if role else []), key=lambda r: r.rank, default=None
+        )
+    return role
 
 
 def team_members(trajectory) -> QuerySet:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # Part of the session hash: raising it ends every session of the user at their next request.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Raised by every change of the user's memberships; their memberships are cached under it
+    # (organisations.access.memberships_of), so a changed role counts from the next request on.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -78,6 +83,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.refresh_from_db(fields=["session_epoch"])
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # The access version belongs to the database: an instance loaded before a membership
+            # changed would otherwise put back the old number, and the old roles with it.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if f.name not in ("id", "access_version")
+            ]
         if self.pk is not None and not self.is_active:
             was_active = User.objects.filter(pk=self.pk, is_active=True).exists()
             if was_active:
@@ -157,6 +168,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} ({self.get_role_display()})"
+
+
+@receiver([post_save, post_delete], sender=Membership, dispatch_uid="fii-membership-access-version")
+def _raise_access_version(sender, instance, raw=False, **kwargs):
+    # A receiver rather than save()/delete(): deletes by cascade call no delete() of their own.
+    if not raw:
+        User.objects.filter(pk=instance.user_id).update(access_version=models.F("access_version") + 1)
 
 
 ERASED_NAME = "verwijderde persoon"

@@ -115,6 +115,9 @@ class Trajectory(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Raised by every change of the trajectory's own fields, so an edit form opened before it is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Raised by every write to the trajectory or anything in it (trajectories/revisions.py). Rendered page
+    # parts are cached under it (trajectories/fragments.py), so a cached part never outlives its data.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("trajectory")
@@ -140,6 +143,13 @@ class Trajectory(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The revision belongs to the database: a full save of an instance loaded before a child's write
+        # would otherwise put back an older revision, and an older cached page with it.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields if f.name not in ("id", "revision")]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("trajectories:detail", args=[self.pk])

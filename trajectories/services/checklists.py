@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from fii.checklists import DEFAULT_CHECKLISTS
 from organisations.models import Organisation
 
+from .. import revisions
 from ..models import ChecklistItem, ChecklistTemplateItem, Trajectory
 
 __all__ = [
@@ -77,6 +78,7 @@ def checklist_copy_from_template(*, trajectory: Trajectory, phase: str, by) -> i
         )
         for n, line in enumerate(template_lines(trajectory.owner, phase), start=1)
     )
+    revisions.bump(trajectory.pk)  # bulk_create() sends no signal
     return len(items)
 
 
@@ -136,3 +138,5 @@ def checklist_item_move(*, item: ChecklistItem | ChecklistTemplateItem, up: bool
     for position, line in enumerate(lines, start=1):
         line.position = position
     model.objects.bulk_update(lines, ["position"])
+    if model is ChecklistItem:  # bulk_update() sends no signal
+        revisions.bump(item.trajectory_id)

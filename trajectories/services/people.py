@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import ERASED_NAME, Person
 
+from .. import revisions
 from ..models import (
     COMPETENCY_FIELDS,
     Action,
@@ -365,5 +366,6 @@ def person_erase(*, person: Person, by) -> Person:
     Person.objects.filter(pk=person.pk).update(
         name=ERASED_NAME, function="", employer="", email="", phone="", erased_at=timezone.now()
     )
+    revisions.bump(*trajectory_ids)  # update() sends no signal
     person.refresh_from_db()
     return person

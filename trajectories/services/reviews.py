@@ -58,10 +58,19 @@ class ReviewLocked(ReviewError):
     """The review is finalised; only a beheerder can re-open it."""
 
 
-def _refresh_overall_light(review: Review) -> str:
-    """Derive the overall light from the items; also sets ``review.unassessed`` (items without a light)."""
+def _refresh_overall_light(review: Review, *, stored: str | None = None) -> str:
+    """Derive the overall light from the items; also sets ``review.unassessed`` (items without a light).
+
+    ``stored`` is the overall light of the review row as locked in this transaction: when it is still
+    right, nothing is written.
+    """
     colours = list(review.items.values_list("colour", flat=True))
     light = overall_light(colours)
+    if light == stored:
+        review.unassessed = colours.count("")
+        return light
+    # update() sends no signal; every caller saved an item or the review in this transaction, which
+    # raised the trajectory's revision already (trajectories/revisions.py).
     Review.objects.filter(pk=review.pk).update(overall_light=light)
     review.overall_light = light
     review.unassessed = colours.count("")
@@ -167,7 +176,7 @@ def review_item_set(
     The saved item's ``review`` is the review as locked and updated here, so a caller can show the new
     overall light without reading the review again.
     """
-    review = _lock_open(review_item.review_id)
+    review = _lock_open(review_item.review_id)  # first the review, then the item: one lock order everywhere
     current = ReviewItem.objects.get(pk=review_item.pk)
     stale = []
     changes = {}
@@ -187,7 +196,7 @@ def review_item_set(
     current.updated_at = at or timezone.now()
     current.save(update_fields=[*changes, "updated_by", "updated_at"])
     if "colour" in changes:
-        _refresh_overall_light(review)
+        _refresh_overall_light(review, stored=review.overall_light)
     current.review = review
     return current
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from django.db.models import F
 
+from .. import revisions
+
 __all__ = ["StaleEdit", "save_versioned"]
 
 
@@ -30,4 +32,5 @@ def save_versioned(model, obj, expected_version: int | None, **values) -> None:
         rows = rows.filter(version=expected_version)
     if not rows.update(version=F("version") + 1, **values):
         raise StaleEdit(model.objects.get(pk=obj.pk), values)
+    revisions.bump_for(obj)  # update() sends no signal
     obj.refresh_from_db()
