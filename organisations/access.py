@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from organisations.models import Membership, Organisation, Role
@@ -33,6 +33,37 @@ def memberships_of(user) -> dict[int, str]:
             cache.set(key, cached, 60 * 60)
         user._fii_memberships = cached
     return cached
+
+
+def access_changed(organisation_ids) -> None:
+    """The members of these organisations see other trajectories (or other names) from now on: raise their
+    access version, so their cached memberships and portfolio filter choices are read again."""
+    from organisations.models import User
+
+    ids = {pk for pk in organisation_ids if pk is not None}
+    if ids:
+        members = User.objects.filter(memberships__organisation_id__in=ids).values("pk")
+        User.objects.filter(pk__in=members).update(access_version=F("access_version") + 1)
+
+
+def portfolio_organisations(user) -> list[tuple[int, str]]:
+    """(id, name) of the giving and receiving organisations of the user's visible trajectories, for the
+    portfolio filter; cached under the user's access version, which every change of that set raises
+    (trajectories/revisions.py: a trajectory created or deleted, its organisations or participants changed,
+    an organisation renamed)."""
+    if not user.is_authenticated:
+        return []
+    key = f"fii:portfolio-organisations:{user.pk}:{user.access_version}"
+    choices = cache.get(key)
+    if choices is None:
+        visible = visible_trajectories(user)
+        choices = list(
+            Organisation.objects.filter(
+                Q(pk__in=visible.values("owner_id")) | Q(pk__in=visible.values("receiving_organisation_id"))
+            ).values_list("pk", "name")
+        )
+        cache.set(key, choices, 60 * 60)
+    return choices
 
 
 def organisations_where(user, *, at_least: Role) -> QuerySet[Organisation]:

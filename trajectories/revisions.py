@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db.models import F, ForeignKey, ManyToManyField, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from organisations.access import access_changed
 
 # Models of the trajectories app that no trajectory page renders, so they need no revision.
 NOT_RENDERED = {"ChecklistTemplateItem", "CalendarToken"}
@@ -119,7 +121,42 @@ def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
 def _on_organisation(sender, instance, raw=False, created=False, **kwargs):
     if raw or created:
         return
-    bump_where(Q(owner=instance) | Q(receiving_organisation=instance) | Q(participants=instance))
+    involved = Q(owner=instance) | Q(receiving_organisation=instance) | Q(participants=instance)
+    bump_where(involved)
+    # Its name is in the portfolio filter of everybody who sees one of its trajectories.
+    Trajectory = _trajectory_model()
+    trajectories = Trajectory.objects.filter(involved).values("pk")
+    pairs = Trajectory.objects.filter(pk__in=trajectories).values_list("owner_id", "receiving_organisation_id")
+    others = Trajectory.participants.through.objects.filter(trajectory_id__in=trajectories)
+    access_changed({org for pair in pairs for org in pair} | set(others.values_list("organisation_id", flat=True)))
+
+
+# Who sees which trajectory (organisations.access) ------------------------------------------------------
+
+
+def _on_trajectory_saved(sender, instance, raw=False, created=False, **kwargs):
+    if raw:
+        return
+    now = (instance.owner_id, instance.receiving_organisation_id)
+    loaded = getattr(instance, "_loaded_organisations", None)
+    if created or loaded is None or set(loaded) != set(now):
+        access_changed({*now, *(loaded or ())})
+    instance._loaded_organisations = now
+
+
+def _on_trajectory_deleting(sender, instance, **kwargs):
+    access_changed(instance.organisation_ids())
+
+
+def _on_participants(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # organisation.participating_trajectories.add(…)
+        access_changed([instance.pk])
+    elif action == "pre_clear":
+        access_changed(sender.objects.filter(trajectory_id=instance.pk).values_list("organisation_id", flat=True))
+    else:
+        access_changed(pk_set or [])
 
 
 def _on_user(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
@@ -174,6 +211,9 @@ def connect() -> None:
         for field in model._meta.local_many_to_many:
             if isinstance(field, ManyToManyField):
                 m2m_changed.connect(_on_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
+    post_save.connect(_on_trajectory_saved, sender=Trajectory, dispatch_uid="fii-access-trajectory")
+    pre_delete.connect(_on_trajectory_deleting, sender=Trajectory, dispatch_uid="fii-access-trajectory-delete")
+    m2m_changed.connect(_on_participants, sender=Trajectory.participants.through, dispatch_uid="fii-access-part")
     organisations = apps.get_app_config("organisations")
     post_save.connect(_on_organisation, sender=organisations.get_model("Organisation"), dispatch_uid="fii-rev-org")
     post_save.connect(_on_user, sender=organisations.get_model("User"), dispatch_uid="fii-rev-user")

@@ -236,3 +236,51 @@ def test_the_role_decides_which_cached_part_a_user_gets(trajectory, bewerker, le
     edit_url = reverse("trajectories:edit", args=[trajectory.pk])
     assert edit_url in editor_page
     assert edit_url not in reader_page
+
+
+def organisation_choices(client) -> list[str]:
+    page = client.get(reverse("trajectories:portfolio")).text
+    select = page.split('name="organisation"', 1)[1].split("</select>", 1)[0]
+    return [option.split(">", 1)[1].split("<", 1)[0] for option in select.split("<option")[2:]]
+
+
+def test_portfolio_filter_lists_a_new_receiving_organisation_at_once(trajectory, bewerker):
+    client = client_for(bewerker)
+    assert organisation_choices(client) == ["Gemeente Testdam"]
+    receiving = OrganisationFactory(name="Wijkteam Zuid")
+    loaded = Trajectory.objects.get(pk=trajectory.pk)
+    loaded.receiving_organisation = receiving
+    loaded.save()
+    assert organisation_choices(client) == ["Gemeente Testdam", "Wijkteam Zuid"]
+
+
+def test_portfolio_filter_shows_a_renamed_organisation_to_partners(trajectory, bewerker):
+    partner = OrganisationFactory(name="Wijkteam Zuid")
+    loaded = Trajectory.objects.get(pk=trajectory.pk)
+    loaded.receiving_organisation = partner
+    loaded.save()
+    client = client_for(bewerker)
+    assert "Wijkteam Zuid" in organisation_choices(client)
+    partner.name = "Wijkteam Zuid-Oost"
+    partner.save()
+    assert "Wijkteam Zuid-Oost" in organisation_choices(client)
+
+
+def test_a_participating_organisation_sees_the_trajectory_and_its_owner_at_once(trajectory):
+    partner = OrganisationFactory(name="Buurtteam")
+    member = MembershipFactory(user=UserFactory(email="b@buurt.nl"), organisation=partner, role=Role.LEZER).user
+    client = client_for(member)
+    assert organisation_choices(client) == []
+    assert client.get(trajectory.get_absolute_url()).status_code == 404
+    trajectory.participants.add(partner)
+    assert organisation_choices(client) == ["Gemeente Testdam"]
+    assert client.get(trajectory.get_absolute_url()).status_code == 200
+    partner.participating_trajectories.remove(trajectory)
+    assert client.get(trajectory.get_absolute_url()).status_code == 404
+
+
+def test_portfolio_filter_choices_come_from_the_cache(trajectory, bewerker, django_assert_max_num_queries):
+    client = client_for(bewerker)
+    client.get(reverse("trajectories:portfolio"))
+    with django_assert_max_num_queries(5):  # session, user, count, page; memberships and choices cached
+        client.get(reverse("trajectories:portfolio"))

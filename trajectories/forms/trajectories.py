@@ -386,9 +386,11 @@ class PortfolioFilterForm(forms.Form):
     phase = forms.ChoiceField(label=_("Current phase"), required=False, widget=PlainSelect)
     status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect)
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        if choices is not None:  # the same organisations, already read (shown; a choice is checked by the queryset)
+            self.fields["organisation"].choices = [("", self.fields["organisation"].empty_label), *choices]
         self.fields["phase"].choices = [("", _("All"))] + [(p.code, f"{p.number}. {p.title}") for p in PHASES]
         self.fields["status"].choices = [("", _("All"))] + list(Trajectory.Status.choices)
         for name in ("organisation", "phase", "status"):

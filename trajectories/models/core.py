@@ -154,6 +154,16 @@ class Trajectory(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("trajectories:detail", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Compared after a save: who sees the trajectory changes with them (trajectories/revisions.py).
+        instance._loaded_organisations = (
+            instance.__dict__.get("owner_id"),
+            instance.__dict__.get("receiving_organisation_id"),
+        )
+        return instance
+
     def save_changes(self, *fields: str) -> None:
         """Save these fields and raise the version (see ``trajectory_update``)."""
         self.version = models.F("version") + 1
