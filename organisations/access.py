@@ -121,6 +121,27 @@ def get_trajectory_for_user(user, pk: int, *, need: Role = Role.LEZER, participa
     except (Trajectory.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     role = trajectory.role_for(memberships) if participants else _role_without_participants(trajectory, memberships)
+    return _with_role(trajectory, role, need)
+
+
+def get_review_for_user(user, pk: int, review_pk: int, *, need: Role = Role.LEZER):
+    """A review of a trajectory the user sees, read together with the trajectory in one query (the
+    meeting page); ``review.trajectory.user_role`` as with :func:`get_trajectory_for_user`."""
+    from trajectories.models import Review
+
+    memberships = memberships_of(user)
+    if not memberships:
+        raise Http404
+    queryset = Review.objects.select_related("trajectory__owner", "trajectory__receiving_organisation", "finalised_by")
+    try:
+        review = queryset.get(pk=review_pk, trajectory_id=pk)
+    except (Review.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    _with_role(review.trajectory, _role_without_participants(review.trajectory, memberships), need)
+    return review
+
+
+def _with_role(trajectory, role: Role | None, need: Role):
     if role is None:
         raise Http404
     if not role.allows(need):

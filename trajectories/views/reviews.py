@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
 from fii.model import PHASE_SPECS
-from organisations.access import get_trajectory_for_user, team_members, visible_trajectories
+from organisations.access import get_review_for_user, get_trajectory_for_user, team_members, visible_trajectories
 from organisations.models import Role
 
 from .. import fragments, selectors, services
@@ -131,8 +131,8 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def review_detail(request, pk: int, review_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, participants=False)
-    review = _review_for(trajectory, review_pk)
+    review = get_review_for_user(request.user, pk, review_pk)
+    trajectory = review.trajectory
     body = fragments.render_part(
         request,
         "trajectories/review_detail.html#body",
