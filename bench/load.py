@@ -85,7 +85,7 @@ PREPARE = textwrap.dedent(
     n = %(n)d
     ids = list(Trajectory.objects.order_by("pk").values_list("pk", flat=True))
     step = max(1, len(ids) // n)
-    chosen = ids[::step][:n]
+    chosen = ids[2::step][:n]  # not every fifth from the first: seed_scale gives those their open review
     finalised = {}
     done = Review.objects.filter(trajectory_id__in=chosen, finalised_at__isnull=False)
     for r in done.order_by("trajectory_id", "-held_on"):
@@ -93,7 +93,10 @@ PREPARE = textwrap.dedent(
     # Light changes in other trajectories than the measured trajectory pages, which they would make
     # render again (the portfolio rows they touch do render again: a meeting in progress does that too).
     open_reviews = list(
-        Review.objects.filter(finalised_at__isnull=True).exclude(trajectory_id__in=chosen).order_by("trajectory_id")[:n]
+        Review.objects.filter(finalised_at__isnull=True, items__isnull=False)
+        .exclude(trajectory_id__in=chosen)
+        .distinct()
+        .order_by("trajectory_id")[:n]
     )
     items = {r.pk: r.items.order_by("position").values_list("pk", flat=True)[0] for r in open_reviews}
     portfolio = reverse("trajectories:portfolio")
