@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -106,7 +107,19 @@ class Organisation(models.Model):
     financing = models.CharField(
         _("financing structure"), max_length=20, choices=Financing.choices, default=Financing.ONBEKEND
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention period (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How long after a trajectory was completed or stopped its personal data is kept. After this period "
+            "names, contact details and notes about people are anonymised automatically; the rest of the "
+            "trajectory stays. Leave empty to keep personal data until someone erases it."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    revisions = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -146,6 +159,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEZER)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    revisions = HistoricalRecords()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -180,6 +195,8 @@ class Person(models.Model):
     phone = models.CharField(_("work phone"), max_length=30, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    revisions = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person")

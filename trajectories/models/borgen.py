@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .core import AppendOnlyModel, Trajectory
 from .innoveren import MethodVersion
@@ -34,6 +35,8 @@ class TrainingActivity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    revisions = HistoricalRecords()
 
     class Meta:
         verbose_name = _("training activity")
@@ -67,6 +70,8 @@ class Professional(models.Model):
         _("state"), max_length=20, choices=ProfessionalState.choices, default=ProfessionalState.GESELECTEERD
     )
     state_since = models.DateField(_("since"), default=timezone.localdate)
+
+    revisions = HistoricalRecords()
 
     class Meta:
         verbose_name = _("professional")
@@ -110,6 +115,8 @@ class QualityMonitoring(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 
+    revisions = HistoricalRecords()
+
     class Meta:
         verbose_name = _("quality monitoring")
         verbose_name_plural = _("quality monitoring")
@@ -130,6 +137,8 @@ class FidelityChecklist(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    revisions = HistoricalRecords()
+
     class Meta:
         verbose_name = _("fidelity checklist")
         verbose_name_plural = _("fidelity checklists")
@@ -146,6 +155,8 @@ class FidelityItem(models.Model):
     checklist = models.ForeignKey(FidelityChecklist, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     text = models.TextField(_("active component"))
+
+    revisions = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -176,6 +187,8 @@ class FidelityObservation(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    revisions = HistoricalRecords()
+
     class Meta:
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
@@ -189,6 +202,8 @@ class FidelityScore(models.Model):
     observation = models.ForeignKey(FidelityObservation, on_delete=models.CASCADE, related_name="scores")
     item = models.ForeignKey(FidelityItem, on_delete=models.CASCADE, related_name="scores")
     answer = models.CharField(_("answer"), max_length=10, choices=FidelityAnswer.choices)
+
+    revisions = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -219,6 +234,8 @@ class Feedback(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    revisions = HistoricalRecords()
+
     class Meta:
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
@@ -243,6 +260,8 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    revisions = HistoricalRecords()
+
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
@@ -263,6 +282,8 @@ class Improvement(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    revisions = HistoricalRecords()
 
     class Meta:
         verbose_name = _("improvement")

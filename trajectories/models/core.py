@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fii.model import PHASE_ORDER, Phase, Subphase, phase_spec, recommended_start_phase
 from organisations.models import Organisation, Role
@@ -27,6 +28,9 @@ class TrajectoryStatus(models.TextChoices):
     GEPAUZEERD = "gepauzeerd", _("Paused")
     AFGEROND = "afgerond", _("Completed")
     GESTOPT = "gestopt", _("Stopped")
+
+
+CLOSED_STATUSES = (TrajectoryStatus.AFGEROND, TrajectoryStatus.GESTOPT)
 
 
 class Check(models.TextChoices):
@@ -115,6 +119,25 @@ class Trajectory(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Raised by every change of the trajectory's own fields, so an edit form opened before it is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set by trajectory_update when the status becomes afgerond or gestopt (cleared when it is re-opened);
+    # the retention period counts from here.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    # Archived instead of deleted: hidden from lists and read-only until a beheerder restores it.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("archived by"),
+        editable=False,
+    )
+    archive_reason = models.TextField(_("reason for archiving"), blank=True, editable=False)
+    # Set by the apply_retention command once the personal data of the closed trajectory was anonymised.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
+    revisions = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("trajectory")
@@ -149,6 +172,14 @@ class Trajectory(models.Model):
         self.version = models.F("version") + 1
         self.save(update_fields=[*fields, "version", "updated_at"])
         self.refresh_from_db(fields=["version"])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
 
     def recommended_start_phase(self) -> Phase:
         return recommended_start_phase(
@@ -205,6 +236,8 @@ class PhaseState(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
+    revisions = HistoricalRecords()
+
     class Meta:
         verbose_name = _("phase state")
         verbose_name_plural = _("phase states")
@@ -246,6 +279,8 @@ class SubphaseState(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    revisions = HistoricalRecords()
 
     class Meta:
         verbose_name = _("subphase state")
@@ -403,6 +438,8 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    revisions = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assignment (phase 1)")
