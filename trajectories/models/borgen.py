@@ -156,8 +156,6 @@ class FidelityItem(models.Model):
     position = models.PositiveSmallIntegerField()
     text = models.TextField(_("active component"))
 
-    revisions = HistoricalRecords()
-
     class Meta:
         ordering = ["position"]
         constraints = [
@@ -202,8 +200,6 @@ class FidelityScore(models.Model):
     observation = models.ForeignKey(FidelityObservation, on_delete=models.CASCADE, related_name="scores")
     item = models.ForeignKey(FidelityItem, on_delete=models.CASCADE, related_name="scores")
     answer = models.CharField(_("answer"), max_length=10, choices=FidelityAnswer.choices)
-
-    revisions = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -18,6 +18,7 @@ from django.utils import timezone
 from fii.model import Phase
 from organisations.models import Membership
 
+from ..history import bulk_create_tracked, record_update
 from ..models import (
     Action,
     ChecklistItem,
@@ -62,8 +63,10 @@ def _refresh_overall_light(review: Review) -> str:
     """Derive the overall light from the items; also sets ``review.unassessed`` (items without a light)."""
     colours = list(review.items.values_list("colour", flat=True))
     light = overall_light(colours)
-    Review.objects.filter(pk=review.pk).update(overall_light=light)
+    changed = Review.objects.filter(pk=review.pk).exclude(overall_light=light).update(overall_light=light)
     review.overall_light = light
+    if changed:
+        record_update(review)
     review.unassessed = colours.count("")
     return light
 
@@ -117,16 +120,19 @@ def review_start(
     )
     for item_id, colour in earlier:
         last_colour.setdefault(item_id, colour)
-    ReviewItem.objects.bulk_create(
-        ReviewItem(
-            review=review,
-            item=item,
-            text=item.text,
-            position=n,
-            colour=last_colour.get(item.pk, ""),
-            carried_colour=last_colour.get(item.pk, ""),
-        )
-        for n, item in enumerate(items, start=1)
+    bulk_create_tracked(
+        ReviewItem,
+        (
+            ReviewItem(
+                review=review,
+                item=item,
+                text=item.text,
+                position=n,
+                colour=last_colour.get(item.pk, ""),
+                carried_colour=last_colour.get(item.pk, ""),
+            )
+            for n, item in enumerate(items, start=1)
+        ),
     )
     _refresh_overall_light(review)
     return review

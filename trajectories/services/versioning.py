@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from django.db.models import F
 
+from ..history import is_tracked, record_update
+
 __all__ = ["StaleEdit", "save_versioned"]
 
 
@@ -31,3 +33,5 @@ def save_versioned(model, obj, expected_version: int | None, **values) -> None:
     if not rows.update(version=F("version") + 1, **values):
         raise StaleEdit(model.objects.get(pk=obj.pk), values)
     obj.refresh_from_db()
+    if is_tracked(model):
+        record_update(obj)  # queryset.update() bypasses simple-history

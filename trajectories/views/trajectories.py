@@ -117,6 +117,7 @@ def trajectory_detail(request, pk: int):
             "open_people_changes": trajectory.people_changes.filter(revisited_on__isnull=True),
             "transitions": transitions,
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_archive": services.can_archive(request.user, trajectory),
         },
     )
 
