@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 # Bookkeeping that the row's "when" and "who" already say, or that only counts edits.
-HIDDEN_FIELDS = {"id", "version", "updated_at", "updated_by"}
+HIDDEN_FIELDS = {"id", "version", "updated_at", "updated_by", "created_by"}
 
 
 @dataclass
