@@ -1,8 +1,10 @@
 """Change history (django-simple-history) on the domain models, and the per-object history page."""
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+import tests.test_permissions as tp
 from tests.factories import OrganisationFactory
 from trajectories import services
 from trajectories.models import ChecklistItem, PhaseState, Review, ReviewItem, Trajectory
@@ -114,3 +116,50 @@ def test_history_page_stays_within_the_query_budget(client, trajectory, bewerker
         response = client.get(reverse("trajectories:history", args=[trajectory.pk, "traject", trajectory.pk]))
     assert response.status_code == 200
     assert "Ontvanger 4" in response.text
+
+
+LINKED_PAGES = {
+    # url name of a page with its own object: (args builder from the permission matrix, history slug)
+    "trajectories:stakeholder": (tp.stakeholder_args, "sleutelfiguur"),
+    "trajectories:team_member": (tp.team_member_args, "teamlid"),
+    "trajectories:candidate": (tp.candidate_args, "kandidaat"),
+    "trajectories:milestone_edit": (tp.milestone_args, "mijlpaal"),
+    "trajectories:people_change_revisit": (tp.people_change_args, "wisseling"),
+    "trajectories:professional_state": (tp.professional_args, "professional"),
+    "trajectories:fidelity": (tp.fidelity_args, "borgingschecklist"),
+    "trajectories:cfir": (tp.cfir_args, "cfir"),
+    "trajectories:action": (tp.action_args, "actie"),
+    "trajectories:review": (tp.review_args, "stoplicht"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINKED_PAGES))
+def test_object_pages_link_to_their_history_and_it_opens(name, client, trajectory, bewerker):
+    args_for, kind = LINKED_PAGES[name]
+    args = args_for(trajectory)
+    client.force_login(bewerker)
+    page = client.get(reverse(name, args=args))
+    assert page.status_code == 200
+    history_url = reverse("trajectories:history", args=[trajectory.pk, kind, args[-1]])
+    assert history_url in page.text
+    assert client.get(history_url).status_code == 200
+
+
+def test_stoplight_change_adds_one_history_insert(client, trajectory, bewerker):
+    review = services.review_start(
+        trajectory=trajectory, by=bewerker, held_on=timezone.localdate(), phases=[trajectory.current_phase]
+    )
+    item = review.items.first()
+    url = reverse("trajectories:review_item", args=[trajectory.pk, review.pk, item.pk])
+    client.force_login(bewerker)
+    client.post(url, {"colour": "groen"}, HTTP_HX_REQUEST="true")  # warm-up: the overall light changes too
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {"colour": "rood"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    history_inserts = [q["sql"] for q in queries.captured_queries if 'INSERT INTO "trajectories_historical' in q["sql"]]
+    # the item, and the review whose overall light went from green/grey to red: one INSERT per changed row
+    assert 1 <= len(history_inserts) <= 2
+    assert ReviewItem.revisions.filter(id=item.pk).latest("history_date").colour == "rood"
