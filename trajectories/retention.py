@@ -183,11 +183,25 @@ def _anonymise(queryset, fields) -> int:
     return changed
 
 
-@transaction.atomic
+class _DryRun(Exception):
+    """Raised inside the transaction of a dry run, so everything it did is rolled back."""
+
+
 def apply_retention(*, now: dt.datetime | None = None, dry_run: bool = False) -> Outcome:
+    """Anonymise every expired trajectory in one transaction; a dry run rolls it back and reports the counts."""
+    try:
+        with transaction.atomic():
+            outcome = _apply(now or timezone.now())
+            if dry_run:
+                raise _DryRun(outcome)
+    except _DryRun as stop:
+        return stop.args[0]
+    return outcome
+
+
+def _apply(now: dt.datetime) -> Outcome:
     from .services import person_erase
 
-    now = now or timezone.now()
     outcome = Outcome(trajectories=expired_trajectories(now))
     if not outcome.trajectories:
         return outcome
@@ -198,9 +212,8 @@ def apply_retention(*, now: dt.datetime | None = None, dry_run: bool = False) ->
         .exclude(trajectory_id__in=expired_ids)
         .values_list("person_id", flat=True)
     )
-    persons = Person.objects.filter(pk__in=person_ids - still_needed, erased_at__isnull=True)
-    outcome.persons = persons.count()
-    sid = transaction.savepoint()
+    persons = list(Person.objects.filter(pk__in=person_ids - still_needed, erased_at__isnull=True))
+    outcome.persons = len(persons)
     for trajectory in outcome.trajectories:
         for model, rule in PERSONAL.items():
             scope = rule.scope(trajectory.pk)
@@ -210,8 +223,4 @@ def apply_retention(*, now: dt.datetime | None = None, dry_run: bool = False) ->
     for person in persons:
         person_erase(person=person, by=None)
     m.Trajectory.objects.filter(pk__in=expired_ids).update(anonymised_at=now)
-    if dry_run:
-        transaction.savepoint_rollback(sid)
-    else:
-        transaction.savepoint_commit(sid)
     return outcome
