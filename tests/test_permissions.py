@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, make_trajectory
 from trajectories import services
 from trajectories.models import CalendarToken, ChecklistItem, ChecklistTemplateItem, SubphaseState, Trajectory
 
@@ -163,8 +163,10 @@ def improvement_args(t):
 
 
 def archived_args(t):
-    Trajectory.objects.filter(pk=t.pk).update(archived_at=timezone.now(), archive_reason="Klaar")
-    return [t.pk]
+    """A second, archived trajectory of the same organisations, so ``t`` itself stays writable for other pages."""
+    archived = make_trajectory(owner=t.owner, by=t.created_by, title="Gearchiveerd traject")
+    Trajectory.objects.filter(pk=archived.pk).update(archived_at=timezone.now(), archive_reason="Klaar")
+    return [archived.pk]
 
 
 MATRIX = {
