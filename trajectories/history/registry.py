@@ -32,6 +32,13 @@ def _via(field: str, parent) -> Callable:
     return scope
 
 
+def _person_scope(trajectory) -> Q:
+    """A person's history is shown to those who see a trajectory the person is (or was) a stakeholder in."""
+    current = m.Stakeholder.objects.filter(trajectory_id=trajectory.pk).values("person_id")
+    former = m.Stakeholder.revisions.filter(trajectory_id=trajectory.pk).values("person_id")
+    return Q(id__in=current) | Q(id__in=former)
+
+
 @dataclass(frozen=True)
 class Tracked:
     model: type
@@ -48,6 +55,7 @@ REGISTRY: dict[str, Tracked] = {
     "stoplichtpunt": Tracked(m.ReviewItem, _via("review_id", m.Review)),
     "actie": Tracked(m.Action, _direct),
     "sleutelfiguur": Tracked(m.Stakeholder, _direct),
+    "persoon": Tracked(Person, _person_scope),
     "contact": Tracked(m.Contact, _via("stakeholder_id", m.Stakeholder)),
     "terugkoppeling": Tracked(m.ReportBack, _direct),
     "teamlid": Tracked(m.TeamMember, _direct),
@@ -73,12 +81,4 @@ REGISTRY: dict[str, Tracked] = {
 }
 
 
-def _person_scope(trajectory) -> Q:
-    """A person's history is shown to those who see a trajectory the person is (or was) a stakeholder in."""
-    current = m.Stakeholder.objects.filter(trajectory_id=trajectory.pk).values("person_id")
-    former = m.Stakeholder.revisions.filter(trajectory_id=trajectory.pk).values("person_id")
-    return Q(id__in=current) | Q(id__in=former)
-
-
-REGISTRY["persoon"] = Tracked(Person, _person_scope)
 SLUG_OF = {tracked.model: slug for slug, tracked in REGISTRY.items()}
