@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Membership, Organisation, Role
 
@@ -75,16 +76,33 @@ def can_create_trajectory(user) -> bool:
     return any(Role(role).allows(Role.BEWERKER) for role in memberships_of(user).values())
 
 
-def visible_trajectories(user) -> QuerySet:
+class TrajectoryArchived(PermissionDenied):
+    """A change to an archived trajectory: it is read-only until a beheerder restores it."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This trajectory is archived and therefore read-only. An administrator of the giving organisation "
+                "can restore it from the archive."
+            )
+        )
+
+
+def visible_trajectories(user, *, archived: bool | None = False) -> QuerySet:
+    """The trajectories the user takes part in. Archived ones are left out of lists, counts, calendars and
+    exports (``archived=False``, the default); ``archived=True`` gives only those, ``None`` both."""
     from trajectories.models import Trajectory
 
     org_ids = list(memberships_of(user))
     if not org_ids:
         return Trajectory.objects.none()
     participating = Trajectory.participants.through.objects.filter(organisation_id__in=org_ids).values("trajectory_id")
-    return Trajectory.objects.filter(
+    trajectories = Trajectory.objects.filter(
         Q(owner_id__in=org_ids) | Q(receiving_organisation_id__in=org_ids) | Q(pk__in=participating)
     )
+    if archived is not None:
+        trajectories = trajectories.filter(archived_at__isnull=not archived)
+    return trajectories
 
 
 def get_organisation_for_user(user, pk: int, *, need: Role = Role.LEZER) -> tuple[Organisation, Role]:
@@ -101,8 +119,14 @@ def get_organisation_for_user(user, pk: int, *, need: Role = Role.LEZER) -> tupl
         raise Http404 from None
 
 
-def get_trajectory_for_user(user, pk: int, *, need: Role = Role.LEZER, participants: bool = True):
+def get_trajectory_for_user(
+    user, pk: int, *, need: Role = Role.LEZER, allow_archived: bool = False, participants: bool = True
+):
     """The trajectory with the user's role on it; 404 when not visible, 403 when the role is too low.
+
+    This is the one place that makes archived trajectories read-only: asking for more than reading
+    raises :class:`TrajectoryArchived` (unless ``allow_archived``, for restoring), and every page gets
+    the role of a reader, so no page offers an edit. ``trajectory.actual_role`` keeps the real role.
 
     ``participants=False`` skips loading the participating organisations (the busiest pages read them
     only when their cached part has to be rendered again); they are then read only when the user's
@@ -121,7 +145,7 @@ def get_trajectory_for_user(user, pk: int, *, need: Role = Role.LEZER, participa
     except (Trajectory.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     role = trajectory.role_for(memberships) if participants else _role_without_participants(trajectory, memberships)
-    return _with_role(trajectory, role, need)
+    return _with_role(trajectory, role, need, allow_archived=allow_archived)
 
 
 def get_review_for_user(user, pk: int, review_pk: int, *, need: Role = Role.LEZER):
@@ -141,11 +165,16 @@ def get_review_for_user(user, pk: int, review_pk: int, *, need: Role = Role.LEZE
     return review
 
 
-def _with_role(trajectory, role: Role | None, need: Role):
+def _with_role(trajectory, role: Role | None, need: Role, *, allow_archived: bool = False):
     if role is None:
         raise Http404
     if not role.allows(need):
         raise PermissionDenied
+    trajectory.actual_role = role
+    if trajectory.archived_at is not None:
+        if need.allows(Role.BEWERKER) and not allow_archived:
+            raise TrajectoryArchived
+        role = Role.LEZER
     trajectory.user_role = role
     return trajectory
 
@@ -179,5 +208,5 @@ def persons_visible_to(user) -> QuerySet:
 
     kept = organisations_where(user, at_least=Role.BEHEERDER)
     return Person.objects.filter(
-        Q(stakeholder_roles__trajectory__in=visible_trajectories(user)) | Q(organisation__in=kept)
+        Q(stakeholder_roles__trajectory__in=visible_trajectories(user, archived=None)) | Q(organisation__in=kept)
     ).distinct()

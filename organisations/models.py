@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -117,7 +118,19 @@ class Organisation(models.Model):
     financing = models.CharField(
         _("financing structure"), max_length=20, choices=Financing.choices, default=Financing.ONBEKEND
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention period (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How long after a trajectory was completed or stopped its personal data is kept. After this period "
+            "names, contact details and notes about people are anonymised automatically; the rest of the "
+            "trajectory stays. Leave empty to keep personal data until someone erases it."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -156,6 +169,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEZER)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
@@ -198,6 +213,8 @@ class Person(models.Model):
     phone = models.CharField(_("work phone"), max_length=30, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person")

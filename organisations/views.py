@@ -124,3 +124,23 @@ def person_erase(request, pk: int, person_pk: int):
         {"organisation": organisation, "person": person, "form": form},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retention_edit(request, pk: int):
+    """The organisation's retention period for personal data in its closed trajectories (beheerders)."""
+    from .forms import RetentionForm
+
+    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    form = RetentionForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Retention period saved."))
+        return redirect("organisations:detail", pk=organisation.pk)
+    return render(
+        request,
+        "organisations/retention_edit.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )

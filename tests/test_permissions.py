@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, make_trajectory
 from trajectories import services
-from trajectories.models import CalendarToken, ChecklistItem, ChecklistTemplateItem, SubphaseState
+from trajectories.models import CalendarToken, ChecklistItem, ChecklistTemplateItem, SubphaseState, Trajectory
 
 PERSONAS = ["anonymous", "outsider", "lezer", "bewerker", "beheerder"]
 LOGIN = 302  # anonymous users are sent to the login page
@@ -162,6 +162,13 @@ def improvement_args(t):
     return [t.pk, improvement.pk]
 
 
+def archived_args(t):
+    """A second, archived trajectory of the same organisations, so ``t`` itself stays writable for other pages."""
+    archived = make_trajectory(owner=t.owner, by=t.created_by, title="Gearchiveerd traject")
+    Trajectory.objects.filter(pk=archived.pk).update(archived_at=timezone.now(), archive_reason="Klaar")
+    return [archived.pk]
+
+
 MATRIX = {
     # url name: (args builder, method, expected status per persona)
     "healthz": (None, "get", PUBLIC),
@@ -275,6 +282,12 @@ MATRIX = {
     "organisations:persons": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
     "organisations:person_export": (person_args, "get", BEHEERDER_ONLY),
     "organisations:person_erase": (person_args, "get", BEHEERDER_ONLY),
+    "organisations:retention": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    # Archive instead of delete (beheerders of the giving organisation), and the history of every object.
+    "trajectories:archive_list": (None, "get", ANY_USER),
+    "trajectories:archive": (trajectory_args, "get", BEHEERDER_ONLY),
+    "trajectories:restore": (archived_args, "get", BEHEERDER_ONLY),
+    "trajectories:history": (lambda t: [t.pk, "traject", t.pk], "get", READ),
 }
 
 # POST bodies for the matrix, where an empty body would be invalid.
@@ -314,6 +327,8 @@ POST_DATA = {
         "feedback-summary": "Fijn",
     },
     "trajectories:evaluation_create": {"evaluation-held_on": "2026-01-05", "evaluation-findings": "Loopt goed"},
+    "trajectories:archive": {"reason": "Afgerond en overgedragen"},
+    "organisations:retention": {"retention_months": "24"},
 }
 
 

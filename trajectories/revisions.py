@@ -137,11 +137,11 @@ def _on_organisation(sender, instance, raw=False, created=False, **kwargs):
 def _on_trajectory_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
-    now = (instance.owner_id, instance.receiving_organisation_id)
-    loaded = getattr(instance, "_loaded_organisations", None)
-    if created or loaded is None or set(loaded) != set(now):
-        access_changed({*now, *(loaded or ())})
-    instance._loaded_organisations = now
+    now = instance.visibility()
+    loaded = getattr(instance, "_loaded_visibility", None)
+    if created or loaded != now:
+        access_changed({*now[:2], *(loaded[:2] if loaded else ())} | instance.organisation_ids())
+    instance._loaded_visibility = now
 
 
 def _on_trajectory_deleting(sender, instance, **kwargs):

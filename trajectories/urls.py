@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import borgen, calendar, checklists, exports, innoveren, people, reports, reviews, verkennen
+from .views import (
+    archive,
+    borgen,
+    calendar,
+    checklists,
+    exports,
+    history,
+    innoveren,
+    people,
+    reports,
+    reviews,
+    verkennen,
+)
 from .views import trajectories as views
 
 app_name = "trajectories"
@@ -14,6 +26,11 @@ urlpatterns = [
     path("trajecten/<int:pk>/deelfase/<str:code>/", views.subphase_edit, name="subphase_edit"),
     path("trajecten/<int:pk>/opdracht/", views.assignment_edit, name="assignment_edit"),
     path("trajecten/<int:pk>/faseovergang/", views.trajectory_transition, name="transition"),
+    # Archive instead of delete, and the change history of every tracked object.
+    path("archief/", archive.archive_list, name="archive_list"),
+    path("trajecten/<int:pk>/archiveren/", archive.trajectory_archive, name="archive"),
+    path("trajecten/<int:pk>/herstellen/", archive.trajectory_restore, name="restore"),
+    path("trajecten/<int:pk>/geschiedenis/<slug:kind>/<int:obj_pk>/", history.object_history, name="history"),
     # Verkennen (phase 2): shortlist (2a), talks, choice and agreement (2b), plan of approach (2c).
     path("trajecten/<int:pk>/shortlist/", verkennen.shortlist, name="shortlist"),
     path("trajecten/<int:pk>/shortlist/vergelijking/", verkennen.shortlist_compare, name="shortlist_compare"),

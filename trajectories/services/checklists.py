@@ -13,6 +13,7 @@ from fii.checklists import DEFAULT_CHECKLISTS
 from organisations.models import Organisation
 
 from .. import revisions
+from ..history import bulk_create_tracked, bulk_update_tracked
 from ..models import ChecklistItem, ChecklistTemplateItem, Trajectory
 
 __all__ = [
@@ -54,11 +55,14 @@ def template_customise(*, organisation: Organisation, phase: str) -> None:
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     if not template_uses_defaults(organisation, phase):
         return
-    ChecklistTemplateItem.objects.bulk_create(
-        ChecklistTemplateItem(
-            organisation=organisation, phase=phase, subphase=line.subphase, text=line.text, position=n
-        )
-        for n, line in enumerate(template_lines(organisation, phase), start=1)
+    bulk_create_tracked(
+        ChecklistTemplateItem,
+        (
+            ChecklistTemplateItem(
+                organisation=organisation, phase=phase, subphase=line.subphase, text=line.text, position=n
+            )
+            for n, line in enumerate(template_lines(organisation, phase), start=1)
+        ),
     )
 
 
@@ -67,16 +71,19 @@ def checklist_copy_from_template(*, trajectory: Trajectory, phase: str, by) -> i
     """Copy the owner's template into the trajectory when the phase starts; a no-op once it has items."""
     if ChecklistItem.objects.filter(trajectory=trajectory, phase=phase).exists():
         return 0
-    items = ChecklistItem.objects.bulk_create(
-        ChecklistItem(
-            trajectory=trajectory,
-            phase=phase,
-            subphase=line.subphase,
-            text=line.text,
-            position=n,
-            created_by=by,
-        )
-        for n, line in enumerate(template_lines(trajectory.owner, phase), start=1)
+    items = bulk_create_tracked(
+        ChecklistItem,
+        (
+            ChecklistItem(
+                trajectory=trajectory,
+                phase=phase,
+                subphase=line.subphase,
+                text=line.text,
+                position=n,
+                created_by=by,
+            )
+            for n, line in enumerate(template_lines(trajectory.owner, phase), start=1)
+        ),
     )
     revisions.bump(trajectory.pk)  # bulk_create() sends no signal
     return len(items)
@@ -137,6 +144,6 @@ def checklist_item_move(*, item: ChecklistItem | ChecklistTemplateItem, up: bool
     lines[index], lines[other] = lines[other], lines[index]
     for position, line in enumerate(lines, start=1):
         line.position = position
-    model.objects.bulk_update(lines, ["position"])
+    bulk_update_tracked(model, lines, ["position"])
     if model is ChecklistItem:  # bulk_update() sends no signal
         revisions.bump(item.trajectory_id)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from fii.model import Phase
 from organisations.models import Membership
 
+from ..history import bulk_create_tracked, record_update
 from ..models import (
     Action,
     ChecklistItem,
@@ -66,14 +67,15 @@ def _refresh_overall_light(review: Review, *, stored: str | None = None) -> str:
     """
     colours = list(review.items.values_list("colour", flat=True))
     light = overall_light(colours)
+    review.unassessed = colours.count("")
     if light == stored:
-        review.unassessed = colours.count("")
         return light
     # update() sends no signal; every caller saved an item or the review in this transaction, which
     # raised the trajectory's revision already (trajectories/revisions.py).
-    Review.objects.filter(pk=review.pk).update(overall_light=light)
+    changed = Review.objects.filter(pk=review.pk).exclude(overall_light=light).update(overall_light=light)
     review.overall_light = light
-    review.unassessed = colours.count("")
+    if changed:
+        record_update(review)
     return light
 
 
@@ -126,16 +128,19 @@ def review_start(
     )
     for item_id, colour in earlier:
         last_colour.setdefault(item_id, colour)
-    ReviewItem.objects.bulk_create(
-        ReviewItem(
-            review=review,
-            item=item,
-            text=item.text,
-            position=n,
-            colour=last_colour.get(item.pk, ""),
-            carried_colour=last_colour.get(item.pk, ""),
-        )
-        for n, item in enumerate(items, start=1)
+    bulk_create_tracked(
+        ReviewItem,
+        (
+            ReviewItem(
+                review=review,
+                item=item,
+                text=item.text,
+                position=n,
+                colour=last_colour.get(item.pk, ""),
+                carried_colour=last_colour.get(item.pk, ""),
+            )
+            for n, item in enumerate(items, start=1)
+        ),
     )
     _refresh_overall_light(review)
     return review

@@ -11,6 +11,7 @@ from django.utils import timezone
 from fii.model import PHASE_ORDER, PHASES, Phase, Subphase
 from organisations.models import Organisation
 
+from ..history import bulk_create_tracked
 from ..models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
 from .checklists import checklist_copy_from_template
 from .versioning import StaleEdit
@@ -92,8 +93,8 @@ def trajectory_create(
         subphase_states.extend(
             SubphaseState(trajectory=trajectory, subphase=sub.code, status=sub_status) for sub in spec.subphases
         )
-    PhaseState.objects.bulk_create(phase_states)
-    SubphaseState.objects.bulk_create(subphase_states)
+    bulk_create_tracked(PhaseState, phase_states)
+    bulk_create_tracked(SubphaseState, subphase_states)
     Assignment.objects.create(trajectory=trajectory, updated_by=by)
     checklist_copy_from_template(trajectory=trajectory, phase=start_phase, by=by)
     PhaseTransition.objects.create(
@@ -206,6 +207,11 @@ def trajectory_update(
         raise StaleEdit(current, fields)
     for name, value in fields.items():
         setattr(trajectory, name, value)
-    trajectory.save_changes(*fields)
+    changed = list(fields)
+    if trajectory.is_closed != (trajectory.closed_at is not None):
+        # The retention period of closed trajectories counts from this moment; re-opening clears it.
+        trajectory.closed_at = timezone.now() if trajectory.is_closed else None
+        changed.append("closed_at")
+    trajectory.save_changes(*changed)
     trajectory.participants.set(participants)
     return trajectory

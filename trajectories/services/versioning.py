@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db.models import F
 
 from .. import revisions
+from ..history import is_tracked, record_update
 
 __all__ = ["StaleEdit", "save_versioned"]
 
@@ -34,3 +35,5 @@ def save_versioned(model, obj, expected_version: int | None, **values) -> None:
         raise StaleEdit(model.objects.get(pk=obj.pk), values)
     revisions.bump_for(obj)  # update() sends no signal
     obj.refresh_from_db()
+    if is_tracked(model):
+        record_update(obj)  # queryset.update() bypasses simple-history

@@ -62,7 +62,7 @@ def calendar_feed(request, token: str):
 def trajectory_calendar_feed(request, token: str, pk: int):
     trajectory = get_trajectory_for_user(_user_for_token(token), pk)
     name = format_lazy("{} · {}", FEED_NAME, trajectory.title)
-    trajectories = Trajectory.objects.filter(pk=trajectory.pk)
+    trajectories = Trajectory.objects.filter(pk=trajectory.pk, archived_at__isnull=True)  # archived: empty feed
     return _feed_response(request, trajectories, name=name, filename=f"fii-traject-{trajectory.pk}.ics")
 
 

@@ -409,7 +409,8 @@ def _action_state(request) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_list(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk)
+    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
+    trajectory = get_trajectory_for_user(request.user, pk, need=need)
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
     form = None
     if can_edit:

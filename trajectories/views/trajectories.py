@@ -117,11 +117,14 @@ def trajectory_create(request):
 @require_http_methods(["GET"])
 def trajectory_detail(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, participants=False)
+    can_archive = services.can_archive(request.user, trajectory)
     body = fragments.render_part(
         request,
         "trajectories/trajectory_detail.html#body",
-        fragments.key("trajectory", trajectory.pk, trajectory.revision, trajectory.user_role),
-        lambda: _detail_context(trajectory),
+        fragments.key(
+            "trajectory", trajectory.pk, trajectory.revision, trajectory.user_role, trajectory.actual_role, can_archive
+        ),
+        lambda: {**_detail_context(trajectory), "can_archive": can_archive},
     )
     return render(request, "trajectories/trajectory_detail.html", {"trajectory": trajectory, "body": body})
 
