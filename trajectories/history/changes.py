@@ -35,7 +35,10 @@ KIND_LABELS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": 
 
 
 def _fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
+    """The fields the history keeps (``excluded_fields`` of a model's HistoricalRecords are not in it)."""
+    history = getattr(model, model._meta.simple_history_manager_attribute).model
+    kept = {f.attname for f in history._meta.concrete_fields}
+    return [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and f.attname in kept]
 
 
 def _related_names(rows, fields) -> dict[tuple[type, object], str]:
