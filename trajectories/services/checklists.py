@@ -10,6 +10,7 @@ from django.db.models import Max, Model, QuerySet
 from django.utils import timezone, translation
 
 from fii.checklists import DEFAULT_CHECKLISTS
+from organisations import audit
 from organisations.models import Organisation
 
 from ..models import ChecklistItem, ChecklistTemplateItem, Trajectory
@@ -136,3 +137,4 @@ def checklist_item_move(*, item: ChecklistItem | ChecklistTemplateItem, up: bool
     for position, line in enumerate(lines, start=1):
         line.position = position
     model.objects.bulk_update(lines, ["position"])
+    audit.record(audit.Action.UPDATE, obj=item, changed_fields=["position"])

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations import audit
 from organisations.models import ERASED_NAME, Person
 
 from ..models import (
@@ -366,4 +367,5 @@ def person_erase(*, person: Person, by) -> Person:
         name=ERASED_NAME, function="", employer="", email="", phone="", erased_at=timezone.now()
     )
     person.refresh_from_db()
+    audit.record(audit.Action.ERASE, obj=person, changed_fields=["name", "function", "employer", "email", "phone"])
     return person

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from django.db.models import F
 
+from organisations import audit
+
 __all__ = ["StaleEdit", "save_versioned"]
 
 
@@ -31,3 +33,5 @@ def save_versioned(model, obj, expected_version: int | None, **values) -> None:
     if not rows.update(version=F("version") + 1, **values):
         raise StaleEdit(model.objects.get(pk=obj.pk), values)
     obj.refresh_from_db()
+    # queryset.update() sends no post_save, so the audit log hears of this change here.
+    audit.record(audit.Action.UPDATE, obj=obj, changed_fields=values)
