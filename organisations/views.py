@@ -180,6 +180,7 @@ def audit_log(request, pk: int):
 
 def _audit_rows(events):
     from django.utils import timezone
+    from django.utils.text import capfirst
 
     names = audit.object_type_names()
     headers = [
@@ -201,7 +202,7 @@ def _audit_rows(events):
             f"{timezone.localtime(e.created_at):%d-%m-%Y %H:%M:%S}",
             e.actor_email,
             e.get_action_display(),
-            str(names.get(e.object_type, e.object_type)),
+            capfirst(names.get(e.object_type, e.object_type)),
             e.object_id,
             e.object_label,
             ", ".join(e.changed_fields),

@@ -275,6 +275,9 @@ MATRIX = {
     "organisations:persons": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
     "organisations:person_export": (person_args, "get", BEHEERDER_ONLY),
     "organisations:person_erase": (person_args, "get", BEHEERDER_ONLY),
+    # The audit log: only the organisation's beheerders.
+    "organisations:audit_log": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    "organisations:audit_log_export": (lambda t: [t.owner_id, "csv"], "get", BEHEERDER_ONLY),
 }
 
 # POST bodies for the matrix, where an empty body would be invalid.
