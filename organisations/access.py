@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from organisations import audit
 from organisations.models import Membership, Organisation, Role
 
 
@@ -74,6 +75,7 @@ def get_trajectory_for_user(user, pk: int, *, need: Role = Role.LEZER):
     if not role.allows(need):
         raise PermissionDenied
     trajectory.user_role = role
+    audit.note_trajectory(trajectory)
     return trajectory
 
 

@@ -82,6 +82,15 @@ class Collector:
     def __init__(self, request=None):
         self.request = request
         self.pending: list[_Pending] = []
+        self.owners: dict[int, int] = {}  # trajectory id → owner id, of trajectories this request loaded
+
+
+def note_trajectory(trajectory) -> None:
+    """Remember a trajectory's owner for this request (the scoped look-up calls this), so that events about
+    its rows need no query to find their organisation."""
+    collector = _current.get()
+    if collector is not None:
+        collector.owners[trajectory.pk] = trajectory.owner_id
 
 
 _current: ContextVar[Collector | None] = ContextVar("fii_audit_collector", default=None)
@@ -234,8 +243,10 @@ def flush(collector: Collector) -> None:
     pending, collector.pending = collector.pending, []
     if not pending:
         return
+    owners = collector.owners
     missing = {p.trajectory_id for p in pending if p.trajectory_id is not None and p.event.organisation_id is None}
-    owners = _owners(missing) if missing else {}
+    if missing - owners.keys():
+        owners = {**owners, **_owners(missing - owners.keys())}
     for p in pending:
         if p.trajectory_id is not None and p.event.organisation_id is None:
             p.event.organisation_id = owners.get(p.trajectory_id)
@@ -276,7 +287,11 @@ def _audited(model) -> bool:
 
 
 def _on_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
-    """Before an update without update_fields, read the stored row to learn which fields change."""
+    """Before an update without update_fields, read the stored row to learn which fields change.
+
+    With update_fields the caller named the fields, and no query is spent: the htmx light change must stay
+    within its query budget.
+    """
     if raw or update_fields is not None or instance._state.adding or not _audited(sender):
         return
     fields = [f for f in sender._meta.concrete_fields if not f.primary_key]
@@ -302,7 +317,9 @@ def _on_post_save(sender, instance, created=False, raw=False, update_fields=None
     label = sender._meta.label
     changed: list[str] | None = None
     if not created:
-        changed = sorted(update_fields) if update_fields is not None else instance.__dict__.pop("_audit_changed", None)
+        changed = instance.__dict__.pop("_audit_changed", None)
+        if changed is None and update_fields is not None:
+            changed = sorted(update_fields)
         if changed is not None:
             changed = [name for name in changed if name not in IGNORED_FIELDS.get(label, ())]
             if not changed:

@@ -171,6 +171,11 @@ def audit_log(request, pk: int):
     names = audit.object_type_names()
     for event in page.object_list:
         event.object_type_name = names.get(event.object_type, event.object_type)
+        # "Stakeholder #12" is shown as "Belanghebbende #12": the type in the page's language, then the number.
+        generic = f"{event.object_type.rpartition('.')[2]} #"
+        event.object_number = (
+            event.object_label.removeprefix(generic[:-1]) if event.object_label.startswith(generic) else ""
+        )
     return render(
         request,
         "organisations/audit_log.html",
@@ -202,7 +207,7 @@ def _audit_rows(events):
             f"{timezone.localtime(e.created_at):%d-%m-%Y %H:%M:%S}",
             e.actor_email,
             e.get_action_display(),
-            capfirst(names.get(e.object_type, e.object_type)),
+            str(capfirst(names.get(e.object_type, e.object_type))),
             e.object_id,
             e.object_label,
             ", ".join(e.changed_fields),
