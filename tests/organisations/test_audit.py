@@ -360,6 +360,13 @@ def test_events_cannot_be_changed_or_deleted(db):
     assert AuditEvent.objects.get(pk=event.pk).detail == ""
 
 
+def test_removing_an_account_keeps_its_entries_with_the_address(bewerker):
+    event = audit.record(Action.LOGIN, obj=bewerker, organisation=None, actor=bewerker)
+    bewerker.delete()
+    kept = AuditEvent.objects.get(pk=event.pk)
+    assert (kept.actor_id, kept.actor_email) == (event.actor_id, "bewerker@testdam.nl")
+
+
 def test_the_admin_is_read_only(admin_client, rf, admin_user):
     audit.record(Action.EXPORT, object_type="organisations.Organisation")
     model_admin = admin_site._registry[AuditEvent]
