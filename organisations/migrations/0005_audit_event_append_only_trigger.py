@@ -25,7 +25,7 @@ DROP FUNCTION IF EXISTS organisations_auditevent_append_only();
 def _on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # no placeholders: the % belongs to RAISE
 
     return run
 
