@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "organisations.audit.AuditMiddleware",  # writes the request's audit events after the view
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sets history_user on django-simple-history rows written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -216,6 +217,10 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # The preload flag only matters once the domain owner submits it to the browsers' list.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# The audit log records the client's IP address: REMOTE_ADDR, or, only when a reverse proxy that sets it is
+# trusted, the first hop of X-Forwarded-For (otherwise any client could write its own address there).
+FII_TRUST_X_FORWARDED_FOR = env_bool("FII_TRUST_X_FORWARDED_FOR", False)
 
 # Subphase 4b: a key figure (influence 4 or 5) without contact for longer than this many days is flagged
 # as radio silence; attendance is compared over the last N finalised stoplight reviews and the N before.

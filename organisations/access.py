@@ -14,6 +14,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from organisations import audit
 from organisations.models import Membership, Organisation, Role
 
 
@@ -176,6 +177,7 @@ def _with_role(trajectory, role: Role | None, need: Role, *, allow_archived: boo
             raise TrajectoryArchived
         role = Role.LEZER
     trajectory.user_role = role
+    audit.note_trajectory(trajectory)
     return trajectory
 
 

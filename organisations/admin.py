@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organisation, User
+from .models import AuditEvent, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -42,3 +42,22 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "financing"]
     search_fields = ["name"]
     inlines = [OrganisationMembershipInline]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only, also for the back office."""
+
+    list_display = ["created_at", "actor_email", "organisation", "action", "object_type", "object_label", "result"]
+    list_filter = ["action", "result", "object_type"]
+    search_fields = ["actor_email", "object_label", "object_id"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .models import AuditEvent, Role, User
 
 
 class MemberAddForm(forms.Form):
@@ -33,3 +33,49 @@ class RetentionForm(forms.ModelForm):
         if months is not None and not 1 <= months <= 600:
             raise forms.ValidationError(_("Enter a period between 1 and 600 months, or leave it empty."))
         return months
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.email
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log; an invalid filter is reported and left out, the others still apply."""
+
+    van = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    tot = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    user = MemberChoiceField(label=_("User"), queryset=User.objects.none(), required=False, empty_label=_("All users"))
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        from .audit import object_type_names
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AuditEvent.Action.choices]
+        self.fields["user"].queryset = User.objects.filter(memberships__organisation=organisation).order_by("email")
+        types = sorted(object_type_names().items(), key=lambda item: str(item[1]).lower())
+        self.fields["object_type"].choices = [("", _("All object types"))] + [
+            (label, str(name).capitalize()) for label, name in types
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("van"), cleaned.get("tot")
+        if start and end and end < start:
+            self.add_error("tot", _("The end of the period lies before its start."))
+        return cleaned
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

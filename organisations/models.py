@@ -235,3 +235,100 @@ class Person(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Audit events are only ever added: a queryset refuses to change or remove them."""
+
+    def update(self, **kwargs):
+        raise AuditLogImmutable("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditLogImmutable("Audit events cannot be deleted.")
+
+    _raw_delete = delete
+
+
+class AuditLogImmutable(Exception):
+    """Raised on any attempt to change or delete an audit event."""
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, from where, and with what result (BIO/AVG audit log).
+
+    Append-only: rows are inserted (see organisations/audit.py) and never changed or deleted; on
+    PostgreSQL a trigger refuses UPDATE and DELETE as well. The object label never holds a person's
+    name, so erasing a person (AVG) never needs to rewrite this log; the actor's e-mail address is kept
+    as text so the entry survives when the account is removed.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        EXPORT = "export", _("Exported")
+        PDF = "pdf", _("PDF downloaded")
+        ERASE = "erase", _("Personal data erased")
+        PERMISSION = "permission", _("Permission changed")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Login failed")
+        LOGOUT = "logout", _("Logged out")
+        LOCKOUT = "lockout", _("Locked out")
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("Success")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+        ROLLED_BACK = "rolled_back", _("Rolled back")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No database constraint and DO_NOTHING: removing a user or organisation must not touch the log.
+    actor = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_email = models.CharField(_("e-mail address"), max_length=254, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices, default=Result.SUCCESS)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="auditevent_org_created")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_email or '-'} {self.action} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogImmutable("Audit events cannot be changed.")
+        kwargs["force_insert"] = True  # never an UPDATE, not even of a row with the same id
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("Audit events cannot be deleted.")

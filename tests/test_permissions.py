@@ -288,6 +288,9 @@ MATRIX = {
     "trajectories:archive": (trajectory_args, "get", BEHEERDER_ONLY),
     "trajectories:restore": (archived_args, "get", BEHEERDER_ONLY),
     "trajectories:history": (lambda t: [t.pk, "traject", t.pk], "get", READ),
+    # The audit log: only the organisation's beheerders.
+    "organisations:audit_log": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    "organisations:audit_log_export": (lambda t: [t.owner_id, "csv"], "get", BEHEERDER_ONLY),
 }
 
 # POST bodies for the matrix, where an empty body would be invalid.

@@ -37,6 +37,7 @@ NOT_HTML = {
     "trajectories:trajectory_calendar_feed",
     "trajectories:agreement_document",
     "organisations:person_export",
+    "organisations:audit_log_export",
 }
 # Builders that change state other pages depend on (finalising the open review) run last.
 LAST = ["trajectories:review_reopen"]

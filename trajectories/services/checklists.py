@@ -10,6 +10,7 @@ from django.db.models import Max, Model, QuerySet
 from django.utils import timezone, translation
 
 from fii.checklists import DEFAULT_CHECKLISTS
+from organisations import audit
 from organisations.models import Organisation
 
 from .. import revisions
@@ -147,3 +148,4 @@ def checklist_item_move(*, item: ChecklistItem | ChecklistTemplateItem, up: bool
     bulk_update_tracked(model, lines, ["position"])
     if model is ChecklistItem:  # bulk_update() sends no signal
         revisions.bump(item.trajectory_id)
+    audit.record(audit.Action.UPDATE, obj=item, changed_fields=["position"])

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations import audit
 from organisations.models import ERASED_NAME, Person
 
 from .. import revisions
@@ -377,4 +378,5 @@ def person_erase(*, person: Person, by) -> Person:
     Person.history_records.filter(id=person.pk).update(**anonymous)
     revisions.bump(*trajectory_ids)  # update() sends no signal
     person.refresh_from_db()
+    audit.record(audit.Action.ERASE, obj=person, changed_fields=["name", "function", "employer", "email", "phone"])
     return person

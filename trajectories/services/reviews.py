@@ -199,10 +199,10 @@ def review_item_set(
         setattr(current, name, value)
     current.updated_by = by
     current.updated_at = at or timezone.now()
+    current.review = review  # before saving: the audit log finds the organisation through it without a query
     current.save(update_fields=[*changes, "updated_by", "updated_at"])
     if "colour" in changes:
         _refresh_overall_light(review, stored=review.overall_light)
-    current.review = review
     return current
 
 

@@ -194,6 +194,13 @@ def assignment_update(*, trajectory: Trajectory, by, commissioner: str, fields: 
     return assignment
 
 
+def _differs(current: Trajectory, name: str, value) -> bool:
+    field = Trajectory._meta.get_field(name)
+    if field.is_relation:  # compare ids: no query for the related row
+        return getattr(current, field.attname) != getattr(value, "pk", value)
+    return getattr(current, name) != value
+
+
 @transaction.atomic
 def trajectory_update(
     *, trajectory: Trajectory, by, expected_version: int, fields: dict, participants: Iterable[Organisation]
@@ -205,9 +212,10 @@ def trajectory_update(
     current = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     if current.version != expected_version:
         raise StaleEdit(current, fields)
-    for name, value in fields.items():
-        setattr(trajectory, name, value)
-    changed = list(fields)
+    # Only the fields that differ are written, so the audit log names what really changed.
+    changed = [name for name in fields if _differs(current, name, fields[name])]
+    for name in changed:
+        setattr(trajectory, name, fields[name])
     if trajectory.is_closed != (trajectory.closed_at is not None):
         # The retention period of closed trajectories counts from this moment; re-opening clears it.
         trajectory.closed_at = timezone.now() if trajectory.is_closed else None

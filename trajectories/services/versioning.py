@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from django.db.models import F
 
+from organisations import audit
+
 from .. import revisions
 from ..history import is_tracked, record_update
 
@@ -35,5 +37,7 @@ def save_versioned(model, obj, expected_version: int | None, **values) -> None:
         raise StaleEdit(model.objects.get(pk=obj.pk), values)
     revisions.bump_for(obj)  # update() sends no signal
     obj.refresh_from_db()
+    # queryset.update() sends no post_save, so the audit log hears of this change here.
+    audit.record(audit.Action.UPDATE, obj=obj, changed_fields=values)
     if is_tracked(model):
         record_update(obj)  # queryset.update() bypasses simple-history
