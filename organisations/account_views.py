@@ -22,7 +22,6 @@ from .models import User
 from .oidc import oidc_enabled, oidc_provider_name
 
 
-
 class FiiLoginView(LoginView):
     """Django's login, with a second step for users who have an authenticator app."""
 

@@ -205,9 +205,7 @@ class Person(models.Model):
 class ExternalIdentity(models.Model):
     """A login at an OpenID Connect identity provider, keyed on issuer + subject (never on e-mail alone)."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("user")
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("user"))
     issuer = models.CharField(_("issuer"), max_length=255)
     subject = models.CharField(_("subject"), max_length=255)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
