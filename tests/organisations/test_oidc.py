@@ -228,3 +228,10 @@ def test_oidc_issuer_without_endpoints_is_a_configuration_error():
     )
     assert result.returncode != 0
     assert "FII_OIDC_TOKEN_ENDPOINT" in result.stderr
+
+
+def test_back_office_shows_a_users_external_identities(admin_client, bewerker):
+    ExternalIdentity.objects.create(user=bewerker, issuer=ISSUER, subject="sub-in-admin")
+    response = admin_client.get(reverse("admin:organisations_user_change", args=[bewerker.pk]))
+    assert response.status_code == 200
+    assert "sub-in-admin" in response.content.decode()
