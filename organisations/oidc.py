@@ -16,7 +16,6 @@ from . import services
 
 logger = logging.getLogger(__name__)
 
-BACKEND_PATH = "organisations.oidc.ExternalIdentityBackend"  # also organisations.twofactor.OIDC_BACKEND_PATH
 
 
 def oidc_enabled() -> bool:
