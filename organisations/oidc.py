@@ -17,7 +17,6 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-
 def oidc_enabled() -> bool:
     return bool(settings.FII_OIDC_ENABLED)
 
