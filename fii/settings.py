@@ -34,7 +34,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fii.admin_site.FiiAdminConfig",  # django.contrib.admin, with 2FA for staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fii",
     "organisations",
     "trajectories",
@@ -60,10 +63,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organisations.audit.AuditMiddleware",  # writes the request's audit events after the view
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sets history_user on django-simple-history rows written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "fii.middleware.IdleTimeoutMiddleware",
+    "organisations.twofactor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -119,6 +124,50 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "trajectories:portfolio"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-factor authentication (TOTP, django-otp) for local accounts. With FII_REQUIRE_2FA on (the default when
+# DEBUG is off) beheerders and staff must enrol an authenticator app before they can use anything else;
+# everybody else may switch it on from their account page. `make run` has DEBUG on, so the demo accounts
+# keep logging in with a password only.
+FII_REQUIRE_2FA = env_bool("FII_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("FII_OTP_ISSUER", "FII-trajecten")
+FII_2FA_PENDING_SECONDS = 5 * 60  # the code of the second login step must follow the password within this
+
+# OpenID Connect login (mozilla-django-oidc) with a municipality's own identity provider: off unless
+# FII_OIDC_ISSUER is set. The endpoints are not discovered at run time: set them from the issuer's
+# /.well-known/openid-configuration (`manage.py oidc_endpoints` prints them). Users are keyed on issuer +
+# subject (organisations.ExternalIdentity); see docs/deployment.md, "Authentication".
+FII_OIDC_ISSUER = os.environ.get("FII_OIDC_ISSUER", "").rstrip("/")
+FII_OIDC_ENABLED = bool(FII_OIDC_ISSUER)
+FII_OIDC_NAME = os.environ.get("FII_OIDC_NAME", "")  # shown on the button: "Inloggen via <naam>"
+FII_OIDC_LINK_BY_EMAIL = env_bool("FII_OIDC_LINK_BY_EMAIL", False)
+OIDC_RP_CLIENT_ID = os.environ.get("FII_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("FII_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("FII_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("FII_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("FII_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("FII_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("FII_OIDC_SIGN_ALGO", "RS256")
+if FII_OIDC_ENABLED:
+    _oidc_missing = [
+        name
+        for name in (
+            "FII_OIDC_CLIENT_ID",
+            "FII_OIDC_CLIENT_SECRET",
+            "FII_OIDC_AUTHORIZATION_ENDPOINT",
+            "FII_OIDC_TOKEN_ENDPOINT",
+            "FII_OIDC_USERINFO_ENDPOINT",
+            "FII_OIDC_JWKS_ENDPOINT",
+        )
+        if not os.environ.get(name)
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(f"FII_OIDC_ISSUER is set, so these must be set too: {', '.join(_oidc_missing)}.")
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "organisations.oidc.ExternalIdentityBackend"]
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?oidc=mislukt"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]

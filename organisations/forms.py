@@ -79,3 +79,31 @@ class AuditFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+class TotpConfirmForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=6,
+        min_length=6,
+        help_text=_("Enter the 6-digit code the app shows now."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}),
+    )
+
+
+class TwoFactorDisableForm(forms.Form):
+    code = forms.CharField(
+        label=_("Current code"),
+        max_length=32,
+        help_text=_("A code from your authenticator app or a backup code, to confirm it is you."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )

@@ -332,3 +332,24 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogImmutable("Audit events cannot be deleted.")
+
+
+class ExternalIdentity(models.Model):
+    """A login at an OpenID Connect identity provider, keyed on issuer + subject (never on e-mail alone)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("user"))
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        ordering = ["issuer", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique_issuer_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} · {self.subject}"

@@ -177,6 +177,14 @@ MATRIX = {
     "set_language": (None, "post", REDIRECTS),
     "login": (None, "get", {**REDIRECTS, "anonymous": 200}),
     "logout": (None, "post", REDIRECTS),
+    # The second login step: without a pending login it sends you back (or on, when logged in).
+    "login_code": (None, "get", REDIRECTS),
+    # Everybody's own account page and two-factor settings (the personas have no authenticator yet,
+    # so making backup codes and switching 2FA off redirect with a message).
+    "account:overview": (None, "get", ANY_USER),
+    "account:totp_enrol": (None, "get", ANY_USER),
+    "account:backup_codes": (None, "post", REDIRECTS),
+    "account:totp_disable": (None, "post", REDIRECTS),
     "fii_model": (None, "get", ANY_USER),
     "trajectories:portfolio": (None, "get", ANY_USER),
     "organisations:list": (None, "get", ANY_USER),
