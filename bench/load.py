@@ -25,6 +25,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -36,8 +37,15 @@ TARGETS = {"portfolio": 0.25, "trajectory": 0.30, "review": 0.30, "light change"
 PATHS_PER_PAGE = 40
 
 
+# Per size (the two databases share trajectory ids, so never one cache): set in main() from --cache-url.
+CACHE_URLS: dict[str, str] = {}
+
+
 def server_env(database_url: str) -> dict:
     env = dict(os.environ)
+    env.pop("CACHE_URL", None)
+    if CACHE_URLS.get(database_url):
+        env["CACHE_URL"] = CACHE_URLS[database_url]
     env.update(
         DATABASE_URL=database_url,
         DEBUG="0",
@@ -46,6 +54,9 @@ def server_env(database_url: str) -> dict:
         SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; a real deployment terminates TLS in the proxy
         FII_BENCH_BASELINE="1",
         LOG_LEVEL="WARNING",
+        # The bench user is beheerder everywhere; with the requirement on it would be sent to enrolment.
+        # A real beheerder's session has passed the code step once, at login.
+        FII_REQUIRE_2FA="0",
     )
     env.pop("PLAIN_STATIC", None)
     return env
@@ -77,12 +88,19 @@ PREPARE = textwrap.dedent(
     n = %(n)d
     ids = list(Trajectory.objects.order_by("pk").values_list("pk", flat=True))
     step = max(1, len(ids) // n)
-    chosen = ids[::step][:n]
+    chosen = ids[2::step][:n]  # not every fifth from the first: seed_scale gives those their open review
     finalised = {}
     done = Review.objects.filter(trajectory_id__in=chosen, finalised_at__isnull=False)
     for r in done.order_by("trajectory_id", "-held_on"):
         finalised.setdefault(r.trajectory_id, r)
-    open_reviews = list(Review.objects.filter(finalised_at__isnull=True).order_by("trajectory_id")[:n])
+    # Light changes in other trajectories than the measured trajectory pages, which they would make
+    # render again (the portfolio rows they touch do render again: a meeting in progress does that too).
+    open_reviews = list(
+        Review.objects.filter(finalised_at__isnull=True, items__isnull=False)
+        .exclude(trajectory_id__in=chosen)
+        .distinct()
+        .order_by("trajectory_id")[:n]
+    )
     items = {r.pk: r.items.order_by("position").values_list("pk", flat=True)[0] for r in open_reviews}
     portfolio = reverse("trajectories:portfolio")
     paths = {
@@ -218,6 +236,42 @@ def prepare(database_url: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def default_cache_url() -> str:
+    """Redis on this machine when it runs (what several app servers share in production), else none."""
+    if os.environ.get("CACHE_URL"):
+        return os.environ["CACHE_URL"]
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return "redis://127.0.0.1:6379" if s.connect_ex(("127.0.0.1", 6379)) == 0 else ""
+
+
+def cache_urls(base: str, sizes: dict[str, str]) -> dict[str, str]:
+    """One Redis database per size (15 and 14), emptied first; other caches as given."""
+    if not base.startswith(("redis://", "rediss://")):
+        return {url: base for url in sizes.values()}
+    import redis
+
+    urls = {}
+    for number, url in zip((15, 14), sizes.values(), strict=False):
+        parts = urllib.parse.urlsplit(base)
+        urls[url] = urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{number}", "", ""))
+        redis.Redis.from_url(urls[url]).flushdb()
+    return urls
+
+
+def warm_paths(port: int, info: dict, times: int) -> None:
+    """Every GET path ``times`` times, so each worker has rendered every page part once before wrk starts."""
+    headers = {"Cookie": f"sessionid={info['session']}; csrftoken={CSRF}", "Host": "127.0.0.1"}
+    for page, paths in info["paths"].items():
+        if page == "light change":
+            continue
+        for path in paths:
+            for _ in range(times):
+                request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+                with urllib.request.urlopen(request, timeout=60) as answer:
+                    answer.read()
+
+
 def run_wrk(port: int, page: str, info: dict, seconds: float, connections: int, workdir: Path) -> dict:
     paths = info["paths"][page]
     script = workdir / f"{page.replace(' ', '_')}-{port}.lua"
@@ -254,11 +308,18 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (2)")
     parser.add_argument("--port", type=int, default=8090, help="first port to try (8090; the next for small)")
+    parser.add_argument(
+        "--cache-url",
+        default=default_cache_url(),
+        help="CACHE_URL of the servers: Redis on 127.0.0.1:6379 when it runs (databases 15 and 14, emptied "
+        "first), else per-process memory; dummy:// caches nothing",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
     began = time.perf_counter()
+    CACHE_URLS.update(cache_urls(args.cache_url, {"large": args.large, "small": args.small}))
     print("Collecting static files (manifest storage, as in production) ...")
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True,
                    env=server_env(args.large), timeout=300)  # fmt: skip
@@ -266,6 +327,9 @@ def main() -> None:
     info = {name: prepare(url) for name, url in sizes.items()}
     for name in sizes:
         print(f"{name}: {info[name]['trajectories']:,} trajectories, {info[name]['reviews']:,} reviews")
+    # Page parts are cached under each trajectory's revision (trajectories/fragments.py); --cache-url dummy://
+    # measures the pages with nothing cached, which is what the first view after every change costs.
+    print(f"cache: {', '.join(sorted(set(CACHE_URLS.values()))) or 'per-process memory'}")
 
     servers: dict[str, Server] = {}
     rss: dict[str, dict[str, list[int]]] = {name: {} for name in sizes}
@@ -278,6 +342,9 @@ def main() -> None:
             port += 1
         for server in servers.values():
             wait_healthy(server.port, server.process)
+        print("Warm-up: every page's paths, twice per worker ...")
+        for name, server in servers.items():
+            warm_paths(server.port, info[name], 2 * args.workers)
         with tempfile.TemporaryDirectory(prefix="fii-bench-") as tmp:
             workdir = Path(tmp)
             print(f"Warm-up: {args.warmup:.0f} s per page and size ...")

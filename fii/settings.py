@@ -34,7 +34,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fii.admin_site.FiiAdminConfig",  # django.contrib.admin, with 2FA for staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fii",
     "organisations",
     "trajectories",
@@ -58,8 +62,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "organisations.audit.AuditMiddleware",  # writes the request's audit events after the view
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sets history_user on django-simple-history rows written during the request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "fii.middleware.IdleTimeoutMiddleware",
+    "organisations.twofactor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -116,6 +125,50 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "trajectories:portfolio"
 LOGOUT_REDIRECT_URL = "login"
 
+# Two-factor authentication (TOTP, django-otp) for local accounts. With FII_REQUIRE_2FA on (the default when
+# DEBUG is off) beheerders and staff must enrol an authenticator app before they can use anything else;
+# everybody else may switch it on from their account page. `make run` has DEBUG on, so the demo accounts
+# keep logging in with a password only.
+FII_REQUIRE_2FA = env_bool("FII_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("FII_OTP_ISSUER", "FII-trajecten")
+FII_2FA_PENDING_SECONDS = 5 * 60  # the code of the second login step must follow the password within this
+
+# OpenID Connect login (mozilla-django-oidc) with a municipality's own identity provider: off unless
+# FII_OIDC_ISSUER is set. The endpoints are not discovered at run time: set them from the issuer's
+# /.well-known/openid-configuration (`manage.py oidc_endpoints` prints them). Users are keyed on issuer +
+# subject (organisations.ExternalIdentity); see docs/deployment.md, "Authentication".
+FII_OIDC_ISSUER = os.environ.get("FII_OIDC_ISSUER", "").rstrip("/")
+FII_OIDC_ENABLED = bool(FII_OIDC_ISSUER)
+FII_OIDC_NAME = os.environ.get("FII_OIDC_NAME", "")  # shown on the button: "Inloggen via <naam>"
+FII_OIDC_LINK_BY_EMAIL = env_bool("FII_OIDC_LINK_BY_EMAIL", False)
+OIDC_RP_CLIENT_ID = os.environ.get("FII_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("FII_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("FII_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("FII_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("FII_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("FII_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("FII_OIDC_SIGN_ALGO", "RS256")
+if FII_OIDC_ENABLED:
+    _oidc_missing = [
+        name
+        for name in (
+            "FII_OIDC_CLIENT_ID",
+            "FII_OIDC_CLIENT_SECRET",
+            "FII_OIDC_AUTHORIZATION_ENDPOINT",
+            "FII_OIDC_TOKEN_ENDPOINT",
+            "FII_OIDC_USERINFO_ENDPOINT",
+            "FII_OIDC_JWKS_ENDPOINT",
+        )
+        if not os.environ.get(name)
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(f"FII_OIDC_ISSUER is set, so these must be set too: {', '.join(_oidc_missing)}.")
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "organisations.oidc.ExternalIdentityBackend"]
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?oidc=mislukt"
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -157,9 +210,10 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 FII_MAX_UPLOAD_BYTES = int(os.environ.get("FII_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
-# The cache is shared between app servers when CACHE_URL names Redis (redis://host:6379/0) or the database
-# (db://table_name, after `manage.py createcachetable`); without it each process has its own memory cache,
-# which is only right for a single process.
+# What is cached (rendered page parts, memberships) is keyed on version numbers read from the database on
+# every request, so a per-process memory cache (the default) is correct with any number of app servers;
+# a shared cache (CACHE_URL=redis://host:6379/0, or db://table_name after `manage.py createcachetable`)
+# renders each part once for all of them. CACHE_URL=dummy:// caches nothing (bench/load.py --cache-url).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
@@ -167,10 +221,15 @@ elif CACHE_URL.startswith("db://"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_URL[len("db://") :]}
     }
+elif CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif CACHE_URL:
-    raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or db://.")
+    raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss://, db:// or be dummy://.")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for every page part of a large municipality's portfolio (trajectories/fragments.py).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}}
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -207,6 +266,10 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # The preload flag only matters once the domain owner submits it to the browsers' list.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# The audit log records the client's IP address: REMOTE_ADDR, or, only when a reverse proxy that sets it is
+# trusted, the first hop of X-Forwarded-For (otherwise any client could write its own address there).
+FII_TRUST_X_FORWARDED_FOR = env_bool("FII_TRUST_X_FORWARDED_FOR", False)
 
 # Subphase 4b: a key figure (influence 4 or 5) without contact for longer than this many days is flagged
 # as radio silence; attendance is compared over the last N finalised stoplight reviews and the N before.

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -44,6 +47,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # Part of the session hash: raising it ends every session of the user at their next request.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Raised by every change of the user's memberships; their memberships are cached under it
+    # (organisations.access.memberships_of), so a changed role counts from the next request on.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -78,6 +84,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.refresh_from_db(fields=["session_epoch"])
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # The access version belongs to the database: an instance loaded before a membership
+            # changed would otherwise put back the old number, and the old roles with it.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if f.name not in ("id", "access_version")
+            ]
         if self.pk is not None and not self.is_active:
             was_active = User.objects.filter(pk=self.pk, is_active=True).exists()
             if was_active:
@@ -106,7 +118,19 @@ class Organisation(models.Model):
     financing = models.CharField(
         _("financing structure"), max_length=20, choices=Financing.choices, default=Financing.ONBEKEND
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention period (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How long after a trajectory was completed or stopped its personal data is kept. After this period "
+            "names, contact details and notes about people are anonymised automatically; the rest of the "
+            "trajectory stays. Leave empty to keep personal data until someone erases it."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -146,6 +170,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEZER)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -157,6 +183,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} ({self.get_role_display()})"
+
+
+@receiver([post_save, post_delete], sender=Membership, dispatch_uid="fii-membership-access-version")
+def _raise_access_version(sender, instance, raw=False, **kwargs):
+    # A receiver rather than save()/delete(): deletes by cascade call no delete() of their own.
+    if not raw:
+        User.objects.filter(pk=instance.user_id).update(access_version=models.F("access_version") + 1)
 
 
 ERASED_NAME = "verwijderde persoon"
@@ -181,6 +214,8 @@ class Person(models.Model):
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
@@ -200,3 +235,121 @@ class Person(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Audit events are only ever added: a queryset refuses to change or remove them."""
+
+    def update(self, **kwargs):
+        raise AuditLogImmutable("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditLogImmutable("Audit events cannot be deleted.")
+
+    _raw_delete = delete
+
+
+class AuditLogImmutable(Exception):
+    """Raised on any attempt to change or delete an audit event."""
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, from where, and with what result (BIO/AVG audit log).
+
+    Append-only: rows are inserted (see organisations/audit.py) and never changed or deleted; on
+    PostgreSQL a trigger refuses UPDATE and DELETE as well. The object label never holds a person's
+    name, so erasing a person (AVG) never needs to rewrite this log; the actor's e-mail address is kept
+    as text so the entry survives when the account is removed.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        EXPORT = "export", _("Exported")
+        PDF = "pdf", _("PDF downloaded")
+        ERASE = "erase", _("Personal data erased")
+        PERMISSION = "permission", _("Permission changed")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Login failed")
+        LOGOUT = "logout", _("Logged out")
+        LOCKOUT = "lockout", _("Locked out")
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("Success")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+        ROLLED_BACK = "rolled_back", _("Rolled back")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No database constraint and DO_NOTHING: removing a user or organisation must not touch the log.
+    actor = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_email = models.CharField(_("e-mail address"), max_length=254, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices, default=Result.SUCCESS)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="auditevent_org_created")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_email or '-'} {self.action} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogImmutable("Audit events cannot be changed.")
+        kwargs["force_insert"] = True  # never an UPDATE, not even of a row with the same id
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("Audit events cannot be deleted.")
+
+
+class ExternalIdentity(models.Model):
+    """A login at an OpenID Connect identity provider, keyed on issuer + subject (never on e-mail alone)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("user"))
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        ordering = ["issuer", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique_issuer_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} · {self.subject}"

@@ -1,12 +1,17 @@
-"""Membership changes. A beheerder manages the members of their own organisation."""
+"""Membership changes (a beheerder manages the members of their own organisation) and external identities."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, Role, User
+from .models import ExternalIdentity, Membership, Organisation, Role, User
+
+logger = logging.getLogger(__name__)
 
 
 def _keeps_a_beheerder(membership: Membership) -> bool:
@@ -46,3 +51,42 @@ def membership_remove(*, membership: Membership) -> None:
     membership.delete()
     # Whatever the user had open of this organisation's trajectories ends now, not at the next login.
     membership.user.end_sessions()
+
+
+@transaction.atomic
+def external_identity_login(
+    *, issuer: str, subject: str, email: str, email_verified: bool, full_name: str, link_by_email: bool
+) -> User | None:
+    """The user behind an OpenID Connect login, found by issuer + subject; None when the login must fail.
+
+    A first login links to an existing account only when ``link_by_email`` allows it and the identity
+    provider verified the e-mail address; otherwise it creates a new account without any membership (and
+    without a password), which sees nothing until a beheerder adds it to an organisation. An address that
+    already belongs to another account is never taken over.
+    """
+    identity = ExternalIdentity.objects.select_related("user").filter(issuer=issuer, subject=subject).first()
+    if identity is not None:
+        identity.last_login_at = timezone.now()
+        identity.save(update_fields=["last_login_at"])
+        return identity.user
+    email = (email or "").strip().lower()
+    if not email:
+        logger.warning("OIDC login refused: issuer %s gave subject %s no e-mail address", issuer, subject)
+        return None
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        if not (link_by_email and email_verified):
+            logger.warning(
+                "OIDC login refused: %s already has a local account and linking by e-mail is off or unverified",
+                email,
+            )
+            return None
+        user = existing
+        logger.info("OIDC identity %s/%s linked to existing user %s by verified e-mail", issuer, subject, user.pk)
+    else:
+        user = User.objects.create_user(email=email, full_name=full_name[:150])
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        logger.info("OIDC identity %s/%s created user %s without memberships", issuer, subject, user.pk)
+    ExternalIdentity.objects.create(user=user, issuer=issuer, subject=subject, last_login_at=timezone.now())
+    return user

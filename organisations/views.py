@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import audit, services
 from .access import get_organisation_for_user
-from .forms import MemberAddForm, MemberRoleForm
+from .forms import AuditFilterForm, MemberAddForm, MemberRoleForm
 from .models import Membership, Role
 
 
@@ -31,6 +31,13 @@ def organisation_detail(request, pk: int):
                 services.membership_add(organisation=organisation, **add_form.cleaned_data)
             except ValidationError as error:
                 add_form.add_error(None, error)
+                audit.record(
+                    audit.Action.PERMISSION,
+                    object_type="organisations.Membership",
+                    organisation=organisation,
+                    detail="add",
+                    result=audit.Result.REFUSED,
+                )
             else:
                 messages.success(request, _("Member added."))
                 return redirect("organisations:detail", pk=organisation.pk)
@@ -65,6 +72,13 @@ def member_update(request, pk: int, membership_pk: int):
             messages.success(request, _("Role changed."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        detail = "removed" if request.POST.get("action") == "remove" else str(request.POST.get("role", ""))[:20]
+        audit.record(
+            audit.Action.PERMISSION,
+            obj=membership,
+            detail=f"user #{membership.user_id}: {detail}",
+            result=audit.Result.REFUSED,
+        )
     return redirect("organisations:detail", pk=organisation.pk)
 
 
@@ -98,6 +112,7 @@ def person_export(request, pk: int, person_pk: int):
     response = HttpResponse(person_export_json(person=person), content_type="application/json; charset=utf-8")
     name = slugify(person.name) or "persoon"
     response["Content-Disposition"] = f'attachment; filename="persoon-{person.pk}-{name}.json"'
+    audit.record(audit.Action.EXPORT, obj=person, detail="json")
     response["Cache-Control"] = "no-store"
     return response
 
@@ -124,3 +139,126 @@ def person_erase(request, pk: int, person_pk: int):
         {"organisation": organisation, "person": person, "form": form},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retention_edit(request, pk: int):
+    """The organisation's retention period for personal data in its closed trajectories (beheerders)."""
+    from .forms import RetentionForm
+
+    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    form = RetentionForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Retention period saved."))
+        return redirect("organisations:detail", pk=organisation.pk)
+    return render(
+        request,
+        "organisations/retention_edit.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _audit_events(request, organisation):
+    form = AuditFilterForm(request.GET or None, organisation=organisation)
+    return form, audit.events_for_organisation(organisation, **form.filters())
+
+
+def _audit_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@require_http_methods(["GET"])
+def audit_log(request, pk: int):
+    """The organisation's audit log, for its beheerders: newest first, filtered, 50 to a page."""
+    from django.core.paginator import Paginator
+
+    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    form, events = _audit_events(request, organisation)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    names = audit.object_type_names()
+    for event in page.object_list:
+        event.object_type_name = names.get(event.object_type, event.object_type)
+        # "Stakeholder #12" is shown as "Belanghebbende #12": the type in the page's language, then the number.
+        generic = f"{event.object_type.rpartition('.')[2]} #"
+        event.object_number = (
+            event.object_label.removeprefix(generic[:-1]) if event.object_label.startswith(generic) else ""
+        )
+    return render(
+        request,
+        "organisations/audit_log.html",
+        {"organisation": organisation, "form": form, "page": page, "query": _audit_query(request)},
+    )
+
+
+def _audit_rows(events):
+    from django.utils import timezone
+    from django.utils.text import capfirst
+
+    names = audit.object_type_names()
+    headers = [
+        _("When"),
+        _("User"),
+        _("Action"),
+        _("Object type"),
+        _("Object id"),
+        _("Object"),
+        _("Changed fields"),
+        _("Detail"),
+        _("Result"),
+        _("IP address"),
+        _("Method"),
+        _("Path"),
+    ]
+    rows = [
+        [
+            f"{timezone.localtime(e.created_at):%d-%m-%Y %H:%M:%S}",
+            e.actor_email,
+            e.get_action_display(),
+            str(capfirst(names.get(e.object_type, e.object_type))),
+            e.object_id,
+            e.object_label,
+            ", ".join(e.changed_fields),
+            e.detail,
+            e.get_result_display(),
+            e.ip_address or "",
+            e.method,
+            e.path,
+        ]
+        for e in events.iterator()
+    ]
+    return headers, rows
+
+
+@login_required
+@require_http_methods(["GET"])
+def audit_log_export(request, pk: int, fmt: str):
+    """The filtered audit log as CSV or Excel; the export is itself an audit event."""
+    from django.http import Http404, HttpResponse
+    from django.utils import timezone
+
+    from trajectories.exports import as_csv, as_xlsx
+
+    if fmt not in AUDIT_CONTENT_TYPES:
+        raise Http404
+    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    _form, events = _audit_events(request, organisation)
+    headers, rows = _audit_rows(events)
+    content = as_csv(headers, rows) if fmt == "csv" else as_xlsx(headers, rows, title=_("Audit log"))
+    audit.record(audit.Action.EXPORT, object_type="organisations.AuditEvent", organisation=organisation, detail=fmt)
+    response = HttpResponse(content, content_type=AUDIT_CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="auditlog-{timezone.localdate():%Y-%m-%d}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response

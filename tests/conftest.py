@@ -20,6 +20,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached page parts are keyed on trajectory id and revision; a rolled-back test reuses both."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def municipality(db):
     return OrganisationFactory(name="Gemeente Testdam")

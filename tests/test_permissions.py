@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, make_trajectory
 from trajectories import services
-from trajectories.models import CalendarToken, ChecklistItem, ChecklistTemplateItem, SubphaseState
+from trajectories.models import CalendarToken, ChecklistItem, ChecklistTemplateItem, SubphaseState, Trajectory
 
 PERSONAS = ["anonymous", "outsider", "lezer", "bewerker", "beheerder"]
 LOGIN = 302  # anonymous users are sent to the login page
@@ -162,6 +162,13 @@ def improvement_args(t):
     return [t.pk, improvement.pk]
 
 
+def archived_args(t):
+    """A second, archived trajectory of the same organisations, so ``t`` itself stays writable for other pages."""
+    archived = make_trajectory(owner=t.owner, by=t.created_by, title="Gearchiveerd traject")
+    Trajectory.objects.filter(pk=archived.pk).update(archived_at=timezone.now(), archive_reason="Klaar")
+    return [archived.pk]
+
+
 MATRIX = {
     # url name: (args builder, method, expected status per persona)
     "healthz": (None, "get", PUBLIC),
@@ -170,6 +177,14 @@ MATRIX = {
     "set_language": (None, "post", REDIRECTS),
     "login": (None, "get", {**REDIRECTS, "anonymous": 200}),
     "logout": (None, "post", REDIRECTS),
+    # The second login step: without a pending login it sends you back (or on, when logged in).
+    "login_code": (None, "get", REDIRECTS),
+    # Everybody's own account page and two-factor settings (the personas have no authenticator yet,
+    # so making backup codes and switching 2FA off redirect with a message).
+    "account:overview": (None, "get", ANY_USER),
+    "account:totp_enrol": (None, "get", ANY_USER),
+    "account:backup_codes": (None, "post", REDIRECTS),
+    "account:totp_disable": (None, "post", REDIRECTS),
     "fii_model": (None, "get", ANY_USER),
     "trajectories:portfolio": (None, "get", ANY_USER),
     "organisations:list": (None, "get", ANY_USER),
@@ -279,6 +294,15 @@ MATRIX = {
     "trajectories:trajectory_export": (trajectory_args, "get", BEHEERDER_ONLY),
     "trajectories:organisation_export": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
     "trajectories:organisation_import": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    "organisations:retention": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    # Archive instead of delete (beheerders of the giving organisation), and the history of every object.
+    "trajectories:archive_list": (None, "get", ANY_USER),
+    "trajectories:archive": (trajectory_args, "get", BEHEERDER_ONLY),
+    "trajectories:restore": (archived_args, "get", BEHEERDER_ONLY),
+    "trajectories:history": (lambda t: [t.pk, "traject", t.pk], "get", READ),
+    # The audit log: only the organisation's beheerders.
+    "organisations:audit_log": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    "organisations:audit_log_export": (lambda t: [t.owner_id, "csv"], "get", BEHEERDER_ONLY),
 }
 
 # POST bodies for the matrix, where an empty body would be invalid.
@@ -318,6 +342,8 @@ POST_DATA = {
         "feedback-summary": "Fijn",
     },
     "trajectories:evaluation_create": {"evaluation-held_on": "2026-01-05", "evaluation-findings": "Loopt goed"},
+    "trajectories:archive": {"reason": "Afgerond en overgedragen"},
+    "organisations:retention": {"retention_months": "24"},
 }
 
 

@@ -145,18 +145,18 @@ def filter_portfolio(trajectories: QuerySet[Trajectory], cleaned_data: dict) -> 
 
 def portfolio_for(user, params) -> tuple:
     """The portfolio filter form and the user's visible trajectories filtered by it (page and exports)."""
-    from organisations.access import visible_trajectories
+    from organisations.access import portfolio_organisations, visible_trajectories
     from organisations.models import Organisation
 
     from .forms import PortfolioFilterForm
 
     visible = visible_trajectories(user)
-    # Giving and receiving organisations of the visible trajectories, as subqueries: reading every visible
-    # trajectory's pair into Python grew with the portfolio.
+    # Giving and receiving organisations of the visible trajectories: the choices to show come from the
+    # cache (access.portfolio_organisations), the queryset only checks a chosen one.
     organisations = Organisation.objects.filter(
         Q(pk__in=visible.values("owner_id")) | Q(pk__in=visible.values("receiving_organisation_id"))
     )
-    filters = PortfolioFilterForm(params or None, organisations=organisations)
+    filters = PortfolioFilterForm(params or None, organisations=organisations, choices=portfolio_organisations(user))
     trajectories = visible.select_related("owner", "receiving_organisation")
     if filters.is_valid():
         trajectories = filter_portfolio(trajectories, filters.cleaned_data)

@@ -119,9 +119,17 @@ TRAJECTORY = _kind(
     "trajectories",
     "title intervention_name owner receiving_organisation participants commissioner start_date end_date status "
     "has_commissioner receiving_identified start_phase start_override_reason current_phase review_interval "
-    "created_by created_at updated_at",
+    "created_by created_at updated_at closed_at",
     parent="",
-    left_out={"version": VERSION_COUNTER, "export_key": 'written as the trajectory\'s "key"'},
+    left_out={
+        "version": VERSION_COUNTER,
+        "export_key": 'written as the trajectory\'s "key"',
+        "revision": "counts this installation's writes (it keys the page cache); starts again on import",
+        "archived_at": "archiving is local to an installation: an import is not archived",
+        "archived_by": "archiving is local to an installation: an import is not archived",
+        "archive_reason": "archiving is local to an installation: an import is not archived",
+        "anonymised_at": "the receiving installation's retention command decides for itself",
+    },
     children=(
         _kind(PhaseState, "phase_states", "phase status completion_note started_at completed_at"),
         _kind(SubphaseState, "subphase_states", "subphase status notes updated_by updated_at"),
@@ -315,7 +323,10 @@ LEFT_OUT_MODELS = {
 }
 # Fields of the referenced organisations, users and persons that are left out, and why.
 LEFT_OUT_FIELDS = {
-    Organisation: {"created_at": "local to the installation; an existing organisation is reused as it is"},
+    Organisation: {
+        "created_at": "local to the installation; an existing organisation is reused as it is",
+        "retention_months": "a setting of the receiving installation's organisation",
+    },
     User: {
         "password": "secret; imported users get no usable password",
         "last_login": "local to the installation",
@@ -324,6 +335,7 @@ LEFT_OUT_FIELDS = {
         "is_active": "imported users are created inactive",
         "date_joined": "local to the installation",
         "session_epoch": "sessions are local to the installation",
+        "access_version": "counts this installation's membership changes (it keys a cache)",
         "groups": "rights are given by the receiving installation",
         "user_permissions": "rights are given by the receiving installation",
     },

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .views import borgen, calendar, checklists, exports, innoveren, people, reports, reviews, transfer, verkennen
+from .views import (
+    archive,
+    borgen,
+    calendar,
+    checklists,
+    exports,
+    history,
+    innoveren,
+    people,
+    reports,
+    reviews,
+    transfer,
+    verkennen,
+)
 from .views import trajectories as views
 
 app_name = "trajectories"
@@ -18,6 +31,11 @@ urlpatterns = [
     path("trajecten/<int:pk>/export.json", transfer.trajectory_export, name="trajectory_export"),
     path("organisaties/<int:org_pk>/trajecten-export.json", transfer.organisation_export, name="organisation_export"),
     path("organisaties/<int:org_pk>/trajecten-importeren/", transfer.organisation_import, name="organisation_import"),
+    # Archive instead of delete, and the change history of every tracked object.
+    path("archief/", archive.archive_list, name="archive_list"),
+    path("trajecten/<int:pk>/archiveren/", archive.trajectory_archive, name="archive"),
+    path("trajecten/<int:pk>/herstellen/", archive.trajectory_restore, name="restore"),
+    path("trajecten/<int:pk>/geschiedenis/<slug:kind>/<int:obj_pk>/", history.object_history, name="history"),
     # Verkennen (phase 2): shortlist (2a), talks, choice and agreement (2b), plan of approach (2c).
     path("trajecten/<int:pk>/shortlist/", verkennen.shortlist, name="shortlist"),
     path("trajecten/<int:pk>/shortlist/vergelijking/", verkennen.shortlist_compare, name="shortlist_compare"),

@@ -39,6 +39,7 @@ NOT_HTML = {
     "organisations:person_export",
     "trajectories:trajectory_export",
     "trajectories:organisation_export",
+    "organisations:audit_log_export",
 }
 # Builders that change state other pages depend on (finalising the open review) run last.
 LAST = ["trajectories:review_reopen"]

@@ -1,3 +1,4 @@
+from .archive import ArchiveForm
 from .borgen import (
     EvaluationForm,
     FeedbackForm,
@@ -55,6 +56,7 @@ from .verkennen import (
 )
 
 __all__ = [
+    "ArchiveForm",
     "EvaluationForm",
     "FeedbackForm",
     "FidelityChecklistForm",

@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.widgets import PlainSelect
 from fii.model import PHASE_ORDER, PHASE_SPECS, PHASES, Phase, recommended_start_phase
 from organisations.models import Organisation
 
@@ -376,14 +377,20 @@ class AssignmentForm(forms.ModelForm):
 class PortfolioFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("All")
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
-    phase = forms.ChoiceField(label=_("Current phase"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    phase = forms.ChoiceField(label=_("Current phase"), required=False, widget=PlainSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect)
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        if choices is not None:  # the same organisations, already read (shown; a choice is checked by the queryset)
+            self.fields["organisation"].choices = [("", self.fields["organisation"].empty_label), *choices]
         self.fields["phase"].choices = [("", _("All"))] + [(p.code, f"{p.number}. {p.title}") for p in PHASES]
         self.fields["status"].choices = [("", _("All"))] + list(Trajectory.Status.choices)
         for name in ("organisation", "phase", "status"):

@@ -16,6 +16,7 @@ from .borgen import (
     TrainingKind,
 )
 from .core import (
+    CLOSED_STATUSES,
     AppendOnlyModel,
     Assignment,
     Check,
@@ -122,6 +123,7 @@ __all__ = [
     "OrientationTalk",
     "PeopleChange",
     "Plan",
+    "CLOSED_STATUSES",
     "AppendOnlyModel",
     "Assignment",
     "CalendarToken",

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .core import AppendOnlyModel, Trajectory
 from .innoveren import MethodVersion
@@ -34,6 +35,8 @@ class TrainingActivity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("training activity")
@@ -67,6 +70,8 @@ class Professional(models.Model):
         _("state"), max_length=20, choices=ProfessionalState.choices, default=ProfessionalState.GESELECTEERD
     )
     state_since = models.DateField(_("since"), default=timezone.localdate)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("professional")
@@ -110,6 +115,8 @@ class QualityMonitoring(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("quality monitoring")
         verbose_name_plural = _("quality monitoring")
@@ -129,6 +136,8 @@ class FidelityChecklist(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("fidelity checklist")
@@ -176,6 +185,8 @@ class FidelityObservation(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
@@ -219,6 +230,8 @@ class Feedback(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
@@ -243,6 +256,8 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
@@ -263,6 +278,8 @@ class Improvement(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("improvement")

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fii.model import PHASE_ORDER, Phase, Subphase, phase_spec, recommended_start_phase
 from organisations.models import Organisation, Role
@@ -28,6 +29,9 @@ class TrajectoryStatus(models.TextChoices):
     GEPAUZEERD = "gepauzeerd", _("Paused")
     AFGEROND = "afgerond", _("Completed")
     GESTOPT = "gestopt", _("Stopped")
+
+
+CLOSED_STATUSES = (TrajectoryStatus.AFGEROND, TrajectoryStatus.GESTOPT)
 
 
 class Check(models.TextChoices):
@@ -119,6 +123,28 @@ class Trajectory(models.Model):
     # The trajectory's identity across installations: export files refer to it, and an import refuses
     # a trajectory whose key is already present (docs/export-format.md).
     export_key = models.UUIDField(_("export key"), default=uuid.uuid4, unique=True, editable=False)
+    # Raised by every write to the trajectory or anything in it (trajectories/revisions.py). Rendered page
+    # parts are cached under it (trajectories/fragments.py), so a cached part never outlives its data.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
+    # Set by trajectory_update when the status becomes afgerond or gestopt (cleared when it is re-opened);
+    # the retention period counts from here.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    # Archived instead of deleted: hidden from lists and read-only until a beheerder restores it.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("archived by"),
+        editable=False,
+    )
+    archive_reason = models.TextField(_("reason for archiving"), blank=True, editable=False)
+    # Set by the apply_retention command once the personal data of the closed trajectory was anonymised.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
+    history_records = HistoricalRecords(excluded_fields=["version", "revision", "export_key"])
 
     class Meta:
         verbose_name = _("trajectory")
@@ -145,14 +171,44 @@ class Trajectory(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The revision belongs to the database: a full save of an instance loaded before a child's write
+        # would otherwise put back an older revision, and an older cached page with it.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields if f.name not in ("id", "revision")]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("trajectories:detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Compared after a save: who sees the trajectory in lists changes with them (trajectories/revisions.py).
+        instance._loaded_visibility = instance.visibility()
+        return instance
+
+    def visibility(self) -> tuple:
+        """What decides who finds the trajectory in their lists: its organisations, and whether it is archived."""
+        return (
+            self.__dict__.get("owner_id"),
+            self.__dict__.get("receiving_organisation_id"),
+            self.__dict__.get("archived_at") is None,
+        )
 
     def save_changes(self, *fields: str) -> None:
         """Save these fields and raise the version (see ``trajectory_update``)."""
         self.version = models.F("version") + 1
         self.save(update_fields=[*fields, "version", "updated_at"])
         self.refresh_from_db(fields=["version"])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
 
     def recommended_start_phase(self) -> Phase:
         return recommended_start_phase(
@@ -209,6 +265,8 @@ class PhaseState(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("phase state")
         verbose_name_plural = _("phase states")
@@ -250,6 +308,8 @@ class SubphaseState(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("subphase state")
@@ -407,6 +467,8 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assignment (phase 1)")

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fii.cfir import CONSTRUCT_CODES, RATING_VALUES, RATINGS
 from fii.model import EffectivenessLevel, InterventionDatabase, RegistrationStatus
@@ -45,6 +46,8 @@ class ImplementabilityAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("innovation and implementability assessment")
@@ -166,6 +169,8 @@ class CfirAssessment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("CFIR assessment")
         verbose_name_plural = _("CFIR assessments")
@@ -189,6 +194,8 @@ class CfirRating(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("CFIR rating")

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from organisations.models import Person
 
@@ -73,6 +74,8 @@ class Stakeholder(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("stakeholder")
         verbose_name_plural = _("stakeholders")
@@ -127,6 +130,8 @@ class Contact(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
@@ -176,6 +181,8 @@ class ReportBack(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("report-back to the commissioner")
         verbose_name_plural = _("report-backs to the commissioner")
@@ -223,6 +230,8 @@ class TeamMember(models.Model):
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
@@ -264,6 +273,8 @@ class TeamMandate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("team mandate")

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fii.model import Phase, Subphase
 from organisations.models import Organisation
@@ -78,6 +79,8 @@ class ChecklistTemplateItem(ChecklistItemBase):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="checklist_template_items")
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("checklist template item")
         verbose_name_plural = _("checklist template items")
@@ -95,6 +98,8 @@ class ChecklistItem(ChecklistItemBase):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("checklist item")
@@ -140,6 +145,8 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("stoplight review")
@@ -188,6 +195,8 @@ class ReviewItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("review item")
@@ -282,6 +291,8 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("action")

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fii.model import Criterion
 from organisations.models import Organisation
@@ -79,6 +80,8 @@ class Candidate(models.Model):
     )
     created_at = models.DateTimeField(_("added on"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("candidate organisation")
         verbose_name_plural = _("candidate organisations")
@@ -124,6 +127,8 @@ class CandidateRating(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("candidate rating")
@@ -188,6 +193,8 @@ class OrientationTalk(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("orientation talk")
         verbose_name_plural = _("orientation talks")
@@ -238,6 +245,8 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    history_records = HistoricalRecords()
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -273,6 +282,8 @@ class Plan(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 
+    history_records = HistoricalRecords(excluded_fields=["version"])
+
     class Meta:
         verbose_name = _("plan of approach")
         verbose_name_plural = _("plans of approach")
@@ -292,6 +303,8 @@ class Milestone(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("milestone")
@@ -327,6 +340,8 @@ class PeopleChange(models.Model):
     revisited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history_records = HistoricalRecords()
 
     class Meta:
         verbose_name = _("change of key people")

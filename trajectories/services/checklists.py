@@ -10,8 +10,11 @@ from django.db.models import Max, Model, QuerySet
 from django.utils import timezone, translation
 
 from fii.checklists import DEFAULT_CHECKLISTS
+from organisations import audit
 from organisations.models import Organisation
 
+from .. import revisions
+from ..history import bulk_create_tracked, bulk_update_tracked
 from ..models import ChecklistItem, ChecklistTemplateItem, Trajectory
 
 __all__ = [
@@ -53,11 +56,14 @@ def template_customise(*, organisation: Organisation, phase: str) -> None:
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     if not template_uses_defaults(organisation, phase):
         return
-    ChecklistTemplateItem.objects.bulk_create(
-        ChecklistTemplateItem(
-            organisation=organisation, phase=phase, subphase=line.subphase, text=line.text, position=n
-        )
-        for n, line in enumerate(template_lines(organisation, phase), start=1)
+    bulk_create_tracked(
+        ChecklistTemplateItem,
+        (
+            ChecklistTemplateItem(
+                organisation=organisation, phase=phase, subphase=line.subphase, text=line.text, position=n
+            )
+            for n, line in enumerate(template_lines(organisation, phase), start=1)
+        ),
     )
 
 
@@ -69,17 +75,21 @@ def checklist_copy_from_template(*, trajectory: Trajectory, phase: str, by) -> i
     Trajectory.objects.select_for_update().filter(pk=trajectory.pk).values_list("pk", flat=True).first()
     if ChecklistItem.objects.filter(trajectory=trajectory, phase=phase).exists():
         return 0
-    items = ChecklistItem.objects.bulk_create(
-        ChecklistItem(
-            trajectory=trajectory,
-            phase=phase,
-            subphase=line.subphase,
-            text=line.text,
-            position=n,
-            created_by=by,
-        )
-        for n, line in enumerate(template_lines(trajectory.owner, phase), start=1)
+    items = bulk_create_tracked(
+        ChecklistItem,
+        (
+            ChecklistItem(
+                trajectory=trajectory,
+                phase=phase,
+                subphase=line.subphase,
+                text=line.text,
+                position=n,
+                created_by=by,
+            )
+            for n, line in enumerate(template_lines(trajectory.owner, phase), start=1)
+        ),
     )
+    revisions.bump(trajectory.pk)  # bulk_create() sends no signal
     return len(items)
 
 
@@ -138,4 +148,7 @@ def checklist_item_move(*, item: ChecklistItem | ChecklistTemplateItem, up: bool
     lines[index], lines[other] = lines[other], lines[index]
     for position, line in enumerate(lines, start=1):
         line.position = position
-    model.objects.bulk_update(lines, ["position"])
+    bulk_update_tracked(model, lines, ["position"])
+    if model is ChecklistItem:  # bulk_update() sends no signal
+        revisions.bump(item.trajectory_id)
+    audit.record(audit.Action.UPDATE, obj=item, changed_fields=["position"])

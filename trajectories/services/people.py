@@ -13,8 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations import audit
 from organisations.models import ERASED_NAME, Person
 
+from .. import revisions
+from ..history import is_tracked
 from ..models import (
     COMPETENCY_FIELDS,
     Action,
@@ -312,6 +315,14 @@ def _scrub_rows(queryset, fields: Iterable[str], needles: list[str]) -> None:
         changed = {name: value for name, value in changed.items() if value != row[name]}
         if changed:
             queryset.model.objects.filter(pk=row["pk"]).update(**changed)
+    if is_tracked(queryset.model):
+        # Earlier versions of the same rows, in the change history, are scrubbed the same way.
+        history = queryset.model.history_records.filter(id__in=queryset.values("pk"))
+        for row in history.values("history_id", *fields):
+            changed = {name: _scrub(row[name], needles) for name in fields if row[name]}
+            changed = {name: value for name, value in changed.items() if value != row[name]}
+            if changed:
+                history.model.objects.filter(history_id=row["history_id"]).update(**changed)
 
 
 @transaction.atomic
@@ -362,8 +373,10 @@ def person_erase(*, person: Person, by) -> Person:
     )
     _scrub_rows(Milestone.objects.filter(**linked), ["title"], needles)
     _scrub_rows(PeopleChange.objects.filter(**linked), ["role", "description", "revisit_note"], needles)
-    Person.objects.filter(pk=person.pk).update(
-        name=ERASED_NAME, function="", employer="", email="", phone="", erased_at=timezone.now()
-    )
+    anonymous = {"name": ERASED_NAME, "function": "", "employer": "", "email": "", "phone": ""}
+    Person.objects.filter(pk=person.pk).update(**anonymous, erased_at=timezone.now())
+    Person.history_records.filter(id=person.pk).update(**anonymous)
+    revisions.bump(*trajectory_ids)  # update() sends no signal
     person.refresh_from_db()
+    audit.record(audit.Action.ERASE, obj=person, changed_fields=["name", "function", "employer", "email", "phone"])
     return person

@@ -18,6 +18,7 @@ from django.utils import timezone
 from fii.model import Phase
 from organisations.models import Membership
 
+from ..history import bulk_create_tracked, record_update
 from ..models import (
     Action,
     ChecklistItem,
@@ -58,13 +59,23 @@ class ReviewLocked(ReviewError):
     """The review is finalised; only a beheerder can re-open it."""
 
 
-def _refresh_overall_light(review: Review) -> str:
-    """Derive the overall light from the items; also sets ``review.unassessed`` (items without a light)."""
+def _refresh_overall_light(review: Review, *, stored: str | None = None) -> str:
+    """Derive the overall light from the items; also sets ``review.unassessed`` (items without a light).
+
+    ``stored`` is the overall light of the review row as locked in this transaction: when it is still
+    right, nothing is written.
+    """
     colours = list(review.items.values_list("colour", flat=True))
     light = overall_light(colours)
-    Review.objects.filter(pk=review.pk).update(overall_light=light)
-    review.overall_light = light
     review.unassessed = colours.count("")
+    if light == stored:
+        return light
+    # update() sends no signal; every caller saved an item or the review in this transaction, which
+    # raised the trajectory's revision already (trajectories/revisions.py).
+    changed = Review.objects.filter(pk=review.pk).exclude(overall_light=light).update(overall_light=light)
+    review.overall_light = light
+    if changed:
+        record_update(review)
     return light
 
 
@@ -117,16 +128,19 @@ def review_start(
     )
     for item_id, colour in earlier:
         last_colour.setdefault(item_id, colour)
-    ReviewItem.objects.bulk_create(
-        ReviewItem(
-            review=review,
-            item=item,
-            text=item.text,
-            position=n,
-            colour=last_colour.get(item.pk, ""),
-            carried_colour=last_colour.get(item.pk, ""),
-        )
-        for n, item in enumerate(items, start=1)
+    bulk_create_tracked(
+        ReviewItem,
+        (
+            ReviewItem(
+                review=review,
+                item=item,
+                text=item.text,
+                position=n,
+                colour=last_colour.get(item.pk, ""),
+                carried_colour=last_colour.get(item.pk, ""),
+            )
+            for n, item in enumerate(items, start=1)
+        ),
     )
     _refresh_overall_light(review)
     return review
@@ -167,7 +181,7 @@ def review_item_set(
     The saved item's ``review`` is the review as locked and updated here, so a caller can show the new
     overall light without reading the review again.
     """
-    review = _lock_open(review_item.review_id)
+    review = _lock_open(review_item.review_id)  # first the review, then the item: one lock order everywhere
     current = ReviewItem.objects.get(pk=review_item.pk)
     stale = []
     changes = {}
@@ -185,10 +199,10 @@ def review_item_set(
         setattr(current, name, value)
     current.updated_by = by
     current.updated_at = at or timezone.now()
+    current.review = review  # before saving: the audit log finds the organisation through it without a query
     current.save(update_fields=[*changes, "updated_by", "updated_at"])
     if "colour" in changes:
-        _refresh_overall_light(review)
-    current.review = review
+        _refresh_overall_light(review, stored=review.overall_light)
     return current
 
 

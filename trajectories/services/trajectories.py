@@ -11,6 +11,7 @@ from django.utils import timezone
 from fii.model import PHASE_ORDER, PHASES, Phase, Subphase
 from organisations.models import Organisation
 
+from ..history import bulk_create_tracked
 from ..models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
 from .checklists import checklist_copy_from_template
 from .versioning import StaleEdit
@@ -92,8 +93,8 @@ def trajectory_create(
         subphase_states.extend(
             SubphaseState(trajectory=trajectory, subphase=sub.code, status=sub_status) for sub in spec.subphases
         )
-    PhaseState.objects.bulk_create(phase_states)
-    SubphaseState.objects.bulk_create(subphase_states)
+    bulk_create_tracked(PhaseState, phase_states)
+    bulk_create_tracked(SubphaseState, subphase_states)
     Assignment.objects.create(trajectory=trajectory, updated_by=by)
     checklist_copy_from_template(trajectory=trajectory, phase=start_phase, by=by)
     PhaseTransition.objects.create(
@@ -193,6 +194,13 @@ def assignment_update(*, trajectory: Trajectory, by, commissioner: str, fields: 
     return assignment
 
 
+def _differs(current: Trajectory, name: str, value) -> bool:
+    field = Trajectory._meta.get_field(name)
+    if field.is_relation:  # compare ids: no query for the related row
+        return getattr(current, field.attname) != getattr(value, "pk", value)
+    return getattr(current, name) != value
+
+
 @transaction.atomic
 def trajectory_update(
     *, trajectory: Trajectory, by, expected_version: int, fields: dict, participants: Iterable[Organisation]
@@ -204,8 +212,14 @@ def trajectory_update(
     current = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     if current.version != expected_version:
         raise StaleEdit(current, fields)
-    for name, value in fields.items():
-        setattr(trajectory, name, value)
-    trajectory.save_changes(*fields)
+    # Only the fields that differ are written, so the audit log names what really changed.
+    changed = [name for name in fields if _differs(current, name, fields[name])]
+    for name in changed:
+        setattr(trajectory, name, fields[name])
+    if trajectory.is_closed != (trajectory.closed_at is not None):
+        # The retention period of closed trajectories counts from this moment; re-opening clears it.
+        trajectory.closed_at = timezone.now() if trajectory.is_closed else None
+        changed.append("closed_at")
+    trajectory.save_changes(*changed)
     trajectory.participants.set(participants)
     return trajectory

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from organisations import audit
 from organisations.access import get_trajectory_for_user, visible_trajectories
 
 from ..calendar import build_feed, calendar_token_for, calendar_token_regenerate
@@ -37,7 +38,11 @@ def _user_for_token(token: str):
         raise Http404 from None
 
 
-def _feed_response(request, trajectories, *, name, filename: str) -> HttpResponse:
+def _feed_response(request, trajectories, *, name, filename: str, user) -> HttpResponse:
+    for org_id in sorted(set(trajectories.values_list("owner_id", flat=True))) or [None]:
+        audit.record(
+            audit.Action.EXPORT, object_type="trajectories.Review", organisation=org_id, actor=user, detail="ics"
+        )
     body = build_feed(
         trajectories,
         name=name,
@@ -55,15 +60,16 @@ def _feed_response(request, trajectories, *, name, filename: str) -> HttpRespons
 def calendar_feed(request, token: str):
     user = _user_for_token(token)
     name = format_lazy("{} · {}", FEED_NAME, gettext_lazy("FII trajectories"))
-    return _feed_response(request, visible_trajectories(user), name=name, filename="fii-stoplicht.ics")
+    return _feed_response(request, visible_trajectories(user), name=name, filename="fii-stoplicht.ics", user=user)
 
 
 @require_safe
 def trajectory_calendar_feed(request, token: str, pk: int):
-    trajectory = get_trajectory_for_user(_user_for_token(token), pk)
+    user = _user_for_token(token)
+    trajectory = get_trajectory_for_user(user, pk)
     name = format_lazy("{} · {}", FEED_NAME, trajectory.title)
-    trajectories = Trajectory.objects.filter(pk=trajectory.pk)
-    return _feed_response(request, trajectories, name=name, filename=f"fii-traject-{trajectory.pk}.ics")
+    trajectories = Trajectory.objects.filter(pk=trajectory.pk, archived_at__isnull=True)  # archived: empty feed
+    return _feed_response(request, trajectories, name=name, filename=f"fii-traject-{trajectory.pk}.ics", user=user)
 
 
 @login_required

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from organisations import audit
 from organisations.access import visible_trajectories
 
 from .. import exports, selectors
@@ -23,6 +26,12 @@ CONTENT_TYPES = {
 def _check_format(fmt: str) -> None:
     if fmt not in CONTENT_TYPES:
         raise Http404
+
+
+def _record_export(trajectory_owners: Iterable[int | None], *, what: str, fmt: str) -> None:
+    """One audit event per organisation whose trajectories are in the file, so each one's beheerders see it."""
+    for org_id in sorted(set(trajectory_owners), key=lambda pk: pk or 0) or [None]:
+        audit.record(audit.Action.EXPORT, object_type=what, organisation=org_id, detail=fmt)
 
 
 def _download(headers, rows, *, fmt: str, name: str, title: str) -> HttpResponse:
@@ -41,7 +50,9 @@ def portfolio_export(request, fmt: str):
     # The same filters as the portfolio page, so a link carries them as-is.
     _filters, trajectories = selectors.portfolio_for(request.user, request.GET)
     trajectories = selectors.with_review_summary(trajectories).order_by("title", "pk")
+    trajectories = list(trajectories)
     headers, rows = exports.portfolio_table(trajectories)
+    _record_export((t.owner_id for t in trajectories), what="trajectories.Trajectory", fmt=fmt)
     return _download(headers, rows, fmt=fmt, name="portefeuille", title=_("Portfolio"))
 
 
@@ -57,5 +68,7 @@ def actions_export(request, fmt: str):
     actions = selectors.actions_filtered(actions, state)
     if request.GET.get("mine"):
         actions = actions.filter(assignee=request.user)
+    actions = list(actions)
     headers, rows = exports.actions_table(actions)
+    _record_export((a.trajectory.owner_id for a in actions), what="trajectories.Action", fmt=fmt)
     return _download(headers, rows, fmt=fmt, name="acties", title=_("Actions"))

@@ -197,7 +197,8 @@ def contact_add(request, pk: int, stakeholder_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_backs(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk)
+    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
+    trajectory = get_trajectory_for_user(request.user, pk, need=need)
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
     stakeholders = Stakeholder.objects.filter(trajectory=trajectory).select_related("person").order_by("person__name")
     form = ReportBackForm(request.POST or None, stakeholders=stakeholders) if can_edit else None

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from fii.lib.pdf import render_pdf
 from fii.model import PHASE_SPECS
+from organisations import audit
 from organisations.access import get_organisation_for_user, get_trajectory_for_user, visible_trajectories
 from organisations.models import Role
 
@@ -25,7 +26,7 @@ from .. import reports
 from ..forms import ReportPeriodForm
 
 
-def _respond(request, template: str, context: dict, *, pdf_name: str | None = None) -> HttpResponse:
+def _respond(request, template: str, context: dict, *, pdf_name: str | None = None, subject=None) -> HttpResponse:
     context = {**context, "generated_at": timezone.localtime(), "as_pdf": pdf_name is not None}
     if pdf_name is None:
         response = HttpResponse(render_to_string(template, context, request=request))
@@ -34,6 +35,7 @@ def _respond(request, template: str, context: dict, *, pdf_name: str | None = No
             render_pdf(render_to_string(template, context, request=request)), content_type="application/pdf"
         )
         response["Content-Disposition"] = f'attachment; filename="{pdf_name}.pdf"'
+        audit.record(audit.Action.PDF, obj=subject, detail=template.removeprefix("reports/").removesuffix(".html"))
     # Reports hold the trajectory's internals; never keep them in a shared cache or the browser's.
     response["Cache-Control"] = "no-store"
     return response
@@ -48,7 +50,7 @@ def _progress(request, pk: int, *, pdf: bool):
         "can_issue": trajectory.user_role.allows(Role.BEWERKER),
     }
     name = f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}" if pdf else None
-    return _respond(request, "reports/progress.html", context, pdf_name=name)
+    return _respond(request, "reports/progress.html", context, pdf_name=name, subject=trajectory)
 
 
 def _period(request, trajectory):
@@ -87,7 +89,7 @@ def _phase(request, pk: int, phase: str, *, pdf: bool):
         raise Http404
     context = reports.phase_report(trajectory, phase)
     name = f"faserapport-{slugify(trajectory.title)}-{phase}" if pdf else None
-    return _respond(request, "reports/phase.html", context, pdf_name=name)
+    return _respond(request, "reports/phase.html", context, pdf_name=name, subject=trajectory)
 
 
 @login_required
@@ -108,7 +110,7 @@ def _portfolio(request, org_pk: int, *, pdf: bool):
     trajectories = visible_trajectories(request.user).filter(taking_part).distinct()
     context = {"organisation": organisation, **reports.portfolio_report(trajectories)}
     name = f"portefeuille-{slugify(organisation.name)}-{timezone.localdate():%Y-%m-%d}" if pdf else None
-    return _respond(request, "reports/portfolio.html", context, pdf_name=name)
+    return _respond(request, "reports/portfolio.html", context, pdf_name=name, subject=organisation)
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
 from fii.model import PHASE_SPECS
-from organisations.access import get_trajectory_for_user, team_members, visible_trajectories
+from organisations.access import get_review_for_user, get_trajectory_for_user, team_members, visible_trajectories
 from organisations.models import Role
 
-from .. import selectors, services
+from .. import fragments, selectors, services
 from ..charts import item_histories, light_counts, trend_chart
 from ..forms import (
     ActionCloseForm,
@@ -96,6 +97,7 @@ def review_start(request, pk: int):
 
 
 def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
+    prefetch_related_objects([trajectory], "participants")
     items = list(review.items.select_related("item", "updated_by").order_by("position", "pk"))
     item_ids = [ri.item_id for ri in items]
     open_actions: dict[int | None, list[Action]] = {}
@@ -129,9 +131,16 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def review_detail(request, pk: int, review_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk)
-    review = _review_for(trajectory, review_pk)
-    return render(request, "trajectories/review_detail.html", _review_context(request, trajectory, review))
+    review = get_review_for_user(request.user, pk, review_pk)
+    trajectory = review.trajectory
+    body = fragments.render_part(
+        request,
+        "trajectories/review_detail.html#body",
+        fragments.key("review", trajectory.pk, trajectory.revision, review.pk, trajectory.user_role),
+        lambda: _review_context(request, trajectory, review),
+    )
+    context = {"trajectory": trajectory, "review": review, "body": body}
+    return render(request, "trajectories/review_detail.html", context)
 
 
 @login_required
@@ -263,7 +272,7 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
 @require_http_methods(["POST"])
 def review_item(request, pk: int, review_pk: int, item_pk: int):
     """One change from the meeting table: a light, a note, a new action or closing an action."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER, participants=False)
     # The item with its review in one query: this is the meeting's hot path.
     ri = get_object_or_404(
         ReviewItem.objects.select_related("item", "review"),
@@ -400,7 +409,8 @@ def _action_state(request) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_list(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk)
+    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
+    trajectory = get_trajectory_for_user(request.user, pk, need=need)
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
     form = None
     if can_edit:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,12 +15,11 @@ from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
 from organisations.access import (
     can_create_trajectory,
     get_trajectory_for_user,
-    memberships_of,
     organisations_where,
 )
 from organisations.models import Role
 
-from .. import key_figures, selectors, services
+from .. import fragments, key_figures, selectors, services
 from .. import selectors_innoveren as phase_selectors
 from ..forms import (
     AssignmentForm,
@@ -38,24 +37,41 @@ PAGE_SIZE = 25
 @require_http_methods(["GET"])
 def portfolio(request):
     filters, trajectories = selectors.portfolio_for(request.user, request.GET)
-    trajectories = trajectories.prefetch_related(
-        "participants",
-        Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status")),
+    # The page itself needs only ids and revisions; a row is rendered only when it is not in the cache.
+    listed = trajectories.select_related(None).only("pk", "revision").order_by("title", "pk")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = fragments.render_parts(
+        request,
+        "trajectories/_portfolio_row.html",
+        {t.pk: fragments.key("portfolio-row", t.pk, t.revision) for t in page.object_list},
+        _portfolio_row_contexts,
     )
-    trajectories = selectors.with_review_summary(trajectories)
-    page = Paginator(trajectories.order_by("title", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.add_light_summaries(page.object_list)
-    key_figures.add_radio_silence(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filters": filters,
         "page": page,
+        "rows": [rows[t.pk] for t in page.object_list],
         "query": query.urlencode(),
         "can_create": can_create_trajectory(request.user),
     }
     template = "trajectories/portfolio.html#results" if request.htmx else "trajectories/portfolio.html"
     return render(request, template, context)
+
+
+def _portfolio_row_contexts(ids) -> dict[int, dict]:
+    trajectories = (
+        Trajectory.objects.filter(pk__in=ids)
+        .select_related("owner", "receiving_organisation")
+        .prefetch_related(
+            "participants",
+            Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status")),
+        )
+    )
+    trajectories = list(selectors.with_review_summary(trajectories))
+    selectors.add_light_summaries(trajectories)
+    key_figures.add_radio_silence(trajectories)
+    return {t.pk: {"trajectory": t} for t in trajectories}
 
 
 @login_required
@@ -100,27 +116,34 @@ def trajectory_create(request):
 @login_required
 @require_http_methods(["GET"])
 def trajectory_detail(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk)
-    transitions = trajectory.transitions.select_related("created_by")
-    phase_rows = selectors.phase_rows(trajectory)
-    current = next(row for row in phase_rows if row["state"].phase == trajectory.current_phase)
-    return render(
+    trajectory = get_trajectory_for_user(request.user, pk, participants=False)
+    can_archive = services.can_archive(request.user, trajectory)
+    body = fragments.render_part(
         request,
-        "trajectories/trajectory_detail.html",
-        {
-            "people": key_figures.trajectory_people(trajectory),
-            "trajectory": trajectory,
-            "phase_rows": phase_rows,
-            "phase_states": [row["state"] for row in phase_rows],  # already loaded: no second query
-            "current": current,
-            "summary": selectors.trajectory_summary(trajectory),
-            "open_review": trajectory.open_review(),
-            "open_people_changes": trajectory.people_changes.filter(revisited_on__isnull=True),
-            "transitions": transitions,
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
-            "can_export": memberships_of(request.user).get(trajectory.owner_id) == Role.BEHEERDER,
-        },
+        "trajectories/trajectory_detail.html#body",
+        fragments.key(
+            "trajectory", trajectory.pk, trajectory.revision, trajectory.user_role, trajectory.actual_role, can_archive
+        ),
+        lambda: {**_detail_context(trajectory), "can_archive": can_archive, "can_export": can_archive},
     )
+    return render(request, "trajectories/trajectory_detail.html", {"trajectory": trajectory, "body": body})
+
+
+def _detail_context(trajectory: Trajectory) -> dict:
+    prefetch_related_objects([trajectory], "participants")
+    phase_rows = selectors.phase_rows(trajectory)
+    return {
+        "people": key_figures.trajectory_people(trajectory),
+        "trajectory": trajectory,
+        "phase_rows": phase_rows,
+        "phase_states": [row["state"] for row in phase_rows],  # already loaded: no second query
+        "current": next(row for row in phase_rows if row["state"].phase == trajectory.current_phase),
+        "summary": selectors.trajectory_summary(trajectory),
+        "open_review": trajectory.open_review(),
+        "open_people_changes": trajectory.people_changes.filter(revisited_on__isnull=True),
+        "transitions": trajectory.transitions.select_related("created_by"),
+        "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+    }
 
 
 @login_required

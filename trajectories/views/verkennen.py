@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fii.model import FINANCING_QUESTIONS, PHASE_SPECS, SHORTLIST_CRITERIA, Phase
+from organisations import audit
 from organisations.access import get_trajectory_for_user, team_members
 from organisations.models import Role
 
@@ -281,6 +282,7 @@ def agreement_document(request, pk: int, agreement_pk: int):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=record.download_name, content_type="application/pdf")
+    audit.record(audit.Action.PDF, obj=record, detail="document")
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -11,7 +11,7 @@ def give_every_trajectory_a_key(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trajectories", "0007_innoveren"),
+        ("trajectories", "0010_trajectory_closed_at_from_updated_at"),
     ]
 
     operations = [

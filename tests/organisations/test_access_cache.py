@@ -1,0 +1,59 @@
+"""Memberships are cached under the user's access version; every change counts from the next request."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from organisations import services
+from organisations.access import memberships_of
+from organisations.models import Membership, Role, User
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(user) -> User:
+    return User.objects.get(pk=user.pk)
+
+
+def test_a_lower_role_counts_at_the_next_request(trajectory, bewerker, beheerder):
+    client = Client()
+    client.force_login(bewerker)
+    edit = reverse("trajectories:edit", args=[trajectory.pk])
+    assert client.get(edit).status_code == 200
+    services.membership_change_role(membership=Membership.objects.get(user=bewerker), role=Role.LEZER)
+    assert client.get(edit).status_code == 403
+
+
+def test_a_new_membership_counts_at_the_next_request(trajectory, outsider):
+    client = Client()
+    client.force_login(outsider)
+    url = trajectory.get_absolute_url()
+    assert client.get(url).status_code == 404
+    services.membership_add(organisation=trajectory.owner, email=outsider.email, role=Role.LEZER)
+    assert client.get(url).status_code == 200
+
+
+def test_memberships_come_from_the_cache_while_nothing_changed(bewerker, django_assert_num_queries):
+    memberships_of(fresh(bewerker))
+    next_request = fresh(bewerker)
+    with django_assert_num_queries(0):
+        assert list(memberships_of(next_request).values()) == [Role.BEWERKER]
+
+
+def test_a_deleted_organisation_takes_its_memberships_out_of_the_cache(bewerker):
+    extra = OrganisationFactory(name="Tijdelijk")
+    Membership.objects.create(user=bewerker, organisation=extra, role=Role.BEHEERDER)
+    assert extra.pk in memberships_of(fresh(bewerker))
+    extra.delete()  # the memberships go by cascade
+    assert extra.pk not in memberships_of(fresh(bewerker))
+
+
+def test_saving_an_old_user_instance_keeps_the_new_access_version(bewerker):
+    loaded = fresh(bewerker)
+    Membership.objects.create(user=bewerker, organisation=OrganisationFactory(name="Nieuw"), role=Role.LEZER)
+    raised = fresh(bewerker).access_version
+    loaded.full_name = "Bea"
+    loaded.save()
+    assert fresh(bewerker).access_version == raised
+    assert len(memberships_of(fresh(bewerker))) == 2

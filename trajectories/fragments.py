@@ -1,0 +1,65 @@
+"""Rendered page parts, cached under the revision of the trajectory they show.
+
+A key names the part, the trajectory and its revision (``trajectories/revisions.py``: every write raises
+it), and everything else the part depends on: the user's role where the part shows buttons for it, the
+language, and today's date (review cadence, overdue actions and radio silence count from today). A key
+is never invalidated; a write makes the next request ask for a new one, and old keys age out.
+
+Parts are rendered without the request's CSRF token, which differs per user, and get it put in on the
+way out, so one cached part serves every user with the same role. Parts hold no CSP nonce: inline
+scripts and styles have none to hold.
+
+Only GET views use cached parts: a view that writes renders from the database, and redirects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+CSRF_PLACEHOLDER = "fii-csrf-token-placeholder-5b1c0e"
+TIMEOUT = 24 * 60 * 60  # a day: the date is part of every key anyway
+
+
+def key(part: str, trajectory_id: int, revision: int, *extra) -> str:
+    bits = (part, trajectory_id, revision, *extra, get_language(), timezone.localdate().isoformat())
+    return "fii:part:" + ":".join(str(bit) for bit in bits)
+
+
+def _finish(request, html: str) -> SafeString:
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)
+
+
+def render_part(request, template_name: str, cache_key: str, context: Callable[[], dict]) -> SafeString:
+    """The part from the cache, or rendered with ``context()`` (called only then) and stored."""
+    html = cache.get(cache_key)
+    if html is None:
+        html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
+        cache.set(cache_key, html, TIMEOUT)
+    return _finish(request, html)
+
+
+def render_parts(
+    request, template_name: str, keys: dict, render_missing: Callable[[Iterable], dict[object, dict]]
+) -> dict[object, SafeString]:
+    """Many parts at once (one cache round trip): ``keys`` maps an id to its cache key;
+    ``render_missing(ids)`` gives the context of each id not in the cache."""
+    found = cache.get_many(list(keys.values()))
+    html = {pk: found[k] for pk, k in keys.items() if k in found}
+    missing = [pk for pk in keys if pk not in html]
+    if missing:
+        fresh = {}
+        for pk, context in render_missing(missing).items():
+            html[pk] = fresh[keys[pk]] = render_to_string(
+                template_name, {**context, "csrf_token": CSRF_PLACEHOLDER}, request
+            )
+        cache.set_many(fresh, TIMEOUT)
+    return {pk: _finish(request, text) for pk, text in html.items()}

@@ -1,0 +1,222 @@
+"""Every write to a trajectory, or to anything shown on its pages, raises ``Trajectory.revision``.
+
+Rendered page parts are cached under the revision (``trajectories/fragments.py``), so a cached part is
+never served once the data under it has changed: the next request reads the new revision and renders
+afresh. The raise is one ``UPDATE … SET revision = revision + 1`` in the writer's own transaction.
+
+Why signals here, when domain flow never uses them: a cache that depends on every one of sixty service
+functions remembering a call is wrong the first time one forgets. The receivers below see every
+``save()``, ``delete()`` and many-to-many change of every model that belongs to a trajectory; the path
+from a model to its trajectory is found from its foreign keys when the app starts (``PATHS``). Writes
+that bypass signals (``QuerySet.update()``, ``bulk_create()``, ``bulk_update()``) call :func:`bump` or
+:func:`bump_for` themselves; ``tests/trajectories/test_revisions.py`` covers those services.
+
+Data from outside a trajectory that its pages show is covered too: an organisation's name, a user's
+name (assignees, attendees), memberships (who can be chosen as attendee or assignee) and a person's
+details (stakeholders). Reference data (the checklist templates) is read only when a trajectory or
+review is created, which raises the revision anyway.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import F, ForeignKey, ManyToManyField, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from organisations.access import access_changed
+
+# Models of the trajectories app that no trajectory page renders, so they need no revision.
+NOT_RENDERED = {"ChecklistTemplateItem", "CalendarToken"}
+# User fields written by logging in and out; they show on no page.
+USER_BOOKKEEPING_FIELDS = {"last_login", "password", "session_epoch"}
+
+# model → the foreign keys from it to Trajectory (the last one points at Trajectory).
+PATHS: dict[type, list[ForeignKey]] = {}
+
+
+def _trajectory_model():
+    return apps.get_model("trajectories", "Trajectory")
+
+
+def _find_path(model, trajectory_model, depth: int = 0) -> list[ForeignKey] | None:
+    if depth > 3:
+        return None
+    fields = [f for f in model._meta.concrete_fields if isinstance(f, ForeignKey)]
+    for field in fields:
+        if field.related_model is trajectory_model:
+            return [field]
+    for field in fields:
+        target = field.related_model
+        if target._meta.app_label == "trajectories" and target is not model:
+            rest = _find_path(target, trajectory_model, depth + 1)
+            if rest:
+                return [field, *rest]
+    return None
+
+
+def bump(*trajectory_ids: int | None) -> None:
+    ids = {pk for pk in trajectory_ids if pk is not None}
+    if ids:
+        _trajectory_model().objects.filter(pk__in=ids).update(revision=F("revision") + 1)
+
+
+def bump_where(condition: Q) -> None:
+    """Raise the revision of every trajectory matching ``condition`` (for data shown on many)."""
+    Trajectory = _trajectory_model()
+    Trajectory.objects.filter(pk__in=Trajectory.objects.filter(condition).values("pk")).update(
+        revision=F("revision") + 1
+    )
+
+
+def bump_for(instance) -> None:
+    """Raise the revision of the trajectory ``instance`` belongs to."""
+    Trajectory = _trajectory_model()
+    if isinstance(instance, Trajectory):
+        bump(instance.pk)
+        return
+    path = PATHS[type(instance)]
+    first_value = getattr(instance, path[0].attname)
+    if first_value is None:
+        return
+    if len(path) == 1:
+        bump(first_value)
+        return
+    # The parent still exists when a child is deleted (a cascade deletes children first), so one
+    # statement finds the trajectory through it.
+    lookup = "__".join(field.name for field in path[1:]) + "_id"
+    parent = path[0].related_model._base_manager.filter(pk=first_value).values(lookup)
+    Trajectory.objects.filter(pk__in=parent).update(revision=F("revision") + 1)
+
+
+def bump_for_pks(model, pks) -> None:
+    Trajectory = _trajectory_model()
+    if model is Trajectory:
+        bump(*pks)
+        return
+    lookup = "__".join(field.name for field in PATHS[model]) + "_id"
+    owners = model._base_manager.filter(pk__in=list(pks)).values(lookup)
+    Trajectory.objects.filter(pk__in=owners).update(revision=F("revision") + 1)
+
+
+def _on_write(sender, instance, raw=False, **kwargs):
+    if not raw:
+        bump_for(instance)
+
+
+def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        bump_for(instance)
+        return
+    # From the other side (organisation.participating_trajectories.add(…)): the changed rows are in pk_set,
+    # or, for clear(), everything still linked.
+    if action == "pre_clear":
+        field = next(f for f in sender._meta.concrete_fields if f.related_model is type(instance))
+        source = next(f for f in sender._meta.concrete_fields if f.related_model is model)
+        pk_set = sender._base_manager.filter(**{field.attname: instance.pk}).values_list(source.attname, flat=True)
+    bump_for_pks(model, pk_set or [])
+
+
+def _on_organisation(sender, instance, raw=False, created=False, **kwargs):
+    if raw or created:
+        return
+    involved = Q(owner=instance) | Q(receiving_organisation=instance) | Q(participants=instance)
+    bump_where(involved)
+    # Its name is in the portfolio filter of everybody who sees one of its trajectories.
+    Trajectory = _trajectory_model()
+    trajectories = Trajectory.objects.filter(involved).values("pk")
+    pairs = Trajectory.objects.filter(pk__in=trajectories).values_list("owner_id", "receiving_organisation_id")
+    others = Trajectory.participants.through.objects.filter(trajectory_id__in=trajectories)
+    access_changed({org for pair in pairs for org in pair} | set(others.values_list("organisation_id", flat=True)))
+
+
+# Who sees which trajectory (organisations.access) ------------------------------------------------------
+
+
+def _on_trajectory_saved(sender, instance, raw=False, created=False, **kwargs):
+    if raw:
+        return
+    now = instance.visibility()
+    loaded = getattr(instance, "_loaded_visibility", None)
+    if created or loaded != now:
+        access_changed({*now[:2], *(loaded[:2] if loaded else ())} | instance.organisation_ids())
+    instance._loaded_visibility = now
+
+
+def _on_trajectory_deleting(sender, instance, **kwargs):
+    access_changed(instance.organisation_ids())
+
+
+def _on_participants(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # organisation.participating_trajectories.add(…)
+        access_changed([instance.pk])
+    elif action == "pre_clear":
+        access_changed(sender.objects.filter(trajectory_id=instance.pk).values_list("organisation_id", flat=True))
+    else:
+        access_changed(pk_set or [])
+
+
+def _on_user(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
+    if raw or created or (update_fields and set(update_fields) <= USER_BOOKKEEPING_FIELDS):
+        return
+    orgs = instance.memberships.values("organisation_id")
+    bump_where(Q(owner__in=orgs) | Q(receiving_organisation__in=orgs) | Q(participants__in=orgs))
+
+
+def _on_membership(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    org = instance.organisation_id
+    bump_where(Q(owner_id=org) | Q(receiving_organisation_id=org) | Q(participants=org))
+
+
+def _on_person(sender, instance, raw=False, created=False, **kwargs):
+    if raw or created:
+        return
+    bump_where(Q(stakeholders__person=instance))
+
+
+def rendered_models() -> list[type]:
+    """The app's models, without the history copies that django-simple-history adds (they are written
+    together with the row they copy, which raises the revision already)."""
+    return [
+        model
+        for model in apps.get_app_config("trajectories").get_models()
+        if not any(field.name == "history_id" for field in model._meta.concrete_fields)
+    ]
+
+
+def connect() -> None:
+    """Called once from TrajectoriesConfig.ready()."""
+    Trajectory = _trajectory_model()
+    for model in rendered_models():
+        if model is Trajectory:
+            path = []
+        elif model.__name__ in NOT_RENDERED:
+            continue
+        else:
+            path = _find_path(model, Trajectory)
+            if path is None:
+                raise LookupError(
+                    f"{model.__name__} has no foreign key path to Trajectory; add it to revisions.NOT_RENDERED "
+                    "if no trajectory page shows it."
+                )
+        PATHS[model] = path
+        uid = f"fii-revision-{model._meta.label_lower}"
+        post_save.connect(_on_write, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=uid + "-delete")
+        for field in model._meta.local_many_to_many:
+            if isinstance(field, ManyToManyField):
+                m2m_changed.connect(_on_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
+    post_save.connect(_on_trajectory_saved, sender=Trajectory, dispatch_uid="fii-access-trajectory")
+    pre_delete.connect(_on_trajectory_deleting, sender=Trajectory, dispatch_uid="fii-access-trajectory-delete")
+    m2m_changed.connect(_on_participants, sender=Trajectory.participants.through, dispatch_uid="fii-access-part")
+    organisations = apps.get_app_config("organisations")
+    post_save.connect(_on_organisation, sender=organisations.get_model("Organisation"), dispatch_uid="fii-rev-org")
+    post_save.connect(_on_user, sender=organisations.get_model("User"), dispatch_uid="fii-rev-user")
+    for signal in (post_save, post_delete):
+        signal.connect(_on_membership, sender=organisations.get_model("Membership"), dispatch_uid=f"fii-rev-m-{signal}")
+    post_save.connect(_on_person, sender=organisations.get_model("Person"), dispatch_uid="fii-rev-person")

@@ -1,0 +1,67 @@
+"""Archiving and restoring trajectories, and the archive page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from organisations.access import get_trajectory_for_user, memberships_of, visible_trajectories
+from organisations.models import Role
+
+from .. import services
+from ..forms import ArchiveForm
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trajectory_archive(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
+    if not services.can_archive(request.user, trajectory):
+        raise PermissionDenied
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.trajectory_archive(trajectory=trajectory, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Trajectory archived. You find it under Archive, where it can be restored."))
+        return redirect("trajectories:archive_list")
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "trajectories/trajectory_archive.html", {"trajectory": trajectory, "form": form}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trajectory_restore(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER, allow_archived=True)
+    if not services.can_archive(request.user, trajectory):
+        raise PermissionDenied
+    if not trajectory.is_archived:
+        messages.info(request, _("This trajectory is not archived."))
+        return redirect(trajectory)
+    if request.method == "POST":
+        services.trajectory_restore(trajectory=trajectory, by=request.user)
+        messages.success(request, _("Trajectory restored."))
+        return redirect(trajectory)
+    return render(request, "trajectories/trajectory_restore.html", {"trajectory": trajectory})
+
+
+@login_required
+@require_http_methods(["GET"])
+def archive_list(request):
+    trajectories = (
+        visible_trajectories(request.user, archived=True)
+        .select_related("owner", "archived_by")
+        .order_by("-archived_at", "pk")
+    )
+    page = Paginator(trajectories, PAGE_SIZE).get_page(request.GET.get("page"))
+    beheerder_of = {org for org, role in memberships_of(request.user).items() if Role(role).allows(Role.BEHEERDER)}
+    for trajectory in page.object_list:
+        trajectory.can_restore = trajectory.owner_id in beheerder_of
+    return render(request, "trajectories/archive_list.html", {"page": page})
