@@ -52,7 +52,10 @@ AUDITED_APPS = ("organisations", "trajectories")
 NOT_AUDITED = {"organisations.AuditEvent"}
 NAMED_MODELS = {"organisations.Organisation": "name", "trajectories.Trajectory": "title"}
 # A login is an event of its own; the last-login timestamp it sets is not another change.
-IGNORED_FIELDS = {"organisations.User": {"last_login"}}
+IGNORED_FIELDS = {
+    "organisations.User": {"last_login", "access_version"},
+    "trajectories.Trajectory": {"revision"},  # a cache counter (trajectories/revisions.py), not a change
+}
 USER_RIGHTS = {"is_active", "is_staff", "is_superuser", "groups", "user_permissions"}
 
 _UNSET = object()

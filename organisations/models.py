@@ -9,6 +9,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fii.lib.fields import DatabaseCounterField
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -49,7 +51,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
     # Raised by every change of the user's memberships; their memberships are cached under it
     # (organisations.access.memberships_of), so a changed role counts from the next request on.
-    access_version = models.PositiveIntegerField(default=0, editable=False)
+    access_version = DatabaseCounterField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -84,12 +86,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.refresh_from_db(fields=["session_epoch"])
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            # The access version belongs to the database: an instance loaded before a membership
-            # changed would otherwise put back the old number, and the old roles with it.
-            kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if f.name not in ("id", "access_version")
-            ]
         if self.pk is not None and not self.is_active:
             was_active = User.objects.filter(pk=self.pk, is_active=True).exists()
             if was_active:

@@ -186,8 +186,9 @@ def test_every_domain_model_has_the_generic_hooks():
 
     for app in ("organisations", "trajectories"):
         for model in apps.get_app_config(app).get_models():
-            if model is not AuditEvent:
-                assert post_save.has_listeners(model) and post_delete.has_listeners(model), model
+            if model is AuditEvent or model.__name__.startswith("Historical"):
+                continue  # history copies are written with the row whose own event says it all
+            assert post_save.has_listeners(model) and post_delete.has_listeners(model), model
     assert not post_save.has_listeners(AuditEvent)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fii.lib.fields import DatabaseCounterField
 from fii.model import PHASE_ORDER, Phase, Subphase, phase_spec, recommended_start_phase
 from organisations.models import Organisation, Role
 
@@ -125,7 +126,7 @@ class Trajectory(models.Model):
     export_key = models.UUIDField(_("export key"), default=uuid.uuid4, unique=True, editable=False)
     # Raised by every write to the trajectory or anything in it (trajectories/revisions.py). Rendered page
     # parts are cached under it (trajectories/fragments.py), so a cached part never outlives its data.
-    revision = models.PositiveBigIntegerField(default=0, editable=False)
+    revision = DatabaseCounterField(default=0, editable=False)
     # Set by trajectory_update when the status becomes afgerond or gestopt (cleared when it is re-opened);
     # the retention period counts from here.
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
@@ -170,13 +171,6 @@ class Trajectory(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        # The revision belongs to the database: a full save of an instance loaded before a child's write
-        # would otherwise put back an older revision, and an older cached page with it.
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields if f.name not in ("id", "revision")]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("trajectories:detail", args=[self.pk])
