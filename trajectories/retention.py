@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from organisations.models import Membership, Organisation, Person, User
+from organisations.models import AuditEvent, ExternalIdentity, Membership, Organisation, Person, User
 
 from . import models as m
 from .history import is_tracked
@@ -154,6 +154,11 @@ NOT_PERSONAL: dict[type, tuple[str, ...]] = {
     Membership: (),
     Person: ("name", "function", "employer", "email", "phone"),  # erased with person_erase (see above)
     User: ("password", "email", "full_name"),  # accounts: managed by the application manager
+    # The audit log is append-only and never holds a person's name in its labels (organisations/audit.py);
+    # the actor's e-mail address is an account, like User.email. It is not trajectory data.
+    AuditEvent: ("actor_email", "object_type", "object_id", "object_label", "detail", "path", "method"),
+    # A login at an identity provider belongs to the account (issuer and an opaque subject id).
+    ExternalIdentity: ("issuer", "subject"),
 }
 
 
