@@ -187,6 +187,13 @@ def fill_every_text_field_with(payload: str) -> int:
             columns += len(fields)
             for pk in model._base_manager.values_list("pk", flat=True):
                 values = {f.attname: (payload + f" {pk}")[: f.max_length] if f.max_length else payload for f in fields}
+                if model._meta.label == "organisations.AuditEvent":
+                    # Append-only (a trigger refuses UPDATE on PostgreSQL): add a copy carrying the payload.
+                    event = model._base_manager.get(pk=pk)
+                    fields_kept = [f for f in model._meta.concrete_fields if not f.primary_key]
+                    kept = {f.attname: getattr(event, f.attname) for f in fields_kept}
+                    model.objects.create(**{**kept, **values})
+                    continue
                 model._base_manager.filter(pk=pk).update(**values)
     return columns
 
