@@ -61,6 +61,9 @@ def server_env(database_url: str) -> dict:
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; a real deployment terminates TLS in the proxy
         LOG_LEVEL="WARNING",
+        # The beheerders who re-open reviews log in with a password only; a real one passed the code step
+        # once at login, which changes nothing per request.
+        FII_REQUIRE_2FA="0",
         DJANGO_SETTINGS_MODULE="fii.settings",
     )
     env.pop("PLAIN_STATIC", None)
