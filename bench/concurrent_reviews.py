@@ -32,6 +32,8 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from load import wait_healthy  # bench/load.py: the same gunicorn start-up check
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CSRF = "benchcsrftokenbenchcsrftoken1234"  # a valid 32-character CSRF secret, sent as cookie and header
@@ -167,20 +169,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer /healthz within {timeout:.0f} s")
 
 
 class Client(threading.Thread):
