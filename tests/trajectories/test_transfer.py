@@ -47,9 +47,8 @@ def empty_the_database():
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(demo_data):
     """The demo data, topped up with what it lacks: an issued report and a signed agreement document."""
-    call_command("load_fii_data", "--accounts", stdout=io.StringIO())
     trajectory = Trajectory.objects.get(title="Samen Leren")
     ReportRecord.objects.create(
         trajectory=trajectory,
