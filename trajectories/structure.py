@@ -23,7 +23,7 @@ import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import ForeignKey, Model, Q
+from django.db.models import CharField, EmailField, ForeignKey, Model, Q, TextField
 
 from organisations.models import AuditEvent, ExternalIdentity, Membership, Organisation, Person, User
 
@@ -607,3 +607,74 @@ def audit_organisation(obj: Model) -> tuple[int | None, int | None] | None:
 def trajectory_owners(trajectory_ids: set[int]) -> dict[int, int]:
     """Trajectory id → its giving organisation's id (for the audit log)."""
     return dict(m.Trajectory.objects.filter(pk__in=trajectory_ids).values_list("pk", "owner_id"))
+
+
+# The guard -------------------------------------------------------------------------------------------------
+
+TEXT_FIELDS = (CharField, TextField, EmailField)
+
+
+def _decided(model: type[Model]) -> set[str]:
+    return {f.name for f in [*model._meta.concrete_fields, *model._meta.many_to_many] if not f.primary_key}
+
+
+def _text_fields(model: type[Model]) -> set[str]:
+    return {f.name for f in model._meta.concrete_fields if isinstance(f, TEXT_FIELDS) and not f.choices}
+
+
+def _is_history_copy(model: type[Model]) -> bool:
+    return any(f.name == "history_id" for f in model._meta.concrete_fields)
+
+
+def problems(root: Part = TRAJECTORY, outside_models: tuple[Outside, ...] = OUTSIDE) -> list[str]:
+    """What the declaration leaves undecided; empty when every model and field is accounted for.
+
+    Every model of the trajectories app is a part or outside; a part's ``parent`` is its foreign key to the
+    enclosing part; every field is exported or left out with a reason; every text field of both apps is
+    personal or kept; a part has a history page exactly when django-simple-history tracks it.
+    """
+    from django.apps import apps
+
+    found: list[str] = []
+    declared = [part.model for part in parts(root)] + [entry.model for entry in outside_models]
+    for model in {model for model in declared if declared.count(model) > 1}:
+        found.append(f"{model.__name__} is declared twice")
+    for app in ("trajectories", "organisations"):
+        for model in apps.get_app_config(app).get_models():
+            if _is_history_copy(model):
+                continue
+            if app == "trajectories" and model not in declared:
+                found.append(f"{model.__name__} is neither a Part of the trajectory nor declared OUTSIDE")
+            elif model not in declared and _text_fields(model):
+                found.append(f"{model.__name__}: declare it OUTSIDE and classify {sorted(_text_fields(model))}")
+
+    def walk(part: Part, enclosing: Part | None) -> None:
+        name = part.model.__name__
+        if enclosing is not None:
+            fk = next((f for f in part.model._meta.concrete_fields if f.name == part.parent), None)
+            if fk is None or fk.related_model is not enclosing.model:
+                found.append(f"{name}.{part.parent} is not a foreign key to {enclosing.model.__name__}")
+        exported = set(part.fields.split()) | set(part.left_out) | ({part.parent} if part.parent else set())
+        if _decided(part.model) - exported:
+            found.append(f"{name}: export or leave out {sorted(_decided(part.model) - exported)}")
+        if exported - _decided(part.model):
+            found.append(f"{name}: {sorted(exported - _decided(part.model))} no longer exist")
+        tracked = hasattr(part.model._meta, "simple_history_manager_attribute")
+        if tracked != bool(part.history):
+            found.append(f"{name}: a tracked part needs a history slug, an untracked one none")
+        for child in part.children:
+            walk(child, part)
+
+    walk(root, None)
+    for entry in (*parts(root), *outside_models):
+        personal, kept = set(getattr(entry, "personal", "").split()), set(entry.kept.split())
+        name = entry.model.__name__
+        if _text_fields(entry.model) - personal - kept:
+            found.append(f"{name}: classify {sorted(_text_fields(entry.model) - personal - kept)} as personal or kept")
+        if (personal | kept) - _text_fields(entry.model):
+            found.append(f"{name}: {sorted((personal | kept) - _text_fields(entry.model))} are no text fields")
+        if personal & kept:
+            found.append(f"{name}: {sorted(personal & kept)} are both personal and kept")
+    slugs = [entry.history for entry in (*parts(root), *outside_models) if entry.history]
+    found += [f"history slug {slug!r} is used twice" for slug in sorted({s for s in slugs if slugs.count(s) > 1})]
+    return found
