@@ -82,6 +82,65 @@
     if (add && (cell.dataset.light === "oranje" || cell.dataset.light === "rood")) add.open = true;
   });
 
+  // Wide data tables scroll inside their own region, never the page (WCAG 1.4.10). Every table in <main> gets a
+  // wrapper; only while the table is wider than the wrapper does it become a named, focusable region, so a
+  // keyboard user can scroll it and screen readers do not meet a landmark around every small table.
+  var regionLabel = function (table) {
+    var caption = table.querySelector("caption");
+    var text = caption ? caption.textContent.replace(/\s+/g, " ").trim() : "";
+    return text || document.body.getAttribute("data-table-text") || "Tabel";
+  };
+  var markScroller = function (wrapper) {
+    var wide = wrapper.scrollWidth > wrapper.clientWidth + 1;
+    if (wide && wrapper.getAttribute("role") !== "region") {
+      wrapper.setAttribute("role", "region");
+      wrapper.setAttribute("tabindex", "0");
+      if (!wrapper.hasAttribute("aria-label")) {
+        var table = wrapper.querySelector("table");
+        wrapper.setAttribute("aria-label", table ? regionLabel(table) : "");
+        wrapper.setAttribute("data-label-added", "");
+      }
+    } else if (!wide && wrapper.hasAttribute("data-scroll-added")) {
+      wrapper.removeAttribute("role");
+      wrapper.removeAttribute("tabindex");
+      if (wrapper.hasAttribute("data-label-added")) {
+        wrapper.removeAttribute("aria-label");
+        wrapper.removeAttribute("data-label-added");
+      }
+    }
+  };
+  var wrapTables = function (root) {
+    var tables = root.querySelectorAll ? root.querySelectorAll("main table:not(.review-table)") : [];
+    for (var i = 0; i < tables.length; i++) {
+      var table = tables[i];
+      if (table.parentElement.closest("table")) continue;  // a table inside a table scrolls with its parent
+      var wrapper = table.parentElement.closest(".scroll-region, .table-responsive");
+      if (!wrapper) {
+        wrapper = document.createElement("div");
+        wrapper.className = "scroll-region";
+        table.parentNode.insertBefore(wrapper, table);
+        wrapper.appendChild(table);
+      }
+      if (wrapper.getAttribute("role") !== "region") wrapper.setAttribute("data-scroll-added", "");
+      markScroller(wrapper);
+    }
+  };
+  var rewrapAll = function () {
+    var wrappers = document.querySelectorAll("[data-scroll-added]");
+    for (var i = 0; i < wrappers.length; i++) markScroller(wrappers[i]);
+  };
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(rewrapAll, 100);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { wrapTables(document); });
+  } else {
+    wrapTables(document);
+  }
+  document.addEventListener("htmx:load", function (event) { wrapTables(event.detail.elt.parentNode || document); });
+
   // Phones: the main menu folds behind a "Menu" button; Escape closes it again and returns focus to the button.
   var toggler = document.querySelector(".site-nav__toggler");
   var menu = toggler && document.getElementById(toggler.getAttribute("aria-controls"));
