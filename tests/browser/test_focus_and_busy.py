@@ -73,8 +73,8 @@ def test_portfolio_announces_its_new_count_in_a_lasting_live_region(login_as, be
     held: list[Route] = []
     page.route(re.compile(r".*/\?.*q=Schuld.*"), lambda route: held.append(route))
     page.locator("#id_q").fill("Schuld")
-    page.wait_for_function("document.querySelector('.portfolio-filters').classList.contains('htmx-request')")
     expect(page.locator("#portfolio-busy")).to_be_visible()  # hx-indicator while the filter runs
+    assert held, "the filter request was not held"
     held[0].continue_()
     expect(region).to_have_text("1 traject")
     expect(page.locator("#portfolio-busy")).to_be_hidden()
@@ -93,7 +93,7 @@ def test_a_save_shows_busy_until_the_server_answers(login_as, bewerker, trajecto
     held: list[Route] = []
     page.route(re.compile(rf".*/punt/{item.pk}/.*|.*/{item.pk}/$"), lambda route: held.append(route))
     page.locator(f"#light-{item.pk}-groen").click()
-    page.wait_for_function(f"document.getElementById('light-{item.pk}').getAttribute('aria-busy') === 'true'")
+    expect(page.locator(f"td#light-{item.pk}")).to_have_attribute("aria-busy", "true")
     expect(page.locator(f"#light-{item.pk} .busy-note")).to_have_text("Bezig…")
     assert held, "the save request was not held"
     held[0].continue_()
