@@ -6,7 +6,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
-import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation

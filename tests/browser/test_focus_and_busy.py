@@ -52,7 +52,9 @@ def _check_focus_on_tab_stops(page: Page, stops: int, where: str) -> list[str]:
 
 def test_focus_outline_is_visible_with_3_to_1_on_every_tab_stop(login_as, bewerker, trajectory):
     services.checklist_copy_from_template(trajectory=trajectory, phase="verkennen", by=bewerker)
-    review = services.review_start(trajectory=trajectory, by=bewerker, held_on=timezone.localdate(), phases=["verkennen"])
+    review = services.review_start(
+        trajectory=trajectory, by=bewerker, held_on=timezone.localdate(), phases=["verkennen"]
+    )
     page = login_as(bewerker, viewport={"width": 1280, "height": 720})
     faults = []
     for path in ("/", trajectory.get_absolute_url(), review.get_absolute_url()):
@@ -86,7 +88,9 @@ def test_portfolio_announces_its_new_count_in_a_lasting_live_region(login_as, be
 
 def test_a_save_shows_busy_until_the_server_answers(login_as, bewerker, trajectory):
     services.checklist_copy_from_template(trajectory=trajectory, phase="verkennen", by=bewerker)
-    review = services.review_start(trajectory=trajectory, by=bewerker, held_on=timezone.localdate(), phases=["verkennen"])
+    review = services.review_start(
+        trajectory=trajectory, by=bewerker, held_on=timezone.localdate(), phases=["verkennen"]
+    )
     item = review.items.order_by("position").first()
     page = login_as(bewerker)
     goto(page, review.get_absolute_url())

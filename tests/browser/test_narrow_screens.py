@@ -40,7 +40,8 @@ OVERFLOW = """() => {
 BAD_SCROLLERS = """() => [...document.querySelectorAll("main *")].filter(el => {
   const s = getComputedStyle(el);
   return (s.overflowX === "auto" || s.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1 &&
-         !(el.getAttribute("tabindex") === "0" && el.getAttribute("role") === "region" && el.getAttribute("aria-label"));
+         !(el.getAttribute("tabindex") === "0" && el.getAttribute("role") === "region" &&
+           el.getAttribute("aria-label"));
 }).map(el => el.outerHTML.slice(0, 120))"""
 
 

@@ -50,7 +50,10 @@ def test_default_statement_is_status_d_for_this_address_and_lists_the_limitation
 
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
-    [("FII_ACCESSIBILITY_STATUS", "E", "must be A, B, C or D"), ("FII_ACCESSIBILITY_DATE", "14-03-2027", "a date like")],
+    [
+        ("FII_ACCESSIBILITY_STATUS", "E", "must be A, B, C or D"),
+        ("FII_ACCESSIBILITY_DATE", "14-03-2027", "a date like"),
+    ],
 )
 def test_a_wrong_status_or_date_stops_the_start(variable, value, message):
     env = {**os.environ, variable: value, "DJANGO_SETTINGS_MODULE": "fii.settings"}
