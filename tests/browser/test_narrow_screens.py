@@ -108,8 +108,10 @@ def test_menu_folds_on_a_phone_and_opens_with_the_keyboard(login_as, bewerker):
 
 
 def _shoot(page: Page, name: str) -> None:
+    """The first screen, as the user sees it, and the whole page."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    page.screenshot(path=SCREENSHOTS / f"{name}-full.png", full_page=True)
 
 
 def test_review_is_stacked_on_a_phone_and_first_item_on_the_projector_screen(login_as, bewerker, trajectory):
