@@ -277,8 +277,21 @@ FII_RADIO_SILENCE_DAYS = int(os.environ.get("FII_RADIO_SILENCE_DAYS", "42"))
 FII_ATTENDANCE_WINDOW = int(os.environ.get("FII_ATTENDANCE_WINDOW", "3"))
 
 # Where vulnerabilities are reported (/.well-known/security.txt and SECURITY.md).
-# Where users report accessibility problems (the accessibility statement links to it).
+# The accessibility statement (/toegankelijkheid/, in the model form of digitoegankelijk.nl) is the deploying
+# organisation's: who is responsible, which address it covers, its compliance status (A-D, see fii/views.py),
+# the date it was drawn up or last revised, and where users report problems. D is the honest default: no
+# WCAG-EM audit of this installation exists until its organisation commissions one.
 FII_ACCESSIBILITY_CONTACT = os.environ.get("FII_ACCESSIBILITY_CONTACT", "toegankelijkheid@fii-trajecten.example")
+FII_ACCESSIBILITY_ORGANISATION = os.environ.get("FII_ACCESSIBILITY_ORGANISATION", "")
+FII_ACCESSIBILITY_SCOPE = os.environ.get("FII_ACCESSIBILITY_SCOPE", "")
+FII_ACCESSIBILITY_STATUS = os.environ.get("FII_ACCESSIBILITY_STATUS", "D").strip().upper()
+if FII_ACCESSIBILITY_STATUS not in {"A", "B", "C", "D"}:
+    raise ImproperlyConfigured("FII_ACCESSIBILITY_STATUS must be A, B, C or D (E means: no statement at all).")
+try:
+    FII_ACCESSIBILITY_DATE = dt.date.fromisoformat(os.environ.get("FII_ACCESSIBILITY_DATE", "2026-12-03"))
+except ValueError as error:
+    raise ImproperlyConfigured("FII_ACCESSIBILITY_DATE must be a date like 2026-12-03.") from error
+FII_ACCESSIBILITY_AUDIT_URL = os.environ.get("FII_ACCESSIBILITY_AUDIT_URL", "")
 FII_SECURITY_CONTACT = os.environ.get("FII_SECURITY_CONTACT", "mailto:security@fii-trajecten.example")
 FII_SECURITY_POLICY_URL = os.environ.get(
     "FII_SECURITY_POLICY_URL", "https://github.com/fii-trajecten/fii-trajecten/blob/main/SECURITY.md"
