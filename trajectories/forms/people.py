@@ -24,7 +24,10 @@ class StakeholderForm(forms.ModelForm):
         queryset=Person.objects.none(),
         required=False,
         empty_label=_("— a new person (fill in below) —"),
-        help_text=_("Someone already known from another trajectory of yours."),
+        help_text=_(
+            "Someone kept by an organisation taking part in this trajectory, or met in a trajectory you share "
+            "with the organisation that keeps them."
+        ),
     )
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     function = forms.CharField(label=_("Function"), max_length=150, required=False)
@@ -52,9 +55,10 @@ class StakeholderForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, persons=None, **kwargs):
+    def __init__(self, *args, persons=None, person_editable=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.adding = self.instance.pk is None
+        self.person_editable = person_editable
         if self.adding:
             self.fields["person"].queryset = persons if persons is not None else Person.objects.none()
             self.fields["person"].label_from_instance = lambda p: ", ".join(
@@ -68,7 +72,8 @@ class StakeholderForm(forms.ModelForm):
             person = self.instance.person
             for name in ("name", "function", "employer", "email", "phone"):
                 self.fields[name].initial = getattr(person, name)
-            if person.is_erased:
+            if person.is_erased or not person_editable:
+                # Only the organisation that keeps the person changes their details (issue 16).
                 for name in ("name", "function", "employer", "email", "phone"):
                     del self.fields[name]
         self.fields["side"].choices = [("", _("— choose a side —")), *Side.choices]

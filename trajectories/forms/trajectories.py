@@ -48,21 +48,7 @@ class TrajectoryFieldsMixin:
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The planned end date lies before the start date."))
-        owner = cleaned.get("owner") or getattr(self.instance, "owner", None)
-        receiving = cleaned.get("receiving_organisation")
-        if owner and receiving and owner == receiving:
-            self.add_error(
-                "receiving_organisation",
-                _("The receiving organisation must differ from the giving organisation."),
-            )
         return cleaned
-
-    def clean_participants(self):
-        participants = self.cleaned_data.get("participants")
-        owner = self.cleaned_data.get("owner") or getattr(self.instance, "owner", None)
-        if participants is not None and owner is not None:
-            participants = participants.exclude(pk=owner.pk)
-        return participants
 
 
 class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
@@ -93,22 +79,18 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
             "intervention_name",
             "owner",
             "commissioner",
-            "receiving_organisation",
-            "participants",
             "start_date",
             "end_date",
         ]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
-            "participants": forms.SelectMultiple(attrs={"size": 5}),
         }
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].empty_label = None
-        self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
         self.fields["title"].error_messages["required"] = _("Give the trajectory a title.")
         self.helper = fields_only_helper()
 
@@ -177,8 +159,6 @@ class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
             "title",
             "intervention_name",
             "commissioner",
-            "receiving_organisation",
-            "participants",
             "start_date",
             "end_date",
             "status",
@@ -187,21 +167,18 @@ class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
-            "participants": forms.SelectMultiple(attrs={"size": 5}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Give the trajectory a title.")
-        self.fields["receiving_organisation"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
-        self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
-        self.fields["participants"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
         self.fields["version"].initial = self.instance.version
         self.helper = fields_only_helper()
 
     def changes(self) -> dict:
-        """The trajectory's own fields as entered (participants are set separately)."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "participants"}
+        """The trajectory's own fields as entered. Who takes part is not among them: that is the giving
+        organisation's beheerders' decision, on its own page (``trajectories:organisations``, issue 16)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class TransitionForm(forms.Form):
