@@ -94,9 +94,7 @@ def external_identity_login(
     return user
 
 
-def notice_send(
-    *, organisation: Organisation, kind: str, subject: str, by_organisation: str, link: str = ""
-) -> Notice:
+def notice_send(*, organisation: Organisation, kind: str, subject: str, by_organisation: str, link: str = "") -> Notice:
     """Tell an organisation's beheerders something in the application (see :class:`Notice`)."""
     return Notice.objects.create(
         organisation=organisation,

@@ -281,3 +281,240 @@ def test_a_receiving_organisations_bewerker_cannot_add_another_municipality(clie
     assert response.status_code == 403
     assert not trajectory.participants.exists()
     assert Person.objects.count() == 0
+
+
+# Finding 7: no 500 from input ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/agenda/a%00.ics", "/trajecten/%00/", "/?q=a%00b", "/?x%01=1", "/inloggen/?next=%0d%0a"]
+)
+def test_nul_and_control_characters_in_the_url_answer_400(client, bewerker, path):
+    client.force_login(bewerker)
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "stuurtekens" in response.content.decode()
+
+
+def test_nul_in_a_form_value_answers_400_and_changes_nothing(client, trajectory, beheerder, bewerker):
+    client.force_login(beheerder)
+    membership = bewerker.memberships.get()
+    url = reverse("organisations:member_update", args=[trajectory.owner_id, membership.pk])
+    response = client.post(url, {"role": "lezer\x00"})
+    assert response.status_code == 400
+    membership.refresh_from_db()
+    assert membership.role == Role.BEWERKER
+    response = client.post(
+        reverse("trajectories:edit", args=[trajectory.pk]), {"title": "Gekaapt\x0b", "status": "actief"}
+    )
+    assert response.status_code == 400
+    trajectory.refresh_from_db()
+    assert trajectory.title == "Schuldhulp Vroeg"
+
+
+def test_line_breaks_and_tabs_in_a_textarea_are_still_welcome(client, trajectory, bewerker):
+    client.force_login(bewerker)
+    url = reverse("trajectories:subphase_edit", args=[trajectory.pk, "2a"])
+    response = client.post(url, {"status": "bezig", "notes": "Regel één\r\n\tRegel twee"})
+    assert response.status_code in (200, 302)
+    assert trajectory.subphase_states.get(subphase="2a").notes.startswith("Regel één")
+
+
+def test_calendar_feed_survives_any_title(client, trajectory, bewerker):
+    from icalendar import Calendar
+
+    from trajectories.models import CalendarToken
+
+    trajectory.title = "Vroeg\r\nX-INJECTED:ja\rDESCRIPTION:x\n" + "lang " * 500
+    trajectory.save()
+    client.force_login(bewerker)
+    token = CalendarToken.objects.get_or_create(user=bewerker)[0].token
+    client.logout()
+    response = client.get(reverse("trajectories:calendar_feed", args=[token]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert not any(line.startswith(("X-INJECTED", "DESCRIPTION:x")) for line in body.splitlines())
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert events
+    summary = str(events[0]["SUMMARY"])
+    assert "\n" not in summary and "\r" not in summary
+    assert len(summary) < 260
+
+
+# Finding 8: hardening --------------------------------------------------------------------------------
+
+
+def test_logged_in_pages_are_not_stored_and_permissions_policy_is_sent(client, trajectory, lezer):
+    anonymous = client.get(reverse("login"))
+    assert "camera=()" in anonymous["Permissions-Policy"]
+    client.force_login(lezer)
+    for url in (reverse("trajectories:portfolio"), trajectory.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        cache_control = response["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control
+        assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_healthz_answers_a_probe_by_ip_address(client, settings, db):
+    settings.ALLOWED_HOSTS = ["fii.gemeente.example.nl"]
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    # Every other page keeps the host check.
+    assert client.get(reverse("login"), HTTP_HOST="10.0.0.7").status_code == 400
+
+
+def test_password_spraying_from_one_address_is_throttled(client, settings, db):
+    settings.FII_LOGIN_FAILURES_PER_IP = 6
+    for n in range(6):
+        UserFactory(email=f"medewerker{n}@testdam.nl")
+    login = reverse("login")
+    for n in range(6):  # one wrong password per account: never five for one account
+        client.post(login, {"username": f"medewerker{n}@testdam.nl", "password": "Zomer2026!"})
+    # The address is locked out now, also for an account it never tried.
+    user = UserFactory(email="nieuw@testdam.nl")
+    user.set_password("correct-horse-battery")
+    user.save()
+    response = client.post(login, {"username": "nieuw@testdam.nl", "password": "correct-horse-battery"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_one_account_is_still_locked_after_five_failures(client, db):
+    UserFactory(email="doelwit@testdam.nl")
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "doelwit@testdam.nl", "password": "fout"})
+    response = client.post(reverse("login"), {"username": "doelwit@testdam.nl", "password": "fout"})
+    assert response.status_code == 429
+    # Another account from the same address is not locked by that alone.
+    other = client.post(reverse("login"), {"username": "ander@testdam.nl", "password": "fout"})
+    assert other.status_code == 200
+
+
+def test_demo_data_needs_development_or_an_explicit_flag(settings, db):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from trajectories.models import Trajectory
+
+    settings.FII_DEMO_DATA = False
+    with pytest.raises(CommandError):
+        call_command("load_fii_data", stdout=io.StringIO())
+    assert not Trajectory.objects.exists()
+
+
+def _production(extra):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-9f8e7d6c5b4a",
+        "ALLOWED_HOSTS": "fii.gemeente.example.nl",
+        **extra,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_NAME, s.FII_DEMO_DATA)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**env, "DJANGO_SETTINGS_MODULE": "fii.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_uses_host_prefixed_cookies_and_no_demo_data():
+    result = _production({})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "__Host-django_language", "False"]
+
+
+@pytest.mark.parametrize("hosts", ["*", "*.example.nl", "fii.example.nl,*"])
+def test_production_refuses_a_wildcard_allowed_hosts(hosts):
+    result = _production({"ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert "wildcard" in result.stderr
+
+
+def test_gunicorn_sends_no_server_banner():
+    import runpy
+    from pathlib import Path
+
+    from gunicorn.http import wsgi
+
+    original = wsgi.Response.default_headers
+    try:
+        runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+        response = object.__new__(wsgi.Response)
+        response.req = type("Req", (), {"version": (1, 1)})()
+        response.status = "200 OK"
+        response.version = wsgi.SERVER
+        response.upgrade = False
+        response.chunked = False
+        response.should_close = lambda: False
+        headers = response.default_headers()
+        assert headers[0].startswith("HTTP/1.1 200")
+        assert not [h for h in headers if h.lower().startswith("server:")]
+    finally:
+        wsgi.Response.default_headers = original
+
+
+# Finding 3: limits on every free text, and reports that cannot outlast their worker ------------------
+
+
+def test_every_free_text_field_has_a_limit():
+    from django.apps import apps
+    from django.db import models
+
+    unlimited = [
+        f"{model.__name__}.{field.name}"
+        for app in ("organisations", "trajectories")
+        for model in apps.get_app_config(app).get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.TextField) and field.max_length is None
+    ]
+    assert not unlimited, f"Give these text fields a max_length (fii/lib/limits.py): {unlimited}"
+
+
+def test_too_long_text_is_refused_at_the_field_in_dutch_and_kept(client, trajectory, bewerker):
+    from fii.lib.limits import LONG_TEXT, TEXT
+
+    client.force_login(bewerker)
+    goal = "doel " * (LONG_TEXT // 5) + "x"
+    response = client.post(
+        reverse("trajectories:assignment_edit", args=[trajectory.pk]),
+        {"goal": goal, "is_realistic": "ja", "is_ambitious": "ja"},
+    )
+    assert response.status_code in (200, 400)
+    page = response.content.decode()
+    assert "hoogstens" in page and "tekens" in page
+    assert goal.strip()[:200] in page  # the input is kept
+    trajectory.assignment.refresh_from_db()
+    assert trajectory.assignment.goal == ""
+    response = client.post(
+        reverse("trajectories:transition", args=[trajectory.pk]), {"to_phase": "borgen", "reason": "r" * (TEXT + 1)}
+    )
+    assert response.status_code in (200, 400)
+    assert "hoogstens" in response.content.decode()
+    trajectory.refresh_from_db()
+    assert trajectory.current_phase == "verkennen"
+
+
+def test_a_report_pdf_too_large_for_the_worker_gets_a_dutch_page(client, trajectory, lezer, settings):
+    settings.FII_PDF_MAX_HTML_BYTES = 2_000
+    client.force_login(lezer)
+    response = client.get(reverse("trajectories:phase_report_pdf", args=[trajectory.pk, "verkennen"]))
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "te groot" in page
+    assert reverse("trajectories:phase_report", args=[trajectory.pk, "verkennen"]) in page

@@ -265,10 +265,10 @@ def test_leaving_chosen_ends_the_receiving_role_and_access(client, trajectory, b
 
 
 def test_chosen_organisation_members_get_their_own_role_and_rejected_ones_nothing(
-    client, trajectory, bewerker, shortlisted
+    client, trajectory, beheerder, shortlisted
 ):
     welzijn, stichting, _ = shortlisted
-    client.force_login(bewerker)
+    client.force_login(beheerder)  # choosing is the giving organisation's beheerders' decision (issue 16)
     response = client.post(
         reverse("trajectories:candidate_choose", args=[trajectory.pk, welzijn.pk]), {"rationale": "Deelt de visie"}
     )
@@ -283,9 +283,9 @@ def test_chosen_organisation_members_get_their_own_role_and_rejected_ones_nothin
     assert client.get(reverse("trajectories:shortlist_compare", args=[trajectory.pk])).status_code == 404
 
 
-def test_choose_page_without_rationale_keeps_nothing_and_says_why(client, trajectory, bewerker, welzijn):
+def test_choose_page_without_rationale_keeps_nothing_and_says_why(client, trajectory, bewerker, beheerder, welzijn):
     candidate = services.candidate_add(trajectory=trajectory, by=bewerker, organisation=welzijn)
-    client.force_login(bewerker)
+    client.force_login(beheerder)
     response = client.post(
         reverse("trajectories:candidate_choose", args=[trajectory.pk, candidate.pk]), {"rationale": ""}
     )

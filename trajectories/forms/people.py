@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.limits import TEXT
 from organisations.models import Person
 
 from ..models import Competency, Contact, Level, ReportBack, Side, Stakeholder, TeamMandate
@@ -41,6 +42,7 @@ class StakeholderForm(forms.ModelForm):
     )
     phone = forms.CharField(label=_("Work phone"), max_length=30, required=False)
     reason = forms.CharField(
+        max_length=TEXT,
         label=_("Why did the support change?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -217,7 +219,7 @@ class TeamMemberEditForm(forms.Form):
 class TeamLeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=DateInput())
     reason = forms.CharField(
-        label=_("Why did the member leave?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT, label=_("Why did the member leave?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, **kwargs):

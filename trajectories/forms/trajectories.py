@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.limits import TEXT
 from fii.lib.widgets import PlainSelect
 from fii.model import PHASE_ORDER, PHASE_SPECS, PHASES, Phase, recommended_start_phase
 from organisations.models import Organisation
@@ -66,6 +67,7 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
         help_text=_("Leave this on the recommendation unless you have a reason to start elsewhere."),
     )
     override_reason = forms.CharField(
+        max_length=TEXT,
         label=_("Reason for another start phase"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -185,11 +187,13 @@ class TransitionForm(forms.Form):
     to_phase = forms.ChoiceField(label=_("Move to phase"), required=False)
     complete_current = forms.BooleanField(label=_("Mark the current phase as completed"), required=False)
     completion_note = forms.CharField(
+        max_length=TEXT,
         label=_("How was the completion criterion met?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     reason = forms.CharField(
+        max_length=TEXT,
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Give a reason for this step; it appears in the timeline.")},
@@ -352,7 +356,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 class PortfolioFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(max_length=200, label=_("Search"), required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),

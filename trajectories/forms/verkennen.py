@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.limits import TEXT
 from fii.model import SHORTLIST_CRITERIA
 from organisations.models import Organisation
 
@@ -43,7 +44,7 @@ class CandidateAddForm(forms.Form):
         label=_("Financing structure"), choices=Organisation.Financing.choices, initial=Organisation.Financing.ONBEKEND
     )
     motivation = forms.CharField(
-        label=_("Why on the shortlist?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT, label=_("Why on the shortlist?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, trajectory, **kwargs):
@@ -125,6 +126,7 @@ class CandidateAssessForm(forms.ModelForm):
 class CandidateStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(
+        max_length=TEXT,
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give a reason for the change.")},
@@ -142,6 +144,7 @@ class CandidateStatusForm(forms.Form):
 
 class CandidateChooseForm(forms.Form):
     rationale = forms.CharField(
+        max_length=TEXT,
         label=_("Why this organisation?"),
         help_text=_("The decision and its rationale are kept in the candidate's history."),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -300,6 +303,7 @@ class PeopleChangeRevisitForm(forms.Form):
         error_messages={"required": _("Enter the date of the talk.")},
     )
     note = forms.CharField(
+        max_length=TEXT,
         label=_("Outcome of the talk"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Describe the outcome; it is what the next person will read.")},

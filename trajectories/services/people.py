@@ -18,7 +18,6 @@ from organisations.models import ERASED_NAME, Person
 
 from .. import revisions
 from ..history import is_tracked
-from .sharing import check_person_link, person_may_be_edited_by
 from ..models import (
     COMPETENCY_FIELDS,
     Action,
@@ -45,6 +44,7 @@ from ..models import (
     TeamMember,
     Trajectory,
 )
+from .sharing import check_person_link, person_may_be_edited_by
 
 __all__ = [
     "PERSON_FIELDS",

@@ -12,9 +12,9 @@ from fii.model import PHASE_ORDER, PHASES, Phase, Subphase
 from organisations.models import Organisation
 
 from ..history import bulk_create_tracked
-from .sharing import persons_detach_unshared
 from ..models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
 from .checklists import checklist_copy_from_template
+from .sharing import persons_detach_unshared
 from .versioning import StaleEdit
 
 __all__ = [

@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 from fii.model import Criterion
 from organisations.models import Notice, Organisation
 
-from .participants import notice_organisation_added
-from .sharing import persons_detach_unshared
 from ..models import (
     OPEN_CANDIDATE_STATUSES,
     Agreement,
@@ -27,6 +25,8 @@ from ..models import (
     Plan,
     Trajectory,
 )
+from .participants import notice_organisation_added
+from .sharing import persons_detach_unshared
 from .versioning import save_versioned
 
 __all__ = [

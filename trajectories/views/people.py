@@ -115,7 +115,9 @@ def stakeholder_add(request, pk: int):
 
 
 def _stakeholder_for(trajectory: Trajectory, stakeholder_pk: int) -> Stakeholder:
-    return get_object_or_404(Stakeholder.objects.select_related("person__organisation"), trajectory=trajectory, pk=stakeholder_pk)
+    return get_object_or_404(
+        Stakeholder.objects.select_related("person__organisation"), trajectory=trajectory, pk=stakeholder_pk
+    )
 
 
 @login_required

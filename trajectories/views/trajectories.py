@@ -346,7 +346,10 @@ def participant_add(request, pk: int):
         organisation = Organisation.objects.filter(pk=int(raw)).exclude(pk__in=trajectory.organisation_ids()).first()
     if organisation is None:
         context = _organisations_context(
-            request, trajectory, query=query, error=_("Search for the organisation by name and choose it from the list.")
+            request,
+            trajectory,
+            query=query,
+            error=_("Search for the organisation by name and choose it from the list."),
         )
         return render(request, "trajectories/trajectory_organisations.html", context, status=400)
     services.trajectory_participant_add(trajectory=trajectory, by=request.user, organisation=organisation)
@@ -363,7 +366,5 @@ def participant_remove(request, pk: int, organisation_pk: int):
     trajectory = _owner_beheerder_trajectory(request, pk)
     organisation = get_object_or_404(trajectory.participants.all(), pk=organisation_pk)
     services.trajectory_participant_remove(trajectory=trajectory, by=request.user, organisation=organisation)
-    messages.success(
-        request, _("%(organisation)s no longer takes part.") % {"organisation": organisation.name}
-    )
+    messages.success(request, _("%(organisation)s no longer takes part.") % {"organisation": organisation.name})
     return redirect("trajectories:organisations", pk=trajectory.pk)
