@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponseBadRequest
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -106,7 +108,11 @@ class HealthCheckMiddleware:
         if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
             from fii.views import healthz
 
-            return healthz(request)
+            response = healthz(request)
+            # The same security headers as every other response, without the redirect and the host check.
+            for middleware in (ContentSecurityPolicyMiddleware, SecurityMiddleware, PrivateResponsesMiddleware):
+                response = middleware(_unused).process_response(request, response)
+            return response
         return self.get_response(request)
 
 
@@ -129,6 +135,10 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+def _unused(request):  # get_response of middleware used only for its process_response
+    raise NotImplementedError
+
+
 class PrivateResponsesMiddleware:
     """``Permissions-Policy`` on every response; ``Cache-Control: no-store, private`` on every response to a
     logged-in user (pages with personal data must not be kept by a browser or a proxy)."""
@@ -137,7 +147,9 @@ class PrivateResponsesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        return self.process_response(request, self.get_response(request))
+
+    def process_response(self, request, response):
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

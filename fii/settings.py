@@ -278,12 +278,15 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
-    # The __Host- prefix makes the browser refuse these cookies unless they are Secure, for path / and
-    # without a Domain: a neighbouring subdomain cannot set or overwrite them (issue 16).
-    SESSION_COOKIE_NAME = "__Host-sessionid"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
-    LANGUAGE_COOKIE_NAME = "__Host-django_language"
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The __Host- prefix makes the browser refuse these cookies unless they are Secure, for path / and
+    # without a Domain: a neighbouring subdomain cannot set or overwrite them (issue 16). It needs HTTPS, so
+    # it follows SECURE_SSL_REDIRECT unless FII_HOST_COOKIES says otherwise (the loopback benchmarks in bench/
+    # serve plain HTTP with SECURE_SSL_REDIRECT=0 and send the plain cookie names).
+    if env_bool("FII_HOST_COOKIES", SECURE_SSL_REDIRECT):
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
+        LANGUAGE_COOKIE_NAME = "__Host-django_language"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from ..models import (
     PeopleChange,
     Plan,
     ReviewInterval,
+    Trajectory,
 )
 from .trajectories import DateInput, fields_only_helper
 
@@ -36,7 +38,12 @@ class CandidateAddForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Existing organisation"), queryset=Organisation.objects.none(), required=False
     )
-    new_name = forms.CharField(label=_("Or a new organisation: name"), max_length=200, required=False)
+    new_name = forms.CharField(
+        label=_("Or another organisation: its name"),
+        max_length=200,
+        required=False,
+        help_text=_("Type the full name; an organisation that already exists under that name is used."),
+    )
     new_kind = forms.ChoiceField(
         label=_("Kind of organisation"), choices=Organisation.Kind.choices, initial=Organisation.Kind.WELZIJN
     )
@@ -49,9 +56,18 @@ class CandidateAddForm(forms.Form):
 
     def __init__(self, *args, trajectory, **kwargs):
         super().__init__(*args, **kwargs)
+        self.trajectory = trajectory
         on_list = trajectory.candidates.values("organisation_id")
-        self.fields["organisation"].queryset = Organisation.objects.exclude(pk=trajectory.owner_id).exclude(
-            pk__in=on_list
+        # Not every organisation of the installation (issue 16): those the giving organisation already works
+        # with in one of its trajectories; any other is added by typing its full name below.
+        own = Trajectory.objects.filter(owner_id=trajectory.owner_id)
+        known = (
+            Q(pk__in=own.values("receiving_organisation_id"))
+            | Q(pk__in=own.values("participants"))
+            | Q(pk__in=Candidate.objects.filter(trajectory__in=own).values("organisation_id"))
+        )
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(known).exclude(pk=trajectory.owner_id).exclude(pk__in=on_list).distinct()
         )
         self.fields["organisation"].empty_label = _("— choose —")
         self.helper = fields_only_helper()
@@ -63,8 +79,13 @@ class CandidateAddForm(forms.Form):
             self.add_error("new_name", _("Choose an existing organisation or enter a new one, not both."))
         elif not organisation and not name:
             self.add_error("organisation", _("Choose an existing organisation or enter a new one."))
-        elif name and Organisation.objects.filter(name__iexact=name).exists():
-            self.add_error("new_name", _("An organisation with this name already exists; choose it from the list."))
+        elif name:
+            # The exact name of an organisation that exists already: that one, never a look-alike.
+            existing = Organisation.objects.filter(name__iexact=name).first()
+            if existing is not None and self.trajectory.candidates.filter(organisation=existing).exists():
+                self.add_error("new_name", _("This organisation is already on the shortlist."))
+            elif existing is not None:
+                cleaned["organisation"], cleaned["new_name"] = existing, ""
         return cleaned
 
     def new_organisation(self) -> dict | None:
