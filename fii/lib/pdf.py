@@ -25,6 +25,14 @@ class BlockedURL(ValueError):
     pass
 
 
+class ReportTooLarge(ValueError):
+    """The report's HTML is larger than ``FII_PDF_MAX_HTML_BYTES``: laying it out could outlast the worker.
+
+    WeasyPrint's time grows with the amount of text to lay out; a cap on the input is the one bound that
+    holds whatever the text is (issue 16, finding 3). The printable page has no such cost and stays available.
+    """
+
+
 def _static_file(path: str) -> Path | None:
     if not path.startswith(settings.STATIC_URL):
         return None
@@ -86,6 +94,8 @@ def _tag_header_scopes() -> None:
 
 def render_pdf(html: str) -> bytes:
     """A tagged PDF (PDF/UA-1) of ``html``; title and language come from its <title> and <html lang>."""
+    if len(html.encode("utf-8")) > settings.FII_PDF_MAX_HTML_BYTES:
+        raise ReportTooLarge
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     _tag_header_scopes()
