@@ -12,15 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
-from organisations.access import (
-    can_create_trajectory,
-    get_trajectory_for_user,
-    organisations_where,
-)
+from organisations.access import organisations_where
 from organisations.models import Role
 
 from .. import fragments, key_figures, selectors, services
 from .. import selectors_innoveren as phase_selectors
+from ..access import can_create_trajectory, get_trajectory_for_user
 from ..forms import (
     AssignmentForm,
     SubphaseForm,
@@ -29,6 +26,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Assignment, PhaseState, SubphaseState, Trajectory
+from ..policy import Do, may
 
 PAGE_SIZE = 25
 
@@ -117,14 +115,14 @@ def trajectory_create(request):
 @require_http_methods(["GET"])
 def trajectory_detail(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, participants=False)
-    can_archive = services.can_archive(request.user, trajectory)
+    can_archive, can_export = may(request.user, Do.ARCHIVE, trajectory), may(request.user, Do.EXPORT, trajectory)
     body = fragments.render_part(
         request,
         "trajectories/trajectory_detail.html#body",
         fragments.key(
             "trajectory", trajectory.pk, trajectory.revision, trajectory.user_role, trajectory.actual_role, can_archive
         ),
-        lambda: {**_detail_context(trajectory), "can_archive": can_archive, "can_export": can_archive},
+        lambda: {**_detail_context(trajectory), "can_archive": can_archive, "can_export": can_export},
     )
     return render(request, "trajectories/trajectory_detail.html", {"trajectory": trajectory, "body": body})
 

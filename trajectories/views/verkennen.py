@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from fii.model import FINANCING_QUESTIONS, PHASE_SPECS, SHORTLIST_CRITERIA, Phase
 from organisations import audit
-from organisations.access import get_trajectory_for_user, team_members
 from organisations.models import Role
 
 from .. import selectors, services
+from ..access import get_trajectory_for_user, team_members
 from ..forms import (
     ActionForm,
     AgreementForm,
