@@ -7,7 +7,8 @@ take part (a reader's role while the trajectory is archived). The rules here bui
 - *view*: anybody who takes part;
 - *edit*: a bewerker or beheerder (no one while the trajectory is archived);
 - *reopen a review*: a beheerder of any organisation that takes part;
-- *archive* (and restore) and *export* the whole trajectory as a file: only a beheerder of the giving
+- *archive* (and restore), *export* the whole trajectory as a file and *manage participants* (which
+  organisations take part, and choosing the receiving one in 2b): only a beheerder of the giving
   organisation, because the trajectory is that organisation's record.
 
 Views, services and templates (``{% may "archive" trajectory as can_archive %}``) ask this module; the
@@ -32,12 +33,13 @@ class Do(StrEnum):
     REOPEN_REVIEW = "reopen_review"
     ARCHIVE = "archive"
     EXPORT = "export"
+    MANAGE_PARTICIPANTS = "manage_participants"
 
 
 # The role an action needs on the trajectory (``trajectory.user_role``).
 NEEDS = {Do.VIEW: Role.LEZER, Do.EDIT: Role.BEWERKER, Do.REOPEN_REVIEW: Role.BEHEERDER}
 # Actions that need that role in the giving organisation itself, whatever the role through another one.
-GIVING_ORGANISATION = {Do.ARCHIVE: Role.BEHEERDER, Do.EXPORT: Role.BEHEERDER}
+GIVING_ORGANISATION = {Do.ARCHIVE: Role.BEHEERDER, Do.EXPORT: Role.BEHEERDER, Do.MANAGE_PARTICIPANTS: Role.BEHEERDER}
 
 
 def may(user, action: Do | str, trajectory: Trajectory) -> bool:

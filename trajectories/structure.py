@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import CharField, EmailField, ForeignKey, Model, Q, TextField
 
-from organisations.models import AuditEvent, ExternalIdentity, Membership, Organisation, Person, User
+from organisations.models import AuditEvent, ExternalIdentity, Membership, Notice, Organisation, Person, User
 
 from . import models as m
 
@@ -492,6 +492,12 @@ OUTSIDE: tuple[Outside, ...] = (
         "actor_email object_type object_id object_label detail path method",
     ),
     Outside(ExternalIdentity, "a login at an identity provider (issuer and an opaque subject id)", "issuer subject"),
+    # Issue 16: told to an organisation's beheerders when it is added to a trajectory (title, organisation, path).
+    Outside(
+        Notice,
+        "a notice to an organisation's beheerders; names a trajectory, never a person",
+        "subject by_organisation link",
+    ),
 )
 
 
