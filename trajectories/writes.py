@@ -49,7 +49,7 @@ def _after_write(objs, *, audited: Iterable[Model], fields: Iterable[str] = (), 
     objs = list(objs)
     if not objs:
         return
-    model = type(objs[0])
+    model: type[Model] = type(objs[0])
     fks = structure.path(model) if structure.part_of(model) is not None else None
     if fks is not None and len(fks) == 1:  # one UPDATE for rows that point at their trajectory
         revisions.bump(*{getattr(obj, fks[0].attname) for obj in objs})
