@@ -301,8 +301,8 @@ MATRIX = {
     "trajectories:team_mandate": (trajectory_args, "get", WRITE_FORM),
     # Persons: only the beheerders of the organisation that keeps them.
     "organisations:persons": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
-    "organisations:person_export": (person_args, "get", BEHEERDER_ONLY),
-    "organisations:person_erase": (person_args, "get", BEHEERDER_ONLY),
+    "trajectories:person_export": (person_args, "get", BEHEERDER_ONLY),
+    "trajectories:person_erase": (person_args, "get", BEHEERDER_ONLY),
     # Export and import of whole trajectories: only beheerders of the giving organisation.
     "trajectories:trajectory_export": (trajectory_args, "get", BEHEERDER_ONLY),
     "trajectories:organisation_export": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),

@@ -145,9 +145,9 @@ def filter_portfolio(trajectories: QuerySet[Trajectory], cleaned_data: dict) -> 
 
 def portfolio_for(user, params) -> tuple:
     """The portfolio filter form and the user's visible trajectories filtered by it (page and exports)."""
-    from organisations.access import portfolio_organisations, visible_trajectories
     from organisations.models import Organisation
 
+    from .access import portfolio_organisations, visible_trajectories
     from .forms import PortfolioFilterForm
 
     visible = visible_trajectories(user)

@@ -36,7 +36,7 @@ NOT_HTML = {
     "trajectories:calendar_feed",
     "trajectories:trajectory_calendar_feed",
     "trajectories:agreement_document",
-    "organisations:person_export",
+    "trajectories:person_export",
     "trajectories:trajectory_export",
     "trajectories:organisation_export",
     "organisations:audit_log_export",

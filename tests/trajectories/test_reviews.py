@@ -7,10 +7,10 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from fii.checklists import DEFAULT_CHECKLISTS
-from organisations.access import team_members
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
 from trajectories import selectors, services
+from trajectories.access import team_members
 from trajectories.charts import light_counts, trend_chart
 from trajectories.models import (
     Action,

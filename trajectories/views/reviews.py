@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
 from fii.model import PHASE_SPECS
-from organisations.access import get_review_for_user, get_trajectory_for_user, team_members, visible_trajectories
 from organisations.models import Role
 
 from .. import fragments, selectors, services
+from ..access import get_review_for_user, get_trajectory_for_user, team_members, visible_trajectories
 from ..charts import item_histories, light_counts, trend_chart
 from ..forms import (
     ActionCloseForm,
@@ -28,6 +28,7 @@ from ..forms import (
     ReviewStartForm,
 )
 from ..models import Action, Light, Review, ReviewItem, Stakeholder, Trajectory
+from ..policy import Do, may
 
 ACTION_STATES = ["open", "overdue", "done"]
 PAGE_SIZE = 50
@@ -122,7 +123,7 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
         "team": list(team_members(trajectory)) if can_edit else [],
         "can_edit": can_edit,
         "lights": Light.choices,
-        "can_reopen": review.is_final and trajectory.user_role.allows(Role.BEHEERDER),
+        "can_reopen": review.is_final and may(request.user, Do.REOPEN_REVIEW, trajectory),
         "events": review.events.select_related("created_by"),
         "attendees": review.attendees.all(),
     }
