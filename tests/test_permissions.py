@@ -177,6 +177,8 @@ MATRIX = {
     "set_language": (None, "post", REDIRECTS),
     "login": (None, "get", {**REDIRECTS, "anonymous": 200}),
     "logout": (None, "post", REDIRECTS),
+    # "Blijf ingelogd" before the idle logout: 401 (not the login page) once the session has ended.
+    "session_keepalive": (None, "post", {**dict.fromkeys(PERSONAS, 200), "anonymous": 401}),
     # The second login step: without a pending login it sends you back (or on, when logged in).
     "login_code": (None, "get", REDIRECTS),
     # Everybody's own account page and two-factor settings (the personas have no authenticator yet,
