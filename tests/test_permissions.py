@@ -312,6 +312,7 @@ POST_DATA = {
     "set_language": {"language": "nl", "next": "/"},
     "trajectories:template_item": {"op": "up"},
     "trajectories:review_item": {"colour": "groen"},
+    "trajectories:review_finalise": {"confirmed": "1"},
     "trajectories:candidate_status": {"status": "afgewezen", "reason": "Past niet"},
     "trajectories:talk_create": {
         "held_on": "2026-01-05",

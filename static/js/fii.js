@@ -29,6 +29,8 @@
     if (said) announce(said.textContent.replace(/\s+/g, " ").trim());
     var invalid = target.querySelector(".is-invalid");
     if (invalid) { invalid.focus(); return; }
+    var forced = pick("[data-focus-on-swap]");  // what the new part asks to be looked at first
+    if (forced) { forced.focus(); return; }
     var active = document.activeElement;
     if (active && active !== document.body) return;
     var same = focusedId && document.getElementById(focusedId);
