@@ -62,7 +62,7 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
     actions = list(
         Action.objects.filter(trajectory=trajectory)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.start, closed_at__date__lte=period.end))
-        .select_related("assignee", "item")
+        .select_related("assignee", "owner_person__person", "item")
     )
     risks = []
     if latest is not None:

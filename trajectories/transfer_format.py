@@ -182,10 +182,15 @@ TRAJECTORY = _kind(
         _kind(
             Action,
             "actions",
-            "item review milestone description assignee organisation due_on closed_at closed_by closing_note "
-            "created_by created_at",
+            "item review milestone description assignee owner_person organisation due_on closed_at closed_by "
+            "closing_note created_by created_at",
             left_out={"version": VERSION_COUNTER},
-            refs={"item": "checklist_items", "review": "reviews", "milestone": "milestones"},
+            refs={
+                "item": "checklist_items",
+                "review": "reviews",
+                "milestone": "milestones",
+                "owner_person": "stakeholders",
+            },
         ),
         _kind(
             Candidate,

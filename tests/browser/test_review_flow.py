@@ -124,7 +124,7 @@ def test_bewerker_holds_a_review_and_the_next_one_carries_it_over(login_as, bewe
     # One action on the red item: what, who, when.
     red = assessed["rood"]
     page.locator(f"#a{red.pk}-description").fill(ACTION)
-    page.locator(f"#a{red.pk}-assignee").select_option(str(bewerker.pk))
+    page.locator(f"#a{red.pk}-assignee").select_option(f"u{bewerker.pk}")
     page.locator(f"#a{red.pk}-due_on").fill(due_on.isoformat())
     with htmx_request(page, "POST"):
         page.locator(f"td#actions-{red.pk} details.action-add button[type=submit]").click()

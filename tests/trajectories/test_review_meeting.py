@@ -46,11 +46,11 @@ def test_a_lezer_is_not_offered_as_action_owner(client, trajectory, bewerker, be
     client.force_login(bewerker)
     body = client.get(review.get_absolute_url()).content.decode()
     assert bewerker.get_full_name() in body
-    assert f'<option value="{lezer.pk}"' not in body
+    assert f'<option value="u{lezer.pk}"' not in body
     ri = review.items.first()
     response = client.post(
         reverse("trajectories:review_item", args=[trajectory.pk, review.pk, ri.pk]),
-        {"op": "action_add", f"a{ri.pk}-description": "Bellen", f"a{ri.pk}-assignee": lezer.pk},
+        {"op": "action_add", f"a{ri.pk}-description": "Bellen", f"a{ri.pk}-assignee": f"u{lezer.pk}"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -154,3 +154,44 @@ def test_progress_report_says_when_there_is_no_implementation_team(client, traje
     client.force_login(lezer)
     body = client.get(reverse("trajectories:progress_report", args=[trajectory.pk])).content.decode()
     assert "Er is nog geen implementatieteam benoemd (deelfase 5a)." in body
+
+
+def test_a_key_figure_without_an_account_can_own_an_action(client, trajectory, bewerker):
+    from tests.test_permissions import stakeholder_of
+
+    key_figure = stakeholder_of(trajectory)
+    review = start(trajectory, bewerker)
+    ri = review.items.first()
+    client.force_login(bewerker)
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert f'<option value="p{key_figure.pk}">{key_figure.person}</option>' in page
+    response = client.post(
+        reverse("trajectories:review_item", args=[trajectory.pk, review.pk, ri.pk]),
+        {
+            "op": "action_add",
+            f"a{ri.pk}-description": "Jurist geeft de inhaaltraining",
+            f"a{ri.pk}-assignee": f"p{key_figure.pk}",
+        },
+        headers={"HX-Request": "true"},
+    )
+    action = trajectory.actions.get()
+    assert action.owner_person == key_figure and action.assignee is None
+    assert action.owner_name == str(key_figure.person)
+    assert "geen account, krijgt geen e-mail" in response.content.decode()
+
+
+def test_a_person_of_another_trajectory_cannot_own_an_action(client, trajectory, bewerker, municipality):
+    from tests.factories import make_trajectory
+    from tests.test_permissions import stakeholder_of
+
+    elsewhere = stakeholder_of(make_trajectory(owner=municipality, by=bewerker, title="Ander traject"))
+    review = start(trajectory, bewerker)
+    ri = review.items.first()
+    client.force_login(bewerker)
+    response = client.post(
+        reverse("trajectories:review_item", args=[trajectory.pk, review.pk, ri.pk]),
+        {"op": "action_add", f"a{ri.pk}-description": "Bellen", f"a{ri.pk}-assignee": f"p{elsewhere.pk}"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "is-invalid" in response.content.decode() or not trajectory.actions.exists()
+    assert not trajectory.actions.exists()

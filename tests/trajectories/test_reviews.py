@@ -310,7 +310,7 @@ def test_invalid_action_keeps_the_input_and_says_what_is_missing(client, traject
     assertContains(response, "Beschrijf wat er moet gebeuren.")
     assertContains(response, 'value="2026-12-01"')
     data[f"a{ri.pk}-description"] = "Offerte opvragen"
-    data[f"a{ri.pk}-assignee"] = bewerker.pk
+    data[f"a{ri.pk}-assignee"] = f"u{bewerker.pk}"
     response = client.post(url, data, headers={"HX-Request": "true"})
     assertContains(response, "Offerte opvragen")
     action = Action.objects.get()

@@ -125,7 +125,7 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
     items = list(review.items.select_related("item", "updated_by").order_by("position", "pk"))
     item_ids = [ri.item_id for ri in items]
     open_actions: dict[int | None, list[Action]] = {}
-    for action in trajectory.actions.filter(closed_at__isnull=True).select_related("assignee"):
+    for action in trajectory.actions.filter(closed_at__isnull=True).select_related("assignee", "owner_person__person"):
         open_actions.setdefault(action.item_id, []).append(action)
     histories = item_histories(item_ids)
     for ri in items:
@@ -144,6 +144,7 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
         "other_actions": [a for item_id, actions in open_actions.items() if item_id not in item_ids for a in actions],
         "unassessed": sum(1 for ri in items if not ri.colour),
         "team": list(action_owners(trajectory)) if can_edit else [],
+        "people": list(_stakeholders(trajectory)) if can_edit else [],
         "can_edit": can_edit,
         "lights": Light.choices,
         "can_reopen": review.is_final and trajectory.user_role.allows(Role.BEHEERDER),
@@ -272,7 +273,9 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
             ri = ReviewItem.objects.select_related("item", "updated_by").get(pk=review_item.pk)
         if part == "actions_cell":  # only that cell lists the item's open actions
             ri.open_actions = list(
-                trajectory.actions.filter(item_id=ri.item_id, closed_at__isnull=True).select_related("assignee")
+                trajectory.actions.filter(item_id=ri.item_id, closed_at__isnull=True).select_related(
+                    "assignee", "owner_person__person"
+                )
             )
         context = {
             "trajectory": trajectory,
@@ -283,6 +286,7 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
             "lights": Light.choices,
             "unassessed": review.items.filter(colour="").count() if unassessed is None else unassessed,
             "team": list(action_owners(trajectory)) if part == "actions_cell" else [],
+            "people": list(_stakeholders(trajectory)) if part == "actions_cell" else [],
         }
         template = f"trajectories/review_detail.html#{part}"
     else:
@@ -338,7 +342,9 @@ def review_item(request, pk: int, review_pk: int, item_pk: int):
 
 
 def _item_action_add(request, trajectory, review, ri):
-    form = ActionForm(request.POST, team=action_owners(trajectory), prefix=f"a{ri.pk}")
+    form = ActionForm(
+        request.POST, team=action_owners(trajectory), people=_stakeholders(trajectory), prefix=f"a{ri.pk}"
+    )
     if not form.is_valid():
         return _item_response(request, trajectory, review, ri, part="actions_cell", status=400, action_form=form)
     try:
@@ -349,6 +355,7 @@ def _item_action_add(request, trajectory, review, ri):
             by=request.user,
             description=form.cleaned_data["description"],
             assignee=form.cleaned_data["assignee"],
+            owner_person=form.cleaned_data["owner_person"],
             due_on=form.cleaned_data["due_on"],
         )
     except services.ReviewLocked:
@@ -470,7 +477,7 @@ def action_list(request, pk: int):
             return redirect("trajectories:actions", pk=trajectory.pk)
     state = _action_state(request)
     actions = Action.objects.filter(trajectory=trajectory).select_related(
-        "assignee", "item", "milestone", "review", "closed_by"
+        "assignee", "owner_person__person", "item", "milestone", "review", "closed_by"
     )
     return render(
         request,
@@ -494,7 +501,9 @@ def action_detail(request, pk: int, action_pk: int):
     need = Role.BEWERKER if request.method == "POST" else Role.LEZER
     trajectory = get_trajectory_for_user(request.user, pk, need=need)
     action = get_object_or_404(
-        Action.objects.select_related("item", "milestone", "review"), trajectory=trajectory, pk=action_pk
+        Action.objects.select_related("item", "milestone", "review", "assignee", "owner_person__person"),
+        trajectory=trajectory,
+        pk=action_pk,
     )
     team = action_owners(trajectory, keep_user_id=action.assignee_id)
     milestones = trajectory.milestones.all()
@@ -576,7 +585,7 @@ def action_detail(request, pk: int, action_pk: int):
 def my_actions(request):
     state = _action_state(request)
     actions = Action.objects.filter(trajectory__in=visible_trajectories(request.user)).select_related(
-        "trajectory", "assignee", "item", "milestone"
+        "trajectory", "assignee", "owner_person__person", "item", "milestone"
     )
     return render(
         request,
