@@ -51,6 +51,7 @@ def organisation_detail(request, pk: int):
             "add_form": add_form,
             "is_beheerder": role.allows(Role.BEHEERDER),
             "roles": Role.choices,
+            "notices": organisation.notices.all()[:20] if role.allows(Role.BEHEERDER) else [],
         },
     )
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0009_database_counters'),
-        ('trajectories', '0012_database_counters'),
+        ('trajectories', '0013_free_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
