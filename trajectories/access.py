@@ -151,6 +151,22 @@ def team_members(trajectory) -> QuerySet:
     )
 
 
+def action_owners(trajectory, *, keep_user_id: int | None = None) -> QuerySet:
+    """Who may be picked as an action's owner: members who can also tick the action off (bewerker or beheerder).
+
+    A lezer cannot close an action, so is not offered (issue 18). ``keep_user_id`` keeps an action's current
+    owner in the choices, so editing an older action never drops its owner silently.
+    """
+    can_edit = Q(
+        memberships__organisation_id__in=trajectory.organisation_ids(),
+        memberships__role__in=[Role.BEWERKER, Role.BEHEERDER],
+        is_active=True,
+    )
+    if keep_user_id is not None:
+        can_edit |= Q(pk=keep_user_id)
+    return User.objects.filter(can_edit).distinct().order_by("full_name", "email")
+
+
 def persons_visible_to(user) -> QuerySet:
     """Persons linked to a trajectory the user sees, and those kept by organisations the user is beheerder of."""
     kept = organisations_where(user, at_least=Role.BEHEERDER)

@@ -204,13 +204,18 @@ TRAJECTORY = Part(
             m.Action,
             "actions",
             (
-                "item review milestone description assignee organisation due_on closed_at closed_by "
-                "closing_note created_by created_at"
+                "item review milestone description assignee owner_person organisation due_on closed_at "
+                "closed_by closing_note created_by created_at"
             ),
             left_out={
                 "version": VERSION_COUNTER,
             },
-            refs={"item": "checklist_items", "review": "reviews", "milestone": "milestones"},
+            refs={
+                "item": "checklist_items",
+                "review": "reviews",
+                "milestone": "milestones",
+                "owner_person": "stakeholders",
+            },
             history="actie",
             kept="description closing_note",
         ),

@@ -21,7 +21,7 @@ from organisations import audit
 from organisations.models import Role
 
 from .. import selectors, services
-from ..access import get_trajectory_for_user, team_members
+from ..access import action_owners, get_trajectory_for_user
 from ..forms import (
     ActionForm,
     AgreementForm,
@@ -306,7 +306,7 @@ def _plan_page(request, trajectory, *, milestone_form=None, task_form=None, chan
     roadmap = list(milestones.prefetch_related(Prefetch("tasks", queryset=tasks, to_attr="task_list")))
     # Open tasks outside the roadmap that were not raised by a stoplight item.
     loose_tasks = tasks.filter(trajectory=trajectory, closed_at__isnull=True, milestone__isnull=True, item__isnull=True)
-    team = team_members(trajectory)
+    team = action_owners(trajectory)
     return render(
         request,
         "trajectories/verkennen/plan.html",
@@ -415,7 +415,7 @@ def milestone_edit(request, pk: int, milestone_pk: int):
 def plan_task_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = ActionForm(
-        request.POST, team=team_members(trajectory), milestones=trajectory.milestones.all(), prefix="task"
+        request.POST, team=action_owners(trajectory), milestones=trajectory.milestones.all(), prefix="task"
     )
     if form.is_valid():
         services.action_create(
