@@ -3,8 +3,8 @@ and a refused submission (400) changes nothing.
 
 Values: very long text, NUL and other control characters, bidi overrides, huge and odd numbers, impossible
 dates, empty strings, and the matrix's own valid values. The fields of a form are read from its page (every
-``name="…"`` on it) and from the matrix's POST bodies. Bounded: one Hypothesis test over all forms with a
-small number of examples and no deadline, so it runs in the normal suite in well under a minute.
+``name="…"`` on it) and from the matrix's POST bodies. Bounded: a Hypothesis test per form with a
+few examples per form and no deadline, so it runs in the normal suite in about a minute.
 """
 
 import re
@@ -20,13 +20,26 @@ from trajectories.models import Trajectory
 from .test_permissions import MATRIX, POST_DATA, WRITES
 
 NOT_FORMS = {"logout", "login", "set_language"}  # no data of the application behind them
+# Pages every reader opens that also take a POST from editors (the view asks for more only on POST).
+READ_PAGES_WITH_A_FORM = {
+    "organisations:detail",
+    "trajectories:training",
+    "trajectories:checklist",
+    "trajectories:checklist_item",
+    "trajectories:report_backs",
+    "trajectories:actions",
+    "trajectories:action",
+    "trajectories:implementability",
+    "trajectories:cfir_list",
+    "trajectories:shortlist",
+    "trajectories:agreement",
+}
 FORMS = sorted(
     name
     for name, (_args, method, expected) in MATRIX.items()
     if name not in NOT_FORMS
-    and not name.startswith(("admin:", "account:"))
-    and (method == "post" or expected.get("bewerker") == 200 or expected.get("beheerder") == 200)
-    and not name.endswith(("_pdf", "_export", "export", "_csv", "_xlsx", "feed", "document"))
+    and (method == "post" or expected.get("lezer") == 403 or name in READ_PAGES_WITH_A_FORM)
+    and not name.endswith(("_pdf", "export", "_csv", "_xlsx", "feed", "document"))
 )
 FIELD = re.compile(r'name="([A-Za-z0-9_\-]+)"')
 SKIP_FIELDS = {"csrfmiddlewaretoken", "next"}
@@ -83,17 +96,17 @@ def _fingerprint() -> tuple:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("name", FORMS)
 @settings(
-    max_examples=40,
+    max_examples=3,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=True,
 )
 @given(data=st.data())
 def test_hostile_values_in_every_form_never_answer_5xx_and_refusals_change_nothing(
-    data, client, beheerder, bewerker, lezer, outsider, trajectory
+    name, data, client, beheerder, trajectory
 ):
-    name = data.draw(st.sampled_from(FORMS), label="form")
     args_for, method, _expected = MATRIX[name]
     url = reverse(name, args=args_for(trajectory) if args_for else None)
     client.force_login(beheerder)
