@@ -28,7 +28,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from organisations.models import AuditEvent, ExternalIdentity, Membership, Organisation, OutgoingMail, Person, User
+from organisations.models import (
+    AuditEvent,
+    ExternalIdentity,
+    Invitation,
+    Membership,
+    Organisation,
+    OutgoingMail,
+    Person,
+    User,
+)
 
 from . import models as m
 from .history import is_tracked
@@ -161,6 +170,8 @@ NOT_PERSONAL: dict[type, tuple[str, ...]] = {
     ExternalIdentity: ("issuer", "subject"),
     # Mail to an account holder (organisations/mail.py), not trajectory data; like User.email an account's.
     OutgoingMail: ("key", "to", "language", "subject", "text", "html", "last_error"),
+    # An invitation addresses a (future) account; the title names the trajectory, not a person.
+    Invitation: ("email", "token_hash", "trajectory_title"),
 }
 
 
