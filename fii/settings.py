@@ -122,6 +122,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# "Wachtwoord vergeten?" (organisations/passwords.py): the link is valid for an hour; at most this many
+# requests per hour from one IP address and for one e-mail address.
+PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("FII_PASSWORD_RESET_MINUTES", "60"))
+FII_PASSWORD_RESET_PER_IP = int(os.environ.get("FII_PASSWORD_RESET_PER_IP", "10"))
+FII_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("FII_PASSWORD_RESET_PER_ADDRESS", "3"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "trajectories:portfolio"
 LOGOUT_REDIRECT_URL = "login"

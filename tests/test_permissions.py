@@ -202,6 +202,12 @@ MATRIX = {
     # Everybody's own account page and two-factor settings (the personas have no authenticator yet,
     # so making backup codes and switching 2FA off redirect with a message).
     "account:overview": (None, "get", ANY_USER),
+    "account:password_change": (None, "get", ANY_USER),
+    # "Wachtwoord vergeten?": open to everybody; a made-up link gets the "no longer works" page.
+    "password_reset": (None, "get", PUBLIC),
+    "password_reset_done": (None, "get", PUBLIC),
+    "password_reset_confirm": (lambda t: ["MQ", "abc-123"], "get", PUBLIC),
+    "password_reset_complete": (None, "get", PUBLIC),
     "account:totp_enrol": (None, "get", ANY_USER),
     "account:backup_codes": (None, "post", REDIRECTS),
     "account:totp_disable": (None, "post", REDIRECTS),

@@ -7,11 +7,20 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
 
 from organisations.models import AuditEvent, Invitation, Membership, OutgoingMail, Role, User
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """A request to an /en/ page leaves English active in the test's thread; every test starts in Dutch."""
+    translation.activate("nl")
+    yield
+    translation.activate("nl")
 
 STRONG = "Koffie-op-het-stadhuis-42"
 
