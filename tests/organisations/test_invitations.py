@@ -22,6 +22,7 @@ def _dutch():
     yield
     translation.activate("nl")
 
+
 STRONG = "Koffie-op-het-stadhuis-42"
 
 

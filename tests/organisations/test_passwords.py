@@ -24,6 +24,7 @@ def _dutch():
     yield
     translation.activate("nl")
 
+
 NEW = "Nieuw-wachtwoord-voor-2027"
 
 
