@@ -7,6 +7,11 @@ class TrajectoriesConfig(AppConfig):
     verbose_name = _("Trajectories")
 
     def ready(self):
-        from . import revisions
+        from organisations import audit
+
+        from . import revisions, structure
 
         revisions.connect()
+        # The audit log (a lower app) learns from the declaration which trajectory, and so which giving
+        # organisation, an event about a part of a trajectory belongs to.
+        audit.register_organisation_resolver(structure.audit_organisation, structure.trajectory_owners)
