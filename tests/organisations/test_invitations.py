@@ -265,6 +265,8 @@ def test_giving_beheerder_invites_the_first_beheerder_and_it_is_audited(manager,
         Role.BEHEERDER,
         trajectory.owner,
     )
+    access = manager.get(reverse("trajectories:organisation_access", args=[trajectory.pk])).content.decode()
+    assert "Uitgenodigd: directeur@welzijn.nl" in access
     mail = OutgoingMail.objects.get()
     assert mail.subject == f'Uitnodiging: beheerder van Welzijn Noord voor het traject "{trajectory.title}"'
     event = AuditEvent.objects.get(action=AuditEvent.Action.PERMISSION, object_type="organisations.Invitation")

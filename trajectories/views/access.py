@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organisations.access import get_trajectory_for_user
 from organisations.forms import FirstBeheerderInvitationForm
-from organisations.models import Role
+from organisations.models import Invitation, Role
 
 from .. import services
 
@@ -23,10 +24,17 @@ def organisation_access(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER, allow_archived=True)
     if not services.can_archive(request.user, trajectory):
         raise PermissionDenied
+    organisations = list(services.taking_part(trajectory))
+    pending = Invitation.objects.filter(
+        organisation__in=organisations, on_behalf_of=trajectory.owner_id, accepted_at__isnull=True
+    ).filter(declined_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    invited = {invitation.organisation_id: invitation for invitation in pending}
+    for organisation in organisations:
+        organisation.pending_invitation = invited.get(organisation.pk)
     return render(
         request,
         "trajectories/organisation_access.html",
-        {"trajectory": trajectory, "organisations": services.taking_part(trajectory)},
+        {"trajectory": trajectory, "organisations": organisations},
     )
 
 
