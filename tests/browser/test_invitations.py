@@ -86,3 +86,49 @@ def test_forgotten_password_round_trip(lezer, smtp_server, new_context, problems
     page.locator("#id_password").fill(NEW_PASSWORD)
     submit(page)
     assert page.url.removeprefix(problems.origin) == "/"
+
+
+def test_invitation_and_password_pages_pass_axe(login_as, beheerder, municipality, trajectory, new_context, problems):
+    from django.urls import reverse
+
+    from organisations.models import Organisation
+    from tests.organisations.test_invitations import link_of, path_of
+
+    from .test_accessibility import axe_violations, describe, fail_on
+
+    welzijn = Organisation.objects.create(name="Welzijn Noord")
+    trajectory.participants.add(welzijn)
+    page = login_as(beheerder)
+    found: list[str] = []
+    goto(page, f"/organisaties/{municipality.pk}/")
+    page.locator("#id_email").fill("geen-adres")
+    problems.expect_status(f"/organisaties/{municipality.pk}/", 400)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitnodiging versturen").click()
+    found += describe("invite form with an error", axe_violations(page))
+    page.locator("#id_email").fill("nieuw@testdam.nl")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uitnodiging versturen").click()
+    found += describe("organisation page with an open invitation", axe_violations(page))
+    for path in (
+        reverse("trajectories:organisation_access", args=[trajectory.pk]),
+        reverse("trajectories:first_beheerder_invite", args=[trajectory.pk, welzijn.pk]),
+        reverse("account:overview"),
+        reverse("account:password_change"),
+    ):
+        goto(page, path)
+        found += describe(path, axe_violations(page))
+    anonymous = new_context().new_page()
+    problems.watch(anonymous.context)
+    from organisations.models import Invitation
+
+    for path in (
+        path_of(link_of(Invitation.objects.get(email="nieuw@testdam.nl").pk)),
+        reverse("password_reset"),
+        reverse("password_reset_done"),
+        reverse("password_reset_confirm", args=["MQ", "abc-123"]),
+        reverse("password_reset_complete"),
+    ):
+        goto(anonymous, path)
+        found += describe(path, axe_violations(anonymous))
+    fail_on(found, 11)
