@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.security import SecurityMiddleware
+from django.shortcuts import resolve_url
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -155,4 +157,51 @@ class PrivateResponsesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
             patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+def idle_seconds_left(request) -> int | None:
+    """Seconds until the idle logout, for the page's warning; None when nobody is logged in."""
+    if not request.user.is_authenticated:
+        return None
+    last_seen = request.session.get(LAST_SEEN)
+    if last_seen is None:
+        return settings.FII_SESSION_IDLE_SECONDS
+    return max(0, settings.FII_SESSION_IDLE_SECONDS - (int(time.time()) - last_seen))
+
+
+SESSION_EXPIRED = "session-expired"
+
+
+class HtmxSessionMiddleware:
+    """An htmx request from a page whose session has ended gets 401, never the login page.
+
+    ``login_required`` answers with a redirect to the login page, which the browser follows inside the
+    XMLHttpRequest; htmx would then swap the whole login page into a table cell and the user's input would be
+    gone. Here the redirect becomes a 401 that htmx does not swap (``HX-Reswap: none``); ``static/js/fii.js``
+    shows a visible message and keeps what the user typed. It also tells the page, on every htmx answer, how
+    long the session still has, so the idle warning appears on time.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true":
+            return response
+        if response.status_code in (301, 302, 303, 307, 308) and not request.user.is_authenticated:
+            location = urlsplit(response.get("Location", "")).path
+            if location == resolve_url(settings.LOGIN_URL):
+                expired = HttpResponse(
+                    _("Your session has ended. Log in again; what you typed has been kept."),
+                    status=401,
+                    content_type="text/plain; charset=utf-8",
+                )
+                expired["HX-Reswap"] = "none"
+                expired["X-FII-Failure"] = SESSION_EXPIRED
+                return expired
+        left = idle_seconds_left(request)
+        if left is not None:
+            response["X-FII-Idle-Seconds"] = str(left)
         return response

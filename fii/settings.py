@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Sets history_user on django-simple-history rows written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "fii.middleware.IdleTimeoutMiddleware",
+    # htmx: a 401 instead of the login page when the session ended; the idle seconds left on every answer.
+    "fii.middleware.HtmxSessionMiddleware",
     "organisations.twofactor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
+                "fii.context_processors.session_clock",
             ],
         },
     },
@@ -260,6 +263,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))  # at most a working day
 FII_SESSION_IDLE_SECONDS = 60 * int(os.environ.get("FII_SESSION_IDLE_MINUTES", "30"))  # logged out when idle
+# A failed CSRF check answers htmx with a 403 the page shows (fii.js), never with a page swapped into a cell.
+CSRF_FAILURE_VIEW = "fii.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in hx-headers.
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy (Django's own): everything from this site only, scripts and the one inline

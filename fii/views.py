@@ -1,4 +1,5 @@
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -7,11 +8,15 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from fii.middleware import LAST_SEEN, SESSION_EXPIRED
 from fii.model import PHASES, SOURCE_CITATION
+
+CSRF_FAILED = "csrf"
 
 
 @never_cache
@@ -80,3 +85,34 @@ def security_txt(request):
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@never_cache
+@require_http_methods(["POST"])
+def session_keepalive(request):
+    """ "Blijf ingelogd": restart the idle clock. 401 when the session has already ended (the page says so)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"status": "expired"}, status=401, headers={"X-FII-Failure": SESSION_EXPIRED})
+    request.session[LAST_SEEN] = int(time.time())
+    return JsonResponse({"status": "ok", "idle_seconds_left": settings.FII_SESSION_IDLE_SECONDS})
+
+
+def csrf_failure(request, reason: str = ""):
+    """A failed CSRF check (usually a page left open past a new login, or a lost cookie).
+
+    htmx gets a short 403 that it does not swap; static/js/fii.js shows a visible message and keeps the
+    user's input. A full page gets the explanation and a way back to the page.
+    """
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(
+            _("This page has expired. Reload it; what you typed has been kept."),
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["HX-Reswap"] = "none"
+        response["X-FII-Failure"] = CSRF_FAILED
+        return response
+    back = request.META.get("HTTP_REFERER") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    return render(request, "403_csrf.html", {"back": back}, status=403)

@@ -51,12 +51,11 @@ Result = AuditEvent.Result
 AUDITED_APPS = ("organisations", "trajectories")
 # The outbox is a delivery queue, not data anyone changes: what a mail is about is audited where it is made.
 NOT_AUDITED = {"organisations.AuditEvent", "organisations.OutgoingMail"}
-NAMED_MODELS = {"organisations.Organisation": "name", "trajectories.Trajectory": "title"}
+# Model label → the field that names its rows in the log; a higher app adds its own with register_label().
+NAMED_MODELS = {"organisations.Organisation": "name"}
+# Fields whose change is not a change worth an event; a higher app adds its own with register_label().
 # A login is an event of its own; the last-login timestamp it sets is not another change.
-IGNORED_FIELDS = {
-    "organisations.User": {"last_login", "access_version"},
-    "trajectories.Trajectory": {"revision"},  # a cache counter (trajectories/revisions.py), not a change
-}
+IGNORED_FIELDS = {"organisations.User": {"last_login", "access_version"}}
 USER_RIGHTS = {"is_active", "is_staff", "is_superuser", "groups", "user_permissions"}
 
 _UNSET = object()
@@ -111,6 +110,15 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return None
+
+
+def register_label(model_label: str, *, name_field: str = "", ignored_fields: Iterable[str] = ()) -> None:
+    """Called at start-up by a higher app (TrajectoriesConfig.ready): how the log names that app's rows, and
+    which of their fields are bookkeeping rather than a change."""
+    if name_field:
+        NAMED_MODELS[model_label] = name_field
+    if ignored_fields:
+        IGNORED_FIELDS.setdefault(model_label, set()).update(ignored_fields)
 
 
 def object_label(obj) -> str:

@@ -206,6 +206,8 @@ MATRIX = {
     "set_language": (None, "post", REDIRECTS),
     "login": (None, "get", {**REDIRECTS, "anonymous": 200}),
     "logout": (None, "post", REDIRECTS),
+    # "Blijf ingelogd" before the idle logout: 401 (not the login page) once the session has ended.
+    "session_keepalive": (None, "post", {**dict.fromkeys(PERSONAS, 200), "anonymous": 401}),
     # The second login step: without a pending login it sends you back (or on, when logged in).
     "login_code": (None, "get", REDIRECTS),
     # Everybody's own account page and two-factor settings (the personas have no authenticator yet,
@@ -335,8 +337,8 @@ MATRIX = {
     "trajectories:team_mandate": (trajectory_args, "get", WRITE_FORM),
     # Persons: only the beheerders of the organisation that keeps them.
     "organisations:persons": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
-    "organisations:person_export": (person_args, "get", BEHEERDER_ONLY),
-    "organisations:person_erase": (person_args, "get", BEHEERDER_ONLY),
+    "trajectories:person_export": (person_args, "get", BEHEERDER_ONLY),
+    "trajectories:person_erase": (person_args, "get", BEHEERDER_ONLY),
     # Export and import of whole trajectories: only beheerders of the giving organisation.
     "trajectories:trajectory_export": (trajectory_args, "get", BEHEERDER_ONLY),
     "trajectories:organisation_export": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
@@ -357,6 +359,7 @@ POST_DATA = {
     "set_language": {"language": "nl", "next": "/"},
     "trajectories:template_item": {"op": "up"},
     "trajectories:review_item": {"colour": "groen"},
+    "trajectories:review_finalise": {"confirmed": "1"},
     "trajectories:candidate_status": {"status": "afgewezen", "reason": "Past niet"},
     "trajectories:talk_create": {
         "held_on": "2026-01-05",

@@ -15,3 +15,5 @@ class TrajectoriesConfig(AppConfig):
         # The audit log (a lower app) learns from the declaration which trajectory, and so which giving
         # organisation, an event about a part of a trajectory belongs to.
         audit.register_organisation_resolver(structure.audit_organisation, structure.trajectory_owners)
+        # A trajectory is named by its title; its revision is a cache counter (revisions.py), not a change.
+        audit.register_label("trajectories.Trajectory", name_field="title", ignored_fields={"revision"})

@@ -60,6 +60,11 @@ def bump_for(instance) -> None:
     if isinstance(instance, Trajectory):
         bump(instance.pk)
         return
+    if type(instance) not in PATHS:
+        outside = structure.outside(type(instance))
+        if outside is not None and outside.linked_from:  # a row outside the trajectories that they show (a person)
+            bump_where(Q(pk__in=structure.linked_trajectory_ids(type(instance), instance.pk)))
+        return
     path = PATHS[type(instance)]
     first_value = getattr(instance, path[0].attname)
     if first_value is None:
@@ -161,7 +166,7 @@ def _on_membership(sender, instance, raw=False, **kwargs):
 def _on_person(sender, instance, raw=False, created=False, **kwargs):
     if raw or created:
         return
-    bump_where(Q(pk__in=structure.linked_trajectory_ids(type(instance), instance.pk)))
+    bump_for(instance)
 
 
 def rendered_models() -> list[type]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import CharField, EmailField, ForeignKey, Model, Q, TextField
 
@@ -213,13 +214,18 @@ TRAJECTORY = Part(
             m.Action,
             "actions",
             (
-                "item review milestone description assignee organisation due_on closed_at closed_by "
-                "closing_note created_by created_at"
+                "item review milestone description assignee owner_person organisation due_on closed_at "
+                "closed_by closing_note created_by created_at"
             ),
             left_out={
                 "version": VERSION_COUNTER,
             },
-            refs={"item": "checklist_items", "review": "reviews", "milestone": "milestones"},
+            refs={
+                "item": "checklist_items",
+                "review": "reviews",
+                "milestone": "milestones",
+                "owner_person": "stakeholders",
+            },
             history="actie",
             kept="description closing_note",
         ),
@@ -554,7 +560,7 @@ def path(model: type[Model]) -> tuple[ForeignKey, ...]:
         raise LookupError(f"{model.__name__} is not a part of a trajectory (trajectories/structure.py)")
     if not part.parent:
         return ()
-    fk = model._meta.get_field(part.parent)
+    fk = cast(ForeignKey, model._meta.get_field(part.parent))
     return (fk, *path(_parents()[model].model)) if model in _parents() else (fk,)
 
 
@@ -588,31 +594,23 @@ def _any_of(column: str, querysets: tuple) -> Q:
 
 def _ids(model: type[Model], trajectory_id: int, *, column: str) -> tuple:
     """``column`` of the current rows of ``model`` in the trajectory and, when it is tracked, of its former rows."""
-    found = [model.objects.filter(scope(model, trajectory_id)).values("pk" if column == "id" else column)]
+    found = [model._default_manager.filter(scope(model, trajectory_id)).values("pk" if column == "id" else column)]
     if hasattr(model._meta, "simple_history_manager_attribute"):
-        found.append(model.history_records.filter(scope(model, trajectory_id)).values(column))
+        history: Any = getattr(model, "history_records")  # noqa: B009 (django-simple-history adds it at run time)
+        found.append(history.filter(scope(model, trajectory_id)).values(column))
     return tuple(found)
 
 
 def linked_trajectory_ids(model: type[Model], pk: int):
     """The ids of the trajectories that show the ``model`` row ``pk`` through its ``linked_from`` part."""
-    via, fk = outside(model).linked_from
-    return via.objects.filter(**{f"{fk}_id": pk}).values(trajectory_lookup(via))
+    entry = outside(model)
+    if entry is None or entry.linked_from is None:
+        raise LookupError(f"{model.__name__} is not shown by a trajectory (trajectories/structure.py)")
+    via, fk = entry.linked_from
+    return via._default_manager.filter(**{f"{fk}_id": pk}).values(trajectory_lookup(via))
 
 
-def trajectory_id_of(obj: Model) -> int | None:
-    """The id of the trajectory ``obj`` belongs to, following its foreign keys (a parent may be read)."""
-    fks = path(type(obj))
-    if not fks:
-        return obj.pk
-    for fk in fks[:-1]:
-        obj = getattr(obj, fk.name, None)
-        if obj is None:
-            return None
-    return getattr(obj, fks[-1].attname)
-
-
-def audit_organisation(obj: Model) -> tuple[int | None, int | None] | None:
+def audit_organisation(obj: Any) -> tuple[int | None, int | None] | None:
     """For the audit log: (giving organisation id, or None with the trajectory id to look it up by later);
     None when ``obj`` is not part of a trajectory. Registered with organisations.audit at start-up."""
     model = type(obj)._meta.concrete_model
@@ -693,7 +691,8 @@ def problems(root: Part = TRAJECTORY, outside_models: tuple[Outside, ...] = OUTS
             walk(child, part)
 
     walk(root, None)
-    for entry in (*parts(root), *outside_models):
+    entries: list[Part | Outside] = [*parts(root), *outside_models]
+    for entry in entries:
         personal, kept = set(getattr(entry, "personal", "").split()), set(entry.kept.split())
         name = entry.model.__name__
         if _text_fields(entry.model) - personal - kept:
@@ -702,6 +701,6 @@ def problems(root: Part = TRAJECTORY, outside_models: tuple[Outside, ...] = OUTS
             found.append(f"{name}: {sorted((personal | kept) - _text_fields(entry.model))} are no text fields")
         if personal & kept:
             found.append(f"{name}: {sorted(personal & kept)} are both personal and kept")
-    slugs = [entry.history for entry in (*parts(root), *outside_models) if entry.history]
+    slugs = [entry.history for entry in entries if entry.history]
     found += [f"history slug {slug!r} is used twice" for slug in sorted({s for s in slugs if slugs.count(s) > 1})]
     return found

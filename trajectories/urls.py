@@ -10,6 +10,7 @@ from .views import (
     history,
     innoveren,
     people,
+    persons,
     reports,
     reviews,
     transfer,
@@ -186,4 +187,7 @@ urlpatterns = [
     path("agenda/", calendar.calendar_settings, name="calendar"),
     path("agenda/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("agenda/<str:token>/traject-<int:pk>.ics", calendar.trajectory_calendar_feed, name="trajectory_calendar_feed"),
+    # A person's data rights, under the organisation that keeps the person (organisations:persons lists them).
+    path("organisaties/<int:pk>/personen/<int:person_pk>/export.json", persons.person_export, name="person_export"),
+    path("organisaties/<int:pk>/personen/<int:person_pk>/wissen/", persons.person_erase, name="person_erase"),
 ]

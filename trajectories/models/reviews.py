@@ -273,6 +273,16 @@ class Action(models.Model):
         related_name="review_actions",
         verbose_name=_("who"),
     )
+    # A key figure or team member without an account can own an action too (issue 18): no mail, shown as such.
+    # At most one of assignee and owner_person is set (constraint below).
+    owner_person = models.ForeignKey(
+        "trajectories.Stakeholder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions_owned",
+        verbose_name=_("who (without an account)"),
+    )
     # The assignee's organisation among those taking part, kept for the ownership balance of 2c.
     organisation = models.ForeignKey(
         Organisation,
@@ -301,9 +311,23 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         ordering = [models.F("due_on").asc(nulls_last=True), "pk"]
         indexes = [models.Index(fields=["trajectory", "closed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assignee__isnull=True) | Q(owner_person__isnull=True), name="action_one_owner"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def owner_name(self) -> str:
+        """The owner's name, with or without an account; empty when nobody owns the action yet."""
+        if self.assignee_id:
+            return self.assignee.get_full_name()
+        if self.owner_person_id:
+            return str(self.owner_person.person)
+        return ""
 
     @property
     def is_open(self) -> bool:

@@ -13,7 +13,7 @@ from organisations.invitations import invitation_create
 from organisations.models import Invitation, Organisation, User
 
 from ..models import Trajectory
-from .archive import can_archive
+from ..policy import Do, may
 
 __all__ = ["first_beheerder_invite", "may_invite_first_beheerder", "taking_part"]
 
@@ -31,7 +31,7 @@ def may_invite_first_beheerder(user, trajectory: Trajectory, organisation: Organ
     """A beheerder of the giving organisation, for a receiving or participating organisation without members,
     of a trajectory that is not archived."""
     return (
-        can_archive(user, trajectory)
+        may(user, Do.MANAGE_PARTICIPANTS, trajectory)
         and trajectory.archived_at is None
         and taking_part(trajectory).filter(pk=organisation.pk).exists()
         and not organisation.memberships.exists()
@@ -39,7 +39,7 @@ def may_invite_first_beheerder(user, trajectory: Trajectory, organisation: Organ
 
 
 def first_beheerder_invite(*, trajectory: Trajectory, organisation: Organisation, email: str, by: User) -> Invitation:
-    if not can_archive(by, trajectory) or trajectory.archived_at is not None:
+    if not may(by, Do.MANAGE_PARTICIPANTS, trajectory) or trajectory.archived_at is not None:
         raise PermissionDenied
     if not taking_part(trajectory).filter(pk=organisation.pk).exists():
         raise PermissionDenied

@@ -1,7 +1,7 @@
 """Who takes part in a trajectory is the giving organisation's decision (issue 16, finding 2).
 
 Only beheerders of the giving organisation add or remove participating organisations (the view checks
-:func:`organisations.access.is_owner_beheerder`); the receiving organisation is chosen in 2b
+``policy.may(user, Do.MANAGE_PARTICIPANTS, trajectory)``); the receiving organisation is chosen in 2b
 (``candidate_choose``). An organisation that is added is told: its beheerders get a notice, because its
 members now see the trajectory with their own role.
 """

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from organisations import audit
 from organisations.models import ERASED_NAME, Person
 
-from .. import revisions
 from ..history import is_tracked
 from ..models import (
     COMPETENCY_FIELDS,
@@ -44,6 +43,7 @@ from ..models import (
     TeamMember,
     Trajectory,
 )
+from ..writes import update_recorded
 from .sharing import check_person_link, person_may_be_edited_by
 
 __all__ = [
@@ -385,7 +385,7 @@ def person_erase(*, person: Person, by) -> Person:
     anonymous = {"name": ERASED_NAME, "function": "", "employer": "", "email": "", "phone": ""}
     Person.objects.filter(pk=person.pk).update(**anonymous, erased_at=timezone.now())
     Person.history_records.filter(id=person.pk).update(**anonymous)
-    revisions.bump(*trajectory_ids)  # update() sends no signal
     person.refresh_from_db()
-    audit.record(audit.Action.ERASE, obj=person, changed_fields=["name", "function", "employer", "email", "phone"])
+    # update() sends no signal; the history was rewritten above instead of added to.
+    update_recorded(person, anonymous, action=audit.Action.ERASE, history=False)
     return person

@@ -30,9 +30,10 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisations.access import memberships_of, persons_visible_to
+from organisations.access import memberships_of
 from organisations.models import Person, Role
 
+from ..access import persons_visible_to
 from ..models import Stakeholder, Trajectory
 
 __all__ = [

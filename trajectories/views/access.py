@@ -11,18 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from organisations.access import get_trajectory_for_user
 from organisations.forms import FirstBeheerderInvitationForm
 from organisations.models import Invitation, Role
 
 from .. import services
+from ..access import get_trajectory_for_user
+from ..policy import Do, may
 
 
 @login_required
 @require_http_methods(["GET"])
 def organisation_access(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER, allow_archived=True)
-    if not services.can_archive(request.user, trajectory):
+    if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
         raise PermissionDenied
     organisations = list(services.taking_part(trajectory))
     pending = Invitation.objects.filter(
@@ -42,7 +43,7 @@ def organisation_access(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def first_beheerder_invite(request, pk: int, org_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
-    if not services.can_archive(request.user, trajectory):
+    if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
         raise PermissionDenied
     organisation = get_object_or_404(services.taking_part(trajectory), pk=org_pk)
     has_members = organisation.member_count > 0

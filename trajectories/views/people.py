@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisations.access import get_trajectory_for_user
 from organisations.models import Role
 
 from .. import key_figures, services
+from ..access import get_trajectory_for_user
 from ..forms import (
     ContactForm,
     ReportBackForm,

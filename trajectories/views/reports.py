@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST, require_safe
 from fii.lib.pdf import ReportTooLarge, render_pdf
 from fii.model import PHASE_SPECS
 from organisations import audit
-from organisations.access import get_organisation_for_user, get_trajectory_for_user, visible_trajectories
+from organisations.access import get_organisation_for_user
 from organisations.models import Role
 
 from .. import reports
+from ..access import get_trajectory_for_user, visible_trajectories
 from ..forms import ReportPeriodForm
 
 

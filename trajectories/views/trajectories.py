@@ -12,17 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
-from organisations.access import (
-    can_create_trajectory,
-    get_trajectory_for_user,
-    is_owner_beheerder,
-    organisations_where,
-)
+from organisations.access import organisations_where
 from organisations.models import Organisation, Role
 from organisations.services import notices_for
 
 from .. import fragments, key_figures, selectors, services
 from .. import selectors_innoveren as phase_selectors
+from ..access import can_create_trajectory, get_trajectory_for_user
 from ..forms import (
     AssignmentForm,
     SubphaseForm,
@@ -31,6 +27,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Assignment, PhaseState, SubphaseState, Trajectory
+from ..policy import Do, may
 
 PAGE_SIZE = 25
 
@@ -119,14 +116,14 @@ def trajectory_create(request):
 @require_http_methods(["GET"])
 def trajectory_detail(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, participants=False)
-    can_archive = services.can_archive(request.user, trajectory)
+    can_archive, can_export = may(request.user, Do.ARCHIVE, trajectory), may(request.user, Do.EXPORT, trajectory)
     body = fragments.render_part(
         request,
         "trajectories/trajectory_detail.html#body",
         fragments.key(
             "trajectory", trajectory.pk, trajectory.revision, trajectory.user_role, trajectory.actual_role, can_archive
         ),
-        lambda: {**_detail_context(trajectory), "can_archive": can_archive, "can_export": can_archive},
+        lambda: {**_detail_context(trajectory), "can_archive": can_archive, "can_export": can_export},
     )
     return render(request, "trajectories/trajectory_detail.html", {"trajectory": trajectory, "body": body})
 
@@ -301,7 +298,7 @@ def trajectory_transition(request, pk: int):
 
 def _organisations_context(request, trajectory: Trajectory, *, query: str = "", error: str = "") -> dict:
     prefetch_related_objects([trajectory], "participants")
-    can_change = is_owner_beheerder(request.user, trajectory) and trajectory.archived_at is None
+    can_change = may(request.user, Do.MANAGE_PARTICIPANTS, trajectory) and trajectory.archived_at is None
     searched = len(query.strip()) >= services.ORGANISATION_SEARCH_MIN
     return {
         "trajectory": trajectory,
@@ -329,7 +326,7 @@ def trajectory_organisations(request, pk: int):
 
 def _owner_beheerder_trajectory(request, pk: int) -> Trajectory:
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
-    if not is_owner_beheerder(request.user, trajectory):
+    if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
         raise PermissionDenied
     return trajectory
 
