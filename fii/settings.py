@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "fii",
     "organisations",
     "trajectories",
@@ -132,10 +133,15 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "fii.lib.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# "Wachtwoord vergeten?" (organisations/passwords.py): the link is valid for an hour; at most this many
+# requests per hour from one IP address and for one e-mail address.
+PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("FII_PASSWORD_RESET_MINUTES", "60"))
+FII_PASSWORD_RESET_PER_IP = int(os.environ.get("FII_PASSWORD_RESET_PER_IP", "10"))
+FII_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("FII_PASSWORD_RESET_PER_ADDRESS", "3"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "trajectories:portfolio"
 LOGOUT_REDIRECT_URL = "login"
@@ -328,6 +334,47 @@ FII_SECURITY_POLICY_URL = os.environ.get(
     "FII_SECURITY_POLICY_URL", "https://github.com/fii-trajecten/fii-trajecten/blob/main/SECURITY.md"
 )
 
+# Background work (Django's tasks framework, django.tasks) with the database backend of django-tasks-db: the
+# queue is a table in the application's own database, so no extra server is needed. `manage.py db_worker` runs
+# the tasks (`make run` starts one next to the web server; several machines: docs/deployment.md). Tests use the
+# same backend and run the queued tasks themselves (tests/mailhelpers.py), so they test what production does.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail. The environment uses Django's classic names (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT); Django 6.1 reads them from MAILERS (the
+# EMAIL_* settings themselves are deprecated). With EMAIL_HOST set, mail goes out over SMTP; without it every
+# mail is written as an .eml file into var/mail/ (EMAIL_FILE_PATH) and printed on the worker's console.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "use_ssl": env_bool("EMAIL_USE_SSL", False),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "fii.lib.mail_backend.FileAndConsoleBackend",
+            "OPTIONS": {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))},
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "FII-trajecten <noreply@fii-trajecten.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of the application, for the links in mails (they are sent by the worker, outside a request).
+FII_BASE_URL = os.environ.get("FII_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+FII_INSTALLATION_NAME = os.environ.get("FII_INSTALLATION_NAME", "FII-trajecten")
+# A mail the SMTP server refuses is tried again after 1, 2, 4, … minutes (at most FII_MAIL_MAX_ATTEMPTS tries).
+FII_MAIL_MAX_ATTEMPTS = int(os.environ.get("FII_MAIL_MAX_ATTEMPTS", "8"))
+FII_MAIL_RETRY_SECONDS = int(os.environ.get("FII_MAIL_RETRY_SECONDS", "60"))
+
 # Demo data (`load_fii_data`: demo trajectories, fictional persons) loads only in development, on a server
 # that asks for it with FII_DEMO_DATA=1, or with `load_fii_data --demo` (issue 16).
 FII_DEMO_DATA = env_bool("FII_DEMO_DATA", DEBUG)
@@ -346,5 +393,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # django-axes announces itself at every start; failed logins and lockouts are still logged.
         "axes.apps": {"level": "WARNING"},
+        "organisations.mail": {"level": "INFO"},
     },
 }

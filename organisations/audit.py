@@ -49,7 +49,8 @@ Action = AuditEvent.Action
 Result = AuditEvent.Result
 
 AUDITED_APPS = ("organisations", "trajectories")
-NOT_AUDITED = {"organisations.AuditEvent"}
+# The outbox is a delivery queue, not data anyone changes: what a mail is about is audited where it is made.
+NOT_AUDITED = {"organisations.AuditEvent", "organisations.OutgoingMail"}
 # Model label → the field that names its rows in the log; a higher app adds its own with register_label().
 NAMED_MODELS = {"organisations.Organisation": "name"}
 # Fields whose change is not a change worth an event; a higher app adds its own with register_label().

@@ -24,18 +24,6 @@ def _keeps_a_beheerder(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_add(*, organisation: Organisation, email: str, role: str) -> Membership:
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise ValidationError(
-            {"email": _("There is no account with this e-mail address. Ask the application manager to create it.")}
-        )
-    if Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise ValidationError({"email": _("This person is already a member of the organisation.")})
-    return Membership.objects.create(organisation=organisation, user=user, role=role)
-
-
-@transaction.atomic
 def membership_change_role(*, membership: Membership, role: str) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Role.BEHEERDER and role != Role.BEHEERDER and not _keeps_a_beheerder(membership):

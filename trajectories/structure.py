@@ -26,7 +26,17 @@ from typing import Any, cast
 
 from django.db.models import CharField, EmailField, ForeignKey, Model, Q, TextField
 
-from organisations.models import AuditEvent, ExternalIdentity, Membership, Notice, Organisation, Person, User
+from organisations.models import (
+    AuditEvent,
+    ExternalIdentity,
+    Invitation,
+    Membership,
+    Notice,
+    Organisation,
+    OutgoingMail,
+    Person,
+    User,
+)
 
 from . import models as m
 
@@ -498,6 +508,17 @@ OUTSIDE: tuple[Outside, ...] = (
         "actor_email object_type object_id object_label detail path method",
     ),
     Outside(ExternalIdentity, "a login at an identity provider (issuer and an opaque subject id)", "issuer subject"),
+    # Mail to account holders (organisations/mail.py) and invitations to become one: account data, like User.email.
+    Outside(
+        OutgoingMail,
+        "the outbox of mail to account holders, not data of a trajectory",
+        "key to language subject text html last_error",
+    ),
+    Outside(
+        Invitation,
+        "an invitation into an organisation; the title names a trajectory, not a person",
+        "email token_hash trajectory_title",
+    ),
     # Issue 16: told to an organisation's beheerders when it is added to a trajectory (title, organisation, path).
     Outside(
         Notice,
