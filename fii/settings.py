@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
+                "trajectories.context_processors.notifications",
             ],
         },
     },
@@ -122,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "trajectories:portfolio"
+LOGIN_REDIRECT_URL = "trajectories:my_week"
 LOGOUT_REDIRECT_URL = "login"
 
 # Two-factor authentication (TOTP, django-otp) for local accounts. With FII_REQUIRE_2FA on (the default when
@@ -275,6 +276,10 @@ FII_TRUST_X_FORWARDED_FOR = env_bool("FII_TRUST_X_FORWARDED_FOR", False)
 # as radio silence; attendance is compared over the last N finalised stoplight reviews and the N before.
 FII_RADIO_SILENCE_DAYS = int(os.environ.get("FII_RADIO_SILENCE_DAYS", "42"))
 FII_ATTENDANCE_WINDOW = int(os.environ.get("FII_ATTENDANCE_WINDOW", "3"))
+
+# Notifications (manage.py send_notifications): the daily digest, and on Mondays the weekly one, go out at the
+# first run from this hour on (Europe/Amsterdam).
+FII_DIGEST_HOUR = int(os.environ.get("FII_DIGEST_HOUR", "7"))
 
 # Where vulnerabilities are reported (/.well-known/security.txt and SECURITY.md).
 # Where users report accessibility problems (the accessibility statement links to it).

@@ -7,6 +7,11 @@ class TrajectoriesConfig(AppConfig):
     verbose_name = _("Trajectories")
 
     def ready(self):
+        from organisations import audit
+
         from . import revisions
 
         revisions.connect()
+        # Notifications are the application's own messages to a person, written by the scheduler and marked
+        # read by their recipient: no change of anyone's data, so the audit log leaves them out.
+        audit.NOT_AUDITED.add("trajectories.Notification")

@@ -109,6 +109,8 @@ NOT_PERSONAL: dict[type, tuple[str, ...]] = {
     m.ReviewEvent: ("reason",),
     m.Action: ("description", "closing_note"),
     m.CalendarToken: ("token",),
+    # A notification holds no free text: only a link and structured parameters (models/notifications.py).
+    m.Notification: ("url",),
     m.ReportRecord: ("reason",),
     m.Candidate: ("motivation",),
     m.CandidateRating: ("note",),

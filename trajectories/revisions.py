@@ -26,7 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from organisations.access import access_changed
 
 # Models of the trajectories app that no trajectory page renders, so they need no revision.
-NOT_RENDERED = {"ChecklistTemplateItem", "CalendarToken"}
+NOT_RENDERED = {"ChecklistTemplateItem", "CalendarToken", "Notification", "NotificationPreference"}
 # User fields written by logging in and out; they show on no page.
 USER_BOOKKEEPING_FIELDS = {"last_login", "password", "session_epoch"}
 

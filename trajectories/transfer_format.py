@@ -320,6 +320,8 @@ TRANSFER_SPEC = TRAJECTORY
 LEFT_OUT_MODELS = {
     "ChecklistTemplateItem": "an organisation's own checklist templates, not part of a trajectory",
     "CalendarToken": "a user's secret calendar link; never leaves the installation",
+    "Notification": "a user's notifications; made again by the receiving installation's scheduler",
+    "NotificationPreference": "a user's notification settings; users are not moved with their settings",
 }
 # Fields of the referenced organisations, users and persons that are left out, and why.
 LEFT_OUT_FIELDS = {
