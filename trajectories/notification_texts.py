@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 from django.urls import translate_url
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from .models import Action, Notification, PeopleChange, Stakeholder
 from .models import NotificationKind as Kind

@@ -7,49 +7,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trajectories', '0012_database_counters'),
+        ("trajectories", "0012_database_counters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('action_assigned', 'An action is assigned to you'), ('action_due', 'Your action is due in two days'), ('action_overdue', 'Your action is overdue'), ('review_due', 'A stoplight review of your trajectory is due tomorrow'), ('review_overdue', 'A stoplight review of your trajectory is overdue'), ('radio_silence', 'A key figure of your trajectory went radio-silent'), ('ownership_talk', 'A change of key people still awaits the talk about shared ownership'), ('weekly_digest', 'Weekly overview on Monday morning (the same as My week)')], max_length=30, verbose_name='kind')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='object')),
-                ('due_on', models.DateField(verbose_name='date')),
-                ('url', models.CharField(max_length=300, verbose_name='link')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
-                ('mailed_at', models.DateTimeField(blank=True, null=True, verbose_name='mailed at')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
-                ('trajectory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='trajectories.trajectory', verbose_name='trajectory')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("action_assigned", "An action is assigned to you"),
+                            ("action_due", "Your action is due in two days"),
+                            ("action_overdue", "Your action is overdue"),
+                            ("review_due", "A stoplight review of your trajectory is due tomorrow"),
+                            ("review_overdue", "A stoplight review of your trajectory is overdue"),
+                            ("radio_silence", "A key figure of your trajectory went radio-silent"),
+                            ("ownership_talk", "A change of key people still awaits the talk about shared ownership"),
+                            ("weekly_digest", "Weekly overview on Monday morning (the same as My week)"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="object")),
+                ("due_on", models.DateField(verbose_name="date")),
+                ("url", models.CharField(max_length=300, verbose_name="link")),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="parameters")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
+                ("mailed_at", models.DateTimeField(blank=True, null=True, verbose_name="mailed at")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recipient",
+                    ),
+                ),
+                (
+                    "trajectory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="trajectories.trajectory",
+                        verbose_name="trajectory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notification_unread'), models.Index(fields=['recipient', '-created_at'], name='notification_list')],
-                'constraints': [models.UniqueConstraint(fields=('recipient', 'kind', 'object_id', 'due_on'), name='notification_unique_key'), models.CheckConstraint(condition=models.Q(('kind__in', ['action_assigned', 'action_due', 'action_overdue', 'review_due', 'review_overdue', 'radio_silence', 'ownership_talk', 'weekly_digest'])), name='notification_kind_valid')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)), fields=["recipient"], name="notification_unread"
+                    ),
+                    models.Index(fields=["recipient", "-created_at"], name="notification_list"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("recipient", "kind", "object_id", "due_on"), name="notification_unique_key"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "action_assigned",
+                                    "action_due",
+                                    "action_overdue",
+                                    "review_due",
+                                    "review_overdue",
+                                    "radio_silence",
+                                    "ownership_talk",
+                                    "weekly_digest",
+                                ],
+                            )
+                        ),
+                        name="notification_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('action_assigned', 'An action is assigned to you'), ('action_due', 'Your action is due in two days'), ('action_overdue', 'Your action is overdue'), ('review_due', 'A stoplight review of your trajectory is due tomorrow'), ('review_overdue', 'A stoplight review of your trajectory is overdue'), ('radio_silence', 'A key figure of your trajectory went radio-silent'), ('ownership_talk', 'A change of key people still awaits the talk about shared ownership'), ('weekly_digest', 'Weekly overview on Monday morning (the same as My week)')], max_length=30, verbose_name='kind')),
-                ('delivery', models.CharField(choices=[('direct', 'At once'), ('dagelijks', 'In the daily digest'), ('uit', 'Off')], max_length=20, verbose_name='by e-mail')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("action_assigned", "An action is assigned to you"),
+                            ("action_due", "Your action is due in two days"),
+                            ("action_overdue", "Your action is overdue"),
+                            ("review_due", "A stoplight review of your trajectory is due tomorrow"),
+                            ("review_overdue", "A stoplight review of your trajectory is overdue"),
+                            ("radio_silence", "A key figure of your trajectory went radio-silent"),
+                            ("ownership_talk", "A change of key people still awaits the talk about shared ownership"),
+                            ("weekly_digest", "Weekly overview on Monday morning (the same as My week)"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[("direct", "At once"), ("dagelijks", "In the daily digest"), ("uit", "Off")],
+                        max_length=20,
+                        verbose_name="by e-mail",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification setting',
-                'verbose_name_plural': 'notification settings',
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='notificationpreference_unique_per_kind'), models.CheckConstraint(condition=models.Q(('kind__in', ['action_assigned', 'action_due', 'action_overdue', 'review_due', 'review_overdue', 'radio_silence', 'ownership_talk', 'weekly_digest'])), name='notificationpreference_kind_valid'), models.CheckConstraint(condition=models.Q(('delivery__in', ['direct', 'dagelijks', 'uit'])), name='notificationpreference_delivery_valid')],
+                "verbose_name": "notification setting",
+                "verbose_name_plural": "notification settings",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "kind"), name="notificationpreference_unique_per_kind"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "action_assigned",
+                                    "action_due",
+                                    "action_overdue",
+                                    "review_due",
+                                    "review_overdue",
+                                    "radio_silence",
+                                    "ownership_talk",
+                                    "weekly_digest",
+                                ],
+                            )
+                        ),
+                        name="notificationpreference_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("delivery__in", ["direct", "dagelijks", "uit"])),
+                        name="notificationpreference_delivery_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -77,7 +77,9 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind", "object_id", "due_on"], name="notification_unique_key"),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "object_id", "due_on"], name="notification_unique_key"
+            ),
             models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"),
         ]
         indexes = [

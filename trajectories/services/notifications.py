@@ -43,6 +43,7 @@ __all__ = [
     "unsubscribe_token",
 ]
 
+
 def _outbox():
     # TEMPORARY until the outbox (branch i17-accounts) is merged: then a plain import at the top.
     from organisations import mail
