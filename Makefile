@@ -20,8 +20,9 @@ setup: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_fii_data
 
+# The web server and the background worker that sends the mail; one Ctrl-C stops both.
 run: setup
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver_with_worker $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "fii",
     "organisations",
     "trajectories",
@@ -289,6 +290,47 @@ FII_SECURITY_POLICY_URL = os.environ.get(
     "FII_SECURITY_POLICY_URL", "https://github.com/fii-trajecten/fii-trajecten/blob/main/SECURITY.md"
 )
 
+# Background work (Django's tasks framework, django.tasks) with the database backend of django-tasks-db: the
+# queue is a table in the application's own database, so no extra server is needed. `manage.py db_worker` runs
+# the tasks (`make run` starts one next to the web server; several machines: docs/deployment.md). Tests use the
+# same backend and run the queued tasks themselves (tests/mailhelpers.py), so they test what production does.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail. The environment uses Django's classic names (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT); Django 6.1 reads them from MAILERS (the
+# EMAIL_* settings themselves are deprecated). With EMAIL_HOST set, mail goes out over SMTP; without it every
+# mail is written as an .eml file into var/mail/ (EMAIL_FILE_PATH) and printed on the worker's console.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "use_ssl": env_bool("EMAIL_USE_SSL", False),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "fii.lib.mail_backend.FileAndConsoleBackend",
+            "OPTIONS": {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))},
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "FII-trajecten <noreply@fii-trajecten.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of the application, for the links in mails (they are sent by the worker, outside a request).
+FII_BASE_URL = os.environ.get("FII_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+FII_INSTALLATION_NAME = os.environ.get("FII_INSTALLATION_NAME", "FII-trajecten")
+# A mail the SMTP server refuses is tried again after 1, 2, 4, … minutes (at most FII_MAIL_MAX_ATTEMPTS tries).
+FII_MAIL_MAX_ATTEMPTS = int(os.environ.get("FII_MAIL_MAX_ATTEMPTS", "8"))
+FII_MAIL_RETRY_SECONDS = int(os.environ.get("FII_MAIL_RETRY_SECONDS", "60"))
+
 # Demo accounts (make run) exist only in development; see organisations/management/commands.
 DEMO_PASSWORD = "fii-demo-2026"  # noqa: S105  (public, documented, DEBUG only)
 
@@ -304,5 +346,6 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # django-axes announces itself at every start; failed logins and lockouts are still logged.
         "axes.apps": {"level": "WARNING"},
+        "organisations.mail": {"level": "INFO"},
     },
 }

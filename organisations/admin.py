@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, ExternalIdentity, Membership, Organisation, User
+from .models import AuditEvent, ExternalIdentity, Membership, Organisation, OutgoingMail, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -72,4 +72,21 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, and what the SMTP server refused (with the error)."""
+
+    list_display = ["created_at", "to", "subject", "sent_at", "attempts", "next_attempt_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["to", "subject", "key"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

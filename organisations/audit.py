@@ -49,7 +49,8 @@ Action = AuditEvent.Action
 Result = AuditEvent.Result
 
 AUDITED_APPS = ("organisations", "trajectories")
-NOT_AUDITED = {"organisations.AuditEvent"}
+# The outbox is a delivery queue, not data anyone changes: what a mail is about is audited where it is made.
+NOT_AUDITED = {"organisations.AuditEvent", "organisations.OutgoingMail"}
 NAMED_MODELS = {"organisations.Organisation": "name", "trajectories.Trajectory": "title"}
 # A login is an event of its own; the last-login timestamp it sets is not another change.
 IGNORED_FIELDS = {

@@ -349,3 +349,30 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} · {self.subject}"
+
+
+class OutgoingMail(models.Model):
+    """One mail to one person, rendered when it was queued and sent by the background worker
+    (organisations/mail.py). The key makes queuing idempotent: the same notification is never stored twice."""
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    to = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    subject = models.CharField(_("subject"), max_length=255)
+    text = models.TextField(_("plain text"))
+    html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # When the worker tries again after a failure; empty once sent, or when it gave up.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="outgoingmail_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

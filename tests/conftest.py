@@ -5,6 +5,7 @@ import pytest
 from organisations.models import Role
 
 from .factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
+from .mailhelpers import clock, smtp_server  # noqa: F401 (fixtures: a fixed clock, a real SMTP server)
 
 PASSWORD = "correct-horse-battery"
 

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from organisations.models import AuditEvent, ExternalIdentity, Membership, Organisation, Person, User
+from organisations.models import AuditEvent, ExternalIdentity, Membership, Organisation, OutgoingMail, Person, User
 
 from . import models as m
 from .history import is_tracked
@@ -161,6 +161,8 @@ NOT_PERSONAL: dict[type, tuple[str, ...]] = {
     AuditEvent: ("actor_email", "object_type", "object_id", "object_label", "detail", "path", "method"),
     # A login at an identity provider belongs to the account (issuer and an opaque subject id).
     ExternalIdentity: ("issuer", "subject"),
+    # Mail to an account holder (organisations/mail.py), not trajectory data; like User.email an account's.
+    OutgoingMail: ("key", "to", "language", "subject", "text", "html", "last_error"),
 }
 
 

@@ -1,0 +1,38 @@
+"""`make run`: the development web server and, next to it, the background worker that sends the mail.
+
+One Ctrl-C stops both: the terminal sends it to both processes, and when the web server ends this command
+stops the worker as well (also when the worker did not get the signal, for instance under an IDE).
+"""
+
+import os
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
+
+class Command(BaseCommand):
+    help = "Run the development server together with a background worker (manage.py db_worker)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+
+    def handle(self, *args, addrport, **options):
+        if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+            # The auto-reloader's child process: the parent already started the worker.
+            call_command("runserver", addrport)
+            return
+        manage = sys.argv[0] if sys.argv[0].endswith("manage.py") else "manage.py"
+        worker = subprocess.Popen([sys.executable, manage, "db_worker", "--interval", "1"])  # noqa: S603
+        self.stdout.write(f"Background worker started (pid {worker.pid}); mail is sent by it.")
+        try:
+            call_command("runserver", addrport)
+        finally:
+            if worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
