@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from organisations.models import Membership, Role, User
+from organisations.models import Membership, OutgoingMail, Role, User
 
 from . import services
 from .models import CLOSED_STATUSES, Action, Delivery, Notification, NotificationKind, Trajectory, TrajectoryStatus
@@ -182,8 +182,6 @@ def _daily_digests(today: dt.date, now: dt.datetime) -> int:
 
 def _weekly_digests(today: dt.date) -> int:
     """Every member who wants it, once per Monday; a member with nothing this week gets no mail."""
-    from organisations.mail import OutgoingMail
-
     members = set(Membership.objects.filter(user__is_active=True).values_list("user_id", flat=True))
     deliveries = services.deliveries_of(members)
     wanted = {pk for pk in members if deliveries[pk][NotificationKind.WEEKLY_DIGEST] == Delivery.AT_ONCE}

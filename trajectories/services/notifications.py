@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from organisations.models import User
+from organisations.mail import absolute_url, mail_enqueue
+from organisations.models import OutgoingMail, User
 
 from ..models import (
     DEFAULT_DELIVERY,
@@ -30,6 +31,8 @@ from ..models import (
 )
 
 __all__ = [
+    "daily_digest_key",
+    "deliveries_of",
     "digest_daily_send",
     "digest_weekly_send",
     "notification_action_assigned",
@@ -41,22 +44,8 @@ __all__ = [
     "unread_count",
     "unsubscribe_read",
     "unsubscribe_token",
+    "weekly_digest_key",
 ]
-
-
-def _outbox():
-    # TEMPORARY until the outbox (branch i17-accounts) is merged: then a plain import at the top.
-    from organisations import mail
-
-    return mail
-
-
-def absolute_url(path: str) -> str:
-    return _outbox().absolute_url(path)
-
-
-def mail_enqueue(**kwargs):
-    return _outbox().mail_enqueue(**kwargs)
 
 
 UNREAD_CACHE_SECONDS = 60  # another app server may show a count up to a minute old
@@ -127,7 +116,9 @@ def unread_count(user) -> int:
 
 
 def _unread_changed(*user_ids: int) -> None:
-    transaction.on_commit(lambda: cache.delete_many([_unread_key(pk) for pk in user_ids]))
+    keys = [_unread_key(pk) for pk in user_ids]
+    cache.delete_many(keys)  # now for this request's next page, and again once the change is visible to all
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 @transaction.atomic
@@ -259,7 +250,7 @@ def weekly_digest_key(user_id: int, day: dt.date) -> str:
 
 
 @transaction.atomic
-def digest_daily_send(*, user, now: dt.datetime | None = None):
+def digest_daily_send(*, user, now: dt.datetime | None = None) -> OutgoingMail | None:
     """One mail with the user's notifications that wait for the daily digest (unread, not mailed yet)."""
     from ..notification_texts import describe
 
@@ -321,7 +312,7 @@ def _path_in(name: str, language: str, args=None) -> str:
 
 
 @transaction.atomic
-def digest_weekly_send(*, user, today: dt.date):
+def digest_weekly_send(*, user, today: dt.date) -> OutgoingMail | None:
     language = language_of(user)
     context = weekly_digest_context(user, today=today, language=language)
     if context is None:
