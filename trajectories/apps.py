@@ -10,8 +10,9 @@ class TrajectoriesConfig(AppConfig):
         from organisations import audit
 
         from . import revisions
+        from .models import Notification
 
         revisions.connect()
         # Notifications are the application's own messages to a person, written by the scheduler and marked
         # read by their recipient: no change of anyone's data, so the audit log leaves them out.
-        audit.NOT_AUDITED.add("trajectories.Notification")
+        audit.leave_out(Notification)

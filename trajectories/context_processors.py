@@ -11,5 +11,5 @@ def notifications(request) -> dict:
         return {}
     from .services.notifications import unread_count
 
-    # Lazy: read only when a template shows it (fragments and htmx partials do not).
+    # A counter on the user row: no query. Lazy, so a request that never shows it does not load the user for it.
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

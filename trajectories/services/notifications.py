@@ -11,8 +11,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -42,13 +43,13 @@ __all__ = [
     "notification_unsubscribe",
     "notifications_mark_read",
     "unread_count",
+    "unread_recount",
     "unsubscribe_read",
     "unsubscribe_token",
     "weekly_digest_key",
 ]
 
 
-UNREAD_CACHE_SECONDS = 60  # another app server may show a count up to a minute old
 UNSUBSCRIBE_SALT = "fii.notifications.unsubscribe"
 
 
@@ -102,23 +103,23 @@ def notification_unsubscribe(*, user, kind: str) -> None:
 # Reading -------------------------------------------------------------------------------------------
 
 
-def _unread_key(user_id: int) -> str:
-    return f"fii:notifications-unread:{user_id}"
-
-
 def unread_count(user) -> int:
-    """The header's count: one indexed query, then cached for a minute (and dropped on every change here)."""
-    count = cache.get(_unread_key(user.pk))
-    if count is None:
-        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        cache.set(_unread_key(user.pk), count, UNREAD_CACHE_SECONDS)
+    """The header's count: a counter on the user row, read with the user (no query of its own)."""
+    return user.unread_notifications
+
+
+def unread_recount(user) -> int:
+    """The exact count, written back when the counter drifted (notifications deleted with a trajectory)."""
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    if count != user.unread_notifications:
+        User.objects.filter(pk=user.pk).update(unread_notifications=count)
+        user.unread_notifications = count
     return count
 
 
-def _unread_changed(*user_ids: int) -> None:
-    keys = [_unread_key(pk) for pk in user_ids]
-    cache.delete_many(keys)  # now for this request's next page, and again once the change is visible to all
-    transaction.on_commit(lambda: cache.delete_many(keys))
+def _unread_add(user_id: int, delta: int) -> None:
+    if delta:
+        User.objects.filter(pk=user_id).update(unread_notifications=Greatest(F("unread_notifications") + delta, 0))
 
 
 @transaction.atomic
@@ -128,7 +129,7 @@ def notifications_mark_read(*, user, notification_id: int | None = None, now: dt
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     count = unread.update(read_at=now or timezone.now())
-    _unread_changed(user.pk)
+    _unread_add(user.pk, -count)
     return count
 
 
@@ -183,7 +184,7 @@ def notification_create(
             )
     except IntegrityError:
         return None
-    _unread_changed(recipient.pk)
+    _unread_add(recipient.pk, 1)
     if delivery is None:
         delivery = notification_deliveries(recipient)[kind]
     if delivery == Delivery.AT_ONCE:

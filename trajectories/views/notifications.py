@@ -28,6 +28,7 @@ def my_week(request):
 @login_required
 @require_http_methods(["GET"])
 def notification_list(request):
+    services.unread_recount(request.user)  # the header's counter, checked against the rows here
     notifications = Notification.objects.filter(recipient=request.user).select_related("trajectory")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = describe(list(page.object_list))
