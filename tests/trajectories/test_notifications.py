@@ -420,3 +420,19 @@ def test_a_participating_organisations_lezer_who_is_bewerker_elsewhere_counts_as
     review_due_on(trajectory, day(-2))
     send_notifications(now=at(MONDAY))
     assert Notification.objects.filter(recipient=person, kind=Kind.REVIEW_OVERDUE).exists()
+
+
+def test_mail_subject_and_text_are_not_html_escaped(beheerder, bewerker, quiet_trajectory):
+    quiet_trajectory.title = "Children's Zone & co"
+    quiet_trajectory.save()
+    services.action_create(trajectory=quiet_trajectory, by=beheerder, description="Wijk's <plan>", assignee=bewerker)
+    (mail,) = mails("notification:")
+    assert mail.subject == "Gemeente Testdam · Children's Zone & co: Actie aan u toegewezen: Wijk's <plan>"
+    assert "Wijk's <plan>" in mail.text and "Wijk&#x27;s &lt;plan&gt;" in mail.html
+
+
+def test_a_write_dated_in_the_past_tells_nobody(beheerder, bewerker, quiet_trajectory, clock):
+    services.action_create(
+        trajectory=quiet_trajectory, by=beheerder, description="Uit de demo", assignee=bewerker, at=at(day(-20))
+    )
+    assert not Notification.objects.exists() and not mails()
