@@ -119,10 +119,15 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "fii.lib.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# "Wachtwoord vergeten?" (organisations/passwords.py): the link is valid for an hour; at most this many
+# requests per hour from one IP address and for one e-mail address.
+PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("FII_PASSWORD_RESET_MINUTES", "60"))
+FII_PASSWORD_RESET_PER_IP = int(os.environ.get("FII_PASSWORD_RESET_PER_IP", "10"))
+FII_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("FII_PASSWORD_RESET_PER_ADDRESS", "3"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "trajectories:my_week"
 LOGOUT_REDIRECT_URL = "login"

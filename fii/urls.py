@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from fii import views
-from organisations import account_views
+from organisations import account_views, passwords
 
 admin.site.site_header = _("FII trajectories – back office")
 admin.site.site_title = _("FII trajectories")
@@ -30,6 +30,25 @@ urlpatterns += i18n_patterns(
         name="login",
     ),
     path("inloggen/code/", account_views.login_code, name="login_code"),
+    path("wachtwoord-vergeten/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord-vergeten/verstuurd/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_done.html",
+            extra_context={"minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord-herstellen/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(template_name="registration/password_reset_confirm.html"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord-herstellen/klaar/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

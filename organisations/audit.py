@@ -35,7 +35,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -120,15 +120,25 @@ def object_label(obj) -> str:
     return f"{obj._meta.object_name} #{obj.pk}"
 
 
+# How an object of a higher app (trajectories) finds its organisation: that app registers a resolver at
+# start-up (TrajectoriesConfig.ready), because this lower app may not import it. ``organisation_of(obj)``
+# answers (organisation id, or None and the id of the trajectory whose owner it is) or None for a model it
+# does not know; ``owners(trajectory ids)`` gives those owners.
+_organisation_resolvers: list[Callable] = []
+_owner_lookups: list[Callable[[set[int]], dict[int, int]]] = []
+
+
+def register_organisation_resolver(organisation_of: Callable, owners: Callable[[set[int]], dict[int, int]]) -> None:
+    if organisation_of not in _organisation_resolvers:
+        _organisation_resolvers.append(organisation_of)
+        _owner_lookups.append(owners)
+
+
 @functools.cache
 def _route(model) -> tuple[str, str] | None:
-    """How to find the organisation an object's data belongs to: its trajectory's owner, its organisation,
-    or its parent's."""
-    from trajectories.models import Trajectory
-
+    """How to find the organisation an object's data belongs to (when no registered resolver knows it): its
+    organisation, or its parent's."""
     fks = {f.name: f for f in model._meta.concrete_fields if f.many_to_one}
-    if "trajectory" in fks and fks["trajectory"].related_model is Trajectory:
-        return ("trajectory", "trajectory")
     if "organisation" in fks and fks["organisation"].related_model is Organisation:
         return ("organisation", "organisation")
     for name, field in fks.items():
@@ -142,21 +152,18 @@ def _route(model) -> tuple[str, str] | None:
 
 def _organisation_of(obj) -> tuple[int | None, int | None]:
     """(organisation id, trajectory id whose owner is the organisation, when not known yet)."""
-    label = obj._meta.label
-    if label == "organisations.Organisation":
+    if obj._meta.label == "organisations.Organisation":
         return obj.pk, None
-    if label == "trajectories.Trajectory":
-        return obj.owner_id, None
+    for resolve in _organisation_resolvers:
+        found = resolve(obj)
+        if found is not None:
+            return found
     route = _route(type(obj)._meta.concrete_model)
     if route is None:
         return None, None
     kind, name = route
     if kind == "organisation":
         return obj.organisation_id, None
-    if kind == "trajectory":
-        if obj._meta.get_field("trajectory").is_cached(obj) and obj.trajectory is not None:
-            return obj.trajectory.owner_id, None
-        return None, obj.trajectory_id
     try:
         parent = getattr(obj, name)
     except ObjectDoesNotExist:
@@ -230,9 +237,10 @@ def record(
 
 
 def _owners(trajectory_ids: set[int]) -> dict[int, int]:
-    from trajectories.models import Trajectory
-
-    return dict(Trajectory.objects.filter(pk__in=trajectory_ids).values_list("pk", "owner_id"))
+    owners: dict[int, int] = {}
+    for lookup in _owner_lookups:
+        owners.update(lookup(trajectory_ids))
+    return owners
 
 
 def _rolled_back(pending: _Pending) -> bool:

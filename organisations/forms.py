@@ -1,12 +1,40 @@
 from django import forms
+from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Role, User
 
 
-class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages={"invalid": _("Enter a valid e-mail address, such as naam@gemeente.nl.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.LEZER)
+
+
+class FirstBeheerderInvitationForm(forms.Form):
+    email = InvitationForm.base_fields["email"]
+
+
+class InvitationAcceptForm(SetPasswordMixin, forms.Form):
+    """A new account from an invitation: name and password (Django's password validators)."""
+
+    full_name = forms.CharField(
+        label=_("Your full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(label1=_("Password"), label2=_("Password again"))
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        self.validate_password_for_user(User(email=self.email, full_name=cleaned.get("full_name", "")))
+        return cleaned
 
 
 class MemberRoleForm(forms.Form):

@@ -379,3 +379,87 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+INVITATION_VALID_DAYS = 7
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to become a member of an organisation with a role.
+
+    The link carries a random secret; only its SHA-256 hash is stored, so a copy of the database opens no
+    invitation. The link works once, for seven days, until it is revoked or sent again (a new secret). An
+    address that already has an account is asked to accept: nothing changes until that account accepts.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEZER)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
+    )
+    # The first beheerder of an organisation without members, invited by a beheerder of the giving organisation
+    # of a trajectory it takes part in: that organisation, and the trajectory's title for the mail.
+    on_behalf_of = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    trajectory_title = models.CharField(_("trajectory"), max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(default=1, editable=False)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("accepted by")
+    )
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="invitation_role_valid"),
+            # One open invitation per address and organisation: inviting again renews it.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address",
+            ),
+        ]
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        EXPIRED = "expired", _("Expired")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def state(self) -> Invitation.State:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.declined_at:
+            return self.State.DECLINED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        """Accepted, declined or revoked: it can no longer be sent again."""
+        return bool(self.accepted_at or self.declined_at or self.revoked_at)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ExternalIdentity, Membership, Organisation, Role, User
+from .models import ExternalIdentity, Membership, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -19,18 +19,6 @@ def _keeps_a_beheerder(membership: Membership) -> bool:
         pk=membership.pk
     )
     return others.exists()
-
-
-@transaction.atomic
-def membership_add(*, organisation: Organisation, email: str, role: str) -> Membership:
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise ValidationError(
-            {"email": _("There is no account with this e-mail address. Ask the application manager to create it.")}
-        )
-    if Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise ValidationError({"email": _("This person is already a member of the organisation.")})
-    return Membership.objects.create(organisation=organisation, user=user, role=role)
 
 
 @transaction.atomic

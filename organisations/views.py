@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import audit, services
 from .access import get_organisation_for_user
-from .forms import AuditFilterForm, MemberAddForm, MemberRoleForm
+from .forms import AuditFilterForm, InvitationForm, MemberRoleForm
 from .models import Membership, Role
 
 
@@ -21,37 +21,48 @@ def organisation_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_detail(request, pk: int):
+    """Members and, for beheerders, the invitation form and the open invitations."""
+    from .invitations import invitation_create
+
     organisation, role = get_organisation_for_user(request.user, pk)
-    add_form = MemberAddForm(request.POST or None)
+    is_beheerder = role.allows(Role.BEHEERDER)
+    invite_form = InvitationForm(request.POST or None)
     if request.method == "POST":
-        if not role.allows(Role.BEHEERDER):
+        if not is_beheerder:
             raise PermissionDenied
-        if add_form.is_valid():
+        if invite_form.is_valid():
             try:
-                services.membership_add(organisation=organisation, **add_form.cleaned_data)
+                invitation_create(organisation=organisation, by=request.user, **invite_form.cleaned_data)
             except ValidationError as error:
-                add_form.add_error(None, error)
-                audit.record(
-                    audit.Action.PERMISSION,
-                    object_type="organisations.Membership",
-                    organisation=organisation,
-                    detail="add",
-                    result=audit.Result.REFUSED,
-                )
+                invite_form.add_error(None, error)
             else:
-                messages.success(request, _("Member added."))
+                # The same answer whether or not the address has an account (no enumeration).
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s. It is valid for 7 days; you see it below until it is accepted.")
+                    % {"email": invite_form.cleaned_data["email"]},
+                )
                 return redirect("organisations:detail", pk=organisation.pk)
     members = organisation.memberships.select_related("user").order_by("user__email")
+    invitations = []
+    if is_beheerder:
+        invitations = list(
+            organisation.invitations.filter(accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True)
+            .select_related("invited_by")
+            .order_by("email")
+        )
     return render(
         request,
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
             "members": members,
-            "add_form": add_form,
-            "is_beheerder": role.allows(Role.BEHEERDER),
+            "invite_form": invite_form,
+            "invitations": invitations,
+            "is_beheerder": is_beheerder,
             "roles": Role.choices,
         },
+        status=400 if invite_form.is_bound and invite_form.errors else 200,
     )
 
 

@@ -173,6 +173,26 @@ def archived_args(t):
     return [archived.pk]
 
 
+def invitation_args(t):
+    from organisations.invitations import invitation_create
+
+    invitation = invitation_create(organisation=t.owner, email="nieuw@testdam.nl", role="lezer", by=t.created_by)
+    return [t.owner_id, invitation.pk]
+
+
+def invitation_token(t):
+    from tests.organisations.test_invitations import link_of
+
+    _org, pk = invitation_args(t)
+    return [link_of(pk).rstrip("/").rsplit("/", 1)[1]]
+
+
+def member_less_participant_args(t):
+    participant = OrganisationFactory(name="Welzijn Zonder Leden")
+    t.participants.add(participant)
+    return [t.pk, participant.pk]
+
+
 MATRIX = {
     # url name: (args builder, method, expected status per persona)
     "healthz": (None, "get", PUBLIC),
@@ -186,6 +206,12 @@ MATRIX = {
     # Everybody's own account page and two-factor settings (the personas have no authenticator yet,
     # so making backup codes and switching 2FA off redirect with a message).
     "account:overview": (None, "get", ANY_USER),
+    "account:password_change": (None, "get", ANY_USER),
+    # "Wachtwoord vergeten?": open to everybody; a made-up link gets the "no longer works" page.
+    "password_reset": (None, "get", PUBLIC),
+    "password_reset_done": (None, "get", PUBLIC),
+    "password_reset_confirm": (lambda t: ["MQ", "abc-123"], "get", PUBLIC),
+    "password_reset_complete": (None, "get", PUBLIC),
     "account:totp_enrol": (None, "get", ANY_USER),
     "account:backup_codes": (None, "post", REDIRECTS),
     "account:totp_disable": (None, "post", REDIRECTS),
@@ -201,6 +227,14 @@ MATRIX = {
     "organisations:list": (None, "get", ANY_USER),
     # Members of the municipality only; the trajectory's organisation is the municipality.
     "organisations:detail": (lambda t: [t.owner_id], "get", READ),
+    # Invitations: resent and revoked by the organisation's beheerders; the link itself works for anyone who
+    # holds it (here a new address: everybody gets the page, logged-in users are told to log out first).
+    "organisations:invitation_resend": (invitation_args, "post", {**BEHEERDER_ONLY, "beheerder": 302}),
+    "organisations:invitation_revoke": (invitation_args, "post", {**BEHEERDER_ONLY, "beheerder": 302}),
+    "organisations:invitation_accept": (invitation_token, "get", PUBLIC),
+    # The first beheerder of an organisation without members: beheerders of the giving organisation.
+    "trajectories:organisation_access": (trajectory_args, "get", BEHEERDER_ONLY),
+    "trajectories:first_beheerder_invite": (member_less_participant_args, "get", BEHEERDER_ONLY),
     "organisations:member_update": (
         lambda t: [t.owner_id, t.owner.memberships.get(role="lezer").pk],
         "post",

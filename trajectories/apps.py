@@ -9,10 +9,13 @@ class TrajectoriesConfig(AppConfig):
     def ready(self):
         from organisations import audit
 
-        from . import revisions
+        from . import revisions, structure
         from .models import Notification
 
         revisions.connect()
+        # The audit log (a lower app) learns from the declaration which trajectory, and so which giving
+        # organisation, an event about a part of a trajectory belongs to.
+        audit.register_organisation_resolver(structure.audit_organisation, structure.trajectory_owners)
         # Notifications are the application's own messages to a person, written by the scheduler and marked
         # read by their recipient: no change of anyone's data, so the audit log leaves them out.
         audit.leave_out(Notification)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    access,
     archive,
     borgen,
     calendar,
@@ -40,6 +41,12 @@ urlpatterns = [
     path("organisaties/<int:org_pk>/trajecten-export.json", transfer.organisation_export, name="organisation_export"),
     path("organisaties/<int:org_pk>/trajecten-importeren/", transfer.organisation_import, name="organisation_import"),
     # Archive instead of delete, and the change history of every tracked object.
+    path("trajecten/<int:pk>/toegang/", access.organisation_access, name="organisation_access"),
+    path(
+        "trajecten/<int:pk>/toegang/<int:org_pk>/eerste-beheerder/",
+        access.first_beheerder_invite,
+        name="first_beheerder_invite",
+    ),
     path("archief/", archive.archive_list, name="archive_list"),
     path("trajecten/<int:pk>/archiveren/", archive.trajectory_archive, name="archive"),
     path("trajecten/<int:pk>/herstellen/", archive.trajectory_restore, name="restore"),

@@ -30,7 +30,10 @@ def test_a_new_membership_counts_at_the_next_request(trajectory, outsider):
     client.force_login(outsider)
     url = trajectory.get_absolute_url()
     assert client.get(url).status_code == 404
-    services.membership_add(organisation=trajectory.owner, email=outsider.email, role=Role.LEZER)
+    from organisations.invitations import invitation_accept_existing, invitation_create
+
+    invitation = invitation_create(organisation=trajectory.owner, email=outsider.email, role=Role.LEZER, by=None)
+    invitation_accept_existing(invitation=invitation, user=outsider)
     assert client.get(url).status_code == 200
 
 

@@ -12,22 +12,16 @@ def manager_client(client, beheerder):
     return client
 
 
-def test_beheerder_adds_an_existing_user(manager_client, municipality):
-    UserFactory(email="nieuw@testdam.nl")
-    response = manager_client.post(
-        reverse("organisations:detail", args=[municipality.pk]), {"email": "Nieuw@Testdam.nl", "role": "bewerker"}
-    )
+def test_an_existing_account_is_never_added_without_its_consent(manager_client, municipality):
+    """ "Lid toevoegen" is gone: the address of an existing account gets an invitation to accept
+    (tests/organisations/test_invitations.py), and the page shows nothing about that account."""
+    UserFactory(email="nieuw@testdam.nl", full_name="Nina Nieuw")
+    url = reverse("organisations:detail", args=[municipality.pk])
+    response = manager_client.post(url, {"email": "Nieuw@Testdam.nl", "role": "bewerker"})
     assert response.status_code == 302
-    assert Membership.objects.get(user__email="nieuw@testdam.nl", organisation=municipality).role == "bewerker"
-
-
-def test_unknown_email_is_refused_at_the_field_and_kept(manager_client, municipality):
-    response = manager_client.post(
-        reverse("organisations:detail", args=[municipality.pk]), {"email": "onbekend@testdam.nl", "role": "lezer"}
-    )
-    assert response.status_code == 200
-    assert "Er is geen account" in response.context["add_form"].errors["email"][0]
-    assert 'value="onbekend@testdam.nl"' in response.content.decode()
+    assert not Membership.objects.filter(user__email="nieuw@testdam.nl", organisation=municipality).exists()
+    page = manager_client.get(url).content.decode()
+    assert "Nina Nieuw" not in page and "Lid toevoegen" not in page
 
 
 def test_bewerker_cannot_add_members(client, bewerker, municipality):

@@ -1,11 +1,9 @@
 """Phase 2 (Verkennen): shortlist rules, choosing and access, agreements and uploads, the plan of approach."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -547,9 +545,7 @@ def test_phase_report_has_the_comparison_the_choice_and_the_plan(client, traject
         assertContains(response, text)
 
 
-def test_demo_has_a_phase_2_trajectory_with_a_realistic_shortlist(db, settings):
-    settings.DEBUG = True
-    call_command("load_fii_data", stdout=io.StringIO())
+def test_demo_has_a_phase_2_trajectory_with_a_realistic_shortlist(demo_data):
     amigos = Trajectory.objects.get(title="Amigo's")
     assert amigos.current_phase == "verkennen"
     statuses = sorted(amigos.candidates.values_list("status", flat=True))

@@ -1,5 +1,6 @@
 """Writes that touch several models, by subject. Views call them as ``services.<entity>_<verb>``."""
 
+from .access import *  # noqa: F403
 from .archive import *  # noqa: F403
 from .borgen import *  # noqa: F403
 from .checklists import *  # noqa: F403

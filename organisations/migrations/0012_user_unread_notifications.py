@@ -5,15 +5,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0010_outgoing_mail'),
+        ("organisations", "0011_invitation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='unread_notifications',
+            model_name="user",
+            name="unread_notifications",
             field=fii.lib.fields.DatabaseCounterField(default=0, editable=False),
         ),
     ]

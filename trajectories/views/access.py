@@ -1,0 +1,61 @@
+"""Access of the organisations taking part in a trajectory: their members, and the first beheerder of one
+that has none yet (invited by a beheerder of the giving organisation)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from organisations.access import get_trajectory_for_user
+from organisations.forms import FirstBeheerderInvitationForm
+from organisations.models import Role
+
+from .. import services
+
+
+@login_required
+@require_http_methods(["GET"])
+def organisation_access(request, pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER, allow_archived=True)
+    if not services.can_archive(request.user, trajectory):
+        raise PermissionDenied
+    return render(
+        request,
+        "trajectories/organisation_access.html",
+        {"trajectory": trajectory, "organisations": services.taking_part(trajectory)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def first_beheerder_invite(request, pk: int, org_pk: int):
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
+    if not services.can_archive(request.user, trajectory):
+        raise PermissionDenied
+    organisation = get_object_or_404(services.taking_part(trajectory), pk=org_pk)
+    has_members = organisation.member_count > 0
+    form = FirstBeheerderInvitationForm(request.POST or None)
+    if request.method == "POST" and not has_members and form.is_valid():
+        try:
+            services.first_beheerder_invite(
+                trajectory=trajectory, organisation=organisation, email=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s to become the first administrator of %(organisation)s.")
+                % {"email": form.cleaned_data["email"], "organisation": organisation.name},
+            )
+            return redirect("trajectories:organisation_access", pk=trajectory.pk)
+    return render(
+        request,
+        "trajectories/first_beheerder_invite.html",
+        {"trajectory": trajectory, "organisation": organisation, "form": form, "has_members": has_members},
+        status=400 if form.is_bound and (form.errors or has_members) else 200,
+    )
