@@ -14,9 +14,10 @@ from trajectories import services
 from trajectories.models import PhaseState, Trajectory
 from trajectories.my_week import my_week
 
-pytestmark = pytest.mark.django_db
+# A fixed clock (tests/mailhelpers.py): Monday 7 December 2026, 10:00 in Amsterdam.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-TODAY = timezone.localdate()
+TODAY = dt.date(2026, 12, 7)
 
 
 def days(n: int) -> dt.date:
