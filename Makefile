@@ -23,8 +23,9 @@ setup: $(STAMP)
 	$(BIN)/python manage.py load_fii_data
 
 # The web server and the background worker that sends the mail; one Ctrl-C stops both.
+# Links in mails point at this server unless FII_BASE_URL says otherwise.
 run: setup
-	$(BIN)/python manage.py runserver_with_worker $(HOST):$(PORT)
+	FII_BASE_URL=$${FII_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver_with_worker $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -32,13 +33,36 @@ def model_overview(request):
     return render(request, "fii/model.html", {"phases": PHASES, "citation": SOURCE_CITATION})
 
 
+# The compliance statuses of the Dutch model statement (digitoegankelijk.nl, "De status"): whether a complete
+# WCAG-EM audit younger than three years exists, and what it found. E means there is no statement at all.
+ACCESSIBILITY_STATUSES = {
+    "A": _("A complete audit (WCAG-EM, less than three years old) found that the application meets all requirements."),
+    "B": _(
+        "A complete audit (WCAG-EM, less than three years old) found that the application does not yet meet all "
+        "requirements. The deviations and what is being done about them are listed below."
+    ),
+    "C": _("No complete audit has been done yet. An audit is planned within six months of this statement."),
+    "D": _("No complete audit has been done yet, and none is planned."),
+}
+
+
 @require_http_methods(["GET", "HEAD"])
 def accessibility(request):
-    """The accessibility statement (toegankelijkheidsverklaring); public, as the law requires."""
+    """The accessibility statement (toegankelijkheidsverklaring) in the Dutch model form; public, as the law
+    requires. Who is responsible, what it covers, its status and date come from settings (FII_ACCESSIBILITY_*)."""
+    status = settings.FII_ACCESSIBILITY_STATUS
     return render(
         request,
         "fii/accessibility.html",
-        {"contact": settings.FII_ACCESSIBILITY_CONTACT, "statement_date": dt.date(2026, 11, 25)},
+        {
+            "contact": settings.FII_ACCESSIBILITY_CONTACT,
+            "organisation": settings.FII_ACCESSIBILITY_ORGANISATION,
+            "scope": settings.FII_ACCESSIBILITY_SCOPE or request.build_absolute_uri("/"),
+            "status": status,
+            "status_meaning": ACCESSIBILITY_STATUSES[status],
+            "statement_date": settings.FII_ACCESSIBILITY_DATE,
+            "audit_url": settings.FII_ACCESSIBILITY_AUDIT_URL,
+        },
     )
 
 

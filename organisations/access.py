@@ -212,3 +212,9 @@ def persons_visible_to(user) -> QuerySet:
     return Person.objects.filter(
         Q(stakeholder_roles__trajectory__in=visible_trajectories(user, archived=None)) | Q(organisation__in=kept)
     ).distinct()
+
+
+def is_owner_beheerder(user, trajectory) -> bool:
+    """Who takes part in a trajectory is the giving organisation's decision, taken by its beheerders (issue 16)."""
+    role = memberships_of(user).get(trajectory.owner_id)
+    return role is not None and Role(role).allows(Role.BEHEERDER)

@@ -25,7 +25,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.tasks import task
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -48,6 +49,11 @@ def absolute_reverse(viewname: str, *, args=None, kwargs=None, language: str = "
         return absolute_url(reverse(viewname, args=args, kwargs=kwargs))
 
 
+def _render_plain(name: str, context: dict) -> str:
+    """A subject or plain-text template without HTML escaping ("Amigo's", not "Amigo&#x27;s")."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def render_mail(*, template: str, context: dict, language: str = "nl") -> tuple[str, str, str]:
     """(subject, plain text, HTML) of a mail template in the given language."""
     context = {
@@ -57,8 +63,8 @@ def render_mail(*, template: str, context: dict, language: str = "nl") -> tuple[
         **context,
     }
     with translation.override(language):
-        subject = render_to_string(f"mail/{template}.subject.txt", context)
-        text = render_to_string(f"mail/{template}.txt", context)
+        subject = _render_plain(f"mail/{template}.subject.txt", context)
+        text = _render_plain(f"mail/{template}.txt", context)
         html = render_to_string(f"mail/{template}.html", context)
     subject = " ".join(subject.split())  # one line: a header may not contain line breaks
     return subject[:255], text.strip() + "\n", html

@@ -61,6 +61,7 @@ def organisation_detail(request, pk: int):
             "invitations": invitations,
             "is_beheerder": is_beheerder,
             "roles": Role.choices,
+            "notices": organisation.notices.all()[:20] if role.allows(Role.BEHEERDER) else [],
         },
         status=400 if invite_form.is_bound and invite_form.errors else 200,
     )

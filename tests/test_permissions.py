@@ -19,6 +19,9 @@ PUBLIC = dict.fromkeys(PERSONAS, 200)
 REDIRECTS = dict.fromkeys(PERSONAS, 302)
 WRITE_POST = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 302, "beheerder": 302}
 BEHEERDER_ONLY = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 403, "beheerder": 200}
+OWNER_BEHEERDER_POST = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 403, "beheerder": 302}
+# An empty POST names no organisation: the page again, with the error at the search field.
+OWNER_BEHEERDER_BAD_POST = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 403, "beheerder": 400}
 
 
 def trajectory_args(t):
@@ -86,6 +89,12 @@ def people_change_args(t):
         description="Weg",
     )
     return [t.pk, change.pk]
+
+
+def participant_args(t):
+    organisation = t.participants.first() or OrganisationFactory(name="Deelnemer Welzijn")
+    t.participants.add(organisation)
+    return [t.pk, organisation.pk]
 
 
 def stakeholder_of(t):
@@ -245,6 +254,10 @@ MATRIX = {
     "trajectories:detail": (trajectory_args, "get", READ),
     "trajectories:phase": (lambda t: [t.pk, "verkennen"], "get", READ),
     "trajectories:edit": (trajectory_args, "get", WRITE_FORM),
+    # Who takes part (issue 16): everyone on the trajectory reads it, only the giving organisation's beheerders change.
+    "trajectories:organisations": (trajectory_args, "get", READ),
+    "trajectories:participant_add": (trajectory_args, "post", OWNER_BEHEERDER_BAD_POST),
+    "trajectories:participant_remove": (participant_args, "post", OWNER_BEHEERDER_POST),
     "trajectories:subphase_edit": (lambda t: [t.pk, "2a"], "get", WRITE_FORM),
     "trajectories:assignment_edit": (trajectory_args, "get", WRITE_FORM),
     "trajectories:transition": (trajectory_args, "get", WRITE_FORM),
@@ -255,7 +268,7 @@ MATRIX = {
     "trajectories:candidate_assess": (candidate_args, "get", WRITE_FORM),
     "trajectories:candidate_status": (candidate_args, "post", WRITE_POST),
     "trajectories:talk_create": (candidate_args, "post", WRITE_POST),
-    "trajectories:candidate_choose": (candidate_args, "get", WRITE_FORM),
+    "trajectories:candidate_choose": (candidate_args, "get", BEHEERDER_ONLY),  # issue 16: the owner decides
     "trajectories:agreement": (trajectory_args, "get", READ),
     "trajectories:agreement_document": (agreement_document_args, "get", READ),
     "trajectories:plan": (trajectory_args, "get", READ),

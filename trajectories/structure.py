@@ -30,6 +30,7 @@ from organisations.models import (
     ExternalIdentity,
     Invitation,
     Membership,
+    Notice,
     Organisation,
     OutgoingMail,
     Person,
@@ -514,6 +515,12 @@ OUTSIDE: tuple[Outside, ...] = (
         Invitation,
         "an invitation into an organisation; the title names a trajectory, not a person",
         "email token_hash trajectory_title",
+    ),
+    # Issue 16: told to an organisation's beheerders when it is added to a trajectory (title, organisation, path).
+    Outside(
+        Notice,
+        "a notice to an organisation's beheerders; names a trajectory, never a person",
+        "subject by_organisation link",
     ),
 )
 

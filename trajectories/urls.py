@@ -32,6 +32,13 @@ urlpatterns = [
     path("trajecten/nieuw/", views.trajectory_create, name="create"),
     path("trajecten/<int:pk>/", views.trajectory_detail, name="detail"),
     path("trajecten/<int:pk>/bewerken/", views.trajectory_edit, name="edit"),
+    path("trajecten/<int:pk>/organisaties/", views.trajectory_organisations, name="organisations"),
+    path("trajecten/<int:pk>/organisaties/toevoegen/", views.participant_add, name="participant_add"),
+    path(
+        "trajecten/<int:pk>/organisaties/<int:organisation_pk>/verwijderen/",
+        views.participant_remove,
+        name="participant_remove",
+    ),
     path("trajecten/<int:pk>/fase/<slug:phase>/", views.phase_detail, name="phase"),
     path("trajecten/<int:pk>/deelfase/<str:code>/", views.subphase_edit, name="subphase_edit"),
     path("trajecten/<int:pk>/opdracht/", views.assignment_edit, name="assignment_edit"),

@@ -54,7 +54,7 @@ def test_review_is_held_with_the_keyboard_only(login_as, bewerker, trajectory, l
     first, second, third = _items(review)[:3]
     page = login_as(bewerker)
     goto(page, review.get_absolute_url())
-    expect(page.locator("#shortcuts-heading")).to_be_visible()  # the keys are documented on the page
+    expect(page.locator(".review-shortcuts summary")).to_be_visible()  # the keys are documented (folded) on the page
     expect(page.locator("main kbd", has_text="g")).to_have_count(1)
 
     # Tab from the top of the page to the first item's green button; focus is visible on the way.

@@ -266,7 +266,7 @@ def test_giving_beheerder_invites_the_first_beheerder_and_it_is_audited(manager,
         trajectory.owner,
     )
     mail = OutgoingMail.objects.get()
-    assert mail.subject == f"Uitnodiging: beheerder van Welzijn Noord voor het traject “{trajectory.title}”"
+    assert mail.subject == f'Uitnodiging: beheerder van Welzijn Noord voor het traject "{trajectory.title}"'
     event = AuditEvent.objects.get(action=AuditEvent.Action.PERMISSION, object_type="organisations.Invitation")
     assert (event.organisation, event.actor, event.result) == (trajectory.owner, beheerder, "success")
     manager.logout()

@@ -148,3 +148,11 @@ def test_send_test_mail_command_queues_a_mail(django_capture_on_commit_callbacks
         call_command("send_test_mail", "beheer@testdam.nl", stdout=__import__("io").StringIO())
     run_queued_tasks()
     assert [m.subject for m in django_mail.outbox] == ["Testbericht van FII-trajecten"]
+
+
+def test_subject_and_text_are_not_html_escaped_but_html_is():
+    context = {"organisation": "Amigo's & Co <Zuid>", "role": "Lezer", "url": "https://x/uitnodiging/a/"}
+    context |= {"inviter": "", "on_behalf_of": "", "trajectory": "", "expires_at": None, "valid_days": 7}
+    subject, text, html = render_mail(template="invitation_new", context=context)
+    assert "Amigo's & Co <Zuid>" in subject and "Amigo's & Co <Zuid>" in text
+    assert "Amigo&#x27;s &amp; Co &lt;Zuid&gt;" in html

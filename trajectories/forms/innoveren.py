@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fii.cfir import DOMAINS, RATINGS
+from fii.lib.limits import LONG_TEXT, TEXT
 
 from ..models import CfirAssessment, Degree, ImplementabilityAssessment, MethodVersion
 from .trajectories import DateInput, fields_only_helper
@@ -78,6 +79,7 @@ METHOD_FIELDS = [
 
 class MethodForm(forms.ModelForm):
     components = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("Active components"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
@@ -85,7 +87,10 @@ class MethodForm(forms.ModelForm):
         ),
     )
     reason = forms.CharField(
-        label=_("What changed in this version"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT,
+        label=_("What changed in this version"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

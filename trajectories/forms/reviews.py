@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.limits import TEXT
 from fii.model import PHASE_SPECS, PHASES
 
 from ..models import Action, Light, Review
@@ -93,7 +94,7 @@ class ReviewItemForm(forms.Form):
     """One save from the meeting table: a light, a note, or both, with the values the user last saw."""
 
     colour = forms.ChoiceField(label=_("Light"), choices=LIGHT_CHOICES, required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=TEXT, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     expected_colour = forms.ChoiceField(choices=LIGHT_CHOICES, required=False, widget=forms.HiddenInput)
     expected_note = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
 
@@ -119,6 +120,7 @@ class ReviewItemForm(forms.Form):
 
 class ReviewReopenForm(forms.Form):
     reason = forms.CharField(
+        max_length=TEXT,
         label=_("Why re-open this review?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Give a reason; it is kept in the review's history.")},
@@ -159,7 +161,9 @@ class ActionForm(forms.ModelForm):
 
 class ActionCloseForm(forms.Form):
     action = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    note = forms.CharField(label=_("How was it resolved?"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT, label=_("How was it resolved?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

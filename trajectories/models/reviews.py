@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import Phase, Subphase
 from organisations.models import Organisation
 
@@ -124,6 +125,7 @@ class Review(models.Model):
         _("other attendees"),
         blank=True,
         help_text=_("Stakeholders without an account, one per line, for example “Wethouder Jansen”."),
+        max_length=TEXT,
     )
     stakeholders_present = models.ManyToManyField(
         "trajectories.Stakeholder",
@@ -132,7 +134,7 @@ class Review(models.Model):
         verbose_name=_("stakeholders present"),
         help_text=_("Key figures from the stakeholder register who attended; counts as contact."),
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=LONG_TEXT)
     overall_light = models.CharField(
         _("overall light"), max_length=10, choices=Light.choices, blank=True, editable=False
     )
@@ -190,7 +192,7 @@ class ReviewItem(models.Model):
     carried_colour = models.CharField(
         _("light at the previous review"), max_length=10, choices=Light.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -285,7 +287,7 @@ class Action(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    closing_note = models.TextField(_("closing note"), blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True, max_length=TEXT)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from fii.model import FINANCING_QUESTIONS, PHASE_SPECS, SHORTLIST_CRITERIA, Phase
 from organisations import audit
-from organisations.access import get_trajectory_for_user, team_members
+from organisations.access import get_trajectory_for_user, is_owner_beheerder, team_members
 from organisations.models import Role
 
 from .. import selectors, services
@@ -130,6 +131,7 @@ def _candidate_page(request, trajectory, candidate, *, talk_form=None, status_fo
             "talk_form": talk_form or (TalkForm() if can_edit else None),
             "status_form": status_form or (CandidateStatusForm(candidate=candidate) if can_edit else None),
             "can_edit": can_edit,
+            "can_choose": can_edit and is_owner_beheerder(request.user, trajectory),
         },
         status=status,
     )
@@ -170,6 +172,9 @@ def candidate_assess(request, pk: int, candidate_pk: int):
 def candidate_status(request, pk: int, candidate_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     candidate = _candidate_for(trajectory, candidate_pk)
+    if candidate.status == CandidateStatus.GEKOZEN and not is_owner_beheerder(request.user, trajectory):
+        # Leaving "chosen" ends the receiving organisation's access: the giving organisation's decision.
+        raise PermissionDenied
     form = CandidateStatusForm(request.POST, candidate=candidate)
     if form.is_valid():
         try:
@@ -203,7 +208,10 @@ def talk_create(request, pk: int, candidate_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_choose(request, pk: int, candidate_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    """Choosing gives the organisation's members access: only beheerders of the giving organisation choose."""
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
+    if not is_owner_beheerder(request.user, trajectory):
+        raise PermissionDenied
     candidate = _candidate_for(trajectory, candidate_pk)
     form = CandidateChooseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,12 +5,17 @@ stops the worker as well (also when the worker did not get the signal, for insta
 """
 
 import os
+import signal
 import subprocess
 import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -20,6 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport, **options):
+        # Ctrl-C and a plain `kill` end the web server, and with it the worker (see the finally below), also
+        # when the shell that started us ignored SIGINT (a background job does).
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
         if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
             # The auto-reloader's child process: the parent already started the worker.
             call_command("runserver", addrport)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trajectories", "0012_database_counters"),
+        ("trajectories", "0013_free_text_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisations", "0011_invitation"),
+        ("organisations", "0012_invitation"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0009_database_counters'),
+        ('organisations', '0010_notice'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisations", "0010_outgoing_mail"),
+        ("organisations", "0011_outgoing_mail"),
     ]
 
     operations = [
