@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "fii.context_processors.session_clock",
+                "trajectories.context_processors.notifications",
             ],
         },
     },
@@ -143,7 +144,7 @@ PASSWORD_RESET_TIMEOUT = 60 * int(os.environ.get("FII_PASSWORD_RESET_MINUTES", "
 FII_PASSWORD_RESET_PER_IP = int(os.environ.get("FII_PASSWORD_RESET_PER_IP", "10"))
 FII_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("FII_PASSWORD_RESET_PER_ADDRESS", "3"))
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "trajectories:portfolio"
+LOGIN_REDIRECT_URL = "trajectories:my_week"
 LOGOUT_REDIRECT_URL = "login"
 
 # Two-factor authentication (TOTP, django-otp) for local accounts. With FII_REQUIRE_2FA on (the default when
@@ -312,6 +313,10 @@ FII_TRUST_X_FORWARDED_FOR = env_bool("FII_TRUST_X_FORWARDED_FOR", False)
 # as radio silence; attendance is compared over the last N finalised stoplight reviews and the N before.
 FII_RADIO_SILENCE_DAYS = int(os.environ.get("FII_RADIO_SILENCE_DAYS", "42"))
 FII_ATTENDANCE_WINDOW = int(os.environ.get("FII_ATTENDANCE_WINDOW", "3"))
+
+# Notifications (manage.py send_notifications): the daily digest, and on Mondays the weekly one, go out at the
+# first run from this hour on (Europe/Amsterdam).
+FII_DIGEST_HOUR = int(os.environ.get("FII_DIGEST_HOUR", "7"))
 
 # Where vulnerabilities are reported (/.well-known/security.txt and SECURITY.md).
 # The accessibility statement (/toegankelijkheid/, in the model form of digitoegankelijk.nl) is the deploying

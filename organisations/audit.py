@@ -55,7 +55,7 @@ NOT_AUDITED = {"organisations.AuditEvent", "organisations.OutgoingMail"}
 NAMED_MODELS = {"organisations.Organisation": "name"}
 # Fields whose change is not a change worth an event; a higher app adds its own with register_label().
 # A login is an event of its own; the last-login timestamp it sets is not another change.
-IGNORED_FIELDS = {"organisations.User": {"last_login", "access_version"}}
+IGNORED_FIELDS = {"organisations.User": {"last_login", "access_version", "unread_notifications"}}
 USER_RIGHTS = {"is_active", "is_staff", "is_superuser", "groups", "user_permissions"}
 
 _UNSET = object()
@@ -465,6 +465,17 @@ def connect_signals() -> None:
     auth.user_logged_out.connect(_on_logout, dispatch_uid="fii.audit.logout")
     auth.user_login_failed.connect(_on_login_failed, dispatch_uid="fii.audit.login_failed")
     user_locked_out.connect(_on_locked_out, dispatch_uid="fii.audit.locked_out")
+
+
+def leave_out(model) -> None:
+    """Leave a higher app's model out of the log (from its AppConfig.ready(), after :func:`connect_signals`):
+    for rows that record no change of anyone's data, such as the application's own notifications."""
+    from django.db.models import signals
+
+    NOT_AUDITED.add(model._meta.label)
+    uid = f"fii.audit.{model._meta.label}"
+    for signal in (signals.pre_save, signals.post_save, signals.post_delete):
+        signal.disconnect(sender=model, dispatch_uid=uid)
 
 
 # Reading the log ----------------------------------------------------------------------------------

@@ -52,6 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Raised by every change of the user's memberships; their memberships are cached under it
     # (organisations.access.memberships_of), so a changed role counts from the next request on.
     access_version = DatabaseCounterField(default=0, editable=False)
+    # The unread count in the header of every page, kept by the notifications (trajectories/services/
+    # notifications.py) in the same transaction as the rows it counts: read with the user, so no page pays a query.
+    unread_notifications = DatabaseCounterField(default=0, editable=False)
 
     objects = UserManager()
 

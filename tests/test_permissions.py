@@ -127,6 +127,10 @@ def token_of_creator(t):
     return [CalendarToken.objects.get_or_create(user=t.created_by)[0].token]
 
 
+def unsubscribe_args(t):
+    return [services.unsubscribe_token(t.created_by, "action_due")]
+
+
 def method_version_args(t):
     version = t.method_versions.first() or services.method_save(
         trajectory=t, by=t.created_by, based_on=None, components=["Bezoekt het gezin thuis"], goal="Doel"
@@ -224,6 +228,13 @@ MATRIX = {
     "account:totp_disable": (None, "post", REDIRECTS),
     "fii_model": (None, "get", ANY_USER),
     "trajectories:portfolio": (None, "get", ANY_USER),
+    # My week (the home page), notifications and their settings: everybody's own (issue 17).
+    "trajectories:my_week": (None, "get", ANY_USER),
+    "trajectories:notifications": (None, "get", ANY_USER),
+    "trajectories:notification_read": (None, "post", {**REDIRECTS, "anonymous": LOGIN}),
+    "trajectories:notification_settings": (None, "get", ANY_USER),
+    # The unsubscribe link in a mail works without logging in; its GET only asks (here the bewerker's link).
+    "trajectories:unsubscribe": (unsubscribe_args, "get", PUBLIC),
     "organisations:list": (None, "get", ANY_USER),
     # Members of the municipality only; the trajectory's organisation is the municipality.
     "organisations:detail": (lambda t: [t.owner_id], "get", READ),

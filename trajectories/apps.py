@@ -10,6 +10,7 @@ class TrajectoriesConfig(AppConfig):
         from organisations import audit
 
         from . import revisions, structure
+        from .models import Notification
 
         revisions.connect()
         # The audit log (a lower app) learns from the declaration which trajectory, and so which giving
@@ -17,3 +18,6 @@ class TrajectoriesConfig(AppConfig):
         audit.register_organisation_resolver(structure.audit_organisation, structure.trajectory_owners)
         # A trajectory is named by its title; its revision is a cache counter (revisions.py), not a change.
         audit.register_label("trajectories.Trajectory", name_field="title", ignored_fields={"revision"})
+        # Notifications are the application's own messages to a person, written by the scheduler and marked
+        # read by their recipient: no change of anyone's data, so the audit log leaves them out.
+        audit.leave_out(Notification)

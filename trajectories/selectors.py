@@ -31,9 +31,9 @@ from .models import (
 from .models.reviews import LIGHT_SEVERITY
 
 
-def with_review_summary(trajectories: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+def with_review_summary(trajectories: QuerySet[Trajectory], *, today: dt.date | None = None) -> QuerySet[Trajectory]:
     """Annotate the last review's date, the last two finalised lights, and the current phase's start."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     held = Review.objects.filter(trajectory=OuterRef("pk"), held_on__lte=today).order_by("-held_on", "-pk")
     # Lights come from finalised reviews: an open review is still being filled in.
     final = held.filter(finalised_at__isnull=False)

@@ -489,6 +489,9 @@ TRAJECTORY = Part(
 OUTSIDE: tuple[Outside, ...] = (
     Outside(m.ChecklistTemplateItem, "an organisation's own checklist templates, not part of a trajectory", "text"),
     Outside(m.CalendarToken, "a user's secret calendar link; never leaves the installation", "token"),
+    # A person's notifications about a trajectory (issue 17): no free text, only a link and structured parameters.
+    Outside(m.Notification, "a user's notifications; made again by the receiving installation's scheduler", "url"),
+    Outside(m.NotificationPreference, "a user's notification settings; users are not moved with their settings"),
     Outside(Organisation, "takes part in trajectories; exported by name", "name"),
     Outside(Membership, "an account's role in an organisation"),
     Outside(

@@ -9,6 +9,7 @@ from .views import (
     exports,
     history,
     innoveren,
+    notifications,
     people,
     persons,
     reports,
@@ -21,7 +22,14 @@ from .views import trajectories as views
 app_name = "trajectories"
 
 urlpatterns = [
-    path("", views.portfolio, name="portfolio"),
+    # "Mijn week" is the home page and the page after login; the portfolio is one click away.
+    path("", notifications.my_week, name="my_week"),
+    path("portefeuille/", views.portfolio, name="portfolio"),
+    path("meldingen/", notifications.notification_list, name="notifications"),
+    path("meldingen/gelezen/", notifications.notification_read, name="notification_read"),
+    path("account/meldingsinstellingen/", notifications.notification_settings, name="notification_settings"),
+    # From the link in a mail, without logging in (signed token; only the POST changes anything).
+    path("meldingen/afmelden/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
     path("trajecten/nieuw/", views.trajectory_create, name="create"),
     path("trajecten/<int:pk>/", views.trajectory_detail, name="detail"),
     path("trajecten/<int:pk>/bewerken/", views.trajectory_edit, name="edit"),

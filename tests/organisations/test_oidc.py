@@ -77,7 +77,7 @@ def logged_in_user(client):
 def test_first_oidc_login_creates_a_user_without_any_organisation(client, idp, trajectory):
     response = idp.log_in(client, sub="sub-1", email="Nieuw@Testdam.nl", name="Nora Nieuw")
     assert response.status_code == 302
-    assert response["Location"] == reverse("trajectories:portfolio")
+    assert response["Location"] == reverse("trajectories:my_week")
     user = logged_in_user(client)
     assert user.email == "nieuw@testdam.nl"
     assert user.full_name == "Nora Nieuw"

@@ -89,7 +89,7 @@ def test_login_with_two_factor_asks_for_the_code_after_the_password(client, bewe
     before = client.session.session_key
     response = client.post(reverse("login_code"), {"code": current_code(device)})
     assert response.status_code == 302
-    assert response["Location"] == reverse("trajectories:portfolio")
+    assert response["Location"] == reverse("trajectories:my_week")
     assert int(client.session["_auth_user_id"]) == bewerker.pk
     assert client.session.session_key != before  # the session key still rotates at login
     assert client.get(reverse("trajectories:portfolio")).status_code == 200
@@ -97,7 +97,7 @@ def test_login_with_two_factor_asks_for_the_code_after_the_password(client, bewe
 
 def test_login_without_two_factor_needs_only_the_password(client, bewerker):
     response = log_in_with_password(client, bewerker)
-    assert response["Location"] == reverse("trajectories:portfolio")
+    assert response["Location"] == reverse("trajectories:my_week")
     assert int(client.session["_auth_user_id"]) == bewerker.pk
 
 

@@ -29,6 +29,14 @@ from .core import (
     TrajectoryStatus,
 )
 from .innoveren import ActiveComponent, CfirAssessment, CfirRating, Degree, ImplementabilityAssessment, MethodVersion
+from .notifications import (
+    DEFAULT_DELIVERY,
+    WEEKLY_DELIVERIES,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from .people import (
     COMPETENCY_FIELDS,
     KEY_FIGURE_INFLUENCE,
@@ -74,6 +82,12 @@ from .verkennen import (
 )
 
 __all__ = [
+    "DEFAULT_DELIVERY",
+    "WEEKLY_DELIVERIES",
+    "Delivery",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "Degree",
     "Evaluation",
     "Feedback",

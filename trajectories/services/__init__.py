@@ -5,6 +5,7 @@ from .archive import *  # noqa: F403
 from .borgen import *  # noqa: F403
 from .checklists import *  # noqa: F403
 from .innoveren import *  # noqa: F403
+from .notifications import *  # noqa: F403
 from .participants import *  # noqa: F403
 from .people import *  # noqa: F403
 from .reviews import *  # noqa: F403

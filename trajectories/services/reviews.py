@@ -30,6 +30,7 @@ from ..models import (
     overall_light,
 )
 from .checklists import checklist_copy_from_template
+from .notifications import notification_action_assigned
 from .versioning import StaleEdit, save_versioned
 
 __all__ = [
@@ -274,7 +275,7 @@ def action_create(
         raise ValueError("An action has one owner, from this trajectory's people.")
     if review is not None:
         _lock_open(review.pk)
-    return Action.objects.create(
+    action = Action.objects.create(
         trajectory=trajectory,
         item=item,
         review=review,
@@ -287,6 +288,8 @@ def action_create(
         created_by=by,
         created_at=at or timezone.now(),
     )
+    notification_action_assigned(action=action, by=by, now=at)
+    return action
 
 
 @transaction.atomic
@@ -303,6 +306,7 @@ def action_update(
     """Change what, who and when (and the roadmap milestone, unless ``milestone`` is left out)."""
     if milestone is KEEP:
         milestone = action.milestone
+    assigned_before = action.assignee_id
     save_versioned(
         Action,
         action,
@@ -313,6 +317,8 @@ def action_update(
         due_on=due_on,
         milestone=milestone,
     )
+    if action.assignee_id != assigned_before:
+        notification_action_assigned(action=action, by=by)
     return action
 
 

@@ -36,12 +36,17 @@ class Command(BaseCommand):
         manage = sys.argv[0] if sys.argv[0].endswith("manage.py") else "manage.py"
         worker = subprocess.Popen([sys.executable, manage, "db_worker", "--interval", "1"])  # noqa: S603
         self.stdout.write(f"Background worker started (pid {worker.pid}); mail is sent by it.")
+        # The notification scheduler (what is due, and the digests), every five minutes; cron in production.
+        scheduler = subprocess.Popen([sys.executable, manage, "send_notifications", "--every", "300"])  # noqa: S603
+        self.stdout.write(f"Notification scheduler started (pid {scheduler.pid}).")
         try:
             call_command("runserver", addrport)
         finally:
-            if worker.poll() is None:
-                worker.terminate()
+            for process in (worker, scheduler):
+                if process.poll() is None:
+                    process.terminate()
+            for process in (worker, scheduler):
                 try:
-                    worker.wait(timeout=10)
+                    process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    worker.kill()
+                    process.kill()

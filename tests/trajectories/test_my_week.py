@@ -1,0 +1,190 @@
+"""“Mijn week”: the page after login says what needs the user this week, most urgent first."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from organisations.models import Role
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
+from trajectories import services
+from trajectories.models import PhaseState, Trajectory
+from trajectories.my_week import my_week
+
+# A fixed clock (tests/mailhelpers.py): Monday 7 December 2026, 10:00 in Amsterdam.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+
+TODAY = dt.date(2026, 12, 7)
+
+
+def days(n: int) -> dt.date:
+    return TODAY + dt.timedelta(days=n)
+
+
+def review_due_on(trajectory: Trajectory, due: dt.date) -> None:
+    """Without reviews, the next one is due 14 days after the current phase started."""
+    started = timezone.make_aware(dt.datetime.combine(due - dt.timedelta(days=14), dt.time(9)))
+    PhaseState.objects.filter(trajectory=trajectory, phase=trajectory.current_phase).update(started_at=started)
+
+
+def silent_key_figure(trajectory, by, name="Fenna Wethouder"):
+    long_ago = timezone.now() - dt.timedelta(days=settings.FII_RADIO_SILENCE_DAYS + 10)
+    return services.stakeholder_add(
+        trajectory=trajectory,
+        by=by,
+        person_fields={"name": name},
+        side="derden",
+        level="wethouder",
+        influence=5,
+        support="neutraal",
+        desired_support="steunend",
+        at=long_ago,
+    )
+
+
+def test_my_week_is_the_home_page_and_the_page_after_login(client, bewerker):
+    assert reverse("trajectories:my_week") == "/"
+    response = client.post(reverse("login"), {"username": bewerker.email, "password": "correct-horse-battery"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Mijn week" in html
+    assert f'href="{reverse("trajectories:portfolio")}"' in html  # the portfolio one click away
+
+
+def test_actions_overdue_and_due_soon_are_linked_most_urgent_first(client, bewerker, trajectory):
+    late = services.action_create(
+        trajectory=trajectory, by=bewerker, description="Oud", assignee=bewerker, due_on=days(-3)
+    )
+    later = services.action_create(
+        trajectory=trajectory, by=bewerker, description="Ouder", assignee=bewerker, due_on=days(-9)
+    )
+    soon = services.action_create(
+        trajectory=trajectory, by=bewerker, description="Zo", assignee=bewerker, due_on=days(2)
+    )
+    services.action_create(
+        trajectory=trajectory, by=bewerker, description="Ver weg", assignee=bewerker, due_on=days(30)
+    )
+    done = services.action_create(
+        trajectory=trajectory, by=bewerker, description="Klaar", assignee=bewerker, due_on=days(-1)
+    )
+    services.action_close(action=done, by=bewerker, note="", expected_version=None)
+
+    week = my_week(bewerker, today=TODAY)
+    assert [i.action for i in week.overdue if i.kind == "action"] == [later, late]
+    assert [i.action for i in week.due if i.kind == "action"] == [soon]
+
+    client.force_login(bewerker)
+    html = client.get("/").content.decode()
+    for action in (late, later, soon):
+        assert reverse("trajectories:action", args=[trajectory.pk, action.pk]) in html
+    assert "Ver weg" not in html and "Klaar" not in html
+    assert html.index("Ouder") < html.index("Oud<") < html.index("Zo<")
+    assert "9 dagen te laat" in html
+
+
+def test_only_my_own_actions(bewerker, beheerder, trajectory):
+    services.action_create(
+        trajectory=trajectory, by=beheerder, description="Van een ander", assignee=beheerder, due_on=days(-1)
+    )
+    assert not [i for i in my_week(bewerker, today=TODAY).overdue if i.kind == "action"]
+
+
+def test_reviews_due_within_seven_days_or_overdue(bewerker, municipality):
+    overdue = make_trajectory(owner=municipality, by=bewerker, title="Te laat")
+    due = make_trajectory(owner=municipality, by=bewerker, title="Bijna")
+    later = make_trajectory(owner=municipality, by=bewerker, title="Later")
+    paused = make_trajectory(owner=municipality, by=bewerker, title="Gepauzeerd")
+    review_due_on(overdue, days(-4))
+    review_due_on(due, days(6))
+    review_due_on(later, days(8))
+    review_due_on(paused, days(-4))
+    Trajectory.objects.filter(pk=paused.pk).update(status="gepauzeerd")
+
+    week = my_week(bewerker, today=TODAY)
+    assert [(i.trajectory.title, i.days) for i in week.overdue if i.kind == "review"] == [("Te laat", 4)]
+    assert [(i.trajectory.title, i.days) for i in week.due if i.kind == "review"] == [("Bijna", 6)]
+
+
+def test_readers_are_not_asked_for_the_reviews_of_trajectories_they_only_read(lezer, bewerker, trajectory):
+    review_due_on(trajectory, days(-2))
+    assert [i.kind for i in my_week(bewerker, today=TODAY).overdue] == ["review"]
+    assert my_week(lezer, today=TODAY).count == 0
+
+
+def test_radio_silence_and_changes_of_key_people_are_signals(client, bewerker, trajectory):
+    stakeholder = silent_key_figure(trajectory, bewerker)
+    change = services.people_change_record(
+        trajectory=trajectory,
+        by=bewerker,
+        side="ontvangend",
+        occurred_on=days(-20),
+        role="Teamleider",
+        description="Weg",
+    )
+    week = my_week(bewerker, today=TODAY)
+    assert [i.kind for i in week.signals] == ["radio_silence", "ownership_talk"]  # the longest standing first
+    client.force_login(bewerker)
+    html = client.get("/").content.decode()
+    assert reverse("trajectories:stakeholder", args=[trajectory.pk, stakeholder.pk]) in html
+    assert "Fenna Wethouder" in html and "radiostilte" in html
+    assert reverse("trajectories:people_change_revisit", args=[trajectory.pk, change.pk]) in html
+
+
+def test_account_without_memberships_is_told_whom_to_ask(client):
+    loner = UserFactory(email="nieuw@example.org")
+    client.force_login(loner)
+    html = client.get("/").content.decode()
+    assert "U hebt nog geen toegang tot een organisatie" in html
+    assert "beheerder" in html
+
+
+def test_another_organisations_week_is_never_shown(client, bewerker, trajectory, outsider):
+    services.action_create(trajectory=trajectory, by=bewerker, description="Geheim", assignee=bewerker, due_on=days(-1))
+    review_due_on(trajectory, days(-2))
+    silent_key_figure(trajectory, bewerker)
+    client.force_login(outsider)
+    html = client.get("/").content.decode()
+    assert "Geheim" not in html and trajectory.title not in html and "Fenna" not in html
+
+
+def test_archived_and_closed_trajectories_need_nothing(bewerker, trajectory):
+    services.action_create(trajectory=trajectory, by=bewerker, description="Bellen", assignee=bewerker, due_on=days(-1))
+    review_due_on(trajectory, days(-2))
+    Trajectory.objects.filter(pk=trajectory.pk).update(archived_at=timezone.now())
+    assert my_week(bewerker, today=TODAY).count == 0
+
+
+def _populate(org, user, n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        t = make_trajectory(owner=org, by=user, title=f"Traject {i:03d}")
+        review_due_on(t, days(-1 - i % 5))
+        services.action_create(trajectory=t, by=user, description=f"Actie {i}", assignee=user, due_on=days(i % 9 - 4))
+        silent_key_figure(t, user, name=f"Persoon {i}")
+        services.people_change_record(
+            trajectory=t, by=user, side="gevend", occurred_on=days(-3), role=f"Rol {i}", description="Nieuw"
+        )
+
+
+def test_query_count_is_flat_in_the_size_of_the_data(client, django_assert_max_num_queries):
+    org = OrganisationFactory(name="Gemeente Groot")
+    user = MembershipFactory(user=UserFactory(email="pl@groot.nl"), organisation=org, role=Role.BEWERKER).user
+    client.force_login(user)
+
+    def count() -> int:
+        cache.clear()
+        with django_assert_max_num_queries(12) as queries:
+            response = client.get("/")
+        assert response.status_code == 200
+        return len(queries.captured_queries)
+
+    _populate(org, user, 3)
+    small = count()
+    _populate(org, user, 27, start=3)
+    large = count()
+    assert large == small
+    assert my_week(user, today=TODAY).count > 3 * 27

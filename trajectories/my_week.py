@@ -1,0 +1,152 @@
+"""“Mijn week”: what needs a person this week, most urgent first. The weekly digest mails the same.
+
+The facts come from the computations the other pages use (review cadence from :mod:`trajectories.selectors`,
+radio silence from :mod:`trajectories.key_figures`, open changes of key people); this module only picks
+what concerns one person and sorts it. The scheduler (:mod:`trajectories.scheduler`) reads the same
+:func:`trajectory_signals`, so a notification and the page never disagree about what is due.
+
+A fixed number of queries, however many trajectories, actions or key figures there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from organisations.access import memberships_of
+from organisations.models import Role
+
+from . import key_figures, selectors
+from .access import visible_trajectories
+from .models import CLOSED_STATUSES, Action, PeopleChange, Trajectory, TrajectoryStatus
+
+WEEK_DAYS = 7
+
+
+def worked_on(user) -> QuerySet[Trajectory]:
+    """The trajectories the user works on: not archived, and taken part in by an organisation in which the user
+    is bewerker or beheerder. Readers follow a trajectory; the week's work is asked of those who edit it."""
+    org_ids = [org for org, role in memberships_of(user).items() if Role(role).allows(Role.BEWERKER)]
+    if not org_ids:
+        return Trajectory.objects.none()
+    return trajectories_of_organisations(org_ids)
+
+
+def trajectories_of_organisations(org_ids) -> QuerySet[Trajectory]:
+    participating = Trajectory.participants.through.objects.filter(organisation_id__in=org_ids)
+    return Trajectory.objects.filter(
+        Q(owner_id__in=org_ids)
+        | Q(receiving_organisation_id__in=org_ids)
+        | Q(pk__in=participating.values("trajectory_id")),
+        archived_at__isnull=True,
+    )
+
+
+@dataclass
+class TrajectorySignals:
+    """One active trajectory with its review cadence (``trajectory.cadence``), its radio-silence flags and its
+    changes of key people that still await the talk about shared ownership (subphase 2c)."""
+
+    trajectory: Trajectory
+    silence: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+
+
+def trajectory_signals(trajectories: QuerySet[Trajectory], *, today: dt.date) -> list[TrajectorySignals]:
+    """Three queries for any number of trajectories (two when none is active). Only active trajectories are
+    watched: a paused or closed trajectory is expected to hold no reviews, as on the trajectory page."""
+    active = list(
+        selectors.with_review_summary(
+            trajectories.filter(status=TrajectoryStatus.ACTIEF).select_related("owner").order_by("title", "pk"),
+            today=today,
+        )
+    )
+    if not active:
+        return []
+    selectors.add_light_summaries(active, today=today)
+    ids = [t.pk for t in active]
+    flags = key_figures.radio_silence(ids, today=today)
+    changes: dict[int, list[PeopleChange]] = {}
+    for change in PeopleChange.objects.filter(trajectory_id__in=ids, revisited_on__isnull=True).order_by(
+        "occurred_on", "pk"
+    ):
+        changes.setdefault(change.trajectory_id, []).append(change)
+    return [TrajectorySignals(t, flags.get(t.pk, []), changes.get(t.pk, [])) for t in active]
+
+
+@dataclass(frozen=True)
+class WeekItem:
+    kind: str  # "action", "review", "radio_silence" or "ownership_talk"
+    trajectory: Trajectory
+    url: str
+    on: dt.date  # due date, or since when the signal stands
+    days: int  # days late, days until due, or days silent
+    action: Action | None = None
+    flag: object = None  # key_figures.SilenceFlag
+    change: PeopleChange | None = None
+
+
+@dataclass
+class MyWeek:
+    today: dt.date
+    until: dt.date
+    has_access: bool
+    overdue: list[WeekItem] = field(default_factory=list)
+    due: list[WeekItem] = field(default_factory=list)
+    signals: list[WeekItem] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.overdue) + len(self.due) + len(self.signals)
+
+
+def my_week(user, *, today: dt.date | None = None) -> MyWeek:
+    today = today or timezone.localdate()
+    until = today + dt.timedelta(days=WEEK_DAYS)
+    week = MyWeek(today=today, until=until, has_access=bool(memberships_of(user)))
+    if not week.has_access:
+        return week
+
+    actions = (
+        Action.objects.filter(
+            assignee=user,
+            closed_at__isnull=True,
+            due_on__lte=until,
+            trajectory__in=visible_trajectories(user),
+        )
+        .exclude(trajectory__status__in=CLOSED_STATUSES)
+        .select_related("trajectory__owner")
+        .order_by("due_on", "pk")
+    )
+    for action in actions:
+        url = reverse("trajectories:action", args=[action.trajectory_id, action.pk])
+        late = (today - action.due_on).days
+        item = WeekItem("action", action.trajectory, url, action.due_on, abs(late), action=action)
+        (week.overdue if late > 0 else week.due).append(item)
+
+    for signals in trajectory_signals(worked_on(user), today=today):
+        trajectory = signals.trajectory
+        cadence = trajectory.cadence
+        if cadence.next_review_on <= until:
+            url = reverse("trajectories:reviews", args=[trajectory.pk])
+            late = (today - cadence.next_review_on).days
+            item = WeekItem("review", trajectory, url, cadence.next_review_on, abs(late))
+            (week.overdue if cadence.is_overdue else week.due).append(item)
+        for flag in signals.silence:
+            url = reverse("trajectories:stakeholder", args=[trajectory.pk, flag.stakeholder.pk])
+            since = flag.last_contact or timezone.localdate(flag.stakeholder.created_at)
+            week.signals.append(WeekItem("radio_silence", trajectory, url, since, flag.days_silent, flag=flag))
+        for change in signals.changes:
+            url = reverse("trajectories:people_change_revisit", args=[trajectory.pk, change.pk])
+            days = (today - change.occurred_on).days
+            week.signals.append(WeekItem("ownership_talk", trajectory, url, change.occurred_on, days, change=change))
+
+    # Most urgent first: the longest overdue, the soonest due, the longest standing signal.
+    week.overdue.sort(key=lambda i: (i.on, i.kind != "review", i.trajectory.title, i.url))
+    week.due.sort(key=lambda i: (i.on, i.kind != "review", i.trajectory.title, i.url))
+    week.signals.sort(key=lambda i: (-i.days, i.trajectory.title, i.url))
+    return week
