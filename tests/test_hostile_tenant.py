@@ -325,7 +325,7 @@ def test_calendar_feed_survives_any_title(client, trajectory, bewerker):
 
     from trajectories.models import CalendarToken
 
-    trajectory.title = "Vroeg\r\nX-INJECTED:ja\rDESCRIPTION:x\n" + "lang " * 500
+    trajectory.title = ("Vroeg\r\nX-INJECTED:ja\rDESCRIPTION:x\n" + "lang " * 40)[:200]  # the title's own limit
     trajectory.save()
     client.force_login(bewerker)
     token = CalendarToken.objects.get_or_create(user=bewerker)[0].token
@@ -338,7 +338,7 @@ def test_calendar_feed_survives_any_title(client, trajectory, bewerker):
     assert events
     summary = str(events[0]["SUMMARY"])
     assert "\n" not in summary and "\r" not in summary
-    assert len(summary) < 260
+    assert len(summary) <= 240
 
 
 # Finding 8: hardening --------------------------------------------------------------------------------
@@ -497,7 +497,7 @@ def test_too_long_text_is_refused_at_the_field_in_dutch_and_kept(client, traject
     )
     assert response.status_code in (200, 400)
     page = response.content.decode()
-    assert "niet meer dan" in page and "tekens" in page  # Django's own Dutch max_length message
+    assert "niet meer dan" in page and "tekens" in page
     assert goal.strip()[:200] in page  # the input is kept
     trajectory.assignment.refresh_from_db()
     assert trajectory.assignment.goal == ""
