@@ -213,7 +213,7 @@ def test_portfolio_xlsx_has_a_bold_frozen_header_and_real_dates(client, beheerde
     assert response["Content-Disposition"] == f'attachment; filename="portefeuille-{today():%Y-%m-%d}.xlsx"'
     assert response["Cache-Control"] == "no-store"
     ws = open_xlsx(response)
-    assert ws.title == "Portfolio"
+    assert ws.title == "Portefeuille"
     assert ws.freeze_panes == "A2"
     headers = [cell.value for cell in ws[1]]
     assert headers[0] == "Traject"
