@@ -100,7 +100,7 @@ NOT_PERSONAL: dict[type, tuple[str, ...]] = {
     ),
     m.PhaseState: ("completion_note",),
     m.SubphaseState: ("notes",),
-    m.PhaseTransition: ("reason",),
+    m.PhaseTransition: ("reason", "open_points"),
     m.TeamMember: ("team_role",),
     m.ChecklistTemplateItem: ("text",),
     m.ChecklistItem: ("text",),

@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 EXPORT_FORMAT = "fii-trajectories"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: CFIR version, candidate, review flag; open points of a transition (issue 19)
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # the same limit as the upload form
 
 # Left out for every model, with the reason (docs/export-format.md repeats these).
@@ -133,7 +133,11 @@ TRAJECTORY = _kind(
     children=(
         _kind(PhaseState, "phase_states", "phase status completion_note started_at completed_at"),
         _kind(SubphaseState, "subphase_states", "subphase status notes updated_by updated_at"),
-        _kind(PhaseTransition, "transitions", f"{HISTORY} from_phase from_status to_phase to_status_before"),
+        _kind(
+            PhaseTransition,
+            "transitions",
+            f"{HISTORY} from_phase from_status to_phase to_status_before open_points",
+        ),
         _kind(
             Assignment,
             "assignment",
@@ -192,6 +196,7 @@ TRAJECTORY = _kind(
             "candidates",
             "organisation status motivation financing caseload average_length_months maximum_length_months "
             "created_by created_at",
+            keyed=True,
             children=(
                 _kind(CandidateRating, "ratings", "criterion answer note updated_by updated_at", parent="candidate"),
                 _kind(CandidateStatusChange, "status_changes", f"{HISTORY} from_status to_status", parent="candidate"),
@@ -254,9 +259,15 @@ TRAJECTORY = _kind(
         _kind(
             CfirAssessment,
             "cfir_assessments",
-            "title assessed_on created_by created_at",
+            "title assessed_on version candidate created_by created_at",
+            refs={"candidate": "candidates"},
             children=(
-                _kind(CfirRating, "ratings", "construct rating rationale updated_by updated_at", parent="assessment"),
+                _kind(
+                    CfirRating,
+                    "ratings",
+                    "construct rating rationale needs_review updated_by updated_at",
+                    parent="assessment",
+                ),
             ),
         ),
         _kind(TrainingActivity, "training_activities", "held_on kind participants trainer notes created_by created_at"),
