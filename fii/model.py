@@ -430,6 +430,9 @@ SHORTLIST_ADVISED = (2, 4)
 
 # Subphase 3b: the effectiveness ladder (Veerman & Van Yperen), lowest rung first.
 class EffectivenessLevel(models.TextChoices):
+    # Level 0 (implicit knowledge) is where most innovations born in practice start: the know-how is in
+    # the heads of the professionals and not yet written down (NJi's effectiveness ladder counts it).
+    IMPLICIET = "impliciet", _("Implicit knowledge (level 0)")
     BESCHRIJVEND = "beschrijvend", _("Descriptive")
     THEORETISCH = "theoretisch", _("Plausible (theoretical)")
     INDICATIEF = "indicatief", _("Indicative")
@@ -437,6 +440,7 @@ class EffectivenessLevel(models.TextChoices):
 
 
 EFFECTIVENESS_HELP = {
+    EffectivenessLevel.IMPLICIET: _("The approach lives in the practice and heads of professionals, not yet on paper."),
     EffectivenessLevel.BESCHRIJVEND: _("The intervention is written down so others can carry it out."),
     EffectivenessLevel.THEORETISCH: _("A theory or research explains why the approach should work."),
     EffectivenessLevel.INDICATIEF: _("Measurements show the intended effects appear, without proof of cause."),
@@ -448,6 +452,19 @@ class InterventionDatabase(models.TextChoices):
     GEEN = "geen", _("None")
     NJI = "nji", _("NJi – Databank Effectieve Jeugdinterventies")
     MOVISIE = "movisie", _("Movisie – Databank Effectieve sociale interventies")
+    LOKET_GEZOND_LEVEN = "loket_gezond_leven", _("Loket Gezond Leven (RIVM) – Interventiedatabase")
+    JUSTITIELE = "justitiele_interventies", _("Justitiële interventies (Erkenningscommissie Justitiële interventies)")
+    ANDERS = "anders", _("Other database")
+
+
+class RecognitionLevel(models.TextChoices):
+    """The level at which the Erkenningscommissie recognised the intervention in its database."""
+
+    GEEN = "geen", _("Not (yet) recognised")
+    GOED_ONDERBOUWD = "goed_onderbouwd", _("Well-founded (goed onderbouwd)")
+    EERSTE = "eerste_aanwijzingen", _("Effective according to first indications")
+    GOEDE = "goede_aanwijzingen", _("Effective according to good indications")
+    STERKE = "sterke_aanwijzingen", _("Effective according to strong indications")
 
 
 class RegistrationStatus(models.TextChoices):

@@ -135,6 +135,7 @@ NOT_PERSONAL: dict[type, tuple[str, ...]] = {
         "preconditions",
         "theory",
         "evidence",
+        "database_other",
     ),
     m.ActiveComponent: ("text",),
     m.CfirAssessment: ("title",),

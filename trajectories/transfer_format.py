@@ -252,7 +252,8 @@ TRAJECTORY = _kind(
             MethodVersion,
             "method_versions",
             f"{HISTORY} number goal target_group inclusion_criteria exclusion_criteria approach preconditions theory "
-            "effectiveness evidence database registration_status registration_date",
+            "effectiveness evidence database registration_status registration_date database_other recognition "
+            "recognition_date",
             keyed=True,
             children=(_kind(ActiveComponent, "components", "position text", parent="version"),),
         ),

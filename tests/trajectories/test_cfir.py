@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from fii.cfir import RATING_RULES, RATING_VALUES, CfirVersion, framework
@@ -72,8 +73,11 @@ def test_every_construct_has_a_dutch_name_and_description_of_its_own(version):
 def test_the_rating_rules_cover_the_whole_scale_and_say_m_is_missing_data_not_absence():
     assert [value for value, _rule in RATING_RULES] == list(RATING_VALUES)
     rules = dict(RATING_RULES)
-    assert "Missing data" in str(rules["M"])
-    assert "not as M" in str(rules["-2"])  # an absent, needed factor is a negative rating
+    with translation.override("en"):
+        assert "Missing data" in str(rules["M"])
+        assert "not as M" in str(rules["-2"])  # an absent, needed factor is a negative rating
+    with translation.override("nl"):
+        assert "Ontbrekende gegevens" in str(rules["M"])
 
 
 # Versions on assessments ---------------------------------------------------------------------------
@@ -266,6 +270,7 @@ def test_english_pages_show_the_framework_name_first_and_the_dutch_name_marked_n
     client.force_login(lezer)
     dutch = client.get(assessment.get_absolute_url())
     assertContains(dutch, 'Ontvangers <span class="cfir-en" lang="en">Innovation Recipients</span>', html=False)
-    english = client.get("/en" + assessment.get_absolute_url())
+    with translation.override("nl"):  # the request activates English; do not leak it into later tests
+        english = client.get("/en" + assessment.get_absolute_url())
     assertContains(english, 'Innovation Recipients <span class="cfir-en" lang="nl">Ontvangers</span>', html=False)
     assertContains(english, "Gaps in the data (M)")

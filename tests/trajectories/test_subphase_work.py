@@ -67,8 +67,13 @@ def test_phase_1_fields_make_1b_in_progress_and_complete_when_all_four_are_there
     assignment.goal, assignment.target_group, assignment.problem_definition = "Eerder hulp", "Gezinnen", "Te laat"
     assignment.save()
     assert subphase_work(trajectory, "signaleren")["1b"]["complete"]
+    # This trajectory started in phase 2, so 1b was skipped: a skipped subphase gets no suggestion.
     client.force_login(bewerker)
-    assertContains(client.get(reverse("trajectories:phase", args=[trajectory.pk, "signaleren"])), "Bevestigen: 1b")
+    page = client.get(reverse("trajectories:phase", args=[trajectory.pk, "signaleren"]))
+    assertNotContains(page, "Bevestigen: 1b")
+    trajectory.subphase_states.filter(subphase="1b").update(status="niet_gestart")
+    page = client.get(reverse("trajectories:phase", args=[trajectory.pk, "signaleren"]))
+    assertContains(page, "Bevestigen: 1b")
 
 
 def test_phase_pages_stay_within_their_query_budget(client, lezer, trajectory, bewerker, django_assert_max_num_queries):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fii.cfir import RATINGS
+from fii.model import RecognitionLevel
 
 from ..models import (
     OPEN_CANDIDATE_STATUSES,
@@ -80,6 +81,9 @@ METHOD_FIELDS = [
     "database",
     "registration_status",
     "registration_date",
+    "database_other",
+    "recognition",
+    "recognition_date",
 ]
 
 
@@ -115,6 +119,7 @@ class MethodForm(forms.ModelForm):
             },
             "effectiveness": forms.RadioSelect,
             "registration_date": DateInput(),
+            "recognition_date": DateInput(),
         }
 
     def __init__(self, *args, current: MethodVersion | None = None, **kwargs):
@@ -126,6 +131,7 @@ class MethodForm(forms.ModelForm):
             }
         super().__init__(*args, **kwargs)
         self.fields["goal"].error_messages["required"] = _("Describe the goal of the intervention.")
+        self.fields["recognition"].required = False  # left out: not (yet) recognised
         self.fields["components"].error_messages["required"] = _("Name at least one active component.")
         self.helper = fields_only_helper()
 
@@ -138,11 +144,20 @@ class MethodForm(forms.ModelForm):
             raise forms.ValidationError(_("Name at least one active component."))
         return self.cleaned_data["components"]
 
+    def clean_recognition(self):
+        return self.cleaned_data.get("recognition") or RecognitionLevel.GEEN
+
     def clean(self):
         cleaned = super().clean()
         database, status = cleaned.get("database"), cleaned.get("registration_status")
         if database == "geen" and status and status != "niet_aangemeld":
             self.add_error("database", _("Choose the database the intervention was submitted to."))
+        if database == "anders" and not cleaned.get("database_other", "").strip():
+            self.add_error("database_other", _("Name the database."))
+        if cleaned.get("recognition") not in (None, "", "geen") and not cleaned.get("recognition_date"):
+            self.add_error("recognition_date", _("Give the date of the recognition."))
+        if cleaned.get("recognition") not in (None, "", "geen") and database == "geen":
+            self.add_error("database", _("Choose the database in which the intervention is recognised."))
         return cleaned
 
     def fields_to_save(self) -> dict:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fii.cfir import RATING_VALUES, RATINGS, CfirVersion, Framework, all_construct_codes, framework
-from fii.model import EffectivenessLevel, InterventionDatabase, RegistrationStatus
+from fii.model import EffectivenessLevel, InterventionDatabase, RecognitionLevel, RegistrationStatus
 
 from .core import AppendOnlyModel, Check, Trajectory
 
@@ -98,7 +98,7 @@ class MethodVersion(AppendOnlyModel):
     )
     evidence = models.TextField(_("evidence for this position"), blank=True)
     database = models.CharField(
-        _("national database"), max_length=20, choices=InterventionDatabase.choices, default=InterventionDatabase.GEEN
+        _("national database"), max_length=30, choices=InterventionDatabase.choices, default=InterventionDatabase.GEEN
     )
     registration_status = models.CharField(
         _("registration status"),
@@ -107,6 +107,17 @@ class MethodVersion(AppendOnlyModel):
         default=RegistrationStatus.NIET_AANGEMELD,
     )
     registration_date = models.DateField(_("date of the registration status"), null=True, blank=True)
+    database_other = models.CharField(
+        _("name of the other database"), max_length=200, blank=True, help_text=_("Only with “Other database”.")
+    )
+    recognition = models.CharField(
+        _("recognition level"),
+        max_length=30,
+        choices=RecognitionLevel.choices,
+        default=RecognitionLevel.GEEN,
+        help_text=_("The level the Erkenningscommissie gave the intervention in this database."),
+    )
+    recognition_date = models.DateField(_("date of the recognition"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("method description version")
@@ -121,6 +132,9 @@ class MethodVersion(AppendOnlyModel):
                 condition=Q(database__in=InterventionDatabase.values)
                 & Q(registration_status__in=RegistrationStatus.values),
                 name="methodversion_registration_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(recognition__in=RecognitionLevel.values), name="methodversion_recognition_valid"
             ),
         ]
 

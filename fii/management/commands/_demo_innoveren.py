@@ -41,7 +41,8 @@ from ._demo_reviews import check_keys
 KEYS = {"balance", "method", "cfir", "training", "professionals", "quality", "fidelity", "feedback", "evaluations"}
 # The file uses the forms' own field names, with days_ago instead of a date.
 BALANCE_KEYS = {"days_ago", *ImplementabilityForm.Meta.fields} - {"assessed_on"}
-METHOD_FIELDS = set(METHOD_FORM_FIELDS) - {"registration_date"}  # the file gives registration_days_ago
+METHOD_FIELDS = set(METHOD_FORM_FIELDS) - {"registration_date", "recognition_date"}  # the file gives …_days_ago
+METHOD_DAYS = {"days_ago", "registration_days_ago", "recognition_days_ago"}
 
 
 def _day(days_ago: int) -> dt.date:
@@ -71,13 +72,16 @@ def load_innoveren(trajectory: Trajectory, row: dict, *, user) -> int:
         here = f"{where}, method version {len(versions) + 1}"
         check_keys(
             item,
-            allowed=METHOD_FIELDS | {"days_ago", "reason", "components", "registration_days_ago"},
+            allowed=METHOD_FIELDS
+            | {"days_ago", "reason", "components", "registration_days_ago", "recognition_days_ago"},
             required=["days_ago", "goal", "components"],
             where=here,
         )
         fields = {k: v for k, v in item.items() if k in METHOD_FIELDS}
         if "registration_days_ago" in item:
             fields["registration_date"] = _day(item["registration_days_ago"])
+        if "recognition_days_ago" in item:
+            fields["recognition_date"] = _day(item["recognition_days_ago"])
         versions.append(
             services.method_save(
                 trajectory=trajectory,
