@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test` (one per core by default; TEST_WORKERS=0 runs in one process).
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint messages setup clean audit
 
@@ -25,8 +27,9 @@ run: setup
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Known vulnerabilities in the installed dependencies (OSV database); .ci/run calls it.
 audit: $(STAMP)

@@ -30,7 +30,11 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+if not DEBUG and any(host == "*" or host.startswith("*") for host in ALLOWED_HOSTS):
+    # A wildcard lets any Host header through (password-reset links, cache poisoning). A load balancer's
+    # health probe by IP address needs no entry: /healthz is answered before the host check.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the host names when DEBUG is off; a wildcard is refused.")
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -55,7 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fii.middleware.HealthCheckMiddleware",  # first: before the HTTPS redirect and the host check (issue 16)
     "django.middleware.security.SecurityMiddleware",
+    "fii.middleware.RefuseControlCharactersMiddleware",  # NUL and control characters answer 400, not 500
+    "fii.middleware.PrivateResponsesMiddleware",  # Permissions-Policy; no-store for logged-in users
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -68,6 +75,8 @@ MIDDLEWARE = [
     # Sets history_user on django-simple-history rows written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "fii.middleware.IdleTimeoutMiddleware",
+    # htmx: a 401 instead of the login page when the session ended; the idle seconds left on every answer.
+    "fii.middleware.HtmxSessionMiddleware",
     "organisations.twofactor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -91,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
+                "fii.context_processors.session_clock",
             ],
         },
     },
@@ -109,9 +119,14 @@ AUTH_USER_MODEL = "organisations.User"
 # Login throttling (django-axes, attempts kept in the database so every app server sees them): after
 # five failed attempts for one e-mail address from one IP address, that pair is locked out for 15 minutes.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Password spraying (one address, many e-mail addresses) is throttled too: an IP address with
+# FII_LOGIN_FAILURES_PER_IP failures over any accounts within the cool-off is locked out (fii/throttle.py).
+# That limit is higher than the per-account one, because a municipality's staff share one outgoing address.
+FII_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+FII_LOGIN_FAILURES_PER_IP = int(os.environ.get("FII_LOGIN_FAILURES_PER_IP", "30"))
+AXES_FAILURE_LIMIT = "fii.throttle.failure_limit"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -208,6 +223,9 @@ STORAGES = {
 }
 # Uploaded files (signed agreements) are never served from MEDIA_URL: a view checks access first.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# A report PDF is made only from at most this much HTML (fii/lib/pdf.py); larger reports are offered as the
+# printable page. 1.5 MB is several times the largest demo report and renders well within the worker timeout.
+FII_PDF_MAX_HTML_BYTES = int(os.environ.get("FII_PDF_MAX_HTML_BYTES", str(1_500_000)))
 FII_MAX_UPLOAD_BYTES = int(os.environ.get("FII_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
 # What is cached (rendered page parts, memberships) is keyed on version numbers read from the database on
@@ -239,6 +257,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))  # at most a working day
 FII_SESSION_IDLE_SECONDS = 60 * int(os.environ.get("FII_SESSION_IDLE_MINUTES", "30"))  # logged out when idle
+# A failed CSRF check answers htmx with a 403 the page shows (fii.js), never with a page swapped into a cell.
+CSRF_FAILURE_VIEW = "fii.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie; the token travels in hx-headers.
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy (Django's own): everything from this site only, scripts and the one inline
@@ -257,10 +277,21 @@ SECURE_CSP = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Messages travel in the session, not in a cookie of their own (one cookie fewer to protect).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The __Host- prefix makes the browser refuse these cookies unless they are Secure, for path / and
+    # without a Domain: a neighbouring subdomain cannot set or overwrite them (issue 16). It needs HTTPS, so
+    # it follows SECURE_SSL_REDIRECT unless FII_HOST_COOKIES says otherwise (the loopback benchmarks in bench/
+    # serve plain HTTP with SECURE_SSL_REDIRECT=0 and send the plain cookie names).
+    if env_bool("FII_HOST_COOKIES", SECURE_SSL_REDIRECT):
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
+        LANGUAGE_COOKIE_NAME = "__Host-django_language"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -277,13 +308,29 @@ FII_RADIO_SILENCE_DAYS = int(os.environ.get("FII_RADIO_SILENCE_DAYS", "42"))
 FII_ATTENDANCE_WINDOW = int(os.environ.get("FII_ATTENDANCE_WINDOW", "3"))
 
 # Where vulnerabilities are reported (/.well-known/security.txt and SECURITY.md).
-# Where users report accessibility problems (the accessibility statement links to it).
+# The accessibility statement (/toegankelijkheid/, in the model form of digitoegankelijk.nl) is the deploying
+# organisation's: who is responsible, which address it covers, its compliance status (A-D, see fii/views.py),
+# the date it was drawn up or last revised, and where users report problems. D is the honest default: no
+# WCAG-EM audit of this installation exists until its organisation commissions one.
 FII_ACCESSIBILITY_CONTACT = os.environ.get("FII_ACCESSIBILITY_CONTACT", "toegankelijkheid@fii-trajecten.example")
+FII_ACCESSIBILITY_ORGANISATION = os.environ.get("FII_ACCESSIBILITY_ORGANISATION", "")
+FII_ACCESSIBILITY_SCOPE = os.environ.get("FII_ACCESSIBILITY_SCOPE", "")
+FII_ACCESSIBILITY_STATUS = os.environ.get("FII_ACCESSIBILITY_STATUS", "D").strip().upper()
+if FII_ACCESSIBILITY_STATUS not in {"A", "B", "C", "D"}:
+    raise ImproperlyConfigured("FII_ACCESSIBILITY_STATUS must be A, B, C or D (E means: no statement at all).")
+try:
+    FII_ACCESSIBILITY_DATE = dt.date.fromisoformat(os.environ.get("FII_ACCESSIBILITY_DATE", "2026-12-03"))
+except ValueError as error:
+    raise ImproperlyConfigured("FII_ACCESSIBILITY_DATE must be a date like 2026-12-03.") from error
+FII_ACCESSIBILITY_AUDIT_URL = os.environ.get("FII_ACCESSIBILITY_AUDIT_URL", "")
 FII_SECURITY_CONTACT = os.environ.get("FII_SECURITY_CONTACT", "mailto:security@fii-trajecten.example")
 FII_SECURITY_POLICY_URL = os.environ.get(
     "FII_SECURITY_POLICY_URL", "https://github.com/fii-trajecten/fii-trajecten/blob/main/SECURITY.md"
 )
 
+# Demo data (`load_fii_data`: demo trajectories, fictional persons) loads only in development, on a server
+# that asks for it with FII_DEMO_DATA=1, or with `load_fii_data --demo` (issue 16).
+FII_DEMO_DATA = env_bool("FII_DEMO_DATA", DEBUG)
 # Demo accounts (make run) exist only in development; see organisations/management/commands.
 DEMO_PASSWORD = "fii-demo-2026"  # noqa: S105  (public, documented, DEBUG only)
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sessie/verlengen", views.session_keepalive, name="session_keepalive"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from . import twofactor
-from .forms import TotpConfirmForm, TwoFactorCodeForm, TwoFactorDisableForm
+from .forms import LoginForm, TotpConfirmForm, TwoFactorCodeForm, TwoFactorDisableForm
 from .models import User
 from .oidc import oidc_enabled, oidc_provider_name
 
@@ -26,6 +26,7 @@ class FiiLoginView(LoginView):
     """Django's login, with a second step for users who have an authenticator app."""
 
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def form_valid(self, form):
         user = form.get_user()

@@ -35,7 +35,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -50,12 +50,11 @@ Result = AuditEvent.Result
 
 AUDITED_APPS = ("organisations", "trajectories")
 NOT_AUDITED = {"organisations.AuditEvent"}
-NAMED_MODELS = {"organisations.Organisation": "name", "trajectories.Trajectory": "title"}
+# Model label → the field that names its rows in the log; a higher app adds its own with register_label().
+NAMED_MODELS = {"organisations.Organisation": "name"}
+# Fields whose change is not a change worth an event; a higher app adds its own with register_label().
 # A login is an event of its own; the last-login timestamp it sets is not another change.
-IGNORED_FIELDS = {
-    "organisations.User": {"last_login", "access_version"},
-    "trajectories.Trajectory": {"revision"},  # a cache counter (trajectories/revisions.py), not a change
-}
+IGNORED_FIELDS = {"organisations.User": {"last_login", "access_version"}}
 USER_RIGHTS = {"is_active", "is_staff", "is_superuser", "groups", "user_permissions"}
 
 _UNSET = object()
@@ -112,6 +111,15 @@ def client_ip(request) -> str | None:
         return None
 
 
+def register_label(model_label: str, *, name_field: str = "", ignored_fields: Iterable[str] = ()) -> None:
+    """Called at start-up by a higher app (TrajectoriesConfig.ready): how the log names that app's rows, and
+    which of their fields are bookkeeping rather than a change."""
+    if name_field:
+        NAMED_MODELS[model_label] = name_field
+    if ignored_fields:
+        IGNORED_FIELDS.setdefault(model_label, set()).update(ignored_fields)
+
+
 def object_label(obj) -> str:
     field = NAMED_MODELS.get(obj._meta.label)
     if field:
@@ -119,15 +127,25 @@ def object_label(obj) -> str:
     return f"{obj._meta.object_name} #{obj.pk}"
 
 
+# How an object of a higher app (trajectories) finds its organisation: that app registers a resolver at
+# start-up (TrajectoriesConfig.ready), because this lower app may not import it. ``organisation_of(obj)``
+# answers (organisation id, or None and the id of the trajectory whose owner it is) or None for a model it
+# does not know; ``owners(trajectory ids)`` gives those owners.
+_organisation_resolvers: list[Callable] = []
+_owner_lookups: list[Callable[[set[int]], dict[int, int]]] = []
+
+
+def register_organisation_resolver(organisation_of: Callable, owners: Callable[[set[int]], dict[int, int]]) -> None:
+    if organisation_of not in _organisation_resolvers:
+        _organisation_resolvers.append(organisation_of)
+        _owner_lookups.append(owners)
+
+
 @functools.cache
 def _route(model) -> tuple[str, str] | None:
-    """How to find the organisation an object's data belongs to: its trajectory's owner, its organisation,
-    or its parent's."""
-    from trajectories.models import Trajectory
-
+    """How to find the organisation an object's data belongs to (when no registered resolver knows it): its
+    organisation, or its parent's."""
     fks = {f.name: f for f in model._meta.concrete_fields if f.many_to_one}
-    if "trajectory" in fks and fks["trajectory"].related_model is Trajectory:
-        return ("trajectory", "trajectory")
     if "organisation" in fks and fks["organisation"].related_model is Organisation:
         return ("organisation", "organisation")
     for name, field in fks.items():
@@ -141,21 +159,18 @@ def _route(model) -> tuple[str, str] | None:
 
 def _organisation_of(obj) -> tuple[int | None, int | None]:
     """(organisation id, trajectory id whose owner is the organisation, when not known yet)."""
-    label = obj._meta.label
-    if label == "organisations.Organisation":
+    if obj._meta.label == "organisations.Organisation":
         return obj.pk, None
-    if label == "trajectories.Trajectory":
-        return obj.owner_id, None
+    for resolve in _organisation_resolvers:
+        found = resolve(obj)
+        if found is not None:
+            return found
     route = _route(type(obj)._meta.concrete_model)
     if route is None:
         return None, None
     kind, name = route
     if kind == "organisation":
         return obj.organisation_id, None
-    if kind == "trajectory":
-        if obj._meta.get_field("trajectory").is_cached(obj) and obj.trajectory is not None:
-            return obj.trajectory.owner_id, None
-        return None, obj.trajectory_id
     try:
         parent = getattr(obj, name)
     except ObjectDoesNotExist:
@@ -229,9 +244,10 @@ def record(
 
 
 def _owners(trajectory_ids: set[int]) -> dict[int, int]:
-    from trajectories.models import Trajectory
-
-    return dict(Trajectory.objects.filter(pk__in=trajectory_ids).values_list("pk", "owner_id"))
+    owners: dict[int, int] = {}
+    for lookup in _owner_lookups:
+        owners.update(lookup(trajectory_ids))
+    return owners
 
 
 def _rolled_back(pending: _Pending) -> bool:

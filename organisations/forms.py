@@ -1,7 +1,20 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Role, User
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with our own wrong-password message: Django's Dutch one, filled with our username
+    field's name, reads "Voer een juiste e-mailadres en wachtwoord in" (het e-mailadres takes "juist")."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct e-mail address and password. Note that both fields may be case-sensitive."
+        ),
+    }
 
 
 class MemberAddForm(forms.Form):

@@ -349,3 +349,38 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} · {self.subject}"
+
+
+class Notice(models.Model):
+    """Something an organisation's beheerders are told in the application.
+
+    Issue 16: when another organisation adds this one to a trajectory (as participant, or as receiving
+    organisation chosen in 2b), its members get access with their own role; the beheerders are told here,
+    on the portfolio and on the organisation page. The text is kept as it was when the notice was made
+    (the trajectory may be renamed later); this app knows nothing of trajectories, so the link is a path.
+    """
+
+    class Kind(models.TextChoices):
+        PARTICIPANT_ADDED = "deelnemer", _("Added as participating organisation")
+        RECEIVING_CHOSEN = "ontvangend", _("Chosen as receiving organisation")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="notices", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("about"), max_length=200)
+    by_organisation = models.CharField(_("by organisation"), max_length=200)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="notice_org_created")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["deelnemer", "ontvangend"]), name="notice_kind_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_kind_display()} · {self.subject}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
@@ -9,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ExternalIdentity, Membership, Organisation, Role, User
+from .access import memberships_of
+from .models import ExternalIdentity, Membership, Notice, Organisation, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +92,26 @@ def external_identity_login(
         logger.info("OIDC identity %s/%s created user %s without memberships", issuer, subject, user.pk)
     ExternalIdentity.objects.create(user=user, issuer=issuer, subject=subject, last_login_at=timezone.now())
     return user
+
+
+def notice_send(*, organisation: Organisation, kind: str, subject: str, by_organisation: str, link: str = "") -> Notice:
+    """Tell an organisation's beheerders something in the application (see :class:`Notice`)."""
+    return Notice.objects.create(
+        organisation=organisation,
+        kind=kind,
+        subject=subject[:200],
+        by_organisation=by_organisation[:200],
+        link=link[:500],
+    )
+
+
+NOTICE_DAYS = 30
+
+
+def notices_for(user, *, limit: int = 5):
+    """The recent notices of the organisations where the user is beheerder (the portfolio shows them)."""
+    ids = [org for org, role in memberships_of(user).items() if Role(role).allows(Role.BEHEERDER)]
+    if not ids:
+        return Notice.objects.none()
+    since = timezone.now() - dt.timedelta(days=NOTICE_DAYS)
+    return Notice.objects.filter(organisation_id__in=ids, created_at__gte=since).select_related("organisation")[:limit]

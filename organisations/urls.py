@@ -10,8 +10,6 @@ urlpatterns = [
     path("organisaties/<int:pk>/leden/<int:membership_pk>/", views.member_update, name="member_update"),
     path("organisaties/<int:pk>/personen/", views.person_list, name="persons"),
     path("organisaties/<int:pk>/bewaartermijn/", views.retention_edit, name="retention"),
-    path("organisaties/<int:pk>/personen/<int:person_pk>/export.json", views.person_export, name="person_export"),
-    path("organisaties/<int:pk>/personen/<int:person_pk>/wissen/", views.person_erase, name="person_erase"),
     path("organisaties/<int:pk>/auditlog/", views.audit_log, name="audit_log"),
     path("organisaties/<int:pk>/auditlog.<str:fmt>", views.audit_log_export, name="audit_log_export"),
 ]

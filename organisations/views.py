@@ -51,6 +51,7 @@ def organisation_detail(request, pk: int):
             "add_form": add_form,
             "is_beheerder": role.allows(Role.BEHEERDER),
             "roles": Role.choices,
+            "notices": organisation.notices.all()[:20] if role.allows(Role.BEHEERDER) else [],
         },
     )
 
@@ -82,12 +83,6 @@ def member_update(request, pk: int, membership_pk: int):
     return redirect("organisations:detail", pk=organisation.pk)
 
 
-def _person_of(organisation, person_pk: int):
-    from .models import Person
-
-    return get_object_or_404(Person, organisation=organisation, pk=person_pk)
-
-
 @login_required
 @require_http_methods(["GET"])
 def person_list(request, pk: int):
@@ -97,48 +92,6 @@ def person_list(request, pk: int):
     organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
     persons = organisation.persons.annotate(trajectory_count=Count("stakeholder_roles")).order_by("name", "pk")
     return render(request, "organisations/person_list.html", {"organisation": organisation, "persons": persons})
-
-
-@login_required
-@require_http_methods(["GET"])
-def person_export(request, pk: int, person_pk: int):
-    from django.http import HttpResponse
-    from django.utils.text import slugify
-
-    from trajectories.services import person_export_json
-
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
-    person = _person_of(organisation, person_pk)
-    response = HttpResponse(person_export_json(person=person), content_type="application/json; charset=utf-8")
-    name = slugify(person.name) or "persoon"
-    response["Content-Disposition"] = f'attachment; filename="persoon-{person.pk}-{name}.json"'
-    audit.record(audit.Action.EXPORT, obj=person, detail="json")
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_erase(request, pk: int, person_pk: int):
-    from trajectories.forms import PersonEraseForm
-    from trajectories.services import person_erase as erase
-
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
-    person = _person_of(organisation, person_pk)
-    if person.is_erased:
-        messages.info(request, _("This person was already erased."))
-        return redirect("organisations:persons", pk=organisation.pk)
-    form = PersonEraseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        erase(person=person, by=request.user)
-        messages.success(request, _("The person's name and contact details were erased everywhere."))
-        return redirect("organisations:persons", pk=organisation.pk)
-    return render(
-        request,
-        "organisations/person_erase.html",
-        {"organisation": organisation, "person": person, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
-    )
 
 
 @login_required
@@ -249,7 +202,7 @@ def audit_log_export(request, pk: int, fmt: str):
     from django.http import Http404, HttpResponse
     from django.utils import timezone
 
-    from trajectories.exports import as_csv, as_xlsx
+    from fii.lib.spreadsheets import as_csv, as_xlsx
 
     if fmt not in AUDIT_CONTENT_TYPES:
         raise Http404

@@ -4,6 +4,7 @@ import pytest
 
 from organisations.models import Role
 
+from . import demo_snapshot
 from .factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
 
 PASSWORD = "correct-horse-battery"
@@ -28,6 +29,19 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(django_db_setup, django_db_blocker):
+    """The demo data's rows, loaded once per session (and per xdist worker); see tests/demo_snapshot.py."""
+    with django_db_blocker.unblock():
+        return demo_snapshot.take()
+
+
+@pytest.fixture
+def demo_data(db, _demo_rows):
+    """The demo data with the demo accounts (``load_fii_data --accounts``), in this test's transaction."""
+    demo_snapshot.restore(_demo_rows)
 
 
 @pytest.fixture

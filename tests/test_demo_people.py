@@ -20,9 +20,7 @@ def _load(settings, **options):
     call_command("load_fii_data", stdout=io.StringIO(), **options)
 
 
-@pytest.mark.django_db
-def test_demo_trajectories_have_stakeholders_teams_and_radio_silence(settings):
-    _load(settings)
+def test_demo_trajectories_have_stakeholders_teams_and_radio_silence(demo_data):
     per_trajectory = {t.title: t.stakeholders.count() for t in Trajectory.objects.all()}
     assert sum(count >= 5 for count in per_trajectory.values()) >= 3
     assert Stakeholder.objects.values("level").distinct().count() == 7

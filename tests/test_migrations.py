@@ -7,6 +7,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+# Slow on SQLite, which rebuilds every altered table: .ci/run runs it once, in its PostgreSQL pass
+# (`make test` runs it too; `-m "not migrations"` leaves it out).
+pytestmark = pytest.mark.migrations
+
 BEFORE_PHASE_2 = [("trajectories", "0003_report_records")]
 
 

@@ -19,6 +19,9 @@ PUBLIC = dict.fromkeys(PERSONAS, 200)
 REDIRECTS = dict.fromkeys(PERSONAS, 302)
 WRITE_POST = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 302, "beheerder": 302}
 BEHEERDER_ONLY = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 403, "beheerder": 200}
+OWNER_BEHEERDER_POST = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 403, "beheerder": 302}
+# An empty POST names no organisation: the page again, with the error at the search field.
+OWNER_BEHEERDER_BAD_POST = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 403, "beheerder": 400}
 
 
 def trajectory_args(t):
@@ -86,6 +89,12 @@ def people_change_args(t):
         description="Weg",
     )
     return [t.pk, change.pk]
+
+
+def participant_args(t):
+    organisation = t.participants.first() or OrganisationFactory(name="Deelnemer Welzijn")
+    t.participants.add(organisation)
+    return [t.pk, organisation.pk]
 
 
 def stakeholder_of(t):
@@ -177,6 +186,8 @@ MATRIX = {
     "set_language": (None, "post", REDIRECTS),
     "login": (None, "get", {**REDIRECTS, "anonymous": 200}),
     "logout": (None, "post", REDIRECTS),
+    # "Blijf ingelogd" before the idle logout: 401 (not the login page) once the session has ended.
+    "session_keepalive": (None, "post", {**dict.fromkeys(PERSONAS, 200), "anonymous": 401}),
     # The second login step: without a pending login it sends you back (or on, when logged in).
     "login_code": (None, "get", REDIRECTS),
     # Everybody's own account page and two-factor settings (the personas have no authenticator yet,
@@ -200,6 +211,10 @@ MATRIX = {
     "trajectories:detail": (trajectory_args, "get", READ),
     "trajectories:phase": (lambda t: [t.pk, "verkennen"], "get", READ),
     "trajectories:edit": (trajectory_args, "get", WRITE_FORM),
+    # Who takes part (issue 16): everyone on the trajectory reads it, only the giving organisation's beheerders change.
+    "trajectories:organisations": (trajectory_args, "get", READ),
+    "trajectories:participant_add": (trajectory_args, "post", OWNER_BEHEERDER_BAD_POST),
+    "trajectories:participant_remove": (participant_args, "post", OWNER_BEHEERDER_POST),
     "trajectories:subphase_edit": (lambda t: [t.pk, "2a"], "get", WRITE_FORM),
     "trajectories:assignment_edit": (trajectory_args, "get", WRITE_FORM),
     "trajectories:transition": (trajectory_args, "get", WRITE_FORM),
@@ -210,7 +225,7 @@ MATRIX = {
     "trajectories:candidate_assess": (candidate_args, "get", WRITE_FORM),
     "trajectories:candidate_status": (candidate_args, "post", WRITE_POST),
     "trajectories:talk_create": (candidate_args, "post", WRITE_POST),
-    "trajectories:candidate_choose": (candidate_args, "get", WRITE_FORM),
+    "trajectories:candidate_choose": (candidate_args, "get", BEHEERDER_ONLY),  # issue 16: the owner decides
     "trajectories:agreement": (trajectory_args, "get", READ),
     "trajectories:agreement_document": (agreement_document_args, "get", READ),
     "trajectories:plan": (trajectory_args, "get", READ),
@@ -289,8 +304,8 @@ MATRIX = {
     "trajectories:team_mandate": (trajectory_args, "get", WRITE_FORM),
     # Persons: only the beheerders of the organisation that keeps them.
     "organisations:persons": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
-    "organisations:person_export": (person_args, "get", BEHEERDER_ONLY),
-    "organisations:person_erase": (person_args, "get", BEHEERDER_ONLY),
+    "trajectories:person_export": (person_args, "get", BEHEERDER_ONLY),
+    "trajectories:person_erase": (person_args, "get", BEHEERDER_ONLY),
     # Export and import of whole trajectories: only beheerders of the giving organisation.
     "trajectories:trajectory_export": (trajectory_args, "get", BEHEERDER_ONLY),
     "trajectories:organisation_export": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
@@ -311,6 +326,7 @@ POST_DATA = {
     "set_language": {"language": "nl", "next": "/"},
     "trajectories:template_item": {"op": "up"},
     "trajectories:review_item": {"colour": "groen"},
+    "trajectories:review_finalise": {"confirmed": "1"},
     "trajectories:candidate_status": {"status": "afgewezen", "reason": "Past niet"},
     "trajectories:talk_create": {
         "held_on": "2026-01-05",

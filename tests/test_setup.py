@@ -82,11 +82,7 @@ def test_demo_accounts_only_with_debug(settings):
     assert not User.objects.exists()
 
 
-@pytest.mark.django_db
-def test_demo_outsider_sees_none_of_the_municipality_trajectories(client, settings):
-    settings.DEBUG = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("load_fii_data", stdout=io.StringIO())
+def test_demo_outsider_sees_none_of_the_municipality_trajectories(client, demo_data):
     client.force_login(User.objects.get(email="buitenstaander@example.org"))
     page = client.get(reverse("trajectories:portfolio"))
     titles = [t.title for t in page.context["page"].object_list]
@@ -129,9 +125,7 @@ def _load_demo(settings, **options):
     call_command("load_fii_data", stdout=io.StringIO(), **options)
 
 
-@pytest.mark.django_db
-def test_demo_data_has_a_stoplight_history_of_several_months(settings):
-    _load_demo(settings)
+def test_demo_data_has_a_stoplight_history_of_several_months(demo_data):
     today = timezone.localdate()
     finalised = {t.title: t.reviews.filter(finalised_at__isnull=False).count() for t in Trajectory.objects.all()}
     assert sum(count >= 6 for count in finalised.values()) >= 3
@@ -153,9 +147,7 @@ def test_demo_data_has_a_stoplight_history_of_several_months(settings):
             assert set(review.phases) <= reached, (trajectory.title, review.held_on, review.phases)
 
 
-@pytest.mark.django_db
-def test_demo_lights_move_and_one_trajectory_is_overdue_for_review(settings):
-    _load_demo(settings)
+def test_demo_lights_move_and_one_trajectory_is_overdue_for_review(demo_data):
     # An item went orange or red, got an action, and is green again now the action is closed.
     recovered = [
         action

@@ -7,6 +7,13 @@ class TrajectoriesConfig(AppConfig):
     verbose_name = _("Trajectories")
 
     def ready(self):
-        from . import revisions
+        from organisations import audit
+
+        from . import revisions, structure
 
         revisions.connect()
+        # The audit log (a lower app) learns from the declaration which trajectory, and so which giving
+        # organisation, an event about a part of a trajectory belongs to.
+        audit.register_organisation_resolver(structure.audit_organisation, structure.trajectory_owners)
+        # A trajectory is named by its title; its revision is a cache counter (revisions.py), not a change.
+        audit.register_label("trajectories.Trajectory", name_field="title", ignored_fields={"revision"})

@@ -9,6 +9,7 @@ session, so its URLs carry the user's secret :class:`CalendarToken`; regeneratin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,18 @@ from .selectors import cadence, with_review_summary
 
 PRODID = "-//FII trajecten//NL"
 HORIZON = relativedelta(months=6)
+TEXT_LIMIT = 200
+
+# Line breaks of every kind and other control characters: a title typed with a CR/LF must not end the
+# calendar line it is in (issue 16, finding 7; icalendar guards against raw newlines with ``assert``,
+# which ``python -O`` removes).
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_line(text: str, limit: int = TEXT_LIMIT) -> str:
+    """Free text as one calendar-safe line, at most ``limit`` characters (an ellipsis marks a cut)."""
+    text = " ".join(_BREAKS.sub(" ", str(text)).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,7 @@ def build_feed(
     feed.add("calscale", "GREGORIAN")
     feed.add("method", "PUBLISH")
     with translation.override(settings.LANGUAGE_CODE):
-        feed.add("x-wr-calname", str(name))
+        feed.add("x-wr-calname", one_line(name))
         active = with_review_summary(trajectories.filter(status=TrajectoryStatus.ACTIEF)).order_by("title", "pk")
         for trajectory in active:
             url = url_for(trajectory)
@@ -95,7 +108,7 @@ def build_feed(
                 event.add("dtstamp", stamp)
                 event.add("dtstart", occurrence.on)
                 event.add("dtend", occurrence.on + dt.timedelta(days=1))
-                event.add("summary", summary % {"title": trajectory.title})
+                event.add("summary", summary % {"title": one_line(trajectory.title)})
                 event.add("description", description)
                 event.add("url", url)
                 # An expected date, not an appointment: it should not make anyone look busy.

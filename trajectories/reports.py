@@ -62,12 +62,18 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
     actions = list(
         Action.objects.filter(trajectory=trajectory)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.start, closed_at__date__lte=period.end))
-        .select_related("assignee", "item")
+        .select_related("assignee", "owner_person__person", "item")
     )
     risks = []
     if latest is not None:
         risks = list(latest.items.filter(colour="rood").select_related("item").order_by("position"))
     attendees = list(latest.attendees.all()) if latest else []
+    # The team section is the implementation team (subphase 5a) as it was during the period.
+    team = list(
+        trajectory.team_members.filter(joined_on__lte=period.end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=period.start))
+        .select_related("stakeholder__person")
+    )
     return {
         "trajectory": trajectory,
         "summary": selectors.trajectory_summary(trajectory),
@@ -88,6 +94,7 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
         "chart": trend_chart(charted, light_counts(charted)),
         "risks": risks,
         "attendees": attendees,
+        "team": team,
         "current_spec": PHASE_SPECS[trajectory.current_phase],
         "previous_reports": list(trajectory.report_records.select_related("created_by")[:3]),
     }

@@ -1,11 +1,11 @@
 """Retention (AVG): anonymise the personal data of closed trajectories after the giving organisation's period.
 
-Every text field of every model is classified here, either as personal data that is anonymised or as not
-personal (tests/trajectories/test_retention.py fails on a text field that is in neither list). Personal data
-is what names or describes people: names, contact details, participants of talks and meetings, team members,
-professionals, trainers, quality guards, observers, notes about stakeholders and contacts. The content of the
-trajectory (questions, goals, checklists, findings, decisions) is kept, so the trajectory stays useful as
-a record of what was done.
+Every text field of every model is classified in trajectories/structure.py, either as personal data that is
+anonymised or as not personal (tests/trajectories/test_structure.py fails on a text field that is in neither).
+Personal data is what names or describes people: names, contact details, participants of talks and meetings,
+team members, professionals, trainers, quality guards, observers, notes about stakeholders and contacts.
+The content of the trajectory (questions, goals, checklists, findings, decisions) is kept, so the trajectory
+stays useful as a record of what was done.
 
 Persons (``organisations.Person``) are shared between trajectories. A person is erased (the existing
 ``person_erase``: name and contact details replaced, copies in free text scrubbed, history included) only
@@ -28,26 +28,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from organisations.models import AuditEvent, ExternalIdentity, Membership, Organisation, Person, User
+from organisations.models import Person
 
 from . import models as m
+from . import structure
 from .history import is_tracked
 
 ANONYMISED = "Geanonimiseerd"
-
-
-def _direct(trajectory_id: int) -> Q:
-    return Q(trajectory_id=trajectory_id)
-
-
-def _via(fk: str, parent) -> Callable[[int], Q]:
-    def scope(trajectory_id: int) -> Q:
-        ids = set(parent.objects.filter(trajectory_id=trajectory_id).values_list("pk", flat=True))
-        if is_tracked(parent):
-            ids |= set(parent.history_records.filter(trajectory_id=trajectory_id).values_list("id", flat=True))
-        return Q(**{f"{fk}__in": ids})
-
-    return scope
 
 
 @dataclass(frozen=True)
@@ -56,110 +43,20 @@ class Rule:
     fields: tuple[str, ...]
 
 
-# Personal data, anonymised when the retention period has passed.
+def _scope_of(model) -> Callable[[int], Q]:
+    return lambda trajectory_id: structure.scope(model, trajectory_id)
+
+
+# Personal data, anonymised when the retention period has passed (``personal`` in trajectories/structure.py).
 PERSONAL: dict[type, Rule] = {
-    m.Trajectory: Rule(lambda tid: Q(pk=tid), ("commissioner",)),
-    m.Assignment: Rule(_direct, ("commissioner_contact",)),
-    m.Stakeholder: Rule(_direct, ("notes",)),
-    m.Contact: Rule(_via("stakeholder_id", m.Stakeholder), ("note",)),
-    m.SupportChange: Rule(_via("stakeholder_id", m.Stakeholder), ("reason",)),
-    m.ReportBack: Rule(_direct, ("content",)),
-    m.TeamMandate: Rule(_direct, ("note",)),
-    m.TeamChange: Rule(_direct, ("reason",)),
-    m.Review: Rule(_direct, ("other_attendees",)),
-    m.OrientationTalk: Rule(_via("candidate_id", m.Candidate), ("management", "project_leaders", "executors")),
-    m.Agreement: Rule(_direct, ("parties",)),
-    m.Plan: Rule(_direct, ("kickoff_participants", "meeting_notes")),
-    m.PeopleChange: Rule(_direct, ("description",)),
-    m.TrainingActivity: Rule(_direct, ("trainer",)),
-    m.Professional: Rule(_direct, ("name",)),
-    m.ProfessionalStateChange: Rule(_via("professional_id", m.Professional), ("reason",)),
-    m.QualityMonitoring: Rule(_direct, ("guard_name",)),
-    m.FidelityObservation: Rule(_via("checklist_id", m.FidelityChecklist), ("observer",)),
-    m.Evaluation: Rule(_direct, ("participants",)),
-    m.Improvement: Rule(_via("evaluation_id", m.Evaluation), ("owner",)),
+    part.model: Rule(_scope_of(part.model), tuple(part.personal.split())) for part in structure.parts() if part.personal
 }
 
 # Text fields that hold no personal data (content of the trajectory, codes, file names, secrets), and the
 # personal fields that are handled elsewhere (Person through person_erase; User is an account, not data of
-# a trajectory, and is managed by the application manager).
+# a trajectory, and is managed by the application manager): ``kept`` in trajectories/structure.py.
 NOT_PERSONAL: dict[type, tuple[str, ...]] = {
-    m.Trajectory: ("title", "intervention_name", "start_override_reason", "archive_reason"),
-    m.Assignment: (
-        "innovation_question",
-        "goal",
-        "target_group",
-        "problem_definition",
-        "question_behind_question",
-        "scale",
-        "policy_plan",
-        "policy_targets",
-        "legal_anchoring",
-        "realistic_note",
-        "ambitious_note",
-    ),
-    m.PhaseState: ("completion_note",),
-    m.SubphaseState: ("notes",),
-    m.PhaseTransition: ("reason", "open_points"),
-    m.TeamMember: ("team_role",),
-    m.ChecklistTemplateItem: ("text",),
-    m.ChecklistItem: ("text",),
-    m.Review: ("summary",),
-    m.ReviewItem: ("text", "note"),
-    m.ReviewEvent: ("reason",),
-    m.Action: ("description", "closing_note"),
-    m.CalendarToken: ("token",),
-    m.ReportRecord: ("reason",),
-    m.Candidate: ("motivation",),
-    m.CandidateRating: ("note",),
-    m.CandidateStatusChange: ("reason",),
-    m.OrientationTalk: ("learnt",),
-    m.Agreement: ("terms", "document_name"),
-    m.Plan: ("horizon", "kickoff_notes"),
-    m.Milestone: ("title",),
-    m.PeopleChange: ("role", "revisit_note"),
-    m.ImplementabilityAssessment: (
-        "complexity_rationale",
-        "adaptability_rationale",
-        "scalable_note",
-        "affordable_note",
-        "feasible_note",
-    ),
-    m.MethodVersion: (
-        "reason",
-        "goal",
-        "target_group",
-        "inclusion_criteria",
-        "exclusion_criteria",
-        "approach",
-        "preconditions",
-        "theory",
-        "evidence",
-        "database_other",
-    ),
-    m.ActiveComponent: ("text",),
-    m.CfirAssessment: ("title",),
-    m.CfirRating: ("rationale",),
-    m.TrainingActivity: ("notes",),
-    m.Professional: ("role",),
-    m.QualityMonitoring: ("instrument",),
-    m.FidelityChecklist: ("title",),
-    m.FidelityItem: ("text",),
-    m.FidelityObservation: ("note",),
-    m.Feedback: ("summary", "change_made"),
-    m.Evaluation: ("findings",),
-    m.Improvement: ("description",),
-    m.SupportChange: (),
-    m.TeamChange: (),
-    Organisation: ("name",),
-    Membership: (),
-    Person: ("name", "function", "employer", "email", "phone"),  # erased with person_erase (see above)
-    User: ("password", "email", "full_name"),  # accounts: managed by the application manager
-    # The audit log is append-only and never holds a person's name in its labels (organisations/audit.py);
-    # the actor's e-mail address is an account, like User.email. It is not trajectory data.
-    AuditEvent: ("actor_email", "object_type", "object_id", "object_label", "detail", "path", "method"),
-    # A login at an identity provider belongs to the account (issuer and an opaque subject id).
-    ExternalIdentity: ("issuer", "subject"),
+    entry.model: tuple(entry.kept.split()) for entry in (*structure.parts(), *structure.OUTSIDE)
 }
 
 

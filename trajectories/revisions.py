@@ -7,7 +7,7 @@ afresh. The raise is one ``UPDATE … SET revision = revision + 1`` in the write
 Why signals here, when domain flow never uses them: a cache that depends on every one of sixty service
 functions remembering a call is wrong the first time one forgets. The receivers below see every
 ``save()``, ``delete()`` and many-to-many change of every model that belongs to a trajectory; the path
-from a model to its trajectory is found from its foreign keys when the app starts (``PATHS``). Writes
+from a model to its trajectory comes from the declaration of the trajectory (``trajectories/structure.py``). Writes
 that bypass signals (``QuerySet.update()``, ``bulk_create()``, ``bulk_update()``) call :func:`bump` or
 :func:`bump_for` themselves; ``tests/trajectories/test_revisions.py`` covers those services.
 
@@ -25,33 +25,19 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from organisations.access import access_changed
 
-# Models of the trajectories app that no trajectory page renders, so they need no revision.
-NOT_RENDERED = {"ChecklistTemplateItem", "CalendarToken"}
+from . import structure
+
 # User fields written by logging in and out; they show on no page.
 USER_BOOKKEEPING_FIELDS = {"last_login", "password", "session_epoch"}
 
-# model → the foreign keys from it to Trajectory (the last one points at Trajectory).
-PATHS: dict[type, list[ForeignKey]] = {}
+# model → the foreign keys from it to Trajectory (the last one points at Trajectory), filled by connect().
+PATHS: dict[type, tuple[ForeignKey, ...]] = {}
+# Models of the trajectories app that no trajectory page renders, so they need no revision.
+NOT_RENDERED = {entry.model.__name__ for entry in structure.OUTSIDE if entry.model._meta.app_label == "trajectories"}
 
 
 def _trajectory_model():
     return apps.get_model("trajectories", "Trajectory")
-
-
-def _find_path(model, trajectory_model, depth: int = 0) -> list[ForeignKey] | None:
-    if depth > 3:
-        return None
-    fields = [f for f in model._meta.concrete_fields if isinstance(f, ForeignKey)]
-    for field in fields:
-        if field.related_model is trajectory_model:
-            return [field]
-    for field in fields:
-        target = field.related_model
-        if target._meta.app_label == "trajectories" and target is not model:
-            rest = _find_path(target, trajectory_model, depth + 1)
-            if rest:
-                return [field, *rest]
-    return None
 
 
 def bump(*trajectory_ids: int | None) -> None:
@@ -74,6 +60,11 @@ def bump_for(instance) -> None:
     if isinstance(instance, Trajectory):
         bump(instance.pk)
         return
+    if type(instance) not in PATHS:
+        outside = structure.outside(type(instance))
+        if outside is not None and outside.linked_from:  # a row outside the trajectories that they show (a person)
+            bump_where(Q(pk__in=structure.linked_trajectory_ids(type(instance), instance.pk)))
+        return
     path = PATHS[type(instance)]
     first_value = getattr(instance, path[0].attname)
     if first_value is None:
@@ -93,8 +84,7 @@ def bump_for_pks(model, pks) -> None:
     if model is Trajectory:
         bump(*pks)
         return
-    lookup = "__".join(field.name for field in PATHS[model]) + "_id"
-    owners = model._base_manager.filter(pk__in=list(pks)).values(lookup)
+    owners = model._base_manager.filter(pk__in=list(pks)).values(structure.trajectory_lookup(model))
     Trajectory.objects.filter(pk__in=owners).update(revision=F("revision") + 1)
 
 
@@ -176,7 +166,7 @@ def _on_membership(sender, instance, raw=False, **kwargs):
 def _on_person(sender, instance, raw=False, created=False, **kwargs):
     if raw or created:
         return
-    bump_where(Q(stakeholders__person=instance))
+    bump_for(instance)
 
 
 def rendered_models() -> list[type]:
@@ -192,19 +182,9 @@ def rendered_models() -> list[type]:
 def connect() -> None:
     """Called once from TrajectoriesConfig.ready()."""
     Trajectory = _trajectory_model()
-    for model in rendered_models():
-        if model is Trajectory:
-            path = []
-        elif model.__name__ in NOT_RENDERED:
-            continue
-        else:
-            path = _find_path(model, Trajectory)
-            if path is None:
-                raise LookupError(
-                    f"{model.__name__} has no foreign key path to Trajectory; add it to revisions.NOT_RENDERED "
-                    "if no trajectory page shows it."
-                )
-        PATHS[model] = path
+    for part in structure.parts():
+        model = part.model
+        PATHS[model] = structure.path(model)
         uid = f"fii-revision-{model._meta.label_lower}"
         post_save.connect(_on_write, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_on_write, sender=model, dispatch_uid=uid + "-delete")

@@ -145,9 +145,9 @@ def filter_portfolio(trajectories: QuerySet[Trajectory], cleaned_data: dict) -> 
 
 def portfolio_for(user, params) -> tuple:
     """The portfolio filter form and the user's visible trajectories filtered by it (page and exports)."""
-    from organisations.access import portfolio_organisations, visible_trajectories
     from organisations.models import Organisation
 
+    from .access import portfolio_organisations, visible_trajectories
     from .forms import PortfolioFilterForm
 
     visible = visible_trajectories(user)
@@ -312,3 +312,47 @@ def verkennen_overview(trajectory: Trajectory) -> dict:
         "balance": ownership_balance(trajectory),
         "open_changes": list(trajectory.people_changes.filter(revisited_on__isnull=True)),
     }
+
+
+@dataclass
+class FinaliseChecks:
+    """What deserves a look before a review is finalised (issue 18): shown on the confirmation, never blocking."""
+
+    needs_action: list  # review items that are red or orange while their checklist item has no open action
+    unassessed: list  # review items without a light
+    summary: str  # "" when fine, "empty" when there is none, "unchanged" when it repeats the previous review's
+    previous: Review | None
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.needs_action or self.unassessed or self.summary)
+
+
+def review_finalise_checks(review: Review) -> FinaliseChecks:
+    """Three queries: the review's items, the items with an open action, and the previous finalised review."""
+    items = list(review.items.select_related("item").order_by("position", "pk"))
+    with_action = set(
+        Action.objects.filter(
+            trajectory_id=review.trajectory_id, closed_at__isnull=True, item_id__in=[ri.item_id for ri in items]
+        ).values_list("item_id", flat=True)
+    )
+    previous = (
+        Review.objects.filter(trajectory_id=review.trajectory_id, finalised_at__isnull=False)
+        .filter(Q(held_on__lt=review.held_on) | Q(held_on=review.held_on, pk__lt=review.pk))
+        .exclude(pk=review.pk)
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+    summary = review.summary.strip()
+    if not summary:
+        summary_state = "empty"
+    elif previous is not None and previous.summary.strip() == summary:
+        summary_state = "unchanged"
+    else:
+        summary_state = ""
+    return FinaliseChecks(
+        needs_action=[ri for ri in items if ri.colour in ("rood", "oranje") and ri.item_id not in with_action],
+        unassessed=[ri for ri in items if not ri.colour],
+        summary=summary_state,
+        previous=previous,
+    )

@@ -9,6 +9,7 @@ from .views import (
     history,
     innoveren,
     people,
+    persons,
     reports,
     reviews,
     transfer,
@@ -23,6 +24,13 @@ urlpatterns = [
     path("trajecten/nieuw/", views.trajectory_create, name="create"),
     path("trajecten/<int:pk>/", views.trajectory_detail, name="detail"),
     path("trajecten/<int:pk>/bewerken/", views.trajectory_edit, name="edit"),
+    path("trajecten/<int:pk>/organisaties/", views.trajectory_organisations, name="organisations"),
+    path("trajecten/<int:pk>/organisaties/toevoegen/", views.participant_add, name="participant_add"),
+    path(
+        "trajecten/<int:pk>/organisaties/<int:organisation_pk>/verwijderen/",
+        views.participant_remove,
+        name="participant_remove",
+    ),
     path("trajecten/<int:pk>/fase/<slug:phase>/", views.phase_detail, name="phase"),
     path("trajecten/<int:pk>/deelfase/<str:code>/", views.subphase_edit, name="subphase_edit"),
     path("trajecten/<int:pk>/opdracht/", views.assignment_edit, name="assignment_edit"),
@@ -173,4 +181,7 @@ urlpatterns = [
     path("agenda/", calendar.calendar_settings, name="calendar"),
     path("agenda/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("agenda/<str:token>/traject-<int:pk>.ics", calendar.trajectory_calendar_feed, name="trajectory_calendar_feed"),
+    # A person's data rights, under the organisation that keeps the person (organisations:persons lists them).
+    path("organisaties/<int:pk>/personen/<int:person_pk>/export.json", persons.person_export, name="person_export"),
+    path("organisaties/<int:pk>/personen/<int:person_pk>/wissen/", persons.person_erase, name="person_erase"),
 ]

@@ -6,6 +6,7 @@ same-origin response with status >= 400 fails the test, unless the test announce
 """
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery"  # the personas' password, see tests/conftest.py
+HTMX_ERROR = re.compile(r"Response Status Error Code (?P<status>\d+) from (?P<path>[^\s,]+)")
 
 
 def pytest_collection_modifyitems(items):
@@ -93,6 +95,10 @@ class Problems:
         # Chromium also logs every error response as "Failed to load resource: ... status of 404".
         url = message.location.get("url", "")
         if any(url == u and f"status of {status}" in message.text for u, status in self.expected):
+            return
+        # htmx logs every error answer too: "Response Status Error Code 401 from /path".
+        logged = HTMX_ERROR.search(message.text)
+        if logged and (self.origin + logged["path"], int(logged["status"])) in self.expected:
             return
         self.found.append(f"console error: {message.text} ({url})")
 

@@ -54,7 +54,7 @@ def test_review_is_held_with_the_keyboard_only(login_as, bewerker, trajectory, l
     first, second, third = _items(review)[:3]
     page = login_as(bewerker)
     goto(page, review.get_absolute_url())
-    expect(page.locator("#shortcuts-heading")).to_be_visible()  # the keys are documented on the page
+    expect(page.locator(".review-shortcuts summary")).to_be_visible()  # the keys are documented (folded) on the page
     expect(page.locator("main kbd", has_text="g")).to_have_count(1)
 
     # Tab from the top of the page to the first item's green button; focus is visible on the way.
@@ -100,8 +100,11 @@ def test_review_is_held_with_the_keyboard_only(login_as, bewerker, trajectory, l
 
     # Finalise with Enter on the button.
     finalise_url = reverse("trajectories:review_finalise", args=[trajectory.pk, review.pk])
-    _tab_to(page, f"el.matches(\"form[action='{finalise_url}'] button\")")
+    _tab_to(page, "el.id === 'finalise-start'")
     assert _focus_is_visible(page)
+    page.keyboard.press("Enter")  # asks first: the confirmation opens in place and gets focus
+    expect(page.locator("#finalise-heading")).to_be_focused()
+    _tab_to(page, f"el.matches(\"#finalise-panel form[action='{finalise_url}'] button\")")
     with page.expect_navigation() as navigation:
         page.keyboard.press("Enter")
     assert navigation.value.status == 200

@@ -124,7 +124,7 @@ def test_bewerker_holds_a_review_and_the_next_one_carries_it_over(login_as, bewe
     # One action on the red item: what, who, when.
     red = assessed["rood"]
     page.locator(f"#a{red.pk}-description").fill(ACTION)
-    page.locator(f"#a{red.pk}-assignee").select_option(str(bewerker.pk))
+    page.locator(f"#a{red.pk}-assignee").select_option(f"u{bewerker.pk}")
     page.locator(f"#a{red.pk}-due_on").fill(due_on.isoformat())
     with htmx_request(page, "POST"):
         page.locator(f"td#actions-{red.pk} details.action-add button[type=submit]").click()
@@ -152,11 +152,13 @@ def test_bewerker_holds_a_review_and_the_next_one_carries_it_over(login_as, bewe
 
     # Finalise: the page becomes read-only.
     finalise_url = reverse("trajectories:review_finalise", args=[trajectory.pk, review.pk])
-    follow(page, page.locator(f"main form[action='{finalise_url}'] button[type=submit]"))
+    page.locator("#finalise-start").click()  # asks first, in place
+    expect(page.locator("#finalise-heading")).to_be_focused()
+    follow(page, page.locator(f"#finalise-panel form[action='{finalise_url}'] button[type=submit]"))
     assert page.url == live_server.url + review.get_absolute_url()
     expect(page.locator(".light-picker")).to_have_count(0)
     expect(page.locator("main textarea")).to_have_count(0)
-    expect(page.locator(f"main form[action='{finalise_url}']")).to_have_count(0)
+    expect(page.locator("#finalise-start")).to_have_count(0)
     for colour, ri in assessed.items():
         expect(page.locator(f"td#light-{ri.pk}")).to_have_attribute("data-light", colour)
         expect(page.locator(f"td#note-{ri.pk}")).to_contain_text(NOTES[colour])

@@ -18,7 +18,7 @@ def post_form(page: Page, form_selector: str) -> None:
     assert response.request.redirected_from is not None, "the form did not redirect"
 
 
-def test_shortlist_comparison_talk_and_choice(login_as, bewerker, trajectory, problems, live_server):
+def test_shortlist_comparison_talk_and_choice(login_as, bewerker, beheerder, trajectory, problems, live_server):
     welzijn = OrganisationFactory(name="Welzijn Noord", kind=Organisation.Kind.WELZIJN, financing="wettelijk")
     stichting = OrganisationFactory(name="Stichting Buurtkracht", kind=Organisation.Kind.STICHTING)
     chosen_member = MembershipFactory(
@@ -34,11 +34,12 @@ def test_shortlist_comparison_talk_and_choice(login_as, bewerker, trajectory, pr
 
     # Three candidates: two organisations that exist, one new.
     add = "form:has(#id_new_name)"
-    page.select_option("#id_organisation", label="Welzijn Noord")
+    # Organisations the giving organisation has not worked with yet are added by their exact name (issue 16).
+    page.fill("#id_new_name", "Welzijn Noord")
     page.fill("#id_motivation", "Kent de wijk")
     post_form(page, add)
     goto(page, reverse("trajectories:shortlist", args=[trajectory.pk]))
-    page.select_option("#id_organisation", label="Stichting Buurtkracht")
+    page.fill("#id_new_name", "Stichting Buurtkracht")
     post_form(page, add)
     goto(page, reverse("trajectories:shortlist", args=[trajectory.pk]))
     page.fill("#id_new_name", "Jongerenpunt Oost")
@@ -88,6 +89,10 @@ def test_shortlist_comparison_talk_and_choice(login_as, bewerker, trajectory, pr
     expect(page.locator("main")).to_contain_text("Ziet de meerwaarde")
     expect(page.locator("h1 .candidate-status")).to_contain_text("In gesprek")
 
+    # Choosing gives the organisation access: a beheerder of the giving organisation decides (issue 16).
+    expect(page.locator("main")).not_to_contain_text("Deze organisatie kiezen")
+    page = login_as(beheerder)
+    goto(page, candidate.get_absolute_url())
     follow(page, page.locator("main").get_by_role("link", name="Deze organisatie kiezen"))
     expect(page.locator("main")).to_contain_text("Stichting Buurtkracht")  # will be rejected
     page.fill("#id_rationale", "Deelt de visie en neemt zitting in het implementatieteam")

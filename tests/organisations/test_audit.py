@@ -173,7 +173,7 @@ def test_labels_never_hold_a_persons_name(client, beheerder, bewerker, trajector
     )
     client.force_login(beheerder)
     client.post(
-        reverse("organisations:person_erase", args=[trajectory.owner_id, stakeholder.person_id]), {"confirm": "on"}
+        reverse("trajectories:person_erase", args=[trajectory.owner_id, stakeholder.person_id]), {"confirm": "on"}
     )
     assert events(object_type="trajectories.Stakeholder")[0].object_label == f"Stakeholder #{stakeholder.pk}"
     assert one_event(action=Action.ERASE).object_label == f"Person #{stakeholder.person_id}"
@@ -222,7 +222,7 @@ def test_a_person_export_is_recorded_without_the_name(client, beheerder, bewerke
         desired_support="steunend",
     )
     client.force_login(beheerder)
-    response = client.get(reverse("organisations:person_export", args=[trajectory.owner_id, stakeholder.person_id]))
+    response = client.get(reverse("trajectories:person_export", args=[trajectory.owner_id, stakeholder.person_id]))
     assert response.status_code == 200
     event = one_event(action=Action.EXPORT)
     assert event.object_label == f"Person #{stakeholder.person_id}"

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from organisations.access import visible_trajectories
 from organisations.models import Membership, Role
 from tests.factories import UserFactory
+from trajectories.access import visible_trajectories
 
 
 @pytest.fixture

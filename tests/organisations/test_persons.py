@@ -112,7 +112,7 @@ def person_everywhere(trajectory, bewerker, municipality):
 def test_export_holds_everything_stored_about_the_person(client, beheerder, person_everywhere):
     person, review = person_everywhere
     client.force_login(beheerder)
-    response = client.get(reverse("organisations:person_export", args=[person.organisation_id, person.pk]))
+    response = client.get(reverse("trajectories:person_export", args=[person.organisation_id, person.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"].startswith("application/json")
@@ -147,7 +147,7 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(client, beheerder, pe
     person, review = person_everywhere
     assert any(NAME in value for value in all_text_values())  # the check can fail
     client.force_login(beheerder)
-    url = reverse("organisations:person_erase", args=[person.organisation_id, person.pk])
+    url = reverse("trajectories:person_erase", args=[person.organisation_id, person.pk])
     response = client.post(url, {})
     assertContains(response, "Vink het vakje aan", status_code=400)
     assert client.post(url, {"confirm": "on"}).status_code == 302
@@ -188,7 +188,7 @@ def test_only_the_keeping_organisations_beheerders_reach_persons(
     person, _review = person_everywhere
     client.force_login(outsider)
     # Their own organisation's id with someone else's person: not found.
-    assert client.get(reverse("organisations:person_export", args=[outsider_org.pk, person.pk])).status_code == 404
+    assert client.get(reverse("trajectories:person_export", args=[outsider_org.pk, person.pk])).status_code == 404
     assert client.get(reverse("organisations:persons", args=[outsider_org.pk])).status_code == 200
     assertNotContains(client.get(reverse("organisations:persons", args=[outsider_org.pk])), NAME)
     client.force_login(bewerker)

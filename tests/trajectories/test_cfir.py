@@ -167,10 +167,10 @@ def test_migration_makes_old_assessments_2009_and_flags_their_m_ratings_without_
         assessment=assessment, by=bewerker, ratings={"V.D": ("M", "Geen evaluatie"), "I.F": ("-2", "Veel stappen")}
     )
     executor = MigrationExecutor(connection)
-    executor.migrate([("trajectories", "0012_database_counters")])
+    executor.migrate([("trajectories", "0014_action_owner_person")])
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate([("trajectories", "0013_cfir_versions_and_missing_data")])
+    executor.migrate([("trajectories", "0015_cfir_versions_and_missing_data")])
     migrated = CfirAssessment.objects.get(pk=assessment.pk)
     assert migrated.version == "2009" and migrated.candidate is None
     rows = {r.construct: (r.rating, r.rationale, r.needs_review) for r in CfirRating.objects.all()}

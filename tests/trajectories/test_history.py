@@ -163,18 +163,3 @@ def test_stoplight_change_adds_one_history_insert(client, trajectory, bewerker):
     # the item, and the review whose overall light went from green/grey to red: one INSERT per changed row
     assert 1 <= len(history_inserts) <= 2
     assert ReviewItem.history_records.filter(id=item.pk).latest("history_date").colour == "rood"
-
-
-def test_every_tracked_model_of_a_trajectory_has_a_history_page():
-    from django.apps import apps
-
-    from trajectories.history import is_tracked
-    from trajectories.history.registry import SLUG_OF
-
-    organisation_level = {"ChecklistTemplateItem"}  # belongs to an organisation, not to a trajectory
-    missing = [
-        model.__name__
-        for model in apps.get_app_config("trajectories").get_models()
-        if is_tracked(model) and not model.__name__.startswith("Historical") and model not in SLUG_OF
-    ]
-    assert set(missing) == organisation_level

@@ -5,7 +5,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertNotContains
@@ -527,9 +526,7 @@ def test_an_open_improvement_past_its_due_date_is_overdue(trajectory, bewerker):
         services.improvement_done(improvement=late, by=bewerker)
 
 
-def test_demo_covers_phases_3_5c_and_6_for_two_trajectories(db, settings):
-    settings.DEBUG = True
-    call_command("load_fii_data", stdout=io.StringIO())
+def test_demo_covers_phases_3_5c_and_6_for_two_trajectories(demo_data):
     samen = Trajectory.objects.get(title="Samen Leren")
     assert samen.method_versions.count() == 2
     assert samen.method_versions.first().components.count() == 4

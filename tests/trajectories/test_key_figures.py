@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from organisations.access import persons_visible_to
 from organisations.models import Person
 from tests.factories import make_trajectory
 from trajectories import key_figures, services
+from trajectories.access import persons_visible_to
 from trajectories.models import (
     Competency,
     Contact,

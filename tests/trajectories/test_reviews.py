@@ -7,10 +7,10 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from fii.checklists import DEFAULT_CHECKLISTS
-from organisations.access import team_members
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
 from trajectories import selectors, services
+from trajectories.access import team_members
 from trajectories.charts import light_counts, trend_chart
 from trajectories.models import (
     Action,
@@ -310,7 +310,7 @@ def test_invalid_action_keeps_the_input_and_says_what_is_missing(client, traject
     assertContains(response, "Beschrijf wat er moet gebeuren.")
     assertContains(response, 'value="2026-12-01"')
     data[f"a{ri.pk}-description"] = "Offerte opvragen"
-    data[f"a{ri.pk}-assignee"] = bewerker.pk
+    data[f"a{ri.pk}-assignee"] = f"u{bewerker.pk}"
     response = client.post(url, data, headers={"HX-Request": "true"})
     assertContains(response, "Offerte opvragen")
     action = Action.objects.get()
@@ -321,7 +321,7 @@ def test_finalised_review_is_read_only_until_a_beheerder_reopens_it(client, traj
     review = start(trajectory, bewerker)
     ri = review.items.first()
     client.force_login(bewerker)
-    client.post(reverse("trajectories:review_finalise", args=[trajectory.pk, review.pk]))
+    client.post(reverse("trajectories:review_finalise", args=[trajectory.pk, review.pk]), {"confirmed": "1"})
     review.refresh_from_db()
     assert review.is_final and review.finalised_by == bewerker
     client.post(reverse("trajectories:review_item", args=[trajectory.pk, review.pk, ri.pk]), {"colour": "rood"})

@@ -3,14 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from trajectories import fragments, revisions, services
+from trajectories import fragments, services
 from trajectories.models import Action, ChecklistItem, Review, Trajectory
 
 pytestmark = pytest.mark.django_db
@@ -41,13 +40,6 @@ def stakeholder(trajectory, by, name="Wethouder Jansen"):
         support="neutraal",
         desired_support="steunend",
     )
-
-
-def test_every_model_of_a_trajectory_has_a_path_to_it():
-    models = {m.__name__ for m in revisions.rendered_models()}
-    covered = {m.__name__ for m in revisions.PATHS}
-    assert models - covered == revisions.NOT_RENDERED
-    assert revisions.PATHS[apps.get_model("trajectories", "ReviewItem")][-1].related_model is Trajectory
 
 
 def test_writes_inside_a_trajectory_raise_its_revision(trajectory, bewerker):

@@ -1,11 +1,9 @@
 """Phase 2 (Verkennen): shortlist rules, choosing and access, agreements and uploads, the plan of approach."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -115,6 +113,7 @@ def test_shortlist_page_warns_gently_but_still_accepts_a_fifth(client, trajector
 
 
 def test_add_form_errors_are_dutch_and_keep_the_input(client, trajectory, bewerker, welzijn):
+    make_trajectory(owner=trajectory.owner, title="Eerder traject").participants.add(welzijn)  # a known organisation
     client.force_login(bewerker)
     url = reverse("trajectories:shortlist", args=[trajectory.pk])
     response = client.post(url, {"organisation": welzijn.pk, "new_name": "Iets Nieuws", "motivation": "Mijn tekst"})
@@ -122,9 +121,23 @@ def test_add_form_errors_are_dutch_and_keep_the_input(client, trajectory, bewerk
     assertContains(response, "niet allebei", status_code=400)
     assertContains(response, "Mijn tekst", status_code=400)
     assertContains(response, 'value="Iets Nieuws"', status_code=400)
-    response = client.post(url, {"new_name": "WELZIJN NOORD", "new_kind": "anders", "new_financing": "onbekend"})
-    assertContains(response, "bestaat al", status_code=400)
     assert not trajectory.candidates.exists()
+    # The exact name of an existing organisation puts that organisation on the list, never a look-alike.
+    response = client.post(url, {"new_name": "WELZIJN NOORD", "new_kind": "anders", "new_financing": "onbekend"})
+    assert response.status_code == 302
+    assert list(trajectory.candidates.values_list("organisation", flat=True)) == [welzijn.pk]
+    response = client.post(url, {"new_name": "Welzijn Noord", "new_kind": "anders", "new_financing": "onbekend"})
+    assertContains(response, "staat al op de shortlist", status_code=400)
+
+
+def test_existing_organisation_list_offers_only_those_the_owner_works_with(client, trajectory, bewerker, welzijn):
+    stranger = OrganisationFactory(name="Stichting Onbekend Elders")
+    client.force_login(bewerker)
+    url = reverse("trajectories:shortlist", args=[trajectory.pk])
+    assertNotContains(client.get(url), "Onbekend Elders")
+    other = make_trajectory(owner=trajectory.owner, title="Ander traject")
+    other.participants.add(stranger)
+    assertContains(client.get(url), "Onbekend Elders")
 
 
 def test_rating_stores_an_answer_and_note_per_criterion(trajectory, bewerker, welzijn):
@@ -265,10 +278,10 @@ def test_leaving_chosen_ends_the_receiving_role_and_access(client, trajectory, b
 
 
 def test_chosen_organisation_members_get_their_own_role_and_rejected_ones_nothing(
-    client, trajectory, bewerker, shortlisted
+    client, trajectory, beheerder, shortlisted
 ):
     welzijn, stichting, _ = shortlisted
-    client.force_login(bewerker)
+    client.force_login(beheerder)  # choosing is the giving organisation's beheerders' decision (issue 16)
     response = client.post(
         reverse("trajectories:candidate_choose", args=[trajectory.pk, welzijn.pk]), {"rationale": "Deelt de visie"}
     )
@@ -283,9 +296,9 @@ def test_chosen_organisation_members_get_their_own_role_and_rejected_ones_nothin
     assert client.get(reverse("trajectories:shortlist_compare", args=[trajectory.pk])).status_code == 404
 
 
-def test_choose_page_without_rationale_keeps_nothing_and_says_why(client, trajectory, bewerker, welzijn):
+def test_choose_page_without_rationale_keeps_nothing_and_says_why(client, trajectory, bewerker, beheerder, welzijn):
     candidate = services.candidate_add(trajectory=trajectory, by=bewerker, organisation=welzijn)
-    client.force_login(bewerker)
+    client.force_login(beheerder)
     response = client.post(
         reverse("trajectories:candidate_choose", args=[trajectory.pk, candidate.pk]), {"rationale": ""}
     )
@@ -547,9 +560,7 @@ def test_phase_report_has_the_comparison_the_choice_and_the_plan(client, traject
         assertContains(response, text)
 
 
-def test_demo_has_a_phase_2_trajectory_with_a_realistic_shortlist(db, settings):
-    settings.DEBUG = True
-    call_command("load_fii_data", stdout=io.StringIO())
+def test_demo_has_a_phase_2_trajectory_with_a_realistic_shortlist(demo_data):
     amigos = Trajectory.objects.get(title="Amigo's")
     assert amigos.current_phase == "verkennen"
     statuses = sorted(amigos.candidates.values_list("status", flat=True))

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.limits import TEXT
+
 from ..models import (
     Evaluation,
     Feedback,
@@ -151,7 +153,7 @@ class ObservationForm(_Today, forms.Form):
     date_fields = ("observed_on",)
     observed_on = forms.DateField(label=_("Date of the observation"), widget=DateInput())
     observer = forms.CharField(label=_("Observer"), required=False, max_length=200)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=TEXT, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,7 +198,7 @@ class FeedbackForm(_Today, forms.ModelForm):
 class EvaluationForm(_Today, forms.ModelForm):
     date_fields = ("held_on",)
     improvement = forms.CharField(
-        label=_("Improvement agreed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT, label=_("Improvement agreed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     improvement_owner = forms.CharField(label=_("Who takes it up"), required=False, max_length=200)
     improvement_due = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
@@ -230,7 +232,7 @@ class EvaluationForm(_Today, forms.ModelForm):
 
 
 class ImprovementForm(forms.Form):
-    description = forms.CharField(label=_("Improvement"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(max_length=TEXT, label=_("Improvement"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(label=_("Who takes it up"), max_length=200)
     due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fii.cfir import RATINGS
+from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import RecognitionLevel
 
 from ..models import (
@@ -89,6 +90,7 @@ METHOD_FIELDS = [
 
 class MethodForm(forms.ModelForm):
     components = forms.CharField(
+        max_length=LONG_TEXT,
         label=_("Active components"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
@@ -96,7 +98,10 @@ class MethodForm(forms.ModelForm):
         ),
     )
     reason = forms.CharField(
-        label=_("What changed in this version"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT,
+        label=_("What changed in this version"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -209,6 +214,7 @@ class CfirRateForm(forms.Form):
                     initial=row.rating if row else "",
                 )
                 self.fields[f"rationale_{key}"] = forms.CharField(
+                    max_length=TEXT,
                     label=_("Rationale"),
                     required=False,
                     initial=row.rationale if row else "",

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.limits import TEXT
 from organisations.models import Person
 
 from ..models import Competency, Contact, Level, ReportBack, Side, Stakeholder, TeamMandate
@@ -24,7 +25,10 @@ class StakeholderForm(forms.ModelForm):
         queryset=Person.objects.none(),
         required=False,
         empty_label=_("— a new person (fill in below) —"),
-        help_text=_("Someone already known from another trajectory of yours."),
+        help_text=_(
+            "Someone kept by an organisation taking part in this trajectory, or met in a trajectory you share "
+            "with the organisation that keeps them."
+        ),
     )
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     function = forms.CharField(label=_("Function"), max_length=150, required=False)
@@ -38,6 +42,7 @@ class StakeholderForm(forms.ModelForm):
     )
     phone = forms.CharField(label=_("Work phone"), max_length=30, required=False)
     reason = forms.CharField(
+        max_length=TEXT,
         label=_("Why did the support change?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -52,9 +57,10 @@ class StakeholderForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, persons=None, **kwargs):
+    def __init__(self, *args, persons=None, person_editable=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.adding = self.instance.pk is None
+        self.person_editable = person_editable
         if self.adding:
             self.fields["person"].queryset = persons if persons is not None else Person.objects.none()
             self.fields["person"].label_from_instance = lambda p: ", ".join(
@@ -68,7 +74,8 @@ class StakeholderForm(forms.ModelForm):
             person = self.instance.person
             for name in ("name", "function", "employer", "email", "phone"):
                 self.fields[name].initial = getattr(person, name)
-            if person.is_erased:
+            if person.is_erased or not person_editable:
+                # Only the organisation that keeps the person changes their details (issue 16).
                 for name in ("name", "function", "employer", "email", "phone"):
                     del self.fields[name]
         self.fields["side"].choices = [("", _("— choose a side —")), *Side.choices]
@@ -212,7 +219,7 @@ class TeamMemberEditForm(forms.Form):
 class TeamLeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=DateInput())
     reason = forms.CharField(
-        label=_("Why did the member leave?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT, label=_("Why did the member leave?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, **kwargs):

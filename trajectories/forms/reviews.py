@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.limits import TEXT
 from fii.model import PHASE_SPECS, PHASES
 
 from ..models import Action, Light, Review
@@ -93,7 +94,7 @@ class ReviewItemForm(forms.Form):
     """One save from the meeting table: a light, a note, or both, with the values the user last saw."""
 
     colour = forms.ChoiceField(label=_("Light"), choices=LIGHT_CHOICES, required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=TEXT, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     expected_colour = forms.ChoiceField(choices=LIGHT_CHOICES, required=False, widget=forms.HiddenInput)
     expected_note = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
 
@@ -119,6 +120,7 @@ class ReviewItemForm(forms.Form):
 
 class ReviewReopenForm(forms.Form):
     reason = forms.CharField(
+        max_length=TEXT,
         label=_("Why re-open this review?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Give a reason; it is kept in the review's history.")},
@@ -137,13 +139,34 @@ class ActionForm(forms.ModelForm):
         fields = ["description", "assignee", "due_on"]
         widgets = {"due_on": DateInput()}
 
-    def __init__(self, *args, team, milestones=None, **kwargs):
-        """``milestones`` (a queryset) adds the roadmap milestone the task belongs to (plan of approach)."""
+    def __init__(self, *args, team, milestones=None, people=None, **kwargs):
+        """``milestones`` (a queryset) adds the roadmap milestone the task belongs to (plan of approach).
+
+        ``people`` (the trajectory's key figures and team members, a list of Stakeholders) makes "who" one list
+        of accounts and persons without an account: values ``u<user pk>`` and ``p<stakeholder pk>``.
+        """
         super().__init__(*args, **kwargs)
         self.fields["description"].error_messages["required"] = _("Describe what needs to happen.")
-        self.fields["assignee"].queryset = team
-        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
-        self.fields["assignee"].empty_label = _("— nobody yet —")
+        self.people = None if people is None else list(people)
+        if self.people is not None:
+            team = list(team)
+            self.team = team
+            self.fields["assignee"] = forms.ChoiceField(
+                label=_("Who"),
+                required=False,
+                choices=[
+                    ("", _("— nobody yet —")),
+                    (_("With an account"), [(f"u{user.pk}", user.get_full_name()) for user in team]),
+                    (
+                        _("Without an account (gets no e-mail)"),
+                        [(f"p{person.pk}", str(person.person)) for person in self.people],
+                    ),
+                ],
+            )
+        else:
+            self.fields["assignee"].queryset = team
+            self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+            self.fields["assignee"].empty_label = _("— nobody yet —")
         if milestones is not None:
             self.fields["milestone"] = forms.ModelChoiceField(
                 label=_("Milestone"),
@@ -156,10 +179,31 @@ class ActionForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         self.helper = fields_only_helper()
 
+    def clean_assignee(self):
+        """In the one-list mode: the account (``assignee``) or the person without one (``owner_person``)."""
+        value = self.cleaned_data["assignee"]
+        if self.people is None:
+            return value
+        self.cleaned_data["owner_person"] = None
+        if not value:
+            return None
+        kind, pk = value[:1], value[1:]
+        if kind == "u":
+            return next(user for user in self.team if str(user.pk) == pk)
+        self.cleaned_data["owner_person"] = next(person for person in self.people if str(person.pk) == pk)
+        return None
+
+    def _post_clean(self):
+        if self.people is None:
+            super()._post_clean()
+        # One-list mode: the views pass the cleaned owner to the service; the instance is not built here.
+
 
 class ActionCloseForm(forms.Form):
     action = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    note = forms.CharField(label=_("How was it resolved?"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=TEXT, label=_("How was it resolved?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

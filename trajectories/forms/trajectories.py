@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.limits import TEXT
 from fii.lib.widgets import PlainSelect
 from fii.model import PHASE_ORDER, PHASE_SPECS, PHASES, Phase, recommended_start_phase
 from organisations.models import Organisation
@@ -48,21 +49,7 @@ class TrajectoryFieldsMixin:
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The planned end date lies before the start date."))
-        owner = cleaned.get("owner") or getattr(self.instance, "owner", None)
-        receiving = cleaned.get("receiving_organisation")
-        if owner and receiving and owner == receiving:
-            self.add_error(
-                "receiving_organisation",
-                _("The receiving organisation must differ from the giving organisation."),
-            )
         return cleaned
-
-    def clean_participants(self):
-        participants = self.cleaned_data.get("participants")
-        owner = self.cleaned_data.get("owner") or getattr(self.instance, "owner", None)
-        if participants is not None and owner is not None:
-            participants = participants.exclude(pk=owner.pk)
-        return participants
 
 
 class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
@@ -80,6 +67,7 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
         help_text=_("Leave this on the recommendation unless you have a reason to start elsewhere."),
     )
     override_reason = forms.CharField(
+        max_length=TEXT,
         label=_("Reason for another start phase"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -93,22 +81,18 @@ class TrajectoryCreateForm(TrajectoryFieldsMixin, forms.ModelForm):
             "intervention_name",
             "owner",
             "commissioner",
-            "receiving_organisation",
-            "participants",
             "start_date",
             "end_date",
         ]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
-            "participants": forms.SelectMultiple(attrs={"size": 5}),
         }
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].empty_label = None
-        self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
         self.fields["title"].error_messages["required"] = _("Give the trajectory a title.")
         self.helper = fields_only_helper()
 
@@ -177,8 +161,6 @@ class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
             "title",
             "intervention_name",
             "commissioner",
-            "receiving_organisation",
-            "participants",
             "start_date",
             "end_date",
             "status",
@@ -187,32 +169,31 @@ class TrajectoryEditForm(TrajectoryFieldsMixin, forms.ModelForm):
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
-            "participants": forms.SelectMultiple(attrs={"size": 5}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Give the trajectory a title.")
-        self.fields["receiving_organisation"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
-        self.fields["receiving_organisation"].empty_label = _("— not chosen yet —")
-        self.fields["participants"].queryset = Organisation.objects.exclude(pk=self.instance.owner_id)
         self.fields["version"].initial = self.instance.version
         self.helper = fields_only_helper()
 
     def changes(self) -> dict:
-        """The trajectory's own fields as entered (participants are set separately)."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "participants"}
+        """The trajectory's own fields as entered. Who takes part is not among them: that is the giving
+        organisation's beheerders' decision, on its own page (``trajectories:organisations``, issue 16)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class TransitionForm(forms.Form):
     to_phase = forms.ChoiceField(label=_("Move to phase"), required=False)
     complete_current = forms.BooleanField(label=_("Mark the current phase as completed"), required=False)
     completion_note = forms.CharField(
+        max_length=TEXT,
         label=_("How was the completion criterion met?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     reason = forms.CharField(
+        max_length=TEXT,
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Give a reason for this step; it appears in the timeline.")},
@@ -390,7 +371,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 class PortfolioFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(max_length=200, label=_("Search"), required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.limits import TEXT
 from fii.model import SHORTLIST_CRITERIA
 from organisations.models import Organisation
 
@@ -21,6 +23,7 @@ from ..models import (
     PeopleChange,
     Plan,
     ReviewInterval,
+    Trajectory,
 )
 from .trajectories import DateInput, fields_only_helper
 
@@ -35,7 +38,12 @@ class CandidateAddForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Existing organisation"), queryset=Organisation.objects.none(), required=False
     )
-    new_name = forms.CharField(label=_("Or a new organisation: name"), max_length=200, required=False)
+    new_name = forms.CharField(
+        label=_("Or another organisation: its name"),
+        max_length=200,
+        required=False,
+        help_text=_("Type the full name; an organisation that already exists under that name is used."),
+    )
     new_kind = forms.ChoiceField(
         label=_("Kind of organisation"), choices=Organisation.Kind.choices, initial=Organisation.Kind.WELZIJN
     )
@@ -43,14 +51,23 @@ class CandidateAddForm(forms.Form):
         label=_("Financing structure"), choices=Organisation.Financing.choices, initial=Organisation.Financing.ONBEKEND
     )
     motivation = forms.CharField(
-        label=_("Why on the shortlist?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT, label=_("Why on the shortlist?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, trajectory, **kwargs):
         super().__init__(*args, **kwargs)
+        self.trajectory = trajectory
         on_list = trajectory.candidates.values("organisation_id")
-        self.fields["organisation"].queryset = Organisation.objects.exclude(pk=trajectory.owner_id).exclude(
-            pk__in=on_list
+        # Not every organisation of the installation (issue 16): those the giving organisation already works
+        # with in one of its trajectories; any other is added by typing its full name below.
+        own = Trajectory.objects.filter(owner_id=trajectory.owner_id)
+        known = (
+            Q(pk__in=own.values("receiving_organisation_id"))
+            | Q(pk__in=own.values("participants"))
+            | Q(pk__in=Candidate.objects.filter(trajectory__in=own).values("organisation_id"))
+        )
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(known).exclude(pk=trajectory.owner_id).exclude(pk__in=on_list).distinct()
         )
         self.fields["organisation"].empty_label = _("— choose —")
         self.helper = fields_only_helper()
@@ -62,8 +79,13 @@ class CandidateAddForm(forms.Form):
             self.add_error("new_name", _("Choose an existing organisation or enter a new one, not both."))
         elif not organisation and not name:
             self.add_error("organisation", _("Choose an existing organisation or enter a new one."))
-        elif name and Organisation.objects.filter(name__iexact=name).exists():
-            self.add_error("new_name", _("An organisation with this name already exists; choose it from the list."))
+        elif name:
+            # The exact name of an organisation that exists already: that one, never a look-alike.
+            existing = Organisation.objects.filter(name__iexact=name).first()
+            if existing is not None and self.trajectory.candidates.filter(organisation=existing).exists():
+                self.add_error("new_name", _("This organisation is already on the shortlist."))
+            elif existing is not None:
+                cleaned["organisation"], cleaned["new_name"] = existing, ""
         return cleaned
 
     def new_organisation(self) -> dict | None:
@@ -125,6 +147,7 @@ class CandidateAssessForm(forms.ModelForm):
 class CandidateStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(
+        max_length=TEXT,
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give a reason for the change.")},
@@ -142,6 +165,7 @@ class CandidateStatusForm(forms.Form):
 
 class CandidateChooseForm(forms.Form):
     rationale = forms.CharField(
+        max_length=TEXT,
         label=_("Why this organisation?"),
         help_text=_("The decision and its rationale are kept in the candidate's history."),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -300,6 +324,7 @@ class PeopleChangeRevisitForm(forms.Form):
         error_messages={"required": _("Enter the date of the talk.")},
     )
     note = forms.CharField(
+        max_length=TEXT,
         label=_("Outcome of the talk"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Describe the outcome; it is what the next person will read.")},

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fii.lib.limits import LONG_TEXT, TEXT
+
 from .core import AppendOnlyModel, Trajectory
 from .innoveren import MethodVersion
 
@@ -30,7 +32,7 @@ class TrainingActivity(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=TrainingKind.choices)
     participants = models.PositiveIntegerField(_("number of participants"), validators=[MinValueValidator(0)])
     trainer = models.CharField(_("trainer or coach"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -109,6 +111,7 @@ class QualityMonitoring(models.Model):
         _("monitoring instrument"),
         blank=True,
         help_text=_("Which instrument is used, how often and by whom, for example the fidelity checklist."),
+        max_length=TEXT,
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -154,7 +157,7 @@ class FidelityChecklist(models.Model):
 class FidelityItem(models.Model):
     checklist = models.ForeignKey(FidelityChecklist, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
-    text = models.TextField(_("active component"))
+    text = models.TextField(_("active component"), max_length=TEXT)
 
     class Meta:
         ordering = ["position"]
@@ -179,7 +182,7 @@ class FidelityObservation(models.Model):
     checklist = models.ForeignKey(FidelityChecklist, on_delete=models.CASCADE, related_name="observations")
     observed_on = models.DateField(_("date of the observation"))
     observer = models.CharField(_("observer"), max_length=200, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -223,8 +226,8 @@ class Feedback(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="feedback")
     received_on = models.DateField(_("date"))
     source = models.CharField(_("from"), max_length=20, choices=FeedbackSource.choices)
-    summary = models.TextField(_("feedback"))
-    change_made = models.TextField(_("what was changed because of it"), blank=True)
+    summary = models.TextField(_("feedback"), max_length=TEXT)
+    change_made = models.TextField(_("what was changed because of it"), blank=True, max_length=TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -250,7 +253,7 @@ class Evaluation(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="evaluations")
     held_on = models.DateField(_("date"))
     participants = models.CharField(_("who took part"), max_length=300, blank=True)
-    findings = models.TextField(_("findings"))
+    findings = models.TextField(_("findings"), max_length=LONG_TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -271,7 +274,7 @@ class Improvement(models.Model):
     """An improvement agreed at an evaluation: what, who, by when, and when it was done."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="improvements")
-    description = models.TextField(_("improvement"))
+    description = models.TextField(_("improvement"), max_length=TEXT)
     owner = models.CharField(_("who"), max_length=200)
     due_on = models.DateField(_("due date"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)

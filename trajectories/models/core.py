@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fii.lib.fields import DatabaseCounterField
+from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import PHASE_ORDER, Phase, Subphase, phase_spec, recommended_start_phase
 from organisations.models import Organisation, Role
 
@@ -103,7 +104,7 @@ class Trajectory(models.Model):
     has_commissioner = models.BooleanField(_("commissioned"), default=False)
     receiving_identified = models.BooleanField(_("receiving organisation identified"), default=False)
     start_phase = models.CharField(_("start phase"), max_length=20, choices=Phase.choices)
-    start_override_reason = models.TextField(_("reason for another start phase"), blank=True)
+    start_override_reason = models.TextField(_("reason for another start phase"), blank=True, max_length=TEXT)
 
     current_phase = models.CharField(_("current phase"), max_length=20, choices=Phase.choices)
     review_interval = models.CharField(
@@ -141,7 +142,7 @@ class Trajectory(models.Model):
         verbose_name=_("archived by"),
         editable=False,
     )
-    archive_reason = models.TextField(_("reason for archiving"), blank=True, editable=False)
+    archive_reason = models.TextField(_("reason for archiving"), blank=True, editable=False, max_length=TEXT)
     # Set by the apply_retention command once the personal data of the closed trajectory was anonymised.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
@@ -254,7 +255,7 @@ class PhaseState(models.Model):
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     status = models.CharField(_("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART)
     completion_note = models.TextField(
-        _("completion note"), blank=True, help_text=_("How the phase's completion criterion was met.")
+        _("completion note"), blank=True, help_text=_("How the phase's completion criterion was met."), max_length=TEXT
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -296,7 +297,7 @@ class SubphaseState(models.Model):
     subphase = models.CharField(_("subphase"), max_length=2, choices=Subphase.choices)
     status = models.CharField(_("status"), max_length=20, choices=Progress.choices, default=Progress.NIET_GESTART)
     notes = models.TextField(
-        _("notes and answers"), blank=True, help_text=_("The team's answers to the guiding question.")
+        _("notes and answers"), blank=True, help_text=_("The team's answers to the guiding question."), max_length=TEXT
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -321,7 +322,7 @@ class SubphaseState(models.Model):
 class AppendOnlyModel(models.Model):
     """History rows are written once and never changed; each says who did what, when and why."""
 
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -358,6 +359,7 @@ class PhaseTransition(AppendOnlyModel):
         _("open points at completion"),
         blank=True,
         help_text=_("Checklist items that were red, orange or not assessed when the phase was completed."),
+        max_length=LONG_TEXT,
     )
 
     class Meta:
@@ -416,11 +418,11 @@ class Assignment(models.Model):
         _("contact at the commissioner"), max_length=200, blank=True, help_text=_("Name and role.")
     )
     # 1b
-    innovation_question = models.TextField(_("innovation question"), blank=True)
-    goal = models.TextField(_("goal"), blank=True)
-    target_group = models.TextField(_("target group"), blank=True)
-    problem_definition = models.TextField(_("problem definition"), blank=True)
-    question_behind_question = models.TextField(_("question behind the question"), blank=True)
+    innovation_question = models.TextField(_("innovation question"), blank=True, max_length=LONG_TEXT)
+    goal = models.TextField(_("goal"), blank=True, max_length=LONG_TEXT)
+    target_group = models.TextField(_("target group"), blank=True, max_length=LONG_TEXT)
+    problem_definition = models.TextField(_("problem definition"), blank=True, max_length=LONG_TEXT)
+    question_behind_question = models.TextField(_("question behind the question"), blank=True, max_length=LONG_TEXT)
     # 1c
     budget = models.DecimalField(
         _("budget (euro)"),
@@ -450,17 +452,17 @@ class Assignment(models.Model):
         blank=True,
         help_text=_("The policy plan the question is anchored in."),
     )
-    policy_targets = models.TextField(_("targets in the policy plan"), blank=True)
-    legal_anchoring = models.TextField(_("legal anchoring"), blank=True)
+    policy_targets = models.TextField(_("targets in the policy plan"), blank=True, max_length=LONG_TEXT)
+    legal_anchoring = models.TextField(_("legal anchoring"), blank=True, max_length=LONG_TEXT)
     # The two checks phase 1 asks for.
     is_realistic = models.CharField(
         _("realistic within the frame?"), max_length=20, choices=Check.choices, default=Check.ONBEKEND
     )
-    realistic_note = models.TextField(_("explanation (realistic)"), blank=True)
+    realistic_note = models.TextField(_("explanation (realistic)"), blank=True, max_length=TEXT)
     is_ambitious = models.CharField(
         _("ambitious enough?"), max_length=20, choices=Check.choices, default=Check.ONBEKEND
     )
-    ambitious_note = models.TextField(_("explanation (ambitious)"), blank=True)
+    ambitious_note = models.TextField(_("explanation (ambitious)"), blank=True, max_length=TEXT)
 
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fii.cfir import RATING_VALUES, RATINGS, CfirVersion, Framework, all_construct_codes, framework
+from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import EffectivenessLevel, InterventionDatabase, RecognitionLevel, RegistrationStatus
 
 from .core import AppendOnlyModel, Check, Trajectory
@@ -33,15 +34,15 @@ class ImplementabilityAssessment(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="implementability")
     assessed_on = models.DateField(_("date"), default=timezone.localdate)
     complexity = models.CharField(_("complexity"), max_length=10, choices=Degree.choices)
-    complexity_rationale = models.TextField(_("why this complexity"), blank=True)
+    complexity_rationale = models.TextField(_("why this complexity"), blank=True, max_length=TEXT)
     adaptability = models.CharField(_("adaptability"), max_length=10, choices=Degree.choices)
-    adaptability_rationale = models.TextField(_("why this adaptability"), blank=True)
+    adaptability_rationale = models.TextField(_("why this adaptability"), blank=True, max_length=TEXT)
     scalable = models.CharField(_("scalable?"), max_length=20, choices=Check.choices, default=Check.ONBEKEND)
-    scalable_note = models.TextField(_("note on scalability"), blank=True)
+    scalable_note = models.TextField(_("note on scalability"), blank=True, max_length=TEXT)
     affordable = models.CharField(_("affordable?"), max_length=20, choices=Check.choices, default=Check.ONBEKEND)
-    affordable_note = models.TextField(_("note on affordability"), blank=True)
+    affordable_note = models.TextField(_("note on affordability"), blank=True, max_length=TEXT)
     feasible = models.CharField(_("feasible?"), max_length=20, choices=Check.choices, default=Check.ONBEKEND)
-    feasible_note = models.TextField(_("note on feasibility"), blank=True)
+    feasible_note = models.TextField(_("note on feasibility"), blank=True, max_length=TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -83,20 +84,20 @@ class MethodVersion(AppendOnlyModel):
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="method_versions")
     number = models.PositiveIntegerField(_("version"))
-    goal = models.TextField(_("goal"))
-    target_group = models.TextField(_("target group"), blank=True)
-    inclusion_criteria = models.TextField(_("inclusion criteria"), blank=True)
-    exclusion_criteria = models.TextField(_("exclusion criteria"), blank=True)
-    approach = models.TextField(_("approach"), blank=True)
-    preconditions = models.TextField(_("preconditions for execution"), blank=True)
-    theory = models.TextField(_("underlying theory and values"), blank=True)
+    goal = models.TextField(_("goal"), max_length=LONG_TEXT)
+    target_group = models.TextField(_("target group"), blank=True, max_length=LONG_TEXT)
+    inclusion_criteria = models.TextField(_("inclusion criteria"), blank=True, max_length=LONG_TEXT)
+    exclusion_criteria = models.TextField(_("exclusion criteria"), blank=True, max_length=LONG_TEXT)
+    approach = models.TextField(_("approach"), blank=True, max_length=LONG_TEXT)
+    preconditions = models.TextField(_("preconditions for execution"), blank=True, max_length=LONG_TEXT)
+    theory = models.TextField(_("underlying theory and values"), blank=True, max_length=LONG_TEXT)
     effectiveness = models.CharField(
         _("position on the effectiveness ladder"),
         max_length=20,
         choices=EffectivenessLevel.choices,
         default=EffectivenessLevel.BESCHRIJVEND,
     )
-    evidence = models.TextField(_("evidence for this position"), blank=True)
+    evidence = models.TextField(_("evidence for this position"), blank=True, max_length=LONG_TEXT)
     database = models.CharField(
         _("national database"), max_length=30, choices=InterventionDatabase.choices, default=InterventionDatabase.GEEN
     )
@@ -150,7 +151,7 @@ class ActiveComponent(models.Model):
 
     version = models.ForeignKey(MethodVersion, on_delete=models.CASCADE, related_name="components")
     position = models.PositiveSmallIntegerField()
-    text = models.TextField(_("active component"))
+    text = models.TextField(_("active component"), max_length=TEXT)
 
     class Meta:
         verbose_name = _("active component")
@@ -237,7 +238,7 @@ class CfirRating(models.Model):
     assessment = models.ForeignKey(CfirAssessment, on_delete=models.CASCADE, related_name="ratings")
     construct = models.CharField(_("construct"), max_length=10, choices=[(c, c) for c in all_construct_codes()])
     rating = models.CharField(_("rating"), max_length=2, choices=RATINGS)
-    rationale = models.TextField(_("rationale"), blank=True)
+    rationale = models.TextField(_("rationale"), blank=True, max_length=TEXT)
     needs_review = models.BooleanField(
         _("to be reviewed"),
         default=False,

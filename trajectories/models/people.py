@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fii.lib.limits import TEXT
 from organisations.models import Person
 
 from .core import AppendOnlyModel, Trajectory
@@ -68,7 +69,7 @@ class Stakeholder(models.Model):
     desired_support = models.CharField(
         _("desired support"), max_length=20, choices=Support.choices, default=Support.STEUNEND
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -175,7 +176,7 @@ class ReportBack(models.Model):
         verbose_name=_("about stakeholder"),
     )
     reported_on = models.DateField(_("date"), default=timezone.localdate)
-    content = models.TextField(_("what was reported"))
+    content = models.TextField(_("what was reported"), max_length=TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -268,7 +269,9 @@ class TeamMandate(models.Model):
 
     trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="team_mandate")
     sufficient = models.BooleanField(_("the team has sufficient mandate"), default=False)
-    note = models.TextField(_("who gave the mandate"), blank=True, help_text=_("Who gave it, and for which decisions."))
+    note = models.TextField(
+        _("who gave the mandate"), blank=True, help_text=_("Who gave it, and for which decisions."), max_length=TEXT
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

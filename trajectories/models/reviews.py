@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import Phase, Subphase
 from organisations.models import Organisation
 
@@ -124,6 +125,7 @@ class Review(models.Model):
         _("other attendees"),
         blank=True,
         help_text=_("Stakeholders without an account, one per line, for example “Wethouder Jansen”."),
+        max_length=TEXT,
     )
     stakeholders_present = models.ManyToManyField(
         "trajectories.Stakeholder",
@@ -132,7 +134,7 @@ class Review(models.Model):
         verbose_name=_("stakeholders present"),
         help_text=_("Key figures from the stakeholder register who attended; counts as contact."),
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=LONG_TEXT)
     overall_light = models.CharField(
         _("overall light"), max_length=10, choices=Light.choices, blank=True, editable=False
     )
@@ -190,7 +192,7 @@ class ReviewItem(models.Model):
     carried_colour = models.CharField(
         _("light at the previous review"), max_length=10, choices=Light.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -271,6 +273,16 @@ class Action(models.Model):
         related_name="review_actions",
         verbose_name=_("who"),
     )
+    # A key figure or team member without an account can own an action too (issue 18): no mail, shown as such.
+    # At most one of assignee and owner_person is set (constraint below).
+    owner_person = models.ForeignKey(
+        "trajectories.Stakeholder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions_owned",
+        verbose_name=_("who (without an account)"),
+    )
     # The assignee's organisation among those taking part, kept for the ownership balance of 2c.
     organisation = models.ForeignKey(
         Organisation,
@@ -285,7 +297,7 @@ class Action(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    closing_note = models.TextField(_("closing note"), blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True, max_length=TEXT)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -299,9 +311,23 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         ordering = [models.F("due_on").asc(nulls_last=True), "pk"]
         indexes = [models.Index(fields=["trajectory", "closed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assignee__isnull=True) | Q(owner_person__isnull=True), name="action_one_owner"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def owner_name(self) -> str:
+        """The owner's name, with or without an account; empty when nobody owns the action yet."""
+        if self.assignee_id:
+            return self.assignee.get_full_name()
+        if self.owner_person_id:
+            return str(self.owner_person.person)
+        return ""
 
     @property
     def is_open(self) -> bool:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import Criterion
 from organisations.models import Organisation
 
@@ -47,7 +48,7 @@ class Candidate(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CandidateStatus.choices, default=CandidateStatus.KANDIDAAT
     )
-    motivation = models.TextField(_("why on the shortlist"), blank=True)
+    motivation = models.TextField(_("why on the shortlist"), blank=True, max_length=TEXT)
     # Figure 3: the financing structure as the team judges it for this candidate. It starts from the
     # organisation's own setting but is the team's assessment, so it is kept here.
     financing = models.CharField(
@@ -122,7 +123,7 @@ class CandidateRating(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="ratings")
     criterion = models.CharField(_("criterion"), max_length=30, choices=Criterion.choices)
     answer = models.CharField(_("answer"), max_length=20, choices=Check.choices, default=Check.ONBEKEND)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -173,7 +174,7 @@ class OrientationTalk(models.Model):
     executors = models.CharField(
         _("executors"), max_length=300, blank=True, help_text=_("Which professionals from practice took part.")
     )
-    learnt = models.TextField(_("what we learnt"), blank=True)
+    learnt = models.TextField(_("what we learnt"), blank=True, max_length=TEXT)
     # Compatibility (Damschroder et al.): does the organisation see the added value, does it fit practice?
     sees_added_value = models.CharField(
         _("sees the added value?"), max_length=20, choices=Check.choices, default=Check.ONBEKEND
@@ -237,7 +238,7 @@ class Agreement(models.Model):
     )
     agreed_on = models.DateField(_("date of the agreement"))
     parties = models.CharField(_("parties"), max_length=500, help_text=_("Who signed, for which organisation."))
-    terms = models.TextField(_("what was agreed"))
+    terms = models.TextField(_("what was agreed"), max_length=LONG_TEXT)
     document = models.FileField(_("signed document (PDF)"), upload_to=agreement_upload_to, blank=True)
     document_name = models.CharField(_("file name"), max_length=255, blank=True)
     created_by = models.ForeignKey(
@@ -266,15 +267,19 @@ class Plan(models.Model):
 
     trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="plan")
     horizon = models.TextField(
-        _("point on the horizon"), blank=True, help_text=_("The shared goal both organisations work towards.")
+        _("point on the horizon"),
+        blank=True,
+        help_text=_("The shared goal both organisations work towards."),
+        max_length=LONG_TEXT,
     )
     kickoff_on = models.DateField(_("date of the kick-off"), null=True, blank=True)
-    kickoff_participants = models.TextField(_("who took part in the kick-off"), blank=True)
-    kickoff_notes = models.TextField(_("what was agreed at the kick-off"), blank=True)
+    kickoff_participants = models.TextField(_("who took part in the kick-off"), blank=True, max_length=TEXT)
+    kickoff_notes = models.TextField(_("what was agreed at the kick-off"), blank=True, max_length=LONG_TEXT)
     meeting_notes = models.TextField(
         _("periodic meeting"),
         blank=True,
         help_text=_("Who meets, and how the time is shared between content and operational matters."),
+        max_length=LONG_TEXT,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
@@ -330,13 +335,15 @@ class PeopleChange(models.Model):
     side = models.CharField(_("side"), max_length=20, choices=Side.choices)
     occurred_on = models.DateField(_("date of the change"))
     role = models.CharField(_("role"), max_length=200, help_text=_("For example: team leader, project leader."))
-    description = models.TextField(_("what changed"), help_text=_("Who left, who comes instead, what it means."))
+    description = models.TextField(
+        _("what changed"), help_text=_("Who left, who comes instead, what it means."), max_length=TEXT
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     revisited_on = models.DateField(_("ownership discussed on"), null=True, blank=True)
-    revisit_note = models.TextField(_("outcome of the talk"), blank=True)
+    revisit_note = models.TextField(_("outcome of the talk"), blank=True, max_length=TEXT)
     revisited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -4,8 +4,10 @@ from .archive import *  # noqa: F403
 from .borgen import *  # noqa: F403
 from .checklists import *  # noqa: F403
 from .innoveren import *  # noqa: F403
+from .participants import *  # noqa: F403
 from .people import *  # noqa: F403
 from .reviews import *  # noqa: F403
+from .sharing import *  # noqa: F403
 from .trajectories import *  # noqa: F403
 from .transfer import *  # noqa: F403
 from .verkennen import *  # noqa: F403

@@ -7,23 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from organisations.access import memberships_of
-from organisations.models import Role
-
 from ..models import Trajectory
+from ..policy import Do, may
 
-__all__ = ["can_archive", "trajectory_archive", "trajectory_restore"]
-
-
-def can_archive(user, trajectory: Trajectory) -> bool:
-    """Only beheerders of the giving organisation archive and restore."""
-    role = memberships_of(user).get(trajectory.owner_id)
-    return role is not None and Role(role).allows(Role.BEHEERDER)
+__all__ = ["trajectory_archive", "trajectory_restore"]
 
 
 @transaction.atomic
 def trajectory_archive(*, trajectory: Trajectory, by, reason: str) -> Trajectory:
-    if not can_archive(by, trajectory):
+    if not may(by, Do.ARCHIVE, trajectory):
         raise PermissionDenied
     if not reason.strip():
         raise ValueError("A reason is required.")
@@ -39,7 +31,7 @@ def trajectory_archive(*, trajectory: Trajectory, by, reason: str) -> Trajectory
 @transaction.atomic
 def trajectory_restore(*, trajectory: Trajectory, by) -> Trajectory:
     """Bring it back as it was: nothing but the archive fields changes (the history keeps the reason)."""
-    if not can_archive(by, trajectory):
+    if not may(by, Do.ARCHIVE, trajectory):
         raise PermissionDenied
     trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     if trajectory.archived_at is not None:

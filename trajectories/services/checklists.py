@@ -10,12 +10,11 @@ from django.db.models import Max, Model, QuerySet
 from django.utils import timezone, translation
 
 from fii.checklists import DEFAULT_CHECKLISTS
-from organisations import audit
 from organisations.models import Organisation
 
-from .. import revisions
-from ..history import bulk_create_tracked, bulk_update_tracked
+from ..history import bulk_create_tracked
 from ..models import ChecklistItem, ChecklistTemplateItem, Trajectory
+from ..writes import bulk_create_recorded, bulk_update_recorded
 
 __all__ = [
     "TemplateLine",
@@ -75,7 +74,7 @@ def checklist_copy_from_template(*, trajectory: Trajectory, phase: str, by) -> i
     Trajectory.objects.select_for_update().filter(pk=trajectory.pk).values_list("pk", flat=True).first()
     if ChecklistItem.objects.filter(trajectory=trajectory, phase=phase).exists():
         return 0
-    items = bulk_create_tracked(
+    items = bulk_create_recorded(  # bulk_create() sends no signal
         ChecklistItem,
         (
             ChecklistItem(
@@ -89,7 +88,6 @@ def checklist_copy_from_template(*, trajectory: Trajectory, phase: str, by) -> i
             for n, line in enumerate(template_lines(trajectory.owner, phase), start=1)
         ),
     )
-    revisions.bump(trajectory.pk)  # bulk_create() sends no signal
     return len(items)
 
 
@@ -148,7 +146,4 @@ def checklist_item_move(*, item: ChecklistItem | ChecklistTemplateItem, up: bool
     lines[index], lines[other] = lines[other], lines[index]
     for position, line in enumerate(lines, start=1):
         line.position = position
-    bulk_update_tracked(model, lines, ["position"])
-    if model is ChecklistItem:  # bulk_update() sends no signal
-        revisions.bump(item.trajectory_id)
-    audit.record(audit.Action.UPDATE, obj=item, changed_fields=["position"])
+    bulk_update_recorded(model, lines, ["position"], audited=[item])  # bulk_update() sends no signal

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from organisations import audit
 from organisations.models import ERASED_NAME, Person
 
-from .. import revisions
 from ..history import is_tracked
 from ..models import (
     COMPETENCY_FIELDS,
@@ -44,6 +43,8 @@ from ..models import (
     TeamMember,
     Trajectory,
 )
+from ..writes import update_recorded
+from .sharing import check_person_link, person_may_be_edited_by
 
 __all__ = [
     "PERSON_FIELDS",
@@ -93,6 +94,8 @@ def stakeholder_add(
         )
     elif Person.objects.select_for_update().get(pk=person.pk).is_erased:
         raise ValidationError({"person": _("This person was erased and cannot be added again.")})
+    else:
+        check_person_link(person=person, trajectory=trajectory)
     try:
         with transaction.atomic():
             stakeholder = Stakeholder.objects.create(
@@ -123,7 +126,11 @@ def stakeholder_update(
     at: dt.datetime | None = None,
     **fields,
 ) -> Stakeholder:
-    """Change the register row (and the person's details); a new support level is kept as history."""
+    """Change the register row (and the person's details); a new support level is kept as history.
+
+    The person's details change only by a member of the organisation that keeps the person (bewerker or
+    beheerder); the register row belongs to the trajectory and changes by its editors.
+    """
     unknown = set(fields) - set(STAKEHOLDER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown stakeholder fields: {sorted(unknown)}")
@@ -132,6 +139,8 @@ def stakeholder_update(
     for name, value in fields.items():
         setattr(stakeholder, name, value)
     stakeholder.save()
+    if person_fields and not person_may_be_edited_by(by, stakeholder.person):
+        raise PermissionDenied
     if person_fields and not stakeholder.person.is_erased:
         for name in PERSON_FIELDS:
             if name in person_fields:
@@ -376,7 +385,7 @@ def person_erase(*, person: Person, by) -> Person:
     anonymous = {"name": ERASED_NAME, "function": "", "employer": "", "email": "", "phone": ""}
     Person.objects.filter(pk=person.pk).update(**anonymous, erased_at=timezone.now())
     Person.history_records.filter(id=person.pk).update(**anonymous)
-    revisions.bump(*trajectory_ids)  # update() sends no signal
     person.refresh_from_db()
-    audit.record(audit.Action.ERASE, obj=person, changed_fields=["name", "function", "employer", "email", "phone"])
+    # update() sends no signal; the history was rewritten above instead of added to.
+    update_recorded(person, anonymous, action=audit.Action.ERASE, history=False)
     return person

@@ -266,8 +266,12 @@ def action_create(
     item: ChecklistItem | None = None,
     review: Review | None = None,
     milestone: Milestone | None = None,
+    owner_person=None,
     at: dt.datetime | None = None,
 ) -> Action:
+    """``owner_person`` (a Stakeholder of this trajectory) owns the action when the owner has no account."""
+    if owner_person is not None and (assignee is not None or owner_person.trajectory_id != trajectory.pk):
+        raise ValueError("An action has one owner, from this trajectory's people.")
     if review is not None:
         _lock_open(review.pk)
     return Action.objects.create(
@@ -277,6 +281,7 @@ def action_create(
         milestone=milestone,
         description=description,
         assignee=assignee,
+        owner_person=owner_person,
         organisation_id=owning_organisation_id(trajectory, assignee),
         due_on=due_on,
         created_by=by,

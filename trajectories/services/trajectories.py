@@ -15,6 +15,7 @@ from ..history import bulk_create_tracked
 from ..models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
 from ..selectors_phases import format_open_points, phase_open_points
 from .checklists import checklist_copy_from_template
+from .sharing import persons_detach_unshared
 from .versioning import StaleEdit
 
 __all__ = [
@@ -212,7 +213,12 @@ def _differs(current: Trajectory, name: str, value) -> bool:
 
 @transaction.atomic
 def trajectory_update(
-    *, trajectory: Trajectory, by, expected_version: int, fields: dict, participants: Iterable[Organisation]
+    *,
+    trajectory: Trajectory,
+    by,
+    expected_version: int,
+    fields: dict,
+    participants: Iterable[Organisation] | None = None,
 ) -> Trajectory:
     """Save the edit form, unless someone changed the trajectory since the form was opened.
 
@@ -230,5 +236,8 @@ def trajectory_update(
         trajectory.closed_at = timezone.now() if trajectory.is_closed else None
         changed.append("closed_at")
     trajectory.save_changes(*changed)
-    trajectory.participants.set(participants)
+    if participants is not None:  # only the giving organisation's beheerders decide (views: trajectory_organisations)
+        trajectory.participants.set(participants)
+    if "receiving_organisation" in changed or participants is not None:
+        persons_detach_unshared()
     return trajectory

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fii.model import Criterion
-from organisations.models import Organisation
+from organisations.models import Notice, Organisation
 
 from ..models import (
     OPEN_CANDIDATE_STATUSES,
@@ -25,6 +25,8 @@ from ..models import (
     Plan,
     Trajectory,
 )
+from .participants import notice_organisation_added
+from .sharing import persons_detach_unshared
 from .versioning import save_versioned
 
 __all__ = [
@@ -156,6 +158,7 @@ def candidate_set_status(
     ):
         trajectory.receiving_organisation = None
         trajectory.save_changes("receiving_organisation")
+        persons_detach_unshared()
     _change_status(candidate, status, by=by, reason=reason.strip(), at=at or timezone.now())
     return candidate
 
@@ -180,8 +183,14 @@ def candidate_choose(*, candidate: Candidate, by, rationale: str, at: dt.datetim
     reason = _("%(organisation)s was chosen.") % {"organisation": candidate.organisation}
     for other in others:
         _change_status(other, CandidateStatus.AFGEWEZEN, by=by, reason=reason, at=now)
+    previous = trajectory.receiving_organisation_id
     trajectory.receiving_organisation = candidate.organisation
     trajectory.save_changes("receiving_organisation")
+    persons_detach_unshared()
+    if previous != candidate.organisation_id:
+        notice_organisation_added(
+            trajectory=trajectory, organisation=candidate.organisation, kind=Notice.Kind.RECEIVING_CHOSEN
+        )
     return candidate
 
 

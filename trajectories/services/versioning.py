@@ -11,10 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import F
 
-from organisations import audit
-
-from .. import revisions
-from ..history import is_tracked, record_update
+from ..writes import update_recorded
 
 __all__ = ["StaleEdit", "save_versioned"]
 
@@ -35,9 +32,5 @@ def save_versioned(model, obj, expected_version: int | None, **values) -> None:
         rows = rows.filter(version=expected_version)
     if not rows.update(version=F("version") + 1, **values):
         raise StaleEdit(model.objects.get(pk=obj.pk), values)
-    revisions.bump_for(obj)  # update() sends no signal
     obj.refresh_from_db()
-    # queryset.update() sends no post_save, so the audit log hears of this change here.
-    audit.record(audit.Action.UPDATE, obj=obj, changed_fields=values)
-    if is_tracked(model):
-        record_update(obj)  # queryset.update() bypasses simple-history
+    update_recorded(obj, values)  # update() sends no signal: history, revision and audit log hear of it here

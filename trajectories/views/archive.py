@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from organisations.access import get_trajectory_for_user, memberships_of, visible_trajectories
 from organisations.models import Role
 
 from .. import services
+from ..access import get_trajectory_for_user, visible_trajectories
 from ..forms import ArchiveForm
+from ..policy import Do, may
 
 PAGE_SIZE = 25
 
@@ -23,7 +24,7 @@ PAGE_SIZE = 25
 @require_http_methods(["GET", "POST"])
 def trajectory_archive(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
-    if not services.can_archive(request.user, trajectory):
+    if not may(request.user, Do.ARCHIVE, trajectory):
         raise PermissionDenied
     form = ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -40,7 +41,7 @@ def trajectory_archive(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def trajectory_restore(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER, allow_archived=True)
-    if not services.can_archive(request.user, trajectory):
+    if not may(request.user, Do.ARCHIVE, trajectory):
         raise PermissionDenied
     if not trajectory.is_archived:
         messages.info(request, _("This trajectory is not archived."))
@@ -61,7 +62,4 @@ def archive_list(request):
         .order_by("-archived_at", "pk")
     )
     page = Paginator(trajectories, PAGE_SIZE).get_page(request.GET.get("page"))
-    beheerder_of = {org for org, role in memberships_of(request.user).items() if Role(role).allows(Role.BEHEERDER)}
-    for trajectory in page.object_list:
-        trajectory.can_restore = trajectory.owner_id in beheerder_of
     return render(request, "trajectories/archive_list.html", {"page": page})

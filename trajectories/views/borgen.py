@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from organisations.access import get_trajectory_for_user
 from organisations.models import Role
 
 from .. import selectors_innoveren as selectors
 from .. import services
+from ..access import get_trajectory_for_user
 from ..forms import (
     EvaluationForm,
     FeedbackForm,

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from organisations import audit
-from organisations.access import get_trajectory_for_user, visible_trajectories
 
+from ..access import get_trajectory_for_user, visible_trajectories
 from ..calendar import build_feed, calendar_token_for, calendar_token_regenerate
 from ..models import CalendarToken, Trajectory, TrajectoryStatus
 from ..selectors import cadence, with_review_summary

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from fii.checklists import DEFAULT_CHECKLISTS
 from fii.model import PHASE_SPECS, PHASES
-from organisations.access import get_organisation_for_user, get_trajectory_for_user
+from organisations.access import get_organisation_for_user
 from organisations.models import Role
 
 from .. import services
+from ..access import get_trajectory_for_user
 from ..charts import item_histories
 from ..forms import ChecklistItemForm
 from ..models import ChecklistItem, ChecklistTemplateItem, Progress

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from organisations import audit
-from organisations.access import visible_trajectories
 
 from .. import exports, selectors
+from ..access import visible_trajectories
 from ..models import Action
 from .reviews import ACTION_STATES
 

@@ -8,8 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from organisations.access import get_trajectory_for_user
-
+from ..access import get_trajectory_for_user
 from ..history.changes import history_entries
 from ..history.registry import REGISTRY
 

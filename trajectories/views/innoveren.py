@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from fii.cfir import RATING_RULES, CfirVersion, framework
 from fii.model import EFFECTIVENESS_HELP, EffectivenessLevel
-from organisations.access import get_trajectory_for_user
 from organisations.models import Role
 
 from .. import selectors_innoveren as selectors
 from .. import services
+from ..access import get_trajectory_for_user
 from ..forms import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
 from ..models import CfirAssessment, MethodVersion
 

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisations.access import get_trajectory_for_user, persons_visible_to
 from organisations.models import Role
 
 from .. import key_figures, services
+from ..access import get_trajectory_for_user
 from ..forms import (
     ContactForm,
     ReportBackForm,
@@ -90,12 +90,7 @@ def stakeholder_map(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def stakeholder_add(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
-    persons = (
-        persons_visible_to(request.user)
-        .filter(erased_at__isnull=True)
-        .exclude(stakeholder_roles__trajectory=trajectory)
-        .order_by("name", "pk")
-    )
+    persons = services.linkable_persons(trajectory=trajectory, user=request.user).order_by("name", "pk")
     form = StakeholderForm(request.POST if request.method == "POST" else None, persons=persons)
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,7 +115,9 @@ def stakeholder_add(request, pk: int):
 
 
 def _stakeholder_for(trajectory: Trajectory, stakeholder_pk: int) -> Stakeholder:
-    return get_object_or_404(Stakeholder.objects.select_related("person"), trajectory=trajectory, pk=stakeholder_pk)
+    return get_object_or_404(
+        Stakeholder.objects.select_related("person__organisation"), trajectory=trajectory, pk=stakeholder_pk
+    )
 
 
 @login_required
@@ -128,7 +125,11 @@ def _stakeholder_for(trajectory: Trajectory, stakeholder_pk: int) -> Stakeholder
 def stakeholder_edit(request, pk: int, stakeholder_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     stakeholder = _stakeholder_for(trajectory, stakeholder_pk)
-    form = StakeholderForm(request.POST if request.method == "POST" else None, instance=stakeholder)
+    form = StakeholderForm(
+        request.POST if request.method == "POST" else None,
+        instance=stakeholder,
+        person_editable=services.person_may_be_edited_by(request.user, stakeholder.person),
+    )
     if request.method == "POST" and form.is_valid():
         services.stakeholder_update(
             stakeholder=stakeholder,

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +16,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from fii.lib.pdf import render_pdf
+from fii.lib.pdf import ReportTooLarge, render_pdf
 from fii.model import PHASE_SPECS
 from organisations import audit
-from organisations.access import get_organisation_for_user, get_trajectory_for_user, visible_trajectories
+from organisations.access import get_organisation_for_user
 from organisations.models import Role
 
 from .. import reports
+from ..access import get_trajectory_for_user, visible_trajectories
 from ..forms import ReportPeriodForm
 
 
@@ -31,9 +32,14 @@ def _respond(request, template: str, context: dict, *, pdf_name: str | None = No
     if pdf_name is None:
         response = HttpResponse(render_to_string(template, context, request=request))
     else:
-        response = HttpResponse(
-            render_pdf(render_to_string(template, context, request=request)), content_type="application/pdf"
-        )
+        try:
+            pdf = render_pdf(render_to_string(template, context, request=request))
+        except ReportTooLarge:
+            printable = request.get_full_path().replace(".pdf", "/", 1)
+            response = render(request, "reports/too_large.html", {"printable": printable}, status=413)
+            response["Cache-Control"] = "no-store"
+            return response
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{pdf_name}.pdf"'
         audit.record(audit.Action.PDF, obj=subject, detail=template.removeprefix("reports/").removesuffix(".html"))
     # Reports hold the trajectory's internals; never keep them in a shared cache or the browser's.

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
 from fii.model import PHASE_SPECS
-from organisations.access import get_review_for_user, get_trajectory_for_user, team_members, visible_trajectories
 from organisations.models import Role
 
 from .. import fragments, selectors, services
+from ..access import action_owners, get_review_for_user, get_trajectory_for_user, team_members, visible_trajectories
 from ..charts import item_histories, light_counts, trend_chart
 from ..forms import (
     ActionCloseForm,
@@ -28,6 +28,7 @@ from ..forms import (
     ReviewStartForm,
 )
 from ..models import Action, Light, Review, ReviewItem, Stakeholder, Trajectory
+from ..policy import Do, may
 
 ACTION_STATES = ["open", "overdue", "done"]
 PAGE_SIZE = 50
@@ -65,6 +66,18 @@ def review_list(request, pk: int):
     )
 
 
+def _attendees_of_previous_review(trajectory: Trajectory) -> dict:
+    """Who came last time, ticked again: the core team meets every fortnight and should not retype itself."""
+    previous = trajectory.reviews.order_by("-held_on", "-pk").first()
+    if previous is None:
+        return {}
+    return {
+        "attendees": list(previous.attendees.values_list("pk", flat=True)),
+        "stakeholders_present": list(previous.stakeholders_present.values_list("pk", flat=True)),
+        "other_attendees": previous.other_attendees,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_start(request, pk: int):
@@ -75,7 +88,13 @@ def review_start(request, pk: int):
         return redirect(open_review)
     team = team_members(trajectory)
     stakeholders = _stakeholders(trajectory)
-    form = ReviewStartForm(request.POST or None, trajectory=trajectory, team=team, stakeholders=stakeholders)
+    form = ReviewStartForm(
+        request.POST or None,
+        trajectory=trajectory,
+        team=team,
+        stakeholders=stakeholders,
+        initial=_attendees_of_previous_review(trajectory),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -101,7 +120,7 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
     items = list(review.items.select_related("item", "updated_by").order_by("position", "pk"))
     item_ids = [ri.item_id for ri in items]
     open_actions: dict[int | None, list[Action]] = {}
-    for action in trajectory.actions.filter(closed_at__isnull=True).select_related("assignee"):
+    for action in trajectory.actions.filter(closed_at__isnull=True).select_related("assignee", "owner_person__person"):
         open_actions.setdefault(action.item_id, []).append(action)
     histories = item_histories(item_ids)
     for ri in items:
@@ -119,10 +138,11 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
         "items": items,
         "other_actions": [a for item_id, actions in open_actions.items() if item_id not in item_ids for a in actions],
         "unassessed": sum(1 for ri in items if not ri.colour),
-        "team": list(team_members(trajectory)) if can_edit else [],
+        "team": list(action_owners(trajectory)) if can_edit else [],
+        "people": list(_stakeholders(trajectory)) if can_edit else [],
         "can_edit": can_edit,
         "lights": Light.choices,
-        "can_reopen": review.is_final and trajectory.user_role.allows(Role.BEHEERDER),
+        "can_reopen": review.is_final and may(request.user, Do.REOPEN_REVIEW, trajectory),
         "events": review.events.select_related("created_by"),
         "attendees": review.attendees.all(),
     }
@@ -143,29 +163,34 @@ def review_detail(request, pk: int, review_pk: int):
     return render(request, "trajectories/review_detail.html", context)
 
 
+def _meeting_form(request, trajectory: Trajectory, review: Review, form, status: int = 200):
+    """The meeting's form: in place of the meeting card (htmx, always 200 so it is swapped) or as its own page."""
+    context = {"trajectory": trajectory, "review": review, "form": form}
+    if request.htmx:
+        return render(request, "trajectories/review_edit.html#meeting_form", context)
+    return render(request, "trajectories/review_edit.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_edit(request, pk: int, review_pk: int):
+    """Date, attendees and summary: edited in place on the review page (htmx) or on this page without JavaScript."""
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     review = _review_for(trajectory, review_pk)
     if review.is_final and request.method == "GET":
         messages.error(request, _("This review is finalised and can no longer be changed."))
+        if request.htmx:
+            return HttpResponseClientRefresh()
         return redirect(review)
     team = team_members(trajectory)
     stakeholders = _stakeholders(trajectory)
     form = ReviewEditForm(request.POST or None, instance=review, team=team, stakeholders=stakeholders)
+    locked_text = _("This review was finalised in the meantime; nothing was saved. Copy your text if you need it.")
     if review.is_final:
         # Finalised while this user was typing: show the form with their text so it is not lost.
         form.is_valid()
-        form.add_error(
-            None, _("This review was finalised in the meantime; nothing was saved. Copy your text if you need it.")
-        )
-        return render(
-            request,
-            "trajectories/review_edit.html",
-            {"trajectory": trajectory, "review": review, "form": form},
-            status=409,
-        )
+        form.add_error(None, locked_text)
+        return _meeting_form(request, trajectory, review, form, status=409)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -193,25 +218,23 @@ def review_edit(request, pk: int, review_pk: int):
                 )
                 % {"date": current.held_on.strftime("%d-%m-%Y"), "summary": current.summary or "—"},
             )
-            return render(
-                request,
-                "trajectories/review_edit.html",
-                {"trajectory": trajectory, "review": review, "form": form},
-                status=409,
-            )
+            return _meeting_form(request, trajectory, review, form, status=409)
         except services.ReviewLocked:
-            form.add_error(
-                None, _("This review was finalised in the meantime; nothing was saved. Copy your text if you need it.")
-            )
-            return render(
-                request,
-                "trajectories/review_edit.html",
-                {"trajectory": trajectory, "review": review, "form": form},
-                status=409,
-            )
+            form.add_error(None, locked_text)
+            return _meeting_form(request, trajectory, review, form, status=409)
+        if request.htmx:
+            review.refresh_from_db()
+            context = {
+                "trajectory": trajectory,
+                "review": review,
+                "attendees": review.attendees.all(),
+                "can_edit": True,
+                "meeting_saved": True,
+            }
+            return render(request, "trajectories/review_detail.html#meeting", context)
         messages.success(request, _("Review details saved."))
         return redirect(review)
-    return render(request, "trajectories/review_edit.html", {"trajectory": trajectory, "review": review, "form": form})
+    return _meeting_form(request, trajectory, review, form)
 
 
 def _review_locked(request, review: Review):
@@ -245,7 +268,9 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
             ri = ReviewItem.objects.select_related("item", "updated_by").get(pk=review_item.pk)
         if part == "actions_cell":  # only that cell lists the item's open actions
             ri.open_actions = list(
-                trajectory.actions.filter(item_id=ri.item_id, closed_at__isnull=True).select_related("assignee")
+                trajectory.actions.filter(item_id=ri.item_id, closed_at__isnull=True).select_related(
+                    "assignee", "owner_person__person"
+                )
             )
         context = {
             "trajectory": trajectory,
@@ -255,7 +280,8 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
             "can_edit": True,
             "lights": Light.choices,
             "unassessed": review.items.filter(colour="").count() if unassessed is None else unassessed,
-            "team": list(team_members(trajectory)) if part == "actions_cell" else [],
+            "team": list(action_owners(trajectory)) if part == "actions_cell" else [],
+            "people": list(_stakeholders(trajectory)) if part == "actions_cell" else [],
         }
         template = f"trajectories/review_detail.html#{part}"
     else:
@@ -311,22 +337,28 @@ def review_item(request, pk: int, review_pk: int, item_pk: int):
 
 
 def _item_action_add(request, trajectory, review, ri):
-    form = ActionForm(request.POST, team=team_members(trajectory), prefix=f"a{ri.pk}")
+    form = ActionForm(
+        request.POST, team=action_owners(trajectory), people=_stakeholders(trajectory), prefix=f"a{ri.pk}"
+    )
     if not form.is_valid():
         return _item_response(request, trajectory, review, ri, part="actions_cell", status=400, action_form=form)
     try:
-        services.action_create(
+        action = services.action_create(
             trajectory=trajectory,
             review=review,
             item=ri.item,
             by=request.user,
             description=form.cleaned_data["description"],
             assignee=form.cleaned_data["assignee"],
+            owner_person=form.cleaned_data["owner_person"],
             due_on=form.cleaned_data["due_on"],
         )
     except services.ReviewLocked:
         return _review_locked(request, review)
-    return _item_response(request, trajectory, review, ri, part="actions_cell", action_saved=True)
+    # Focus goes to the new action (fii.js focuses the swapped cell's tabindex=-1 element), not an older one.
+    return _item_response(
+        request, trajectory, review, ri, part="actions_cell", action_saved=True, new_action_pk=action.pk
+    )
 
 
 def _item_action_close(request, trajectory, review, ri):
@@ -350,17 +382,26 @@ def _item_action_close(request, trajectory, review, ri):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def review_finalise(request, pk: int, review_pk: int):
+    """Finalising asks first, listing what deserves a look; only a POST with ``confirmed`` finalises."""
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     review = _review_for(trajectory, review_pk)
-    try:
-        services.review_finalise(review=review, by=request.user)
-    except services.ReviewLocked:
+    if review.is_final:
         messages.info(request, _("This review was already finalised."))
-    else:
-        messages.success(request, _("Review finalised. It is now read-only."))
-    return redirect(review)
+        return redirect(review)
+    if request.method == "POST" and request.POST.get("confirmed") == "1":
+        try:
+            services.review_finalise(review=review, by=request.user)
+        except services.ReviewLocked:
+            messages.info(request, _("This review was already finalised."))
+        else:
+            messages.success(request, _("Review finalised. It is now read-only."))
+        return redirect(review)
+    context = {"trajectory": trajectory, "review": review, "checks": selectors.review_finalise_checks(review)}
+    if request.htmx:
+        return render(request, "trajectories/review_finalise.html#confirm", context)
+    return render(request, "trajectories/review_finalise.html", context)
 
 
 @login_required
@@ -414,7 +455,7 @@ def action_list(request, pk: int):
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
     form = None
     if can_edit:
-        form = ActionForm(request.POST or None, team=team_members(trajectory))
+        form = ActionForm(request.POST or None, team=action_owners(trajectory))
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -431,7 +472,7 @@ def action_list(request, pk: int):
             return redirect("trajectories:actions", pk=trajectory.pk)
     state = _action_state(request)
     actions = Action.objects.filter(trajectory=trajectory).select_related(
-        "assignee", "item", "milestone", "review", "closed_by"
+        "assignee", "owner_person__person", "item", "milestone", "review", "closed_by"
     )
     return render(
         request,
@@ -455,9 +496,11 @@ def action_detail(request, pk: int, action_pk: int):
     need = Role.BEWERKER if request.method == "POST" else Role.LEZER
     trajectory = get_trajectory_for_user(request.user, pk, need=need)
     action = get_object_or_404(
-        Action.objects.select_related("item", "milestone", "review"), trajectory=trajectory, pk=action_pk
+        Action.objects.select_related("item", "milestone", "review", "assignee", "owner_person__person"),
+        trajectory=trajectory,
+        pk=action_pk,
     )
-    team = team_members(trajectory)
+    team = action_owners(trajectory, keep_user_id=action.assignee_id)
     milestones = trajectory.milestones.all()
     form = ActionForm(None, instance=action, team=team, milestones=milestones)
     close_form = ActionCloseForm(initial={"version": action.version})
@@ -537,7 +580,7 @@ def action_detail(request, pk: int, action_pk: int):
 def my_actions(request):
     state = _action_state(request)
     actions = Action.objects.filter(trajectory__in=visible_trajectories(request.user)).select_related(
-        "trajectory", "assignee", "item", "milestone"
+        "trajectory", "assignee", "owner_person__person", "item", "milestone"
     )
     return render(
         request,

@@ -9,18 +9,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
-from organisations.access import (
-    can_create_trajectory,
-    get_trajectory_for_user,
-    organisations_where,
-)
-from organisations.models import Role
+from organisations.access import organisations_where
+from organisations.models import Organisation, Role
+from organisations.services import notices_for
 
 from .. import fragments, key_figures, selectors, services
 from .. import selectors_innoveren as phase_selectors
+from ..access import can_create_trajectory, get_trajectory_for_user
 from ..forms import (
     AssignmentForm,
     SubphaseForm,
@@ -29,6 +27,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Assignment, PhaseState, SubphaseState, Trajectory
+from ..policy import Do, may
 from ..selectors_phases import open_points_summary, phase_open_points, subphase_work
 
 PAGE_SIZE = 25
@@ -56,6 +55,8 @@ def portfolio(request):
         "query": query.urlencode(),
         "can_create": can_create_trajectory(request.user),
     }
+    if not request.htmx:
+        context["notices"] = list(notices_for(request.user))
     template = "trajectories/portfolio.html#results" if request.htmx else "trajectories/portfolio.html"
     return render(request, template, context)
 
@@ -91,8 +92,6 @@ def trajectory_create(request):
                 title=data["title"],
                 intervention_name=data["intervention_name"],
                 commissioner=data["commissioner"],
-                receiving_organisation=data["receiving_organisation"],
-                participants=data["participants"],
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 has_commissioner=data["has_commissioner"],
@@ -118,14 +117,14 @@ def trajectory_create(request):
 @require_http_methods(["GET"])
 def trajectory_detail(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, participants=False)
-    can_archive = services.can_archive(request.user, trajectory)
+    can_archive, can_export = may(request.user, Do.ARCHIVE, trajectory), may(request.user, Do.EXPORT, trajectory)
     body = fragments.render_part(
         request,
         "trajectories/trajectory_detail.html#body",
         fragments.key(
             "trajectory", trajectory.pk, trajectory.revision, trajectory.user_role, trajectory.actual_role, can_archive
         ),
-        lambda: {**_detail_context(trajectory), "can_archive": can_archive, "can_export": can_archive},
+        lambda: {**_detail_context(trajectory), "can_archive": can_archive, "can_export": can_export},
     )
     return render(request, "trajectories/trajectory_detail.html", {"trajectory": trajectory, "body": body})
 
@@ -159,7 +158,6 @@ def trajectory_edit(request, pk: int):
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 fields=form.changes(),
-                participants=form.cleaned_data["participants"],
             )
         except services.StaleEdit as stale:
             theirs = stale.current
@@ -311,3 +309,77 @@ def trajectory_transition(request, pk: int):
             "open_points_summary": open_points_summary(open_points),
         },
     )
+
+
+# Who takes part (issue 16): the giving organisation's beheerders decide -----------------------------
+
+
+def _organisations_context(request, trajectory: Trajectory, *, query: str = "", error: str = "") -> dict:
+    prefetch_related_objects([trajectory], "participants")
+    can_change = may(request.user, Do.MANAGE_PARTICIPANTS, trajectory) and trajectory.archived_at is None
+    searched = len(query.strip()) >= services.ORGANISATION_SEARCH_MIN
+    return {
+        "trajectory": trajectory,
+        "can_change": can_change,
+        "query": query,
+        "searched": searched,
+        "too_short": bool(query.strip()) and not searched,
+        "minimum": services.ORGANISATION_SEARCH_MIN,
+        "results": list(services.organisation_search(trajectory=trajectory, query=query)) if can_change else [],
+        "error": error,
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def trajectory_organisations(request, pk: int):
+    """Who takes part; for the giving organisation's beheerders also a search (at least three characters)
+    to add an organisation. Without JavaScript the search is a plain GET form."""
+    trajectory = get_trajectory_for_user(request.user, pk)
+    context = _organisations_context(request, trajectory, query=request.GET.get("q", "")[:100])
+    if request.htmx and context["can_change"]:
+        return render(request, "trajectories/trajectory_organisations.html#results", context)
+    return render(request, "trajectories/trajectory_organisations.html", context)
+
+
+def _owner_beheerder_trajectory(request, pk: int) -> Trajectory:
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
+    if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
+        raise PermissionDenied
+    return trajectory
+
+
+@login_required
+@require_POST
+def participant_add(request, pk: int):
+    trajectory = _owner_beheerder_trajectory(request, pk)
+    query = request.POST.get("q", "")[:100]
+    organisation = None
+    raw = request.POST.get("organisation", "")
+    if raw.isdigit():
+        # Only an organisation the search offers (name typed, not yet taking part) can be added.
+        organisation = Organisation.objects.filter(pk=int(raw)).exclude(pk__in=trajectory.organisation_ids()).first()
+    if organisation is None:
+        context = _organisations_context(
+            request,
+            trajectory,
+            query=query,
+            error=_("Search for the organisation by name and choose it from the list."),
+        )
+        return render(request, "trajectories/trajectory_organisations.html", context, status=400)
+    services.trajectory_participant_add(trajectory=trajectory, by=request.user, organisation=organisation)
+    messages.success(
+        request,
+        _("%(organisation)s now takes part; its beheerders are told.") % {"organisation": organisation.name},
+    )
+    return redirect("trajectories:organisations", pk=trajectory.pk)
+
+
+@login_required
+@require_POST
+def participant_remove(request, pk: int, organisation_pk: int):
+    trajectory = _owner_beheerder_trajectory(request, pk)
+    organisation = get_object_or_404(trajectory.participants.all(), pk=organisation_pk)
+    services.trajectory_participant_remove(trajectory=trajectory, by=request.user, organisation=organisation)
+    messages.success(request, _("%(organisation)s no longer takes part.") % {"organisation": organisation.name})
+    return redirect("trajectories:organisations", pk=trajectory.pk)

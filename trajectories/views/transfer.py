@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from organisations.access import get_organisation_for_user, get_trajectory_for_user, memberships_of
+from organisations.access import get_organisation_for_user
 from organisations.models import Role
 
 from .. import services
+from ..access import get_trajectory_for_user
 from ..forms import TrajectoryImportForm
 from ..models import Trajectory
+from ..policy import Do, may
 
 
 def _json_download(trajectories, name: str) -> HttpResponse:
@@ -38,7 +40,7 @@ def _json_download(trajectories, name: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def trajectory_export(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk)
-    if memberships_of(request.user).get(trajectory.owner_id) != Role.BEHEERDER:
+    if not may(request.user, Do.EXPORT, trajectory):
         raise PermissionDenied
     name = f"traject-{slugify(trajectory.title) or trajectory.pk}"
     return _json_download(Trajectory.objects.filter(pk=trajectory.pk), name)

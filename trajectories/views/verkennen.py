@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,10 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from fii.model import FINANCING_QUESTIONS, PHASE_SPECS, SHORTLIST_CRITERIA, Phase
 from organisations import audit
-from organisations.access import get_trajectory_for_user, team_members
 from organisations.models import Role
 
 from .. import selectors, services
+from ..access import action_owners, get_trajectory_for_user
 from ..forms import (
     ActionForm,
     AgreementForm,
@@ -35,6 +36,7 @@ from ..forms import (
     TalkForm,
 )
 from ..models import Action, Candidate, CandidateStatus, Milestone, PeopleChange, Trajectory
+from ..policy import Do, may
 
 
 def _editor_for_post(request):
@@ -130,6 +132,7 @@ def _candidate_page(request, trajectory, candidate, *, talk_form=None, status_fo
             "talk_form": talk_form or (TalkForm() if can_edit else None),
             "status_form": status_form or (CandidateStatusForm(candidate=candidate) if can_edit else None),
             "can_edit": can_edit,
+            "can_choose": can_edit and may(request.user, Do.MANAGE_PARTICIPANTS, trajectory),
         },
         status=status,
     )
@@ -170,6 +173,9 @@ def candidate_assess(request, pk: int, candidate_pk: int):
 def candidate_status(request, pk: int, candidate_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     candidate = _candidate_for(trajectory, candidate_pk)
+    if candidate.status == CandidateStatus.GEKOZEN and not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
+        # Leaving "chosen" ends the receiving organisation's access: the giving organisation's decision.
+        raise PermissionDenied
     form = CandidateStatusForm(request.POST, candidate=candidate)
     if form.is_valid():
         try:
@@ -203,7 +209,10 @@ def talk_create(request, pk: int, candidate_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_choose(request, pk: int, candidate_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    """Choosing gives the organisation's members access: only beheerders of the giving organisation choose."""
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
+    if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
+        raise PermissionDenied
     candidate = _candidate_for(trajectory, candidate_pk)
     form = CandidateChooseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -297,7 +306,7 @@ def _plan_page(request, trajectory, *, milestone_form=None, task_form=None, chan
     roadmap = list(milestones.prefetch_related(Prefetch("tasks", queryset=tasks, to_attr="task_list")))
     # Open tasks outside the roadmap that were not raised by a stoplight item.
     loose_tasks = tasks.filter(trajectory=trajectory, closed_at__isnull=True, milestone__isnull=True, item__isnull=True)
-    team = team_members(trajectory)
+    team = action_owners(trajectory)
     return render(
         request,
         "trajectories/verkennen/plan.html",
@@ -406,7 +415,7 @@ def milestone_edit(request, pk: int, milestone_pk: int):
 def plan_task_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = ActionForm(
-        request.POST, team=team_members(trajectory), milestones=trajectory.milestones.all(), prefix="task"
+        request.POST, team=action_owners(trajectory), milestones=trajectory.milestones.all(), prefix="task"
     )
     if form.is_valid():
         services.action_create(

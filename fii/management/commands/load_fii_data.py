@@ -70,9 +70,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the demo accounts even when DEBUG is off (never do this in production).",
         )
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Load the demo trajectories and fictional persons even though DEBUG is off (a test or demo server).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, file, accounts, **options):
+    def handle(self, *args, file, accounts, demo=False, **options):
+        if not (settings.FII_DEMO_DATA or demo):
+            # Issue 16: fictional persons and trajectories must never land in a production database by accident.
+            raise CommandError(
+                "Demo data is loaded only in development (DEBUG=1 or FII_DEMO_DATA=1) or with --demo; "
+                "nothing was loaded."
+            )
         data = json.loads(Path(file).read_text(encoding="utf-8"))
         subphase_count = sum(len(p.subphases) for p in PHASES)
         self.stdout.write(f"FII reference model: {len(PHASES)} phases, {subphase_count} subphases (fii/model.py).")

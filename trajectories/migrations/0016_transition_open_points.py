@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trajectories', '0013_cfir_versions_and_missing_data'),
+        ('trajectories', '0015_cfir_versions_and_missing_data'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='phasetransition',
             name='open_points',
-            field=models.TextField(blank=True, help_text='Checklist items that were red, orange or not assessed when the phase was completed.', verbose_name='open points at completion'),
+            field=models.TextField(blank=True, help_text='Checklist items that were red, orange or not assessed when the phase was completed.', max_length=10000, verbose_name='open points at completion'),
         ),
     ]

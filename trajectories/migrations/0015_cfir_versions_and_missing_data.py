@@ -15,7 +15,7 @@ def flag_old_missing_ratings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trajectories', '0012_database_counters'),
+        ('trajectories', '0014_action_owner_person'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

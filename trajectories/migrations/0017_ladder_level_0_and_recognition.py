@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trajectories', '0014_transition_open_points'),
+        ('trajectories', '0016_transition_open_points'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,64 @@
+"""The permission policy (trajectories/policy.py): who may do what to a trajectory."""
+
+import pytest
+from django.urls import reverse
+
+from organisations.models import Role
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from trajectories import services
+from trajectories.access import get_trajectory_for_user
+from trajectories.policy import Do, may
+
+EVERYTHING = set(Do)
+
+
+@pytest.fixture
+def receiving_beheerder(trajectory):
+    """A beheerder of the receiving organisation: high role on the trajectory, but not its owner's."""
+    receiving = OrganisationFactory(name="Stichting Ontvangst")
+    trajectory.receiving_organisation = receiving
+    trajectory.save()
+    return MembershipFactory(
+        user=UserFactory(email="beheerder@ontvangst.nl"), organisation=receiving, role=Role.BEHEERDER
+    ).user
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("beheerder", EVERYTHING),
+        ("receiving_beheerder", {Do.VIEW, Do.EDIT, Do.REOPEN_REVIEW}),  # not the giving organisation's record
+        ("bewerker", {Do.VIEW, Do.EDIT}),
+        ("lezer", {Do.VIEW}),
+        ("outsider", set()),
+    ],
+)
+def test_each_role_may_do_exactly_its_actions(trajectory, persona, allowed, personas, receiving_beheerder):
+    user = receiving_beheerder if persona == "receiving_beheerder" else personas[persona]
+    assert {action for action in Do if may(user, action, trajectory)} == allowed
+    if allowed:  # the scoped look-up sets the user's role; the policy answers the same from it
+        loaded = get_trajectory_for_user(user, trajectory.pk)
+        assert {action for action in Do if may(user, action, loaded)} == allowed
+
+
+def test_an_archived_trajectory_may_be_read_restored_and_exported_but_not_edited(trajectory, beheerder):
+    services.trajectory_archive(trajectory=trajectory, by=beheerder, reason="Klaar")
+    trajectory.refresh_from_db()
+    giving_organisation_only = {Do.ARCHIVE, Do.EXPORT, Do.MANAGE_PARTICIPANTS}
+    assert {action for action in Do if may(beheerder, action, trajectory)} == {Do.VIEW} | giving_organisation_only
+
+
+def test_the_receiving_beheerder_gets_403_on_archive_and_export(client, trajectory, receiving_beheerder):
+    client.force_login(receiving_beheerder)
+    assert client.get(reverse("trajectories:archive", args=[trajectory.pk])).status_code == 403
+    assert client.get(reverse("trajectories:trajectory_export", args=[trajectory.pk])).status_code == 403
+
+
+def test_the_archive_list_offers_restore_only_to_the_giving_beheerder(client, trajectory, beheerder, bewerker):
+    services.trajectory_archive(trajectory=trajectory, by=beheerder, reason="Klaar")
+    restore = reverse("trajectories:restore", args=[trajectory.pk])
+    for user, offered in ((beheerder, True), (bewerker, False)):
+        client.force_login(user)
+        page = client.get(reverse("trajectories:archive_list"))
+        assert page.status_code == 200
+        assert (restore in page.content.decode()) is offered

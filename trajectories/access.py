@@ -1,0 +1,175 @@
+"""Who may see and change which trajectory and review.
+
+A user sees a trajectory when one of their organisations takes part in it (owner, receiving or
+participating organisation), with their highest role among those organisations. Everything else
+answers 404, so nobody learns that another organisation's trajectory exists. A role that is too low
+for an action answers 403. Memberships and their cache are the organisations app's
+(``organisations/access.py``).
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from organisations import audit
+from organisations.access import memberships_of, organisations_where
+from organisations.models import Organisation, Person, Role, User
+
+from .models import Review, Trajectory
+
+
+def portfolio_organisations(user) -> list[tuple[int, str]]:
+    """(id, name) of the giving and receiving organisations of the user's visible trajectories, for the
+    portfolio filter; cached under the user's access version, which every change of that set raises
+    (trajectories/revisions.py: a trajectory created or deleted, its organisations or participants changed,
+    an organisation renamed)."""
+    if not user.is_authenticated:
+        return []
+    key = f"fii:portfolio-organisations:{user.pk}:{user.access_version}"
+    choices = cache.get(key)
+    if choices is None:
+        visible = visible_trajectories(user)
+        choices = list(
+            Organisation.objects.filter(
+                Q(pk__in=visible.values("owner_id")) | Q(pk__in=visible.values("receiving_organisation_id"))
+            ).values_list("pk", "name")
+        )
+        cache.set(key, choices, 60 * 60)
+    return choices
+
+
+def can_create_trajectory(user) -> bool:
+    return any(Role(role).allows(Role.BEWERKER) for role in memberships_of(user).values())
+
+
+class TrajectoryArchived(PermissionDenied):
+    """A change to an archived trajectory: it is read-only until a beheerder restores it."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This trajectory is archived and therefore read-only. An administrator of the giving organisation "
+                "can restore it from the archive."
+            )
+        )
+
+
+def visible_trajectories(user, *, archived: bool | None = False) -> QuerySet:
+    """The trajectories the user takes part in. Archived ones are left out of lists, counts, calendars and
+    exports (``archived=False``, the default); ``archived=True`` gives only those, ``None`` both."""
+    org_ids = list(memberships_of(user))
+    if not org_ids:
+        return Trajectory.objects.none()
+    participating = Trajectory.participants.through.objects.filter(organisation_id__in=org_ids).values("trajectory_id")
+    trajectories = Trajectory.objects.filter(
+        Q(owner_id__in=org_ids) | Q(receiving_organisation_id__in=org_ids) | Q(pk__in=participating)
+    )
+    if archived is not None:
+        trajectories = trajectories.filter(archived_at__isnull=not archived)
+    return trajectories
+
+
+def get_trajectory_for_user(
+    user, pk: int, *, need: Role = Role.LEZER, allow_archived: bool = False, participants: bool = True
+):
+    """The trajectory with the user's role on it; 404 when not visible, 403 when the role is too low.
+
+    This is the one place that makes archived trajectories read-only: asking for more than reading
+    raises :class:`TrajectoryArchived` (unless ``allow_archived``, for restoring), and every page gets
+    the role of a reader, so no page offers an edit. ``trajectory.actual_role`` keeps the real role.
+
+    ``participants=False`` skips loading the participating organisations (the busiest pages read them
+    only when their cached part has to be rendered again); they are then read only when the user's
+    role could come from one of them.
+    """
+    memberships = memberships_of(user)
+    if not memberships:
+        raise Http404
+    queryset = Trajectory.objects.select_related("owner", "receiving_organisation")
+    if participants:
+        queryset = queryset.prefetch_related("participants")
+    try:
+        trajectory = queryset.get(pk=pk)
+    except (Trajectory.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    role = trajectory.role_for(memberships) if participants else _role_without_participants(trajectory, memberships)
+    return _with_role(trajectory, role, need, allow_archived=allow_archived)
+
+
+def get_review_for_user(user, pk: int, review_pk: int, *, need: Role = Role.LEZER):
+    """A review of a trajectory the user sees, read together with the trajectory in one query (the
+    meeting page); ``review.trajectory.user_role`` as with :func:`get_trajectory_for_user`."""
+    memberships = memberships_of(user)
+    if not memberships:
+        raise Http404
+    queryset = Review.objects.select_related("trajectory__owner", "trajectory__receiving_organisation", "finalised_by")
+    try:
+        review = queryset.get(pk=review_pk, trajectory_id=pk)
+    except (Review.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    _with_role(review.trajectory, _role_without_participants(review.trajectory, memberships), need)
+    return review
+
+
+def _with_role(trajectory, role: Role | None, need: Role, *, allow_archived: bool = False):
+    if role is None:
+        raise Http404
+    if not role.allows(need):
+        raise PermissionDenied
+    trajectory.actual_role = role
+    if trajectory.archived_at is not None:
+        if need.allows(Role.BEWERKER) and not allow_archived:
+            raise TrajectoryArchived
+        role = Role.LEZER
+    trajectory.user_role = role
+    audit.note_trajectory(trajectory)
+    return trajectory
+
+
+def _role_without_participants(trajectory, memberships: dict[int, str]) -> Role | None:
+    direct = {trajectory.owner_id, trajectory.receiving_organisation_id}
+    role = max((Role(r) for org, r in memberships.items() if org in direct), key=lambda r: r.rank, default=None)
+    better = [org for org, r in memberships.items() if org not in direct and (role is None or Role(r).rank > role.rank)]
+    if better:
+        joined = trajectory.participants.filter(pk__in=better).values_list("pk", flat=True)
+        role = max(
+            [Role(memberships[org]) for org in joined] + ([role] if role else []), key=lambda r: r.rank, default=None
+        )
+    return role
+
+
+def team_members(trajectory) -> QuerySet:
+    """Active users of the organisations taking part in the trajectory, for attendees and action owners."""
+    return (
+        User.objects.filter(memberships__organisation_id__in=trajectory.organisation_ids(), is_active=True)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def action_owners(trajectory, *, keep_user_id: int | None = None) -> QuerySet:
+    """Who may be picked as an action's owner: members who can also tick the action off (bewerker or beheerder).
+
+    A lezer cannot close an action, so is not offered (issue 18). ``keep_user_id`` keeps an action's current
+    owner in the choices, so editing an older action never drops its owner silently.
+    """
+    can_edit = Q(
+        memberships__organisation_id__in=trajectory.organisation_ids(),
+        memberships__role__in=[Role.BEWERKER, Role.BEHEERDER],
+        is_active=True,
+    )
+    if keep_user_id is not None:
+        can_edit |= Q(pk=keep_user_id)
+    return User.objects.filter(can_edit).distinct().order_by("full_name", "email")
+
+
+def persons_visible_to(user) -> QuerySet:
+    """Persons linked to a trajectory the user sees, and those kept by organisations the user is beheerder of."""
+    kept = organisations_where(user, at_least=Role.BEHEERDER)
+    return Person.objects.filter(
+        Q(stakeholder_roles__trajectory__in=visible_trajectories(user, archived=None)) | Q(organisation__in=kept)
+    ).distinct()
