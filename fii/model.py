@@ -136,7 +136,7 @@ PHASES: tuple[PhaseSpec, ...] = (
             SubphaseSpec(
                 code=Subphase.SHORTLIST,
                 goal=_("Select two to four organisations that could adopt the intervention."),
-                guiding_questions=(_("Which organisations fit the intervention?"),),
+                guiding_questions=(_("Which organisations would find this intervention interesting?"),),
                 activities=_(
                     "Judge each candidate on culture (its real purpose, broad execution frames, learning "
                     "climate), its organisational frame (steering on targets or on the citizen's goal, "
@@ -146,7 +146,7 @@ PHASES: tuple[PhaseSpec, ...] = (
             SubphaseSpec(
                 code=Subphase.OVEREENKOMST,
                 goal=_("Choose one receiving organisation and agree on the collaboration."),
-                guiding_questions=(_("Is the organisation compatible and ready to implement?"),),
+                guiding_questions=(_("With which organisation does a shared vision emerge in the talks?"),),
                 activities=_(
                     "Hold orientation talks with management, project leaders and if possible executors; "
                     "weigh compatibility and implementation readiness, such as committing staff to the "
@@ -156,7 +156,7 @@ PHASES: tuple[PhaseSpec, ...] = (
             SubphaseSpec(
                 code=Subphase.EIGENAARSCHAP,
                 goal=_("Make both organisations feel responsible for the result."),
-                guiding_questions=(_("Do both organisations feel owner of the trajectory?"),),
+                guiding_questions=(_("What is needed to create shared ownership?"),),
                 activities=_(
                     "Draw up a joint plan of approach: a kick-off, a shared point on the horizon, a "
                     "roadmap, who does what, and a periodic meeting on content and operations."
@@ -178,7 +178,7 @@ PHASES: tuple[PhaseSpec, ...] = (
             SubphaseSpec(
                 code=Subphase.BALANS,
                 goal=_("Keep the intervention as simple and adaptable as the question allows."),
-                guiding_questions=(_("Is the intervention scalable, affordable and feasible?"),),
+                guiding_questions=(_("What should the intervention look like?"),),
                 activities=_(
                     "Weigh complexity and adaptability of the intervention (CFIR) against the answer it has to give."
                 ),
@@ -186,7 +186,7 @@ PHASES: tuple[PhaseSpec, ...] = (
             SubphaseSpec(
                 code=Subphase.ONDERBOUWING,
                 goal=_("Put the intervention on paper so that others can carry it out."),
-                guiding_questions=(_("What makes the intervention work, and how do we know?"),),
+                guiding_questions=(_("Which active components does the intervention stand or fall with?"),),
                 activities=_(
                     "Describe goal, target group, approach, preconditions and active components "
                     "(werkzame bestanddelen); place it on the effectiveness ladder and consider "
@@ -216,7 +216,12 @@ PHASES: tuple[PhaseSpec, ...] = (
             SubphaseSpec(
                 code=Subphase.DRAAGKRACHT,
                 goal=_("Keep support growing; it is never finished."),
-                guiding_questions=(_("Is everybody (still) pointing in the same direction?"),),
+                guiding_questions=(
+                    _(
+                        "Is everybody (still) pointing in the same direction, or is it time to sit down together "
+                        "(again)?"
+                    ),
+                ),
                 activities=_(
                     "Watch for waning support, such as silence or falling attendance, act on it, and "
                     "report back to the commissioner when it cannot be restored."
@@ -233,7 +238,7 @@ PHASES: tuple[PhaseSpec, ...] = (
             SubphaseSpec(
                 code=Subphase.IMPLEMENTATIETEAM,
                 goal=_("Have a small team with mandate that carries the implementation."),
-                guiding_questions=(_("Who forms the implementation team, and do they have enough mandate?"),),
+                guiding_questions=(_("Which people are suited to sit on the implementation team?"),),
                 activities=_(
                     "Appoint two or three people from both organisations who together bring leadership, "
                     "content knowledge, practical experience, communication and coordination."
@@ -242,7 +247,12 @@ PHASES: tuple[PhaseSpec, ...] = (
             SubphaseSpec(
                 code=Subphase.PDCA,
                 goal=_("Steer the roll-out in short cycles."),
-                guiding_questions=(_("Are all lights still green?"),),
+                guiding_questions=(
+                    _(
+                        "Which expected and unexpected points of attention come up during the trajectory, and how "
+                        "and when do we take them up?"
+                    ),
+                ),
                 activities=_(
                     "Keep a checklist per phase of what must work by its end; every two weeks the core "
                     "team rates each item green, orange or red and acts where it is not green "
@@ -252,7 +262,9 @@ PHASES: tuple[PhaseSpec, ...] = (
             SubphaseSpec(
                 code=Subphase.TRAINEN,
                 goal=_("Make the professionals aware, enthusiastic and skilled."),
-                guiding_questions=(_("Are the professionals selected, trained and coached?"),),
+                guiding_questions=(
+                    _("How do we make sure the executing professionals develop the right competencies?"),
+                ),
                 activities=_(
                     "Select, train and coach the professionals who will work with the intervention; "
                     "watch staff turnover and find ambassadors."
@@ -270,9 +282,10 @@ PHASES: tuple[PhaseSpec, ...] = (
                 code=Subphase.KWALITEITSBEWAKING,
                 goal=_("Watch over the quality of the intervention."),
                 guiding_questions=(
-                    _("Has a quality guard been appointed?"),
-                    _("Is there a simple monitoring instrument?"),
-                    _("Is the intervention adapted on feedback from users and participants?"),
+                    _(
+                        "How do we make sure staff keep their skills and knowledge and keep reflecting on "
+                        "their practice?"
+                    ),
                 ),
                 activities=_(
                     "Appoint a quality guard, choose a simple instrument such as a checklist, and collect feedback."
@@ -282,8 +295,10 @@ PHASES: tuple[PhaseSpec, ...] = (
                 code=Subphase.VERBETEREN,
                 goal=_("Keep learning from practice."),
                 guiding_questions=(
-                    _("Are experiences evaluated with the executors?"),
-                    _("Who changes what based on the feedback?"),
+                    _(
+                        "What are we there for as an organisation, what is our work for, and how does our target "
+                        "group gain from it?"
+                    ),
                 ),
                 activities=_("Evaluate with executors regularly and follow improvements through."),
             ),
@@ -415,6 +430,9 @@ SHORTLIST_ADVISED = (2, 4)
 
 # Subphase 3b: the effectiveness ladder (Veerman & Van Yperen), lowest rung first.
 class EffectivenessLevel(models.TextChoices):
+    # Level 0 (implicit knowledge) is where most innovations born in practice start: the know-how is in
+    # the heads of the professionals and not yet written down (NJi's effectiveness ladder counts it).
+    IMPLICIET = "impliciet", _("Implicit knowledge (level 0)")
     BESCHRIJVEND = "beschrijvend", _("Descriptive")
     THEORETISCH = "theoretisch", _("Plausible (theoretical)")
     INDICATIEF = "indicatief", _("Indicative")
@@ -422,6 +440,7 @@ class EffectivenessLevel(models.TextChoices):
 
 
 EFFECTIVENESS_HELP = {
+    EffectivenessLevel.IMPLICIET: _("The approach lives in the practice and heads of professionals, not yet on paper."),
     EffectivenessLevel.BESCHRIJVEND: _("The intervention is written down so others can carry it out."),
     EffectivenessLevel.THEORETISCH: _("A theory or research explains why the approach should work."),
     EffectivenessLevel.INDICATIEF: _("Measurements show the intended effects appear, without proof of cause."),
@@ -433,6 +452,19 @@ class InterventionDatabase(models.TextChoices):
     GEEN = "geen", _("None")
     NJI = "nji", _("NJi – Databank Effectieve Jeugdinterventies")
     MOVISIE = "movisie", _("Movisie – Databank Effectieve sociale interventies")
+    LOKET_GEZOND_LEVEN = "loket_gezond_leven", _("Loket Gezond Leven (RIVM) – Interventiedatabase")
+    JUSTITIELE = "justitiele_interventies", _("Justitiële interventies (Erkenningscommissie Justitiële interventies)")
+    ANDERS = "anders", _("Other database")
+
+
+class RecognitionLevel(models.TextChoices):
+    """The level at which the Erkenningscommissie recognised the intervention in its database."""
+
+    GEEN = "geen", _("Not (yet) recognised")
+    GOED_ONDERBOUWD = "goed_onderbouwd", _("Well-founded (goed onderbouwd)")
+    EERSTE = "eerste_aanwijzingen", _("Effective according to first indications")
+    GOEDE = "goede_aanwijzingen", _("Effective according to good indications")
+    STERKE = "sterke_aanwijzingen", _("Effective according to strong indications")
 
 
 class RegistrationStatus(models.TextChoices):

@@ -23,7 +23,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.tasks import task
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -143,3 +143,26 @@ def deliver_mail(mail_id: int) -> str:
         mail.save(update_fields=["attempts", "sent_at", "next_attempt_at"])
         logger.info("Mail %s sent to %s: %s", mail.pk, mail.to, mail.subject)
         return "sent"
+
+
+# A queued send is lost when a process dies between the commit of the row and the queuing of its task, or when
+# the task queue is emptied; the row then waits unsent. Rows this much past their due moment are queued again.
+STRANDED_AFTER = dt.timedelta(minutes=10)
+
+
+def mail_requeue_stranded(*, now: dt.datetime | None = None) -> int:
+    """Queue :func:`deliver_mail` again for unsent rows whose send is overdue; returns how many.
+
+    Safe to call often and from several machines: :func:`deliver_mail` locks the row and never sends a sent
+    row again, so a row queued twice is still sent once. ``send_notifications`` calls it on every run.
+    """
+    cutoff = (now or timezone.now()) - STRANDED_AFTER
+    stranded = OutgoingMail.objects.filter(sent_at__isnull=True, attempts__lt=settings.FII_MAIL_MAX_ATTEMPTS).filter(
+        models.Q(next_attempt_at__isnull=True, attempts=0, created_at__lt=cutoff) | models.Q(next_attempt_at__lt=cutoff)
+    )
+    ids = list(stranded.values_list("pk", flat=True)[:1000])
+    for mail_id in ids:
+        deliver_mail.enqueue(mail_id)
+    if ids:
+        logger.warning("Queued %s stranded mail(s) again.", len(ids))
+    return len(ids)

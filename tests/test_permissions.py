@@ -288,6 +288,7 @@ MATRIX = {
     "trajectories:cfir_list": (trajectory_args, "get", READ),
     "trajectories:cfir": (cfir_args, "get", READ),
     "trajectories:cfir_rate": (cfir_args, "get", WRITE_FORM),
+    "trajectories:cfir_compare": (trajectory_args, "get", READ),
     "trajectories:training": (trajectory_args, "get", READ),
     "trajectories:professional_create": (trajectory_args, "post", WRITE_POST),
     "trajectories:professional_state": (professional_args, "get", WRITE_FORM),

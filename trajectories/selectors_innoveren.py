@@ -8,7 +8,7 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from fii.cfir import CONSTRUCTS, DOMAINS, NUMERIC, rating_label
+from fii.cfir import NUMERIC, rating_label
 
 from .models import (
     CfirAssessment,
@@ -40,14 +40,19 @@ STRONGEST = 8  # how many barriers and facilitators the overview lists
 
 
 def cfir_overview(assessment: CfirAssessment) -> dict:
-    """Domain rows with one cell per construct, and the strongest barriers and facilitators.
+    """Domain rows with one cell per construct of the assessment's version, the strongest barriers and
+    facilitators, and the gaps in the data.
 
     Barriers are constructs rated −2 or −1 (most negative first), facilitators +2 or +1 (most positive
-    first); "mixed", "missing", 0 and unrated constructs are neither. Ties keep the framework's order.
+    first); X (mixed), 0 and unrated constructs are neither. M means missing data: it is no judgement on the
+    construct, so it is listed as a gap in what the team knows, never as a barrier. Ties keep the
+    framework's order.
     """
-    ratings = {r.construct: r for r in assessment.ratings.all()}
+    framework = assessment.framework
+    constructs = framework.constructs
+    ratings = {r.construct: r for r in assessment.ratings.all() if r.construct in constructs}
     domains = []
-    for domain in DOMAINS:
+    for domain in framework.domains:
         cells = []
         for construct in domain.constructs:
             row = ratings.get(construct.code)
@@ -59,17 +64,24 @@ def cfir_overview(assessment: CfirAssessment) -> dict:
                     "label": rating_label(value),
                     "style": CELL_STYLE[value],
                     "rationale": row.rationale if row else "",
+                    "needs_review": bool(row and row.needs_review),
                 }
             )
         domains.append({"domain": domain, "cells": cells})
-    order = {code: i for i, code in enumerate(CONSTRUCTS)}
+    order = {code: i for i, code in enumerate(constructs)}
     scored = [r for r in ratings.values() if r.rating in NUMERIC]
 
-    def listed(rows):
-        return [
-            {"construct": CONSTRUCTS[r.construct], "label": rating_label(r.rating), "rationale": r.rationale}
+    def listed(rows, limit=None):
+        items = [
+            {
+                "construct": constructs[r.construct],
+                "label": rating_label(r.rating),
+                "rationale": r.rationale,
+                "needs_review": r.needs_review,
+            }
             for r in rows
-        ][:STRONGEST]
+        ]
+        return items[:limit] if limit else items
 
     barriers = sorted(
         (r for r in scored if NUMERIC[r.rating] < 0), key=lambda r: (NUMERIC[r.rating], order[r.construct])
@@ -77,16 +89,68 @@ def cfir_overview(assessment: CfirAssessment) -> dict:
     facilitators = sorted(
         (r for r in scored if NUMERIC[r.rating] > 0), key=lambda r: (-NUMERIC[r.rating], order[r.construct])
     )
+    missing = sorted((r for r in ratings.values() if r.rating == "M"), key=lambda r: order[r.construct])
     counts = Counter(r.rating for r in ratings.values())
     return {
         "assessment": assessment,
+        "framework": framework,
         "domains": domains,
         "rated": len(ratings),
-        "total": len(CONSTRUCTS),
+        "total": len(constructs),
         "counts": counts,
-        "barriers": listed(barriers),
-        "facilitators": listed(facilitators),
+        "barriers": listed(barriers, STRONGEST),
+        "facilitators": listed(facilitators, STRONGEST),
+        "missing": listed(missing),
+        "to_review": sum(1 for r in ratings.values() if r.needs_review),
     }
+
+
+def cfir_comparison(assessments: list[CfirAssessment]) -> dict:
+    """Assessments of one trajectory side by side, in date order, one row per construct.
+
+    Only assessments of the same CFIR version can be compared construct by construct; the version is
+    that of the newest selected assessment and the others are returned as ``left_out``. A cell is marked
+    ``changed`` when its rating differs from the previous assessment's (rated versus unrated counts as a
+    change), with ``direction`` "better"/"worse" when both are scores.
+    """
+    if not assessments:
+        return {"version": None, "columns": [], "domains": [], "left_out": [], "changes": 0}
+    ordered = sorted(assessments, key=lambda a: (a.assessed_on, a.pk))
+    version = ordered[-1].version
+    columns = [a for a in ordered if a.version == version]
+    left_out = [a for a in ordered if a.version != version]
+    framework = columns[-1].framework
+    by_assessment = {a.pk: {r.construct: r for r in a.ratings.all()} for a in columns}
+    domains = []
+    changes = 0
+    for domain in framework.domains:
+        rows = []
+        for construct in domain.constructs:
+            cells = []
+            previous = None
+            for index, a in enumerate(columns):
+                row = by_assessment[a.pk].get(construct.code)
+                value = row.rating if row else ""
+                changed = index > 0 and value != previous
+                direction = ""
+                if changed and value in NUMERIC and previous in NUMERIC:
+                    direction = "better" if NUMERIC[value] > NUMERIC[previous] else "worse"
+                changes += changed
+                cells.append(
+                    {
+                        "value": value,
+                        "label": rating_label(value),
+                        "style": CELL_STYLE[value],
+                        "changed": changed,
+                        "direction": direction,
+                        "previous": rating_label(previous) if index > 0 else "",
+                        "rationale": row.rationale if row else "",
+                    }
+                )
+                previous = value
+            rows.append({"construct": construct, "cells": cells, "changed": any(c["changed"] for c in cells)})
+        domains.append({"domain": domain, "rows": rows})
+    return {"version": version, "columns": columns, "domains": domains, "left_out": left_out, "changes": changes}
 
 
 def fidelity_rates(checklist: FidelityChecklist) -> list[dict]:
@@ -214,6 +278,7 @@ __all__ = [
     "borgen_overview",
     "cfir_assessments",
     "evaluations",
+    "cfir_comparison",
     "cfir_overview",
     "fidelity_rates",
     "implementeren_overview",
@@ -225,7 +290,7 @@ __all__ = [
 
 
 def cfir_assessments(trajectory: Trajectory) -> list[CfirAssessment]:
-    return list(trajectory.cfir_assessments.select_related("created_by").annotate(rated=Count("ratings")))
+    return list(trajectory.cfir_assessments.select_related("created_by", "candidate").annotate(rated=Count("ratings")))
 
 
 def evaluations(trajectory: Trajectory) -> list:

@@ -115,8 +115,8 @@ TRAJECTORY = Part(
         Part(
             m.PhaseTransition,
             "transitions",
-            f"{HISTORY} from_phase from_status to_phase to_status_before",
-            kept="reason",
+            f"{HISTORY} from_phase from_status to_phase to_status_before open_points",
+            kept="reason open_points",
         ),
         Part(
             m.Assignment,
@@ -236,6 +236,7 @@ TRAJECTORY = Part(
                 "organisation status motivation financing caseload average_length_months "
                 "maximum_length_months created_by created_at"
             ),
+            keyed=True,
             history="kandidaat",
             kept="motivation",
             children=(
@@ -347,11 +348,12 @@ TRAJECTORY = Part(
             (
                 f"{HISTORY} number goal target_group inclusion_criteria exclusion_criteria approach "
                 "preconditions theory effectiveness evidence database registration_status "
-                "registration_date"
+                "registration_date database_other recognition recognition_date"
             ),
             keyed=True,
             kept=(
-                "reason goal target_group inclusion_criteria exclusion_criteria approach preconditions theory evidence"
+                "reason goal target_group inclusion_criteria exclusion_criteria approach preconditions theory evidence "
+                "database_other"
             ),
             children=(
                 Part(
@@ -366,14 +368,15 @@ TRAJECTORY = Part(
         Part(
             m.CfirAssessment,
             "cfir_assessments",
-            "title assessed_on created_by created_at",
+            "title assessed_on version candidate created_by created_at",
+            refs={"candidate": "candidates"},
             history="cfir",
             kept="title",
             children=(
                 Part(
                     m.CfirRating,
                     "ratings",
-                    "construct rating rationale updated_by updated_at",
+                    "construct rating rationale needs_review updated_by updated_at",
                     parent="assessment",
                     history="cfir-score",
                     kept="rationale",

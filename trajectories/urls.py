@@ -106,6 +106,7 @@ urlpatterns = [
     path("trajecten/<int:pk>/cfir/", innoveren.cfir_list, name="cfir_list"),
     path("trajecten/<int:pk>/cfir/<int:assessment_pk>/", innoveren.cfir_detail, name="cfir"),
     path("trajecten/<int:pk>/cfir/<int:assessment_pk>/beoordelen/", innoveren.cfir_rate, name="cfir_rate"),
+    path("trajecten/<int:pk>/cfir/vergelijken/", innoveren.cfir_compare, name="cfir_compare"),
     # Training (5c) and Borgen (6a, 6b).
     path("trajecten/<int:pk>/training/", borgen.training, name="training"),
     path("trajecten/<int:pk>/training/professionals/", borgen.professional_create, name="professional_create"),

@@ -93,6 +93,7 @@ def test_method_fidelity_training_and_cfir(login_as, bewerker, trajectory, probl
     # CFIR: a partial assessment and its overview.
     goto(page, reverse("trajectories:cfir_list", args=[trajectory.pk]))
     page.fill("#id_title", "Welzijn Noord, oktober")
+    page.locator("input[name=version][value='2009']").check()  # the codes below are figure 10's
     post_form(page, "main form")
     expect(page.locator("h1")).to_contain_text("Constructen scoren")
     page.select_option("#id_rating_III_E_2", "-2")

@@ -45,6 +45,7 @@ def demo_trajectory(municipality, bewerker):
         by=bewerker,
         to_phase="innoveren",
         complete_current=True,
+        open_points_confirmed=True,
         completion_note="Overeenkomst met Stichting Welzijn Testdam getekend.",
         reason="Ontvangende organisatie gekozen in stuurgroep; de pilot in Oost start na de zomer.",
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertNotContains
 
-from fii.cfir import CONSTRUCTS, DOMAINS, rating_label
+from fii.cfir import framework, rating_label
 from tests.factories import make_trajectory
 from trajectories import selectors_innoveren as selectors
 from trajectories import services
@@ -44,6 +44,10 @@ def method_post(components=None, based_on="", **fields):
 # CFIR reference list and scale -----------------------------------------------------------------------
 
 
+CFIR_2009 = framework("2009")
+DOMAINS, CONSTRUCTS = CFIR_2009.domains, CFIR_2009.constructs
+
+
 def test_cfir_has_the_five_domains_and_39_constructs_of_figure_10():
     assert [d.name for d in DOMAINS] == [
         "Intervention characteristics",
@@ -57,6 +61,7 @@ def test_cfir_has_the_five_domains_and_39_constructs_of_figure_10():
     assert CONSTRUCTS["V.B.3"].name == "Champions"
     assert CONSTRUCTS["III.D.2"].label == "D2" and CONSTRUCTS["III.D.2"].is_sub
     assert all(c.description.endswith((".", '."')) for c in CONSTRUCTS.values())
+    assert all(c.nl_name and c.nl_description.endswith(".") for c in CONSTRUCTS.values())
 
 
 def test_rating_labels_use_a_real_minus_and_a_dash_for_unrated():
@@ -65,8 +70,9 @@ def test_rating_labels_use_a_real_minus_and_a_dash_for_unrated():
 
 @pytest.fixture
 def assessment(trajectory, bewerker):
+    """A 2009 assessment: the tests below use the codes of figure 10 (the 2022 version: test_cfir.py)."""
     return services.cfir_assessment_create(
-        trajectory=trajectory, by=bewerker, title="Welzijn Noord", assessed_on=dt.date(2026, 10, 1)
+        trajectory=trajectory, by=bewerker, title="Welzijn Noord", assessed_on=dt.date(2026, 10, 1), version="2009"
     )
 
 
@@ -84,7 +90,7 @@ def test_cfir_rate_refuses_unknown_constructs_and_ratings(assessment, bewerker):
     assert not CfirRating.objects.exists()
 
 
-def test_cfir_overview_orders_barriers_and_facilitators_and_leaves_mixed_and_missing_out(assessment, bewerker):
+def test_cfir_overview_orders_barriers_and_facilitators_and_lists_missing_data_apart(assessment, bewerker):
     services.cfir_rate(
         assessment=assessment,
         by=bewerker,
@@ -105,6 +111,7 @@ def test_cfir_overview_orders_barriers_and_facilitators_and_leaves_mixed_and_mis
     cells = {c["construct"].code: c for row in overview["domains"] for c in row["cells"]}
     assert (cells["III.E.2"]["label"], cells["III.E.2"]["style"]) == ("−2", "neg2")
     assert (cells["II.D"]["label"], cells["I.H"]["label"], cells["I.B"]["label"]) == ("X", "M", "—")
+    assert [m["construct"].code for m in overview["missing"]] == ["I.H"]
 
 
 def test_cfir_pages_show_a_heat_map_readable_without_colour(client, lezer, assessment, bewerker):
@@ -112,7 +119,8 @@ def test_cfir_pages_show_a_heat_map_readable_without_colour(client, lezer, asses
     client.force_login(lezer)
     response = client.get(assessment.get_absolute_url())
     assertContains(response, '<span class="cfir-cell__value">−2</span>', html=False)
-    assertContains(response, "Available Resources")
+    assertContains(response, '<span class="cfir-en" lang="en">Available Resources</span>', html=False)
+    assertContains(response, "Beschikbare middelen")
     assertContains(response, "Geen tijd")
     assertContains(response, "cfirguide.org")
 
@@ -387,7 +395,7 @@ def filled(trajectory, bewerker):
     )
     version = save_method(trajectory, bewerker)
     assessment = services.cfir_assessment_create(
-        trajectory=trajectory, by=bewerker, title="Welzijn Noord", assessed_on=dt.date(2026, 9, 1)
+        trajectory=trajectory, by=bewerker, title="Welzijn Noord", assessed_on=dt.date(2026, 9, 1), version="2009"
     )
     services.cfir_rate(assessment=assessment, by=bewerker, ratings={"III.E.2": ("-2", "Geen tijd"), "I.C": ("+2", "")})
     checklist = services.fidelity_checklist_create(trajectory=trajectory, by=bewerker, version=version, title="Trouw")
@@ -405,7 +413,7 @@ def grow(trajectory, by, filled, n):
     for i in range(n):
         save_method(trajectory, by, based_on=trajectory.method_versions.first().number, goal=f"Doel {i}")
         assessment = services.cfir_assessment_create(
-            trajectory=trajectory, by=by, title=f"Moment {i}", assessed_on=dt.date(2026, 9, 2)
+            trajectory=trajectory, by=by, title=f"Moment {i}", assessed_on=dt.date(2026, 9, 2), version="2009"
         )
         services.cfir_rate(assessment=assessment, by=by, ratings={code: ("+1", "r") for code in list(CONSTRUCTS)[:10]})
         items = list(filled["checklist"].items.all())
@@ -522,7 +530,8 @@ def test_demo_covers_phases_3_5c_and_6_for_two_trajectories(demo_data):
     samen = Trajectory.objects.get(title="Samen Leren")
     assert samen.method_versions.count() == 2
     assert samen.method_versions.first().components.count() == 4
-    assert samen.cfir_assessments.count() == 2
+    assert samen.cfir_assessments.count() == 3
+    assert sorted(samen.cfir_assessments.values_list("version", flat=True)) == ["2009", "2009", "2022"]
     checklist = samen.fidelity_checklists.get()
     assert checklist.observations.count() == 5
     assert [r["rate"] for r in selectors.fidelity_rates(checklist)] == [80, 80, 80, 100]

@@ -36,6 +36,7 @@ def test_moving_forward_with_completion_records_history(trajectory, bewerker):
         reason="Wijkteam gekozen",
         to_phase="innoveren",
         complete_current=True,
+        open_points_confirmed=True,  # its checklist is not assessed yet
         completion_note="Beide organisaties zijn eigenaar.",
     )
     trajectory.refresh_from_db()
@@ -58,6 +59,7 @@ def test_going_back_reopens_a_completed_phase(trajectory, bewerker):
         reason="r",
         to_phase="innoveren",
         complete_current=True,
+        open_points_confirmed=True,  # its checklist is not assessed yet
         completion_note="n",
     )
     back = services.trajectory_move(trajectory=trajectory, by=bewerker, reason="Nieuwe directeur", to_phase="verkennen")
@@ -75,6 +77,7 @@ def test_completing_without_moving(trajectory, bewerker):
         reason="Klaar",
         to_phase=None,
         complete_current=True,
+        open_points_confirmed=True,  # its checklist is not assessed yet
         completion_note="ok",
     )
     assert t.is_completion_only

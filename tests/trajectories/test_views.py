@@ -210,6 +210,7 @@ def test_transition_moves_and_shows_in_timeline(editor_client, trajectory):
             "complete_current": "on",
             "completion_note": "Getekend",
             "reason": "Stuurgroep akkoord",
+            "confirm_open_points": "on",  # the verkennen checklist is not assessed yet
         },
     )
     assertRedirects(response, trajectory.get_absolute_url() + "#timeline", fetch_redirect_response=False)

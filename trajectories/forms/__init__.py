@@ -10,7 +10,7 @@ from .borgen import (
     QualityForm,
     TrainingForm,
 )
-from .innoveren import CfirAssessmentForm, CfirRateForm, ImplementabilityForm, MethodForm
+from .innoveren import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
 from .people import (
     ContactForm,
     PersonEraseForm,
@@ -67,6 +67,7 @@ __all__ = [
     "QualityForm",
     "TrainingForm",
     "CfirAssessmentForm",
+    "CfirCompareForm",
     "CfirRateForm",
     "ImplementabilityForm",
     "MethodForm",

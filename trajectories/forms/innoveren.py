@@ -5,10 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fii.cfir import DOMAINS, RATINGS
+from fii.cfir import RATINGS
 from fii.lib.limits import LONG_TEXT, TEXT
+from fii.model import RecognitionLevel
 
-from ..models import CfirAssessment, Degree, ImplementabilityAssessment, MethodVersion
+from ..models import (
+    OPEN_CANDIDATE_STATUSES,
+    Candidate,
+    CfirAssessment,
+    Degree,
+    ImplementabilityAssessment,
+    MethodVersion,
+)
 from .trajectories import DateInput, fields_only_helper
 from .verkennen import not_in_future
 
@@ -74,6 +82,9 @@ METHOD_FIELDS = [
     "database",
     "registration_status",
     "registration_date",
+    "database_other",
+    "recognition",
+    "recognition_date",
 ]
 
 
@@ -113,6 +124,7 @@ class MethodForm(forms.ModelForm):
             },
             "effectiveness": forms.RadioSelect,
             "registration_date": DateInput(),
+            "recognition_date": DateInput(),
         }
 
     def __init__(self, *args, current: MethodVersion | None = None, **kwargs):
@@ -124,6 +136,7 @@ class MethodForm(forms.ModelForm):
             }
         super().__init__(*args, **kwargs)
         self.fields["goal"].error_messages["required"] = _("Describe the goal of the intervention.")
+        self.fields["recognition"].required = False  # left out: not (yet) recognised
         self.fields["components"].error_messages["required"] = _("Name at least one active component.")
         self.helper = fields_only_helper()
 
@@ -136,11 +149,20 @@ class MethodForm(forms.ModelForm):
             raise forms.ValidationError(_("Name at least one active component."))
         return self.cleaned_data["components"]
 
+    def clean_recognition(self):
+        return self.cleaned_data.get("recognition") or RecognitionLevel.GEEN
+
     def clean(self):
         cleaned = super().clean()
         database, status = cleaned.get("database"), cleaned.get("registration_status")
         if database == "geen" and status and status != "niet_aangemeld":
             self.add_error("database", _("Choose the database the intervention was submitted to."))
+        if database == "anders" and not cleaned.get("database_other", "").strip():
+            self.add_error("database_other", _("Name the database."))
+        if cleaned.get("recognition") not in (None, "", "geen") and not cleaned.get("recognition_date"):
+            self.add_error("recognition_date", _("Give the date of the recognition."))
+        if cleaned.get("recognition") not in (None, "", "geen") and database == "geen":
+            self.add_error("database", _("Choose the database in which the intervention is recognised."))
         return cleaned
 
     def fields_to_save(self) -> dict:
@@ -150,12 +172,19 @@ class MethodForm(forms.ModelForm):
 class CfirAssessmentForm(forms.ModelForm):
     class Meta:
         model = CfirAssessment
-        fields = ["title", "assessed_on"]
-        widgets = {"assessed_on": DateInput()}
+        fields = ["title", "assessed_on", "version", "candidate"]
+        widgets = {"assessed_on": DateInput(), "version": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, trajectory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Give the assessment a title.")
+        # Only this trajectory's shortlist; a candidate id from another trajectory is refused as invalid.
+        self.fields["candidate"].queryset = Candidate.objects.filter(trajectory=trajectory).select_related(
+            "organisation"
+        )
+        self.fields["candidate"].empty_label = _("(not about one candidate)")
+        if not Candidate.objects.filter(trajectory=trajectory, status__in=OPEN_CANDIDATE_STATUSES).exists():
+            self.fields["candidate"].help_text = _("The shortlist of this trajectory has no open candidates.")
         self.helper = fields_only_helper()
 
 
@@ -164,35 +193,54 @@ def field_key(code: str) -> str:
 
 
 class CfirRateForm(forms.Form):
-    """A rating and rationale per construct; a construct may stay unrated."""
+    """A rating and rationale per construct of the assessment's version; a construct may stay unrated.
+
+    A rating flagged for review (an M from before M meant missing data) gets a "checked" box: ticking it, or
+    changing the rating, clears the flag."""
 
     def __init__(self, *args, assessment: CfirAssessment, **kwargs):
         super().__init__(*args, **kwargs)
         existing = {r.construct: r for r in assessment.ratings.all()}
         self.domains = []
-        for domain in DOMAINS:
+        for domain in assessment.framework.domains:
             rows = []
             for construct in domain.constructs:
                 key = field_key(construct.code)
                 row = existing.get(construct.code)
                 self.fields[f"rating_{key}"] = forms.ChoiceField(
-                    label=construct.name,
+                    label=construct.nl_name,
                     choices=[("", _("not rated"))] + list(RATINGS),
                     required=False,
                     initial=row.rating if row else "",
                 )
                 self.fields[f"rationale_{key}"] = forms.CharField(
+                    max_length=TEXT,
                     label=_("Rationale"),
                     required=False,
                     initial=row.rationale if row else "",
                     widget=forms.Textarea(attrs={"rows": 1}),
                 )
+                if row is not None and row.needs_review:
+                    self.fields[f"reviewed_{key}"] = forms.BooleanField(
+                        label=_("Checked: this really is missing data"), required=False
+                    )
                 rows.append((construct, key))
             self.domains.append((domain, rows))
 
     def bound_rows(self):
         for domain, rows in self.domains:
-            yield domain, [(c, self[f"rating_{key}"], self[f"rationale_{key}"]) for c, key in rows]
+            yield (
+                domain,
+                [
+                    (
+                        c,
+                        self[f"rating_{key}"],
+                        self[f"rationale_{key}"],
+                        self[f"reviewed_{key}"] if f"reviewed_{key}" in self.fields else None,
+                    )
+                    for c, key in rows
+                ],
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -208,3 +256,26 @@ class CfirRateForm(forms.Form):
             for _domain, rows in self.domains
             for construct, key in rows
         }
+
+    def reviewed(self) -> list[str]:
+        return [
+            construct.code
+            for _domain, rows in self.domains
+            for construct, key in rows
+            if self.cleaned_data.get(f"reviewed_{key}")
+        ]
+
+
+class CfirCompareForm(forms.Form):
+    """Which assessments of the trajectory to put side by side (all of them when none is ticked)."""
+
+    assessments = forms.ModelMultipleChoiceField(
+        label=_("CFIR assessments"),
+        queryset=CfirAssessment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, trajectory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessments"].queryset = trajectory.cfir_assessments.order_by("assessed_on", "pk")

@@ -200,9 +200,16 @@ class TransitionForm(forms.Form):
         help_text=_("Why now? What was decided, and by whom?"),
     )
 
-    def __init__(self, *args, trajectory: Trajectory, states: dict[str, str], **kwargs):
+    confirm_open_points = forms.BooleanField(
+        label=_("Complete the phase anyway; the open points are recorded in the timeline"), required=False
+    )
+
+    def __init__(self, *args, trajectory: Trajectory, states: dict[str, str], open_points=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.trajectory = trajectory
+        self.open_points = list(open_points)
+        if not self.open_points:
+            del self.fields["confirm_open_points"]
         current = trajectory.current_phase
         choices = [("", _("— stay in the current phase —"))]
         for spec in PHASES:
@@ -222,6 +229,14 @@ class TransitionForm(forms.Form):
             self.add_error(
                 "completion_note",
                 _("Describe how the completion criterion was met before completing the phase."),
+            )
+        if cleaned.get("complete_current") and self.open_points and not cleaned.get("confirm_open_points"):
+            self.add_error(
+                "confirm_open_points",
+                _(
+                    "The checklist of this phase still has red, orange or unassessed points (listed above). "
+                    "Confirm that you complete the phase anyway, or leave it open."
+                ),
             )
         return cleaned
 

@@ -355,6 +355,12 @@ class PhaseTransition(AppendOnlyModel):
     to_status_before = models.CharField(
         _("earlier status of the phase entered"), max_length=20, choices=Progress.choices, blank=True
     )
+    open_points = models.TextField(
+        _("open points at completion"),
+        blank=True,
+        help_text=_("Checklist items that were red, orange or not assessed when the phase was completed."),
+        max_length=LONG_TEXT,
+    )
 
     class Meta:
         verbose_name = _("phase transition")

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from fii.cfir import CONSTRUCT_CODES, RATING_VALUES, RATINGS
+from fii.cfir import RATING_VALUES, RATINGS, CfirVersion, Framework, all_construct_codes, framework
 from fii.lib.limits import LONG_TEXT, TEXT
-from fii.model import EffectivenessLevel, InterventionDatabase, RegistrationStatus
+from fii.model import EffectivenessLevel, InterventionDatabase, RecognitionLevel, RegistrationStatus
 
 from .core import AppendOnlyModel, Check, Trajectory
 
@@ -99,7 +99,7 @@ class MethodVersion(AppendOnlyModel):
     )
     evidence = models.TextField(_("evidence for this position"), blank=True, max_length=LONG_TEXT)
     database = models.CharField(
-        _("national database"), max_length=20, choices=InterventionDatabase.choices, default=InterventionDatabase.GEEN
+        _("national database"), max_length=30, choices=InterventionDatabase.choices, default=InterventionDatabase.GEEN
     )
     registration_status = models.CharField(
         _("registration status"),
@@ -108,6 +108,17 @@ class MethodVersion(AppendOnlyModel):
         default=RegistrationStatus.NIET_AANGEMELD,
     )
     registration_date = models.DateField(_("date of the registration status"), null=True, blank=True)
+    database_other = models.CharField(
+        _("name of the other database"), max_length=200, blank=True, help_text=_("Only with “Other database”.")
+    )
+    recognition = models.CharField(
+        _("recognition level"),
+        max_length=30,
+        choices=RecognitionLevel.choices,
+        default=RecognitionLevel.GEEN,
+        help_text=_("The level the Erkenningscommissie gave the intervention in this database."),
+    )
+    recognition_date = models.DateField(_("date of the recognition"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("method description version")
@@ -122,6 +133,9 @@ class MethodVersion(AppendOnlyModel):
                 condition=Q(database__in=InterventionDatabase.values)
                 & Q(registration_status__in=RegistrationStatus.values),
                 name="methodversion_registration_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(recognition__in=RecognitionLevel.values), name="methodversion_recognition_valid"
             ),
         ]
 
@@ -158,11 +172,34 @@ class ActiveComponent(models.Model):
 
 
 class CfirAssessment(models.Model):
-    """A CFIR assessment of a trajectory, for example per candidate organisation or per moment."""
+    """A CFIR assessment of a trajectory, for example per candidate organisation or per moment.
+
+    An assessment is made in one version of the framework; its ratings use that version's construct codes.
+    New assessments use the updated CFIR (2022); assessments made before both versions existed are 2009.
+    """
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="cfir_assessments")
     title = models.CharField(
         _("title"), max_length=200, help_text=_("For example the organisation or the moment it is about.")
+    )
+    version = models.CharField(
+        _("CFIR version"),
+        max_length=4,
+        choices=CfirVersion.choices,
+        default=CfirVersion.V2022,
+        help_text=_(
+            "The updated CFIR (2022) fits the social domain better. Choose 2009 to work with figure 10 of the "
+            "handreiking or to compare with earlier assessments."
+        ),
+    )
+    candidate = models.ForeignKey(
+        "trajectories.Candidate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cfir_assessments",
+        verbose_name=_("candidate organisation"),
+        help_text=_("Optional: the organisation on the shortlist this assessment is about."),
     )
     assessed_on = models.DateField(_("date"), default=timezone.localdate)
     created_by = models.ForeignKey(
@@ -176,6 +213,9 @@ class CfirAssessment(models.Model):
         verbose_name = _("CFIR assessment")
         verbose_name_plural = _("CFIR assessments")
         ordering = ["-assessed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(version__in=CfirVersion.values), name="cfirassessment_version_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -183,14 +223,27 @@ class CfirAssessment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("trajectories:cfir", args=[self.trajectory_id, self.pk])
 
+    @property
+    def framework(self) -> Framework:
+        return framework(self.version)
+
 
 class CfirRating(models.Model):
-    """The rating of one construct in one assessment: −2 … +2, X (mixed) or M (missing), with a rationale."""
+    """The rating of one construct in one assessment: −2 … +2, X (mixed) or M (missing data), with a rationale.
+
+    ``needs_review`` marks an M given when the product still explained M as "should be there but is
+    missing": such a rating may really be a negative one. It stays M until the team looks at it again.
+    """
 
     assessment = models.ForeignKey(CfirAssessment, on_delete=models.CASCADE, related_name="ratings")
-    construct = models.CharField(_("construct"), max_length=10, choices=[(c, c) for c in CONSTRUCT_CODES])
+    construct = models.CharField(_("construct"), max_length=10, choices=[(c, c) for c in all_construct_codes()])
     rating = models.CharField(_("rating"), max_length=2, choices=RATINGS)
     rationale = models.TextField(_("rationale"), blank=True, max_length=TEXT)
+    needs_review = models.BooleanField(
+        _("to be reviewed"),
+        default=False,
+        help_text=_("An M from before M meant missing data; check whether the construct really hinders."),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -203,7 +256,7 @@ class CfirRating(models.Model):
         verbose_name_plural = _("CFIR ratings")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "construct"], name="cfirrating_unique_construct"),
-            models.CheckConstraint(condition=Q(construct__in=CONSTRUCT_CODES), name="cfirrating_construct_valid"),
+            models.CheckConstraint(condition=Q(construct__in=all_construct_codes()), name="cfirrating_construct_valid"),
             models.CheckConstraint(condition=Q(rating__in=RATING_VALUES), name="cfirrating_rating_valid"),
         ]
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fii.cfir import CONSTRUCTS, RATING_VALUES
+from fii.cfir import RATING_VALUES, CfirVersion
 
-from ..models import ActiveComponent, CfirAssessment, CfirRating, ImplementabilityAssessment, MethodVersion, Trajectory
+from ..models import (
+    ActiveComponent,
+    Candidate,
+    CfirAssessment,
+    CfirRating,
+    ImplementabilityAssessment,
+    MethodVersion,
+    Trajectory,
+)
 from ..selectors_innoveren import method_current
 from .versioning import StaleEdit
 
@@ -75,17 +85,45 @@ def _unchanged(current: MethodVersion, components: list[str], fields: dict) -> b
     )
 
 
-def cfir_assessment_create(*, trajectory: Trajectory, by, title: str, assessed_on) -> CfirAssessment:
-    return CfirAssessment.objects.create(trajectory=trajectory, title=title, assessed_on=assessed_on, created_by=by)
+def cfir_assessment_create(
+    *,
+    trajectory: Trajectory,
+    by,
+    title: str,
+    assessed_on,
+    version: str = CfirVersion.V2022,
+    candidate: Candidate | None = None,
+) -> CfirAssessment:
+    if candidate is not None and candidate.trajectory_id != trajectory.pk:
+        raise ValueError("The candidate belongs to another trajectory.")
+    return CfirAssessment.objects.create(
+        trajectory=trajectory,
+        title=title,
+        assessed_on=assessed_on,
+        version=CfirVersion(version),
+        candidate=candidate,
+        created_by=by,
+    )
 
 
 @transaction.atomic
-def cfir_rate(*, assessment: CfirAssessment, by, ratings: dict[str, tuple[str, str]]) -> None:
+def cfir_rate(
+    *,
+    assessment: CfirAssessment,
+    by,
+    ratings: dict[str, tuple[str, str]],
+    reviewed: Iterable[str] = (),
+) -> None:
     """Set the ratings given as ``{construct code: (rating, rationale)}``. An empty rating removes the
-    construct's rating (not rated); constructs not in ``ratings`` are left as they are."""
-    unknown = set(ratings) - set(CONSTRUCTS)
+    construct's rating (not rated); constructs not in ``ratings`` are left as they are.
+
+    A rating flagged for review (an M from before M meant missing data) stays flagged until the team
+    changes it or confirms it by naming its construct in ``reviewed``; nothing is re-scored for them."""
+    known = assessment.framework.constructs
+    unknown = set(ratings) - set(known)
     if unknown:
-        raise ValueError(f"Unknown CFIR constructs: {sorted(unknown)}")
+        raise ValueError(f"Unknown CFIR constructs for version {assessment.version}: {sorted(unknown)}")
+    reviewed = set(reviewed)
     existing = {r.construct: r for r in assessment.ratings.all()}
     now = timezone.now()
     for code, (rating, rationale) in ratings.items():
@@ -100,6 +138,9 @@ def cfir_rate(*, assessment: CfirAssessment, by, ratings: dict[str, tuple[str, s
             CfirRating.objects.create(
                 assessment=assessment, construct=code, rating=rating, rationale=rationale, updated_by=by, updated_at=now
             )
-        elif (row.rating, row.rationale) != (rating, rationale):
-            row.rating, row.rationale, row.updated_by, row.updated_at = rating, rationale, by, now
-            row.save(update_fields=["rating", "rationale", "updated_by", "updated_at"])
+            continue
+        needs_review = row.needs_review and rating == row.rating and code not in reviewed
+        if (row.rating, row.rationale, row.needs_review) != (rating, rationale, needs_review):
+            row.rating, row.rationale, row.needs_review = rating, rationale, needs_review
+            row.updated_by, row.updated_at = by, now
+            row.save(update_fields=["rating", "rationale", "needs_review", "updated_by", "updated_at"])

@@ -13,6 +13,7 @@ from organisations.models import Organisation
 
 from ..history import bulk_create_tracked
 from ..models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
+from ..selectors_phases import format_open_points, phase_open_points
 from .checklists import checklist_copy_from_template
 from .sharing import persons_detach_unshared
 from .versioning import StaleEdit
@@ -119,12 +120,16 @@ def trajectory_move(
     to_phase: str | None,
     complete_current: bool = False,
     completion_note: str = "",
+    open_points_confirmed: bool = False,
     at: dt.datetime | None = None,
 ) -> PhaseTransition:
     """Move the trajectory to another phase (forward or back), optionally completing the current one.
 
     With ``to_phase`` empty and ``complete_current`` set, the current phase is completed and the
     trajectory stays where it is (the last phase, or a pause before deciding what comes next).
+
+    Completing a phase whose checklist still has red, orange or unassessed items needs the team's explicit
+    ``open_points_confirmed``; those items are then recorded in the transition (``open_points``).
     """
     if not reason.strip():
         raise TransitionError("A reason is required.")
@@ -138,6 +143,9 @@ def trajectory_move(
     states = {s.phase: s for s in PhaseState.objects.select_for_update().filter(trajectory=trajectory)}
     now = at or timezone.now()
     leaving = states[from_phase]
+    open_points = phase_open_points(trajectory, from_phase) if complete_current else []
+    if open_points and not open_points_confirmed:
+        raise TransitionError("The checklist of this phase has open points; confirm them to complete it.")
     if complete_current:
         leaving.status = Progress.AFGEROND
         leaving.completion_note = completion_note
@@ -161,6 +169,7 @@ def trajectory_move(
         from_status=leaving.status,
         to_phase=target,
         to_status_before=to_status_before,
+        open_points=format_open_points(open_points),
         reason=reason.strip(),
         created_by=by,
         created_at=now,

@@ -11,14 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from fii.cfir import CITATION, DOMAINS, SOURCE_URL
+from fii.cfir import RATING_RULES, CfirVersion, framework
 from fii.model import EFFECTIVENESS_HELP, EffectivenessLevel
 from organisations.models import Role
 
 from .. import selectors_innoveren as selectors
 from .. import services
 from ..access import get_trajectory_for_user
-from ..forms import CfirAssessmentForm, CfirRateForm, ImplementabilityForm, MethodForm
+from ..forms import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
 from ..models import CfirAssessment, MethodVersion
 
 
@@ -166,7 +166,7 @@ def _assessment_for(trajectory, assessment_pk: int) -> CfirAssessment:
 def cfir_list(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=_role_for(request))
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
-    form = CfirAssessmentForm(request.POST or None) if can_edit else None
+    form = CfirAssessmentForm(request.POST or None, trajectory=trajectory) if can_edit else None
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -182,8 +182,7 @@ def cfir_list(request, pk: int):
             "assessments": selectors.cfir_assessments(trajectory),
             "form": form,
             "can_edit": can_edit,
-            "source_url": SOURCE_URL,
-            "citation": CITATION,
+            "frameworks": [framework(v) for v in CfirVersion],
         },
         status=status,
     )
@@ -201,8 +200,6 @@ def cfir_detail(request, pk: int, assessment_pk: int):
             "trajectory": trajectory,
             "cfir": selectors.cfir_overview(assessment),
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
-            "source_url": SOURCE_URL,
-            "citation": CITATION,
         },
     )
 
@@ -214,7 +211,7 @@ def cfir_rate(request, pk: int, assessment_pk: int):
     assessment = _assessment_for(trajectory, assessment_pk)
     form = CfirRateForm(request.POST or None, assessment=assessment)
     if request.method == "POST" and form.is_valid():
-        services.cfir_rate(assessment=assessment, by=request.user, ratings=form.ratings())
+        services.cfir_rate(assessment=assessment, by=request.user, ratings=form.ratings(), reviewed=form.reviewed())
         messages.success(request, _("CFIR ratings saved."))
         return redirect(assessment)
     return render(
@@ -224,8 +221,29 @@ def cfir_rate(request, pk: int, assessment_pk: int):
             "trajectory": trajectory,
             "assessment": assessment,
             "form": form,
-            "domains": DOMAINS,
-            "source_url": SOURCE_URL,
+            "rating_rules": RATING_RULES,
         },
         status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def cfir_compare(request, pk: int):
+    """Assessments of this trajectory side by side, with the changes from one to the next marked."""
+    trajectory = get_trajectory_for_user(request.user, pk)
+    form = CfirCompareForm(request.GET or None, trajectory=trajectory)
+    chosen = list(form.cleaned_data["assessments"]) if form.is_bound and form.is_valid() else []
+    if not chosen:
+        chosen = list(form.fields["assessments"].queryset)
+    chosen = list(
+        CfirAssessment.objects.filter(pk__in=[a.pk for a in chosen], trajectory=trajectory)
+        .select_related("candidate__organisation")
+        .prefetch_related("ratings")
+    )
+    return render(
+        request,
+        "trajectories/innoveren/cfir_compare.html",
+        {"trajectory": trajectory, "form": form, "comparison": selectors.cfir_comparison(chosen)},
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )

@@ -28,6 +28,7 @@ from ..forms import (
 )
 from ..models import Assignment, PhaseState, SubphaseState, Trajectory
 from ..policy import Do, may
+from ..selectors_phases import open_points_summary, phase_open_points, subphase_work
 
 PAGE_SIZE = 25
 
@@ -189,12 +190,14 @@ def phase_detail(request, pk: int, phase: str):
     transitions = [
         t for t in trajectory.transitions.select_related("created_by") if phase in (t.from_phase, t.to_phase)
     ]
+    work = subphase_work(trajectory, phase)
     return render(
         request,
         "trajectories/phase_detail.html",
         {
             "trajectory": trajectory,
             "row": row,
+            "subphases": [(sub, state, work.get(sub.code)) for sub, state in row["subphases"]],
             "phase_rows": phase_rows,
             "transitions": transitions,
             "assignment": Assignment.objects.filter(trajectory=trajectory).first()
@@ -231,7 +234,14 @@ def subphase_edit(request, pk: int, code: str):
             return render(
                 request,
                 "trajectories/phase_detail.html#subphase",
-                {"trajectory": trajectory, "sub": spec, "state": state, "can_edit": True, "saved": True},
+                {
+                    "trajectory": trajectory,
+                    "sub": spec,
+                    "state": state,
+                    "work": subphase_work(trajectory, spec.phase).get(code),
+                    "can_edit": True,
+                    "saved": True,
+                },
             )
         messages.success(request, _("Subphase %(code)s saved.") % {"code": code})
         return redirect(f"{phase_url}#subphase-{code}")
@@ -267,7 +277,8 @@ def assignment_edit(request, pk: int):
 def trajectory_transition(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     states = dict(trajectory.phase_states.values_list("phase", "status"))
-    form = TransitionForm(request.POST or None, trajectory=trajectory, states=states)
+    open_points = phase_open_points(trajectory, trajectory.current_phase)
+    form = TransitionForm(request.POST or None, trajectory=trajectory, states=states, open_points=open_points)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         transition = services.trajectory_move(
@@ -277,6 +288,7 @@ def trajectory_transition(request, pk: int):
             to_phase=data["to_phase"] or None,
             complete_current=data["complete_current"],
             completion_note=data["completion_note"].strip(),
+            open_points_confirmed=bool(data.get("confirm_open_points")),
         )
         if transition.is_completion_only:
             messages.success(request, _("Phase %(phase)s completed.") % {"phase": Phase(transition.to_phase).label})
@@ -289,7 +301,13 @@ def trajectory_transition(request, pk: int):
     return render(
         request,
         "trajectories/transition_form.html",
-        {"trajectory": trajectory, "form": form, "current_spec": PHASE_SPECS[trajectory.current_phase]},
+        {
+            "trajectory": trajectory,
+            "form": form,
+            "current_spec": PHASE_SPECS[trajectory.current_phase],
+            "open_points": open_points,
+            "open_points_summary": open_points_summary(open_points),
+        },
     )
 
 

@@ -9,7 +9,7 @@ A trajectory row in ``fixtures/demo.json`` may hold an ``innoveren`` object::
                  "exclusion_criteria": "…", "approach": "…", "preconditions": "…", "theory": "…",
                  "effectiveness": "theoretisch", "evidence": "…", "database": "movisie",
                  "registration_status": "aangemeld", "registration_days_ago": 20, "components": ["…"]}],
-     "cfir": [{"title": "…", "days_ago": 290, "ratings": {"I.D": ["+2", "…"], "III.E.2": ["-1", "…"]}}],
+     "cfir": [{"title": "…", "days_ago": 290, "version": "2022", "ratings": {"I.D": ["+2", "…"]}}],
      "training": [{"days_ago": 200, "kind": "training", "participants": 12, "trainer": "…", "notes": "…"}],
      "professionals": [{"name": "…", "role": "…", "states": [["geselecteerd", 220], ["getraind", 200]]}],
      "quality": {"guard_name": "…", "guard_since_days_ago": 150, "instrument": "…"},
@@ -30,7 +30,7 @@ import datetime as dt
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from fii.cfir import CONSTRUCTS
+from fii.cfir import CfirVersion, framework
 from trajectories import services
 from trajectories.forms.innoveren import METHOD_FIELDS as METHOD_FORM_FIELDS
 from trajectories.forms.innoveren import ImplementabilityForm
@@ -41,7 +41,8 @@ from ._demo_reviews import check_keys
 KEYS = {"balance", "method", "cfir", "training", "professionals", "quality", "fidelity", "feedback", "evaluations"}
 # The file uses the forms' own field names, with days_ago instead of a date.
 BALANCE_KEYS = {"days_ago", *ImplementabilityForm.Meta.fields} - {"assessed_on"}
-METHOD_FIELDS = set(METHOD_FORM_FIELDS) - {"registration_date"}  # the file gives registration_days_ago
+METHOD_FIELDS = set(METHOD_FORM_FIELDS) - {"registration_date", "recognition_date"}  # the file gives …_days_ago
+METHOD_DAYS = {"days_ago", "registration_days_ago", "recognition_days_ago"}
 
 
 def _day(days_ago: int) -> dt.date:
@@ -71,13 +72,16 @@ def load_innoveren(trajectory: Trajectory, row: dict, *, user) -> int:
         here = f"{where}, method version {len(versions) + 1}"
         check_keys(
             item,
-            allowed=METHOD_FIELDS | {"days_ago", "reason", "components", "registration_days_ago"},
+            allowed=METHOD_FIELDS
+            | {"days_ago", "reason", "components", "registration_days_ago", "recognition_days_ago"},
             required=["days_ago", "goal", "components"],
             where=here,
         )
         fields = {k: v for k, v in item.items() if k in METHOD_FIELDS}
         if "registration_days_ago" in item:
             fields["registration_date"] = _day(item["registration_days_ago"])
+        if "recognition_days_ago" in item:
+            fields["recognition_date"] = _day(item["recognition_days_ago"])
         versions.append(
             services.method_save(
                 trajectory=trajectory,
@@ -91,11 +95,16 @@ def load_innoveren(trajectory: Trajectory, row: dict, *, user) -> int:
         )
 
     for item in data.get("cfir", []):
-        check_keys(item, allowed={"title", "days_ago", "ratings"}, required=["title", "days_ago"], where=where)
-        if unknown := set(item.get("ratings", {})) - set(CONSTRUCTS):
-            raise CommandError(f"{where}: unknown CFIR constructs {sorted(unknown)}.")
+        check_keys(
+            item, allowed={"title", "days_ago", "version", "ratings"}, required=["title", "days_ago"], where=where
+        )
+        version = item.get("version", CfirVersion.V2022)
+        if version not in CfirVersion.values:
+            raise CommandError(f"{where}: unknown CFIR version {version!r}.")
+        if unknown := set(item.get("ratings", {})) - set(framework(version).constructs):
+            raise CommandError(f"{where}: unknown CFIR {version} constructs {sorted(unknown)}.")
         assessment = services.cfir_assessment_create(
-            trajectory=trajectory, by=by, title=item["title"], assessed_on=_day(item["days_ago"])
+            trajectory=trajectory, by=by, title=item["title"], assessed_on=_day(item["days_ago"]), version=version
         )
         services.cfir_rate(
             assessment=assessment, by=by, ratings={code: tuple(value) for code, value in item["ratings"].items()}

@@ -196,6 +196,7 @@ class Command(BaseCommand):
                 reason=step["reason"],
                 to_phase=step["to_phase"],
                 complete_current=step["complete_current"],
+                open_points_confirmed=True,  # the demo history records its open points
                 completion_note=step["completion_note"],
                 at=now - dt.timedelta(days=step["days_ago"]),
             )

@@ -15,6 +15,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from organisations.mail import mail_requeue_stranded
 from trajectories.scheduler import send_notifications
 
 
@@ -40,11 +41,14 @@ class Command(BaseCommand):
         if every is not None and (every < 10 or now):
             raise CommandError("--every needs at least 10 seconds and cannot be combined with --now.")
         while True:
-            outcome = send_notifications(now=parse_moment(now) if now else None)
+            moment = parse_moment(now) if now else None
+            outcome = send_notifications(now=moment)
+            requeued = mail_requeue_stranded(now=moment)
             created = ", ".join(f"{kind} {n}" for kind, n in sorted(outcome.created.items())) or "none"
             self.stdout.write(
                 f"{timezone.localtime():%Y-%m-%d %H:%M} notifications created: {created}; "
-                f"daily digests {outcome.daily_digests}, weekly digests {outcome.weekly_digests}."
+                f"daily digests {outcome.daily_digests}, weekly digests {outcome.weekly_digests}; "
+                f"mails queued again {requeued}."
             )
             if every is None:
                 return
