@@ -356,3 +356,9 @@ def review_finalise_checks(review: Review) -> FinaliseChecks:
         summary=summary_state,
         previous=previous,
     )
+
+
+def plan_of(trajectory):
+    """The trajectory's plan of approach, or an unsaved empty one: showing a page (or refusing a form on it)
+    never writes a row. The plan is stored by the first save (``services.plan_update``)."""
+    return Plan.objects.filter(trajectory=trajectory).first() or Plan(trajectory=trajectory)

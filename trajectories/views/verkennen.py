@@ -312,7 +312,7 @@ def _plan_page(request, trajectory, *, milestone_form=None, task_form=None, chan
         "trajectories/verkennen/plan.html",
         {
             "trajectory": trajectory,
-            "plan": services.plan_for(trajectory),
+            "plan": selectors.plan_of(trajectory),
             "roadmap": roadmap,
             "loose_tasks": loose_tasks,
             "balance": selectors.ownership_balance(trajectory),
@@ -338,7 +338,7 @@ def plan(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
-    current = services.plan_for(trajectory)
+    current = selectors.plan_of(trajectory)
     form = PlanForm(request.POST or None, instance=current, trajectory=trajectory)
     status = 200
     if request.method == "POST":
