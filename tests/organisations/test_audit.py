@@ -482,7 +482,7 @@ def test_csv_export_holds_the_filtered_events_and_is_itself_recorded(client, beh
     response = client.get(url, {"action": "export"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"  # private: every logged-in answer (issue 16)
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Wanneer", "Gebruiker", "Actie"]
     assert len(rows) == 2

@@ -75,7 +75,7 @@ def test_portfolio_csv_is_semicolon_separated_utf8_with_bom_and_dutch(client, be
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="portefeuille-{today():%Y-%m-%d}.csv"'
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"  # private: every logged-in answer (issue 16)
     assert b";" in response.content.splitlines()[0]
     assert response.content.count(b"\r\n") == 3
     table = parse_csv(response)
@@ -211,7 +211,7 @@ def test_portfolio_xlsx_has_a_bold_frozen_header_and_real_dates(client, beheerde
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="portefeuille-{today():%Y-%m-%d}.xlsx"'
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"  # private: every logged-in answer (issue 16)
     ws = open_xlsx(response)
     assert ws.title == "Portefeuille"
     assert ws.freeze_panes == "A2"

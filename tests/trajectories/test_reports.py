@@ -53,7 +53,7 @@ def test_progress_report_page_is_printable_and_not_cached(client, lezer, reviewe
     client.force_login(lezer)
     response = client.get(reverse("trajectories:progress_report", args=[reviewed.pk]))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"  # private: every logged-in answer (issue 16)
     assertContains(response, "Voortgangsrapportage")
     assertContains(response, "Wethouder bellen")
     assertContains(response, "css/report.css")
@@ -63,7 +63,7 @@ def test_progress_report_pdf_holds_the_status_the_risks_and_dutch_page_numbers(c
     client.force_login(lezer)
     response = client.get(reverse("trajectories:progress_report_pdf", args=[reviewed.pk]))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"  # private: every logged-in answer (issue 16)
     assert response["Content-Disposition"].startswith('attachment; filename="voortgangsrapportage-schuldhulp-vroeg-')
     text = pdf_text(response)
     assert "Schuldhulp Vroeg" in text

@@ -242,7 +242,7 @@ def test_beheerder_downloads_one_trajectory_as_a_json_attachment(client, beheerd
     response = client.get(reverse("trajectories:trajectory_export", args=[trajectory.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="traject-schuldhulp-vroeg-')
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"  # private: every logged-in answer (issue 16)
     assert [t["title"] for t in json.loads(response.content)["trajectories"]] == ["Schuldhulp Vroeg"]
     detail = client.get(reverse("trajectories:detail", args=[trajectory.pk])).content.decode()
     assert reverse("trajectories:trajectory_export", args=[trajectory.pk]) in detail
