@@ -354,6 +354,9 @@ class ExternalIdentity(models.Model):
         return f"{self.issuer} · {self.subject}"
 
 
+MAIL_BODY_LIMIT = 500_000
+
+
 class OutgoingMail(models.Model):
     """One mail to one person, rendered when it was queued and sent by the background worker
     (organisations/mail.py). The key makes queuing idempotent: the same notification is never stored twice."""
@@ -362,12 +365,13 @@ class OutgoingMail(models.Model):
     to = models.EmailField(_("recipient"))
     language = models.CharField(_("language"), max_length=10, default="nl")
     subject = models.CharField(_("subject"), max_length=255)
-    text = models.TextField(_("plain text"))
-    html = models.TextField(_("HTML"), blank=True)
+    # Rendered by the application, not typed by a user; the limit keeps one mail (a long digest) bounded.
+    text = models.TextField(_("plain text"), max_length=MAIL_BODY_LIMIT)
+    html = models.TextField(_("HTML"), blank=True, max_length=MAIL_BODY_LIMIT)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True, max_length=2000)
     # When the worker tries again after a failure; empty once sent, or when it gave up.
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
 
@@ -463,6 +467,8 @@ class Invitation(models.Model):
     def is_closed(self) -> bool:
         """Accepted, declined or revoked: it can no longer be sent again."""
         return bool(self.accepted_at or self.declined_at or self.revoked_at)
+
+
 class Notice(models.Model):
     """Something an organisation's beheerders are told in the application.
 

@@ -57,7 +57,7 @@ def test_focus_outline_is_visible_with_3_to_1_on_every_tab_stop(login_as, bewerk
     )
     page = login_as(bewerker, viewport={"width": 1280, "height": 720})
     faults = []
-    for path in ("/", trajectory.get_absolute_url(), review.get_absolute_url()):
+    for path in ("/", reverse("trajectories:portfolio"), trajectory.get_absolute_url(), review.get_absolute_url()):
         goto(page, path)
         faults += _check_focus_on_tab_stops(page, 40, path)
     # The navigation on navy, on a phone too (the toggler and the opened menu).
@@ -70,6 +70,7 @@ def test_focus_outline_is_visible_with_3_to_1_on_every_tab_stop(login_as, bewerk
 
 def test_portfolio_announces_its_new_count_in_a_lasting_live_region(login_as, bewerker, trajectory):
     page = login_as(bewerker)
+    goto(page, reverse("trajectories:portfolio"))  # the page after login is Mijn week
     region = page.locator("#live-region")
     page.evaluate("window.fiiRegion = document.getElementById('live-region')")
     held: list[Route] = []

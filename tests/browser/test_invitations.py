@@ -49,7 +49,9 @@ def test_beheerder_invites_a_new_colleague_who_joins_through_the_mail(
     invitee.locator("#id_password1").fill(NEW_PASSWORD)
     invitee.locator("#id_password2").fill(NEW_PASSWORD)
     submit(invitee)
-    assert invitee.url.removeprefix(problems.origin) == "/"
+    assert (
+        invitee.url.removeprefix(problems.origin) == "/portefeuille/"
+    )  # a new member first sees the organisation's trajectories
     expect(invitee.locator("main")).to_contain_text(trajectory.title)
     expect(invitee.locator(".site-nav__user")).to_have_text("Nadia Nieuw")
 

@@ -41,7 +41,7 @@ BAD_SCROLLERS = """() => [...document.querySelectorAll("main *")].filter(el => {
   const s = getComputedStyle(el);
   return (s.overflowX === "auto" || s.overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1 &&
          !(el.getAttribute("tabindex") === "0" && el.getAttribute("role") === "region" &&
-           el.getAttribute("aria-label"));
+           (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")));
 }).map(el => el.outerHTML.slice(0, 120))"""
 
 

@@ -270,11 +270,17 @@ def test_membership_role_change_and_removal_are_permission_changes(client, behee
 
 
 def test_adding_a_member_is_a_permission_change(client, beheerder, municipality):
+    """Since invitations (issue 17) a membership starts when the invitee accepts: that is the permission change."""
+    from organisations.models import Invitation
+    from tests.organisations.test_invitations import link_of, path_of
+
     newcomer = UserFactory(email="nieuw@testdam.nl")
     client.force_login(beheerder)
     client.post(reverse("organisations:detail", args=[municipality.pk]), {"email": newcomer.email, "role": "lezer"})
-    event = one_event(action=Action.PERMISSION, actor=beheerder)
-    assert event.detail == f"user #{newcomer.pk}: lezer"
+    assert not Membership.objects.filter(user=newcomer).exists()
+    client.force_login(newcomer)
+    client.post(path_of(link_of(Invitation.objects.get().pk)), {"answer": "accept"})
+    event = one_event(action=Action.PERMISSION, detail=f"user #{newcomer.pk}: lezer")
     assert event.organisation == municipality
 
 

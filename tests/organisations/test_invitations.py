@@ -340,4 +340,4 @@ def test_the_new_password_logs_in(client, manager, municipality):
     )
     manager.logout()
     response = manager.post(reverse("login"), {"username": "nieuw@testdam.nl", "password": STRONG})
-    assert response.status_code == 302 and response["Location"] == reverse("trajectories:portfolio")
+    assert response.status_code == 302 and response["Location"] == reverse("trajectories:my_week")

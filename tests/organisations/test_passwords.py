@@ -72,7 +72,7 @@ def test_reset_sets_the_password_ends_other_sessions_and_works_once(client, leze
     assert lezer.check_password(NEW)
     assert elsewhere.get(reverse("account:overview")).status_code == 302  # logged out there
     login = client.post(reverse("login"), {"username": lezer.email, "password": NEW})
-    assert login.status_code == 302 and login["Location"] == reverse("trajectories:portfolio")
+    assert login.status_code == 302 and login["Location"] == reverse("trajectories:my_week")
     client.logout()
     again = client.get(link)
     assert again.status_code == 200 and "Deze link werkt niet meer" in again.content.decode()
