@@ -12,6 +12,12 @@ def flag_old_missing_ratings(apps, schema_editor):
     apps.get_model("trajectories", "CfirRating").objects.filter(rating="M").update(needs_review=True)
 
 
+def drop_updated_cfir_ratings(apps, schema_editor):
+    """Going back to before the updated CFIR: its ratings cannot be kept, since the older schema allows only
+    the 2009 constructs (``cfirrating_construct_valid``). The assessments themselves stay, without scores."""
+    apps.get_model("trajectories", "CfirRating").objects.filter(assessment__version="2022").delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -94,4 +100,6 @@ class Migration(migrations.Migration):
             model_name='cfirrating',
             constraint=models.CheckConstraint(condition=models.Q(('construct__in', ('I.A', 'I.B', 'I.C', 'I.D', 'I.E', 'I.F', 'I.G', 'I.H', 'II.A', 'II.B', 'II.C', 'II.D', 'II.E', 'II.F', 'II.G', 'II.G.1', 'II.G.2', 'II.G.3', 'III.A', 'III.A.1', 'III.A.2', 'III.A.3', 'III.B', 'III.C', 'III.D', 'III.D.1', 'III.D.2', 'III.D.3', 'III.D.4', 'III.D.5', 'III.D.6', 'III.E', 'III.E.1', 'III.E.2', 'III.E.3', 'III.F', 'III.G', 'III.H', 'III.I', 'III.J', 'III.J.1', 'III.J.2', 'III.J.3', 'III.K', 'IV.A', 'IV.B', 'IV.C', 'IV.D', 'IV.E', 'IV.F', 'IV.G', 'IV.H', 'IV.I', 'IV.J', 'IV.K', 'IV.L', 'IV.M', 'V.A', 'V.B', 'V.B.1', 'V.B.2', 'V.B.3', 'V.B.4', 'V.C', 'V.D', 'V.E', 'V.F', 'V.F.1', 'V.F.2', 'V.G', 'V.H', 'V.H.1', 'V.H.2', 'V.I'))), name='cfirrating_construct_valid'),
         ),
+        # Last forward, so first when going back: the 2022 ratings go before the 2009-only check returns.
+        migrations.RunPython(migrations.RunPython.noop, drop_updated_cfir_ratings),
     ]
