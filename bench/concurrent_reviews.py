@@ -255,8 +255,11 @@ class Client(threading.Thread):
             self._unexpected("action", status, text)
 
     def finalise(self, connection, t, r):
-        # The answer is a redirect either way; the verdict is a message on the page it leads to.
-        status, headers, text = self.post(connection, f"/trajecten/{t}/stoplicht/{r}/afronden/", {}, htmx=False)
+        # Finalising needs the confirmation (issue 18). The answer is a redirect either way; the verdict is a
+        # message on the page it leads to.
+        status, headers, text = self.post(
+            connection, f"/trajecten/{t}/stoplicht/{r}/afronden/", {"confirmed": "1"}, htmx=False
+        )
         self.statuses[status] += 1
         if status != 302:
             return self._unexpected("finalise", status, text)
