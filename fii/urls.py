@@ -15,7 +15,8 @@ admin.site.index_title = _("Back office")
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also stores a logged-in user's choice for their mail.
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("sessie/verlengen", views.session_keepalive, name="session_keepalive"),
 ]
 

@@ -10,7 +10,9 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import translate_url
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -27,9 +29,16 @@ class FiiLoginView(LoginView):
 
     redirect_authenticated_user = True
     authentication_form = LoginForm
+    logging_in: User | None = None
+
+    def get_success_url(self):
+        # The pages open in the account's own language (the one its mails are written in).
+        url = super().get_success_url()
+        language = self.logging_in.language if self.logging_in else ""
+        return translate_url(url, language) if language else url
 
     def form_valid(self, form):
-        user = form.get_user()
+        user = self.logging_in = form.get_user()
         if twofactor.has_two_factor(user):
             twofactor.start_pending_login(self.request, user, next_url=self.get_success_url())
             return redirect("login_code")
@@ -42,6 +51,17 @@ class FiiLoginView(LoginView):
             context["oidc_name"] = oidc_provider_name()
             context["oidc_failed"] = self.request.GET.get("oidc") == "mislukt"
         return context
+
+
+@require_http_methods(["POST"])
+def set_language(request):
+    """Django's language switch; for a logged-in user the choice is also the language of their mail."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
 
 
 @never_cache
@@ -113,6 +133,7 @@ def _render_overview(request, disable_form, *, status: int = 200):
             "new_backup_codes": request.session.pop(twofactor.BACKUP_CODES_SHOWN, None),
             "disable_form": disable_form,
             "identities": user.external_identities.all(),
+            "language_choices": settings.LANGUAGES,
         },
         status=status,
     )

@@ -117,6 +117,7 @@ def invitation_accept(request, token: str):
                 invitation=invitation,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
+                language=request.LANGUAGE_CODE,
             )
         except service.InvitationUnusable:
             return _closed(request, Invitation.objects.get(pk=invitation.pk))

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -188,12 +189,15 @@ def _join(invitation: Invitation, user: User) -> None:
 
 
 @transaction.atomic
-def invitation_accept_new(*, invitation: Invitation, full_name: str, password: str) -> User:
-    """Make the account of a new address and its membership, in one go."""
+def invitation_accept_new(*, invitation: Invitation, full_name: str, password: str, language: str = "") -> User:
+    """Make the account of a new address and its membership, in one go; its mail comes in the language of the
+    page on which the invitation was accepted."""
     invitation = _lock_open(invitation)
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise ValidationError(_("This address has an account by now: log in to accept the invitation."))
     user = User(email=invitation.email, full_name=full_name.strip()[:150])
+    if language in dict(settings.LANGUAGES):
+        user.language = language
     validate_password(password, user)
     user.set_password(password)
     user.save()

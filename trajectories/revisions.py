@@ -28,7 +28,7 @@ from organisations.access import access_changed
 from . import structure
 
 # User fields written by logging in and out; they show on no page.
-USER_BOOKKEEPING_FIELDS = {"last_login", "password", "session_epoch", "unread_notifications"}
+USER_BOOKKEEPING_FIELDS = {"last_login", "password", "session_epoch", "unread_notifications", "language"}
 
 # model → the foreign keys from it to Trajectory (the last one points at Trajectory), filled by connect().
 PATHS: dict[type, tuple[ForeignKey, ...]] = {}

@@ -341,3 +341,20 @@ def test_the_new_password_logs_in(client, manager, municipality):
     manager.logout()
     response = manager.post(reverse("login"), {"username": "nieuw@testdam.nl", "password": STRONG})
     assert response.status_code == 302 and response["Location"] == reverse("trajectories:my_week")
+
+
+def test_accepting_on_the_english_page_makes_an_english_account(manager, municipality):
+    invite(manager, municipality, "nieuw@testdam.nl")
+    manager.logout()
+    url = "/en" + path_of(link_of(Invitation.objects.get().pk))
+    manager.post(url, {"full_name": "New Colleague", "password1": STRONG, "password2": STRONG})
+    assert User.objects.get(email="nieuw@testdam.nl").language == "en"
+
+
+def test_accepting_on_the_dutch_page_keeps_dutch(manager, municipality):
+    invite(manager, municipality, "nieuw@testdam.nl")
+    manager.logout()
+    manager.post(
+        path_of(link_of(Invitation.objects.get().pk)), {"full_name": "N", "password1": STRONG, "password2": STRONG}
+    )
+    assert User.objects.get(email="nieuw@testdam.nl").language == "nl"

@@ -436,3 +436,45 @@ def test_a_write_dated_in_the_past_tells_nobody(beheerder, bewerker, quiet_traje
         trajectory=quiet_trajectory, by=beheerder, description="Uit de demo", assignee=bewerker, at=at(day(-20))
     )
     assert not Notification.objects.exists() and not mails()
+
+
+# The recipient's language -----------------------------------------------------------------------------
+
+
+def test_mail_goes_out_in_the_language_the_recipient_chose(client, beheerder, bewerker, quiet_trajectory):
+    client.force_login(bewerker)
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("account:overview")}, follow=False
+    )
+    assert response["Location"] == "/en" + reverse("account:overview")
+    bewerker.refresh_from_db()
+    assert bewerker.language == "en"
+    services.action_create(
+        trajectory=quiet_trajectory, by=beheerder, description="Call the alderman", assignee=bewerker, due_on=day(10)
+    )
+    (mail,) = mails("notification:")
+    assert mail.language == "en"
+    assert mail.subject == "Gemeente Testdam · Schuldhulp Vroeg: Action assigned to you: Call the alderman"
+    # Links lead to the English pages, the settings and unsubscribe link included.
+    assert settings.FII_BASE_URL + "/en" + reverse("trajectories:notification_settings") in mail.text
+    # Someone else keeps the default, Dutch.
+    services.action_create(trajectory=quiet_trajectory, by=bewerker, description="Bellen", assignee=beheerder)
+    assert mails("notification:")[-1].language == "nl"
+
+
+def test_an_unknown_language_changes_nothing(client, bewerker):
+    client.force_login(bewerker)
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    bewerker.refresh_from_db()
+    assert bewerker.language == "nl"
+
+
+def test_the_account_page_shows_the_language_and_logging_in_opens_the_pages_in_it(client, bewerker):
+    client.force_login(bewerker)
+    page = client.get(reverse("account:overview")).content.decode()
+    assert 'id="id_account_language"' in page and '<option value="nl" lang="nl" selected>' in page
+    bewerker.language = "en"
+    bewerker.save()
+    client.logout()
+    response = client.post(reverse("login"), {"username": bewerker.email, "password": "correct-horse-battery"})
+    assert response.status_code == 302 and response["Location"].startswith("/en/")
