@@ -27,7 +27,7 @@ from django.db import connection, models, transaction
 from django.tasks import task
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 
 from .models import OutgoingMail
@@ -38,8 +38,12 @@ logger = logging.getLogger(__name__)
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def absolute_url(path: str) -> str:
-    """``/trajecten/12/`` → ``https://fii.gemeente.nl/trajecten/12/`` (FII_BASE_URL)."""
+def absolute_url(path: str, language: str = "") -> str:
+    """``/trajecten/12/`` → ``https://fii.gemeente.nl/trajecten/12/`` (FII_BASE_URL); with a language, the same
+    page in that language (``/en/trajecten/12/``) — stored links are paths in the default language."""
+    if language and language != settings.LANGUAGE_CODE:
+        with translation.override(settings.LANGUAGE_CODE):
+            path = translate_url(path, language)
     return f"{settings.FII_BASE_URL}{path}"
 
 

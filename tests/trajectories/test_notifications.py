@@ -455,7 +455,9 @@ def test_mail_goes_out_in_the_language_the_recipient_chose(client, beheerder, be
     (mail,) = mails("notification:")
     assert mail.language == "en"
     assert mail.subject == "Gemeente Testdam · Schuldhulp Vroeg: Action assigned to you: Call the alderman"
-    # Links lead to the English pages, the settings and unsubscribe link included.
+    # Links lead to the English pages: the action itself and the settings.
+    action_path = Notification.objects.get(recipient=bewerker).url
+    assert settings.FII_BASE_URL + "/en" + action_path in mail.text and "/en/" in mail.html
     assert settings.FII_BASE_URL + "/en" + reverse("trajectories:notification_settings") in mail.text
     # Someone else keeps the default, Dutch.
     services.action_create(trajectory=quiet_trajectory, by=bewerker, description="Bellen", assignee=beheerder)

@@ -200,7 +200,7 @@ def _mail_at_once(notification: Notification, *, now: dt.datetime) -> None:
     language = language_of(user)
     with translation.override(language):
         (text,) = describe([notification])
-        url = absolute_url(text.url)
+    url = absolute_url(text.url, language)
     trajectory = notification.trajectory
     mail_enqueue(
         key=f"notification:{notification.key}",
@@ -278,7 +278,7 @@ def digest_daily_send(*, user, now: dt.datetime | None = None) -> OutgoingMail |
         template="daily_digest",
         context={
             **_mail_context(user, NotificationKind.WEEKLY_DIGEST, language),
-            "texts": [(t, absolute_url(t.url)) for t in texts],
+            "texts": [(t, absolute_url(t.url, language)) for t in texts],
             "count": len(texts),
             "organisations": sorted({n.trajectory.owner.name for n in pending}),
             "trajectories": sorted({n.trajectory.title for n in pending}),
