@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fii.model import PHASE_SPECS
 
-from . import selectors
+from . import selectors, selectors_borgen, selectors_implementeren
 from . import selectors_innoveren as phase_selectors
 from .charts import light_counts, trend_chart
 from .models import Action, Assignment, ChecklistItem, ReportRecord, ReviewItem, Trajectory
@@ -129,8 +129,8 @@ def phase_report(trajectory: Trajectory, phase: str) -> dict:
         "assignment": Assignment.objects.filter(trajectory=trajectory).first() if phase == "signaleren" else None,
         "verkennen": selectors.verkennen_overview(trajectory) if phase == "verkennen" else None,
         "innoveren": phase_selectors.innoveren_overview(trajectory) if phase == "innoveren" else None,
-        "implementeren": phase_selectors.training_summary(trajectory) if phase == "implementeren" else None,
-        "borgen": phase_selectors.borgen_overview(trajectory) if phase == "borgen" else None,
+        "implementeren": selectors_implementeren.training_summary(trajectory) if phase == "implementeren" else None,
+        "borgen": selectors_borgen.borgen_overview(trajectory) if phase == "borgen" else None,
         "section": phase_section(phase),
         **(_versterken(trajectory) if phase == "versterken" else {}),
     }

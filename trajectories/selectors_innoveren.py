@@ -1,27 +1,18 @@
-"""Reads for phases 3, 5c and 6: the CFIR overview, fidelity rates, turnover and the phase overviews."""
+"""Reads for phase 3 (Innoveren): the CFIR overview and comparison, the method and the phase overview.
+Subphase 5c reads in ``selectors_implementeren.py``, phase 6 in ``selectors_borgen.py``."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Count
 
 from fii.cfir import NUMERIC, rating_label
 
 from .models import (
     CfirAssessment,
-    FidelityAnswer,
-    FidelityChecklist,
     ImplementabilityAssessment,
-    Improvement,
     MethodVersion,
-    ProfessionalState,
-    ProfessionalStateChange,
-    QualityMonitoring,
-    TrainingActivity,
-    TrainingKind,
     Trajectory,
 )
 
@@ -153,80 +144,6 @@ def cfir_comparison(assessments: list[CfirAssessment]) -> dict:
     return {"version": version, "columns": columns, "domains": domains, "left_out": left_out, "changes": changes}
 
 
-def fidelity_rates(checklist: FidelityChecklist) -> list[dict]:
-    """Per item of the checklist: the answers counted over all observations, and the fidelity rate.
-
-    The rate is the share of observations, where the component applied, in which it was carried out
-    fully as intended: yes / (yes + partly + no). "Not applicable" is left out of the denominator;
-    "partly" counts as not as intended (it is shown separately). ``rate`` is None without a scored answer.
-    """
-    items = checklist.items.annotate(
-        yes=Count("scores", filter=Q(scores__answer=FidelityAnswer.JA)),
-        partly=Count("scores", filter=Q(scores__answer=FidelityAnswer.DEELS)),
-        no=Count("scores", filter=Q(scores__answer=FidelityAnswer.NEE)),
-        not_applicable=Count("scores", filter=Q(scores__answer=FidelityAnswer.NVT)),
-    ).order_by("position")
-    rows = []
-    for item in items:
-        scored = item.yes + item.partly + item.no
-        rate = round(100 * item.yes / scored) if scored else None
-        rows.append(
-            {
-                "item": item,
-                "yes": item.yes,
-                "partly": item.partly,
-                "no": item.no,
-                "not_applicable": item.not_applicable,
-                "scored": scored,
-                "rate": rate,
-                "bar": 2 * rate if rate is not None else 0,  # width in the 200-wide SVG bar
-            }
-        )
-    return rows
-
-
-def turnover(trajectory: Trajectory, today: dt.date | None = None) -> list[dict]:
-    """Professionals who left, counted per quarter, from the quarter of the first recorded state up to now.
-
-    Quarters without departures are listed with 0, so the table reads as a time series. Empty when
-    nobody has left yet.
-    """
-    changes = list(
-        ProfessionalStateChange.objects.filter(professional__trajectory=trajectory).values_list(
-            "changed_on", "to_state"
-        )
-    )
-    left = Counter(_quarter(day) for day, state in changes if state == ProfessionalState.VERTROKKEN)
-    if not left:
-        return []
-    first, last = min(_quarter(day) for day, _state in changes), _quarter(today or timezone.localdate())
-    last = max(last, max(left))
-    quarters, (year, quarter) = [], first
-    while (year, quarter) <= last:
-        quarters.append({"year": year, "quarter": quarter, "count": left[(year, quarter)]})
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    return quarters
-
-
-def _quarter(day: dt.date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def training_summary(trajectory: Trajectory) -> dict:
-    activities = list(trajectory.training_activities.select_related("created_by"))
-    professionals = list(trajectory.professionals.all())
-    by_kind = Counter(a.kind for a in activities)
-    by_state = Counter(p.state for p in professionals)
-    return {
-        "activities": activities,
-        "professionals": professionals,
-        "by_kind": [(label, by_kind[value]) for value, label in TrainingKind.choices],
-        "by_state": [(value, label, by_state[value]) for value, label in ProfessionalState.choices],
-        "active_count": sum(1 for p in professionals if p.state != ProfessionalState.VERTROKKEN),
-        "turnover": turnover(trajectory),
-    }
-
-
 def method_current(trajectory: Trajectory) -> MethodVersion | None:
     return (
         MethodVersion.objects.filter(trajectory=trajectory)
@@ -248,50 +165,8 @@ def innoveren_overview(trajectory: Trajectory) -> dict:
     }
 
 
-def borgen_overview(trajectory: Trajectory, *, light: bool = False) -> dict:
-    """Phase 6 at a glance. ``light`` leaves out what the quality page lists in full anyway."""
-    checklists = list(trajectory.fidelity_checklists.select_related("method_version").annotate(n=Count("observations")))
-    quality = QualityMonitoring.objects.filter(trajectory=trajectory).first()
-    if light:
-        return {"quality": quality, "checklists": checklists}
-    return {
-        "quality": quality,
-        "checklists": checklists,
-        "checklist": checklists[0] if checklists else None,
-        "rates": fidelity_rates(checklists[0]) if checklists else [],
-        "open_improvements": list(
-            Improvement.objects.filter(evaluation__trajectory=trajectory, done_on__isnull=True).select_related(
-                "evaluation"
-            )
-        ),
-        "feedback_count": trajectory.feedback.count(),
-        "evaluation_count": trajectory.evaluations.count(),
-    }
-
-
-def implementeren_overview(trajectory: Trajectory) -> dict:
-    return training_summary(trajectory)
-
-
-__all__ = [
-    "TrainingActivity",
-    "borgen_overview",
-    "cfir_assessments",
-    "evaluations",
-    "cfir_comparison",
-    "cfir_overview",
-    "fidelity_rates",
-    "implementeren_overview",
-    "innoveren_overview",
-    "method_current",
-    "training_summary",
-    "turnover",
-]
+__all__ = ["cfir_assessments", "cfir_comparison", "cfir_overview", "innoveren_overview", "method_current"]
 
 
 def cfir_assessments(trajectory: Trajectory) -> list[CfirAssessment]:
     return list(trajectory.cfir_assessments.select_related("created_by", "candidate").annotate(rated=Count("ratings")))
-
-
-def evaluations(trajectory: Trajectory) -> list:
-    return list(trajectory.evaluations.select_related("created_by").prefetch_related("improvements"))

@@ -8,6 +8,7 @@ from .views import (
     checklists,
     exports,
     history,
+    implementeren,
     innoveren,
     notifications,
     people,
@@ -108,11 +109,11 @@ urlpatterns = [
     path("trajecten/<int:pk>/cfir/<int:assessment_pk>/beoordelen/", innoveren.cfir_rate, name="cfir_rate"),
     path("trajecten/<int:pk>/cfir/vergelijken/", innoveren.cfir_compare, name="cfir_compare"),
     # Training (5c) and Borgen (6a, 6b).
-    path("trajecten/<int:pk>/training/", borgen.training, name="training"),
-    path("trajecten/<int:pk>/training/professionals/", borgen.professional_create, name="professional_create"),
+    path("trajecten/<int:pk>/training/", implementeren.training, name="training"),
+    path("trajecten/<int:pk>/training/professionals/", implementeren.professional_create, name="professional_create"),
     path(
         "trajecten/<int:pk>/training/professionals/<int:professional_pk>/status/",
-        borgen.professional_state,
+        implementeren.professional_state,
         name="professional_state",
     ),
     path("trajecten/<int:pk>/borgen/", borgen.quality, name="quality"),

@@ -11,8 +11,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from fii.cfir import framework, rating_label
 from tests.factories import make_trajectory
+from trajectories import selectors_borgen, selectors_implementeren, services
 from trajectories import selectors_innoveren as selectors
-from trajectories import services
 from trajectories.models import ActiveComponent, CfirRating, FidelityItem, MethodVersion, Trajectory
 
 METHOD = {
@@ -272,7 +272,7 @@ def test_fidelity_rate_counts_yes_over_yes_partly_and_no_and_leaves_not_applicab
         {one.pk: "ja", two.pk: "nvt", three.pk: "nvt"},
     ):
         services.fidelity_observe(checklist=checklist, by=bewerker, observed_on=dt.date(2026, 10, 1), answers=answers)
-    rates = {r["item"].pk: r for r in selectors.fidelity_rates(checklist)}
+    rates = {r["item"].pk: r for r in selectors_borgen.fidelity_rates(checklist)}
     assert (rates[one.pk]["rate"], rates[one.pk]["scored"]) == (75, 4)
     assert (rates[two.pk]["rate"], rates[two.pk]["partly"], rates[two.pk]["not_applicable"]) == (33, 1, 1)
     assert (rates[three.pk]["rate"], rates[three.pk]["scored"], rates[three.pk]["bar"]) == (None, 0, 0)
@@ -313,7 +313,7 @@ def test_generating_a_checklist_without_a_method_description_is_refused(client, 
 
 
 def test_turnover_counts_people_leaving_per_quarter(trajectory, bewerker):
-    assert selectors.turnover(trajectory) == []
+    assert selectors_implementeren.turnover(trajectory) == []
     for name, left_on in (("A", dt.date(2026, 2, 1)), ("B", dt.date(2026, 3, 30)), ("C", dt.date(2026, 7, 1))):
         professional = services.professional_add(
             trajectory=trajectory, by=bewerker, name=name, state="getraind", state_since=dt.date(2026, 1, 1)
@@ -322,13 +322,13 @@ def test_turnover_counts_people_leaving_per_quarter(trajectory, bewerker):
     services.professional_add(
         trajectory=trajectory, by=bewerker, name="D", state="ambassadeur", state_since=dt.date(2026, 1, 1)
     )
-    assert selectors.turnover(trajectory, today=dt.date(2026, 11, 1)) == [
+    assert selectors_implementeren.turnover(trajectory, today=dt.date(2026, 11, 1)) == [
         {"year": 2026, "quarter": 1, "count": 2},
         {"year": 2026, "quarter": 2, "count": 0},
         {"year": 2026, "quarter": 3, "count": 1},
         {"year": 2026, "quarter": 4, "count": 0},
     ]
-    summary = selectors.training_summary(trajectory)
+    summary = selectors_implementeren.training_summary(trajectory)
     assert summary["active_count"] == 1
     with pytest.raises(services.BorgenError):
         services.professional_set_state(
@@ -365,13 +365,13 @@ def test_improvements_are_tracked_to_done(client, bewerker, trajectory):
         },
     )
     assert response.status_code == 302
-    improvement = selectors.borgen_overview(trajectory)["open_improvements"][0]
+    improvement = selectors_borgen.borgen_overview(trajectory)["open_improvements"][0]
     assert (
         client.post(reverse("trajectories:improvement_done", args=[trajectory.pk, improvement.pk])).status_code == 302
     )
     improvement.refresh_from_db()
     assert improvement.done_on is not None and improvement.done_by == bewerker
-    assert selectors.borgen_overview(trajectory)["open_improvements"] == []
+    assert selectors_borgen.borgen_overview(trajectory)["open_improvements"] == []
 
 
 def test_evaluation_with_an_improvement_but_nobody_to_take_it_up_is_refused(client, bewerker, trajectory):
@@ -534,10 +534,10 @@ def test_demo_covers_phases_3_5c_and_6_for_two_trajectories(demo_data):
     assert sorted(samen.cfir_assessments.values_list("version", flat=True)) == ["2009", "2009", "2022"]
     checklist = samen.fidelity_checklists.get()
     assert checklist.observations.count() == 5
-    assert [r["rate"] for r in selectors.fidelity_rates(checklist)] == [80, 80, 80, 100]
+    assert [r["rate"] for r in selectors_borgen.fidelity_rates(checklist)] == [80, 80, 80, 100]
     assert samen.quality_monitoring.guard_name
-    assert sum(q["count"] for q in selectors.turnover(samen)) == 2
-    assert selectors.borgen_overview(samen)["open_improvements"]
+    assert sum(q["count"] for q in selectors_implementeren.turnover(samen)) == 2
+    assert selectors_borgen.borgen_overview(samen)["open_improvements"]
     ajt = Trajectory.objects.get(title="Administratief Juridisch Team")
     assert ajt.method_versions.count() == 1 and ajt.cfir_assessments.count() == 1
     assert ajt.training_activities.count() == 3 and ajt.professionals.count() == 4

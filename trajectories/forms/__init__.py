@@ -5,11 +5,9 @@ from .borgen import (
     FidelityChecklistForm,
     ImprovementForm,
     ObservationForm,
-    ProfessionalForm,
-    ProfessionalStateForm,
     QualityForm,
-    TrainingForm,
 )
+from .implementeren import ProfessionalForm, ProfessionalStateForm, TrainingForm
 from .innoveren import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
 from .people import (
     ContactForm,

@@ -1,9 +1,8 @@
-"""Forms of 5c (training) and phase 6 (Borgen)."""
+"""Forms of phase 6 (Borgen)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fii.lib.limits import TEXT
@@ -13,86 +12,10 @@ from ..models import (
     Feedback,
     FidelityAnswer,
     MethodVersion,
-    Professional,
-    ProfessionalState,
     QualityMonitoring,
-    TrainingActivity,
 )
+from .implementeren import TodayDates
 from .trajectories import DateInput, fields_only_helper
-from .verkennen import not_in_future
-
-
-class _Today:
-    """Date fields that default to today and may not lie in the future."""
-
-    date_fields: tuple[str, ...] = ()
-
-    def _setup(self):
-        # Django's own empty choice label has no Dutch translation; offer ours.
-        for field in self.fields.values():
-            if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
-                field.choices = [("", _("— choose —")), *field.choices[1:]]
-        for name in self.date_fields:
-            self.fields[name].initial = timezone.localdate()
-            self.fields[name].error_messages["required"] = _("Enter the date.")
-        self.helper = fields_only_helper()
-
-    def _clean_dates(self, cleaned):
-        for name in self.date_fields:
-            if cleaned.get(name):
-                try:
-                    not_in_future(cleaned[name])
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
-        return cleaned
-
-
-class TrainingForm(_Today, forms.ModelForm):
-    date_fields = ("held_on",)
-
-    class Meta:
-        model = TrainingActivity
-        fields = ["held_on", "kind", "participants", "trainer", "notes"]
-        widgets = {"held_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["participants"].error_messages["required"] = _("Enter the number of participants.")
-        self._setup()
-
-    def clean(self):
-        return self._clean_dates(super().clean())
-
-
-class ProfessionalForm(_Today, forms.ModelForm):
-    date_fields = ("state_since",)
-
-    class Meta:
-        model = Professional
-        fields = ["name", "role", "state", "state_since"]
-        widgets = {"state_since": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].error_messages["required"] = _("Enter the name.")
-        self._setup()
-
-    def clean(self):
-        return self._clean_dates(super().clean())
-
-
-class ProfessionalStateForm(_Today, forms.Form):
-    date_fields = ("changed_on",)
-    state = forms.ChoiceField(label=_("New state"), choices=ProfessionalState.choices)
-    changed_on = forms.DateField(label=_("Date"), widget=DateInput())
-    reason = forms.CharField(label=_("Note"), required=False, max_length=500)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup()
-
-    def clean(self):
-        return self._clean_dates(super().clean())
 
 
 class QualityForm(forms.ModelForm):
@@ -149,7 +72,7 @@ class FidelityChecklistForm(forms.Form):
         return version
 
 
-class ObservationForm(_Today, forms.Form):
+class ObservationForm(TodayDates, forms.Form):
     date_fields = ("observed_on",)
     observed_on = forms.DateField(label=_("Date of the observation"), widget=DateInput())
     observer = forms.CharField(label=_("Observer"), required=False, max_length=200)
@@ -174,7 +97,7 @@ class ObservationForm(_Today, forms.Form):
         return {item.pk: self.cleaned_data[f"answer_{item.position}"] for item in self.items}
 
 
-class FeedbackForm(_Today, forms.ModelForm):
+class FeedbackForm(TodayDates, forms.ModelForm):
     date_fields = ("received_on",)
 
     class Meta:
@@ -195,7 +118,7 @@ class FeedbackForm(_Today, forms.ModelForm):
         return self._clean_dates(super().clean())
 
 
-class EvaluationForm(_Today, forms.ModelForm):
+class EvaluationForm(TodayDates, forms.ModelForm):
     date_fields = ("held_on",)
     improvement = forms.CharField(
         max_length=TEXT, label=_("Improvement agreed"), required=False, widget=forms.Textarea(attrs={"rows": 2})

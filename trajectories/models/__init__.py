@@ -8,12 +8,7 @@ from .borgen import (
     FidelityObservation,
     FidelityScore,
     Improvement,
-    Professional,
-    ProfessionalState,
-    ProfessionalStateChange,
     QualityMonitoring,
-    TrainingActivity,
-    TrainingKind,
 )
 from .core import (
     CLOSED_STATUSES,
@@ -28,6 +23,7 @@ from .core import (
     Trajectory,
     TrajectoryStatus,
 )
+from .implementeren import Professional, ProfessionalState, ProfessionalStateChange, TrainingActivity, TrainingKind
 from .innoveren import ActiveComponent, CfirAssessment, CfirRating, Degree, ImplementabilityAssessment, MethodVersion
 from .notifications import (
     DEFAULT_DELIVERY,

@@ -4,6 +4,7 @@ from .access import *  # noqa: F403
 from .archive import *  # noqa: F403
 from .borgen import *  # noqa: F403
 from .checklists import *  # noqa: F403
+from .implementeren import *  # noqa: F403
 from .innoveren import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .participants import *  # noqa: F403

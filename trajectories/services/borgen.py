@@ -1,5 +1,5 @@
-"""Training (5c) and sustaining (6a, 6b): training log, professionals, quality monitoring, fidelity
-checklists and observations, feedback, evaluations and improvements."""
+"""Sustaining (6a, 6b): quality monitoring, fidelity checklists and observations, feedback, evaluations and
+improvements. Training (5c) is in ``implementeren.py``."""
 
 from __future__ import annotations
 
@@ -19,10 +19,7 @@ from ..models import (
     FidelityScore,
     Improvement,
     MethodVersion,
-    Professional,
-    ProfessionalStateChange,
     QualityMonitoring,
-    TrainingActivity,
     Trajectory,
 )
 
@@ -34,52 +31,13 @@ __all__ = [
     "fidelity_observe",
     "improvement_add",
     "improvement_done",
-    "professional_add",
-    "professional_set_state",
     "quality_for",
     "quality_update",
-    "training_record",
 ]
 
 
 class BorgenError(ValueError):
-    """A rule of phases 5c/6 was broken; the message is meant for the user."""
-
-
-def training_record(*, trajectory: Trajectory, by, **fields) -> TrainingActivity:
-    return TrainingActivity.objects.create(trajectory=trajectory, created_by=by, **fields)
-
-
-@transaction.atomic
-def professional_add(
-    *, trajectory: Trajectory, by, name: str, role: str = "", state: str, state_since: dt.date
-) -> Professional:
-    professional = Professional.objects.create(
-        trajectory=trajectory, name=name, role=role, state=state, state_since=state_since
-    )
-    ProfessionalStateChange.objects.create(
-        professional=professional, to_state=state, changed_on=state_since, created_by=by
-    )
-    return professional
-
-
-@transaction.atomic
-def professional_set_state(
-    *, professional: Professional, by, state: str, changed_on: dt.date, reason: str = ""
-) -> Professional:
-    if state == professional.state:
-        raise BorgenError(_("The professional already has this state."))
-    ProfessionalStateChange.objects.create(
-        professional=professional,
-        from_state=professional.state,
-        to_state=state,
-        changed_on=changed_on,
-        reason=reason,
-        created_by=by,
-    )
-    professional.state, professional.state_since = state, changed_on
-    professional.save(update_fields=["state", "state_since"])
-    return professional
+    """A rule of phase 6 (or of 5c, see implementeren.py) was broken; the message is meant for the user."""
 
 
 def quality_for(trajectory: Trajectory) -> QualityMonitoring:

@@ -1,4 +1,4 @@
-"""Training the professionals (5c) and sustaining the intervention (6a, 6b).
+"""Sustaining the intervention (6a, 6b); training the professionals (5c) is in implementeren.py.
 
 Each form on a page posts to its own URL; when one is invalid the page comes back with the user's
 input and the errors next to the fields (status 400).
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from organisations.models import Role
 
-from .. import selectors_innoveren as selectors
+from .. import selectors_borgen as selectors
 from .. import services
 from ..access import get_trajectory_for_user
 from ..forms import (
@@ -24,86 +24,9 @@ from ..forms import (
     FidelityChecklistForm,
     ImprovementForm,
     ObservationForm,
-    ProfessionalForm,
-    ProfessionalStateForm,
     QualityForm,
-    TrainingForm,
 )
-from ..models import Evaluation, FidelityChecklist, Improvement, Professional
-
-# 5c Selection, training and coaching -------------------------------------------------------------
-
-
-def _training_page(request, trajectory, *, training_form=None, professional_form=None, status=200):
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
-    return render(
-        request,
-        "trajectories/borgen/training.html",
-        {
-            "trajectory": trajectory,
-            "summary": selectors.training_summary(trajectory),
-            "training_form": training_form or (TrainingForm(prefix="training") if can_edit else None),
-            "professional_form": professional_form or (ProfessionalForm(prefix="pro") if can_edit else None),
-            "state_form": ProfessionalStateForm() if can_edit else None,
-            "can_edit": can_edit,
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def training(request, pk: int):
-    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
-    trajectory = get_trajectory_for_user(request.user, pk, need=need)
-    if request.method == "POST":
-        form = TrainingForm(request.POST, prefix="training")
-        if form.is_valid():
-            services.training_record(trajectory=trajectory, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Activity recorded."))
-            return redirect(reverse("trajectories:training", args=[trajectory.pk]) + "#log")
-        return _training_page(request, trajectory, training_form=form, status=400)
-    return _training_page(request, trajectory)
-
-
-@login_required
-@require_http_methods(["POST"])
-def professional_create(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
-    form = ProfessionalForm(request.POST, prefix="pro")
-    if form.is_valid():
-        services.professional_add(trajectory=trajectory, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Professional added."))
-        return redirect(reverse("trajectories:training", args=[trajectory.pk]) + "#professionals")
-    return _training_page(request, trajectory, professional_form=form, status=400)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def professional_state(request, pk: int, professional_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
-    professional = get_object_or_404(Professional, trajectory=trajectory, pk=professional_pk)
-    form = ProfessionalStateForm(request.POST or None, initial={"state": professional.state})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.professional_set_state(professional=professional, by=request.user, **form.cleaned_data)
-        except services.BorgenError as error:
-            form.add_error("state", str(error))
-        else:
-            messages.success(request, _("State changed."))
-            return redirect(reverse("trajectories:training", args=[trajectory.pk]) + "#professionals")
-    return render(
-        request,
-        "trajectories/borgen/professional_state.html",
-        {
-            "trajectory": trajectory,
-            "professional": professional,
-            "history": professional.state_changes.select_related("created_by"),
-            "form": form,
-        },
-        status=400 if form.is_bound else 200,
-    )
-
+from ..models import Evaluation, FidelityChecklist, Improvement
 
 # 6a/6b Quality ----------------------------------------------------------------------------------
 

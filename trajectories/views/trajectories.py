@@ -16,7 +16,7 @@ from organisations.access import organisations_where
 from organisations.models import Organisation, Role
 from organisations.services import notices_for
 
-from .. import fragments, key_figures, selectors, services
+from .. import fragments, key_figures, selectors, selectors_borgen, selectors_implementeren, services
 from .. import selectors_innoveren as phase_selectors
 from ..access import can_create_trajectory, get_trajectory_for_user
 from ..forms import (
@@ -205,8 +205,10 @@ def phase_detail(request, pk: int, phase: str):
             else None,
             "verkennen": selectors.verkennen_overview(trajectory) if phase == Phase.VERKENNEN else None,
             "innoveren": phase_selectors.innoveren_overview(trajectory) if phase == Phase.INNOVEREN else None,
-            "implementeren": phase_selectors.training_summary(trajectory) if phase == Phase.IMPLEMENTEREN else None,
-            "borgen": phase_selectors.borgen_overview(trajectory) if phase == Phase.BORGEN else None,
+            "implementeren": selectors_implementeren.training_summary(trajectory)
+            if phase == Phase.IMPLEMENTEREN
+            else None,
+            "borgen": selectors_borgen.borgen_overview(trajectory) if phase == Phase.BORGEN else None,
             "can_edit": trajectory.user_role.allows(Role.BEWERKER),
         },
     )
