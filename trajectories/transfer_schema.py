@@ -30,8 +30,8 @@ import itertools
 import json
 import re
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, NoReturn, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -70,7 +70,7 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_CONTAINERS = 20_000  # objects and lists in the whole file
 MAX_VALUES = 400_000  # values in the whole file (the export writes about five per object)
 MAX_DEPTH = 12  # the deepest export (a fidelity observation's scores) nests 9 levels
-MAX_LIST_ITEMS = 5_000  # rows in any one list
+MAX_LIST_ITEMS = 10_000  # rows in any one list (also on the command line: an organisation's persons fit)
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 12, 31)  # dates a page can still calculate with
 
 TOP_LEVEL = ("format", "version", "organisations", "users", "persons", "trajectories")
@@ -123,7 +123,7 @@ def read_document(raw: bytes, *, bounded: bool = True) -> Any:
 # --- checking -------------------------------------------------------------------------------------------
 
 
-def _fail(path: str, message: str):
+def _fail(path: str, message: str) -> NoReturn:
     raise TransferError(_("%(path)s: %(message)s") % {"path": path, "message": message})
 
 
@@ -173,12 +173,12 @@ def _phases(value, path: str) -> list[str]:
 
 
 # JSON fields hold what their model's code expects; each is declared here, or a file cannot fill it.
-JSON_FIELDS = {(Review, "phases"): _phases}
+JSON_FIELDS: dict[tuple[type[models.Model], str], Callable[[Any, str], Any]] = {(Review, "phases"): _phases}
 
 
 def scalar(model: type[models.Model], name: str, value, path: str):
     """``value`` from the file as the model field ``name`` stores it; TransferError when it does not fit."""
-    model_field = model._meta.get_field(name)
+    model_field = cast(models.Field, model._meta.get_field(name))
     if value is None:
         if not model_field.null:
             _fail(path, _("a value is required."))
@@ -221,7 +221,7 @@ def scalar(model: type[models.Model], name: str, value, path: str):
             if (_CONTROL_IN_TEXT if multiline else _CONTROL_IN_LINE).search(value):
                 _fail(path, _("contains a control character."))
         elif isinstance(model_field, models.JSONField):
-            check = JSON_FIELDS.get((model._meta.concrete_model, name))
+            check = JSON_FIELDS.get((cast(type[models.Model], model._meta.concrete_model), name))
             if check is None:
                 _fail(path, _("this field cannot be imported."))
             return check(value, path)
@@ -341,10 +341,12 @@ class _Checker:
                     )
         elif model_field.many_to_many or model_field.is_relation:
             related = model_field.related_model
-            known, listed_in = {
-                User: (self.users, "users"),
-                Organisation: (self.organisations, "organisations"),
-            }.get(related, (None, ""))
+            known: set[str] | None = None
+            listed_in = ""
+            if related is User:
+                known, listed_in = self.users, "users"
+            elif related is Organisation:
+                known, listed_in = self.organisations, "organisations"
             if related is Person:
                 _expect(value, int, path)
                 if value not in self.persons:
