@@ -114,6 +114,7 @@ def read_document(raw: bytes, *, bounded: bool = True) -> Any:
     steps = (1 if char in b"[{" else -1 for char in brackets)
     if max(itertools.accumulate(steps), default=0) > MAX_DEPTH:
         raise TransferError(_("The file nests objects deeper than an export does."))
+    del skeleton, brackets  # only the text and what the parser builds from it stay in memory
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
