@@ -374,3 +374,274 @@ def test_only_a_beheerder_may_post_an_import(client, personas, trajectory, perso
     response = client.post(url, {"file": _upload(data), "as_copy": "on"})
     assert response.status_code == status
     assert Trajectory.objects.count() == 1
+
+
+# --- issue 16, finding 5: a strict import ------------------------------------------------------------------
+#
+# Each test is one of the auditor's scenarios against the organisation's import form (Gemeente Testdam's
+# beheerder imports; Gemeente Elders is the other tenant).
+
+from trajectories.transfer_schema import MAX_CONTAINERS, read_document  # noqa: E402
+
+
+def _rich(trajectory):
+    """A trajectory with a person in its register, a review with items, an action and a signed agreement."""
+    from tests.test_permissions import action_args, agreement_document_args, milestone_args, open_review
+    from trajectories import services
+
+    services.stakeholder_add(
+        trajectory=trajectory,
+        by=trajectory.created_by,
+        person_fields={"name": "Wethouder Willemijn", "function": "Wethouder", "email": "w@testdam.nl"},
+        side="gevend",
+        level="wethouder",
+        influence=5,
+        support="steunend",
+        desired_support="ambassadeur",
+    )
+    open_review(trajectory)
+    action_args(trajectory)
+    milestone_args(trajectory)
+    agreement_document_args(trajectory)
+    return trajectory
+
+
+def _import(client, owner, data, *, as_copy=True):
+    url = reverse("trajectories:organisation_import", args=[owner.pk])
+    body = {"file": _upload(data)}
+    if as_copy:
+        body["as_copy"] = "on"
+    return client.post(url, body, follow=True)
+
+
+def _state(settings) -> tuple:
+    """Everything an import could write: rows of the models involved and the files in storage."""
+    from trajectories.models import Review
+
+    media = settings.MEDIA_ROOT
+    files = sorted(str(p) for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    counts = tuple(
+        model.objects.count() for model in (Trajectory, Organisation, User, Person, Stakeholder, Agreement, Review)
+    )
+    return counts, files
+
+
+@pytest.fixture
+def testdam_file(trajectory):
+    _rich(trajectory)
+    return trajectories_export(trajectories=Trajectory.objects.filter(pk=trajectory.pk))
+
+
+def test_import_keeps_every_person_with_the_importer_and_shares_with_nobody(
+    client, beheerder, trajectory, testdam_file, outsider, outsider_org
+):
+    """Finding 5: persons were written into another organisation's register and the file chose who takes part."""
+    data = copy.deepcopy(testdam_file)
+    data["organisations"].append({"name": "Gemeente Elders", "kind": "gemeente", "financing": "onbekend"})
+    data["persons"][0]["organisation"] = "Gemeente Elders"
+    row = data["trajectories"][0]
+    row["receiving_organisation"] = "Gemeente Elders"
+    row["participants"] = ["Gemeente Elders"]
+    elders_register = list(Person.objects.filter(organisation=outsider_org))
+    client.force_login(beheerder)
+    assert _import(client, trajectory.owner, data).status_code == 200
+    imported = Trajectory.objects.exclude(pk=trajectory.pk).get()
+    assert imported.owner == trajectory.owner
+    assert imported.receiving_organisation is None and not imported.participants.exists()
+    assert list(Person.objects.filter(organisation=outsider_org)) == elders_register
+    assert imported.stakeholders.get().person.organisation == trajectory.owner
+    # Nothing of it is visible to Elders.
+    client.force_login(outsider)
+    assert client.get(reverse("trajectories:detail", args=[imported.pk])).status_code == 404
+
+
+def test_import_creates_no_look_alike_of_an_existing_organisation(
+    client, beheerder, trajectory, testdam_file, outsider_org
+):
+    data = copy.deepcopy(testdam_file)
+    # The agreement names the other tenant in another case and with spaces: it is referred to, not copied.
+    data["organisations"].append({"name": " gemeente ELDERS ", "kind": "anders", "financing": "onbekend"})
+    data["trajectories"][0]["agreements"][0]["organisation"] = " gemeente ELDERS "
+    client.force_login(beheerder)
+    before = set(Organisation.objects.values_list("name", flat=True))
+    assert _import(client, trajectory.owner, data).status_code == 200
+    assert set(Organisation.objects.values_list("name", flat=True)) == before
+    imported = Trajectory.objects.exclude(pk=trajectory.pk).get()
+    assert imported.agreements.get().organisation == outsider_org
+
+
+def test_authors_outside_the_organisation_become_unknown_and_no_answer_tells_an_account_exists(
+    client, beheerder, bewerker, trajectory, testdam_file, outsider
+):
+    """Finding 5: the import named other organisations' users as authors and told whether an account exists."""
+    users_before = User.objects.count()
+    client.force_login(beheerder)
+    pages = []
+    for email in (outsider.email, "niemand@nergens.nl"):  # an account elsewhere, and no account at all
+        data = copy.deepcopy(testdam_file)
+        data["users"] = [{"email": email, "full_name": "Iemand"}, {"email": bewerker.email, "full_name": "B"}]
+        row = data["trajectories"][0]
+        row["created_by"] = email
+        row["reviews"][0]["attendees"] = [email, bewerker.email]
+        row["reviews"][0]["created_by"] = bewerker.email
+        response = _import(client, trajectory.owner, data)
+        assert response.status_code == 200
+        pages.append(" ".join(str(m) for m in response.context["messages"]))
+        imported = Trajectory.objects.order_by("-pk").first()
+        assert imported.created_by is None  # unknown: not the other organisation's user
+        review = imported.reviews.get()
+        assert list(review.attendees.all()) == [bewerker] and review.created_by == bewerker
+    assert pages[0] == pages[1]
+    assert "onbekend (1)" in pages[0]
+    assert User.objects.count() == users_before
+    assert not outsider.reviews_attended.exists()
+
+
+def test_import_does_not_tell_whether_an_export_key_exists_elsewhere(
+    client, beheerder, trajectory, testdam_file, outsider_org
+):
+    elders = make_trajectory(owner=outsider_org, title="Elders Geheim")
+    client.force_login(beheerder)
+    answers = []
+    for key in (str(elders.export_key), "00000000-0000-4000-8000-000000000000"):
+        data = copy.deepcopy(testdam_file)
+        data["trajectories"][0]["key"] = key
+        response = _import(client, trajectory.owner, data, as_copy=False)
+        assert response.status_code == 200
+        answers.append(" ".join(str(m) for m in response.context["messages"]))
+    assert answers[0] == answers[1]
+    assert "Elders Geheim" not in answers[0]
+    assert Trajectory.objects.get(export_key=elders.export_key) == elders  # the other tenant's stays its own
+    # The organisation's own trajectory still counts as existing.
+    response = _import(client, trajectory.owner, testdam_file, as_copy=False)
+    assert response.status_code == 400
+    assert "bestaan hier al: Schuldhulp Vroeg" in response.content.decode()
+
+
+def _deep(levels: int):
+    node: object = []
+    for _ in range(levels):
+        node = [node]
+    return node
+
+
+MALFORMED = {
+    "deep nesting": lambda row: row.update(title=_deep(50)),
+    "very deep nesting": lambda row: row.update(title="DEEP"),  # written below
+    "NUL in a text": lambda row: row.update(title="Schuld\x00hulp"),
+    "control character in a line": lambda row: row.update(title="Schuld\x1bhulp"),
+    "lone surrogate": lambda row: row.update(commissioner="\ud800"),
+    "list where a reference belongs": lambda row: row["reviews"][0]["items"][0].update(item=[1]),
+    "text where a reference belongs": lambda row: row["actions"][0].update(review="1"),
+    "null reference that is required": lambda row: row["reviews"][0]["items"][0].update(item=None),
+    "huge number": lambda row: row["checklist_items"][0].update(position=10**30),
+    "number of 5000 digits": lambda row: row["checklist_items"][0].update(position="HUGE"),  # written below
+    "float for a whole number": lambda row: row["checklist_items"][0].update(position=1.5),
+    "year 9999": lambda row: row.update(start_date="9999-12-31"),
+    "impossible date": lambda row: row.update(start_date="2026-02-30"),
+    "date and time without zone": lambda row: row.update(created_at="2026-01-01T10:00:00"),
+    "text too long": lambda row: row.update(title="x" * 1_000),
+    "object where a list belongs": lambda row: row.update(reviews={"0": {}}),
+    "junk review phases": lambda row: row["reviews"][0].update(phases=["geen-fase", {"a": 1}]),
+    "review phases not a list": lambda row: row["reviews"][0].update(phases="verkennen"),
+    "review phase twice": lambda row: row["reviews"][0].update(phases=["verkennen", "verkennen"]),
+    "key used twice": lambda row: row["checklist_items"][1].update(key=row["checklist_items"][0]["key"]),
+    "not a pdf": lambda row: row["agreements"][0].update(document="bm90IGVlbiBwZGY="),
+}
+
+
+@pytest.mark.parametrize("how", MALFORMED)
+def test_every_malformed_file_gets_a_dutch_error_on_the_form_and_writes_nothing(
+    client, beheerder, trajectory, testdam_file, settings, how
+):
+    data = copy.deepcopy(testdam_file)
+    MALFORMED[how](data["trajectories"][0])
+    content = json.dumps(data).encode().replace(b'"HUGE"', b"9" * 5_000)
+    content = content.replace(b'"DEEP"', b"[" * 100_000 + b"]" * 100_000)
+    before = _state(settings)
+    client.force_login(beheerder)
+    response = client.post(
+        reverse("trajectories:organisation_import", args=[trajectory.owner_id]), {"file": _upload(content)}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_file"' in page and "invalid-feedback" in page  # the form again, the error at the field
+    error = page.split("invalid-feedback", 1)[1][:400]
+    assert any(word in error for word in ("verwacht", "geen", "bestand", "niet", "langer", "sleutel", "pdf")), error
+    assert _state(settings) == before
+
+
+def test_a_file_too_large_for_the_worker_is_refused_before_it_is_read(
+    client, beheerder, trajectory, testdam_file, monkeypatch
+):
+    monkeypatch.setattr("trajectories.forms.transfer.MAX_IMPORT_BYTES", 1_000)
+    client.force_login(beheerder)
+    response = _import(client, trajectory.owner, testdam_file)
+    assert response.status_code == 400
+    assert "groter dan" in response.content.decode()
+    assert Trajectory.objects.count() == 1
+
+
+def test_reading_is_bounded_before_anything_is_parsed(monkeypatch):
+    """Finding 5: a 100 MB file peaked at 2.7 GB in a worker. Too many objects are counted, not built."""
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed a file that is over the limits")
+
+    monkeypatch.setattr("trajectories.transfer_schema.json.loads", no_parsing)
+    for content in (
+        b"[" + b"{}," * MAX_CONTAINERS + b"{}]",  # many small objects: the memory of a parse
+        b"[" + b"0," * 500_000 + b"0]",  # many values
+        b"[" * 13 + b"]" * 13,  # deeper than an export
+    ):
+        with pytest.raises(TransferError):
+            read_document(content)
+    # Brackets inside text are text.
+    monkeypatch.undo()
+    assert read_document(json.dumps({"a": "[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{"}).encode()) == {
+        "a": "[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{"
+    }
+
+
+def test_files_written_during_a_failed_import_are_removed_also_when_the_worker_is_stopped(
+    trajectory, testdam_file, settings, monkeypatch
+):
+    """Finding 5: an export killed by the worker timeout left orphaned files behind."""
+    from trajectories.services import transfer
+
+    objects = transfer._Importer.objects
+
+    def stopped_after_the_agreements(self, kind, *args, **kwargs):
+        if kind.name == "plan":
+            assert list((settings.MEDIA_ROOT / "agreements").rglob("*.pdf"))  # the imported document is written
+            raise SystemExit(1)  # what gunicorn's timeout raises in a sync worker
+        return objects(self, kind, *args, **kwargs)
+
+    monkeypatch.setattr(transfer._Importer, "objects", stopped_after_the_agreements)
+    before = _state(settings)
+    with pytest.raises(SystemExit):
+        trajectories_import(data=testdam_file, as_copy=True, owner=trajectory.owner)
+    assert _state(settings) == before
+
+
+def test_an_imported_trajectory_answers_200_on_every_page(client, beheerder, trajectory, testdam_file):
+    """Finding 5: junk review phases imported left a page at 500 for good. What the schema lets through works."""
+    from tests.test_permissions import MATRIX, trajectory_args
+
+    client.force_login(beheerder)
+    assert _import(client, trajectory.owner, testdam_file).status_code == 200
+    imported = Trajectory.objects.exclude(pk=trajectory.pk).get()
+    urls = [
+        reverse(name, args=[imported.pk])
+        for name, (args_for, method, _expected) in MATRIX.items()
+        if args_for is trajectory_args and method == "get"
+    ]
+    review = imported.reviews.get()
+    urls += [
+        reverse("trajectories:review", args=[imported.pk, review.pk]),
+        reverse("trajectories:agreement", args=[imported.pk]),
+    ]
+    assert len(urls) > 20
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200 or response.status_code == 302 and url.endswith("/nieuw/"), url

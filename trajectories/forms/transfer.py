@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_IMPORT_BYTES = 200 * 1024 * 1024  # agreements travel inside the file as base64 (at most 10 MB each)
+from ..transfer_format import TransferError
+from ..transfer_schema import MAX_IMPORT_BYTES, read_document
 
 
 class TrajectoryImportForm(forms.Form):
@@ -23,9 +22,13 @@ class TrajectoryImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        # The size is known before the file is read: a larger upload is never read into memory. The limit
+        # fits the worker timeout (trajectories/transfer_schema.py).
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 200 MB."))
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
+            )
         try:
-            return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            raise forms.ValidationError(_("The file is not a JSON export file.")) from None
+            return read_document(upload.read())
+        except TransferError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -14,20 +14,18 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation, Person, User
 
-from ..models import Agreement, Trajectory
+from ..models import Action, Agreement, Trajectory
 from ..transfer_format import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
     LEFT_OUT_FIELDS,
     LEFT_OUT_MODELS,
-    MAX_DOCUMENT_BYTES,
     ORGANISATION_FIELDS,
     PERSON_FIELDS,
     TRANSFER_SPEC,
@@ -36,6 +34,7 @@ from ..transfer_format import (
     TransferError,
     transfer_kinds,
 )
+from ..transfer_schema import document_content, scalar, validate
 
 TRAJECTORY = TRANSFER_SPEC
 
@@ -195,139 +194,104 @@ def trajectories_export_json(*, trajectories) -> str:
 # --- import -----------------------------------------------------------------------------------------------
 
 
-def _fail(path: str, message: str):
-    raise TransferError(_("%(path)s: %(message)s") % {"path": path, "message": message})
-
-
-def _expect(value, expected_type, path: str):
-    if not isinstance(value, expected_type) or (expected_type is int and isinstance(value, bool)):
-        names = {dict: _("an object"), list: _("a list"), str: _("text"), int: _("a whole number")}
-        _fail(path, _("expected %(what)s.") % {"what": names.get(expected_type, expected_type.__name__)})
-
-
-def _check_fields(row, path: str, expected: set[str]):
-    _expect(row, dict, path)
-    missing, unknown = expected - set(row), set(row) - expected
-    if missing:
-        _fail(path, _("missing fields: %(fields)s.") % {"fields": ", ".join(sorted(missing))})
-    if unknown:
-        _fail(path, _("unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
-
-
 class _Importer:
-    def __init__(self, data: dict, *, as_copy: bool):
-        self.as_copy = as_copy
+    """Writes a file that ``transfer_schema.validate`` accepted, in file order.
+
+    Without ``owner`` (``manage.py import_trajectories``, the application manager moving an installation)
+    organisations are matched by name and users by e-mail address across the installation, and missing ones
+    are created. With ``owner`` (an organisation's import form) the import stays inside that organisation:
+    see :func:`trajectories_import`.
+    """
+
+    def __init__(self, data: dict, *, owner: Organisation | None):
+        self.owner = owner
+        self.organisation_rows = {row["name"]: row for row in data["organisations"]}
         self.organisations: dict[str, Organisation] = {}
-        self.users: dict[str, User] = {}
+        self.users: dict[str, User | None] = {}
         self.persons: dict[int, Person] = {}
-        self.created = {"organisations": 0, "users": 0, "persons": 0}
+        self.created = {"organisations": 0, "users": 0, "persons": 0, "unknown_authors": 0}
         self.imported: list[Trajectory] = []
         self.saved_files: list[str] = []  # removed again when the import fails
         self.next_key: uuid.UUID | None = None
-        self._organisations(data["organisations"])
+        if owner is None:
+            for name in self.organisation_rows:
+                self._organisation(name)
         self._users(data["users"])
         self._persons(data["persons"])
 
-    def _organisations(self, rows):
-        _expect(rows, list, "organisations")
-        for i, row in enumerate(rows):
-            path = f"organisations[{i}]"
-            _check_fields(row, path, set(ORGANISATION_FIELDS))
-            values = {
-                name: self._clean(Organisation, name, row[name], f"{path}.{name}") for name in ORGANISATION_FIELDS
-            }
-            organisation = Organisation.objects.filter(name=values["name"]).first()
+    def _organisation(self, name: str) -> Organisation:
+        """The organisation a candidate, agreement or (from the command line) anything else names."""
+        if name not in self.organisations:
+            row = self.organisation_rows[name]
+            if self.owner is not None and name == self.owner.name:
+                organisation = self.owner
+            elif self.owner is not None:
+                # As the shortlist does: an organisation is referred to by its name, whatever its case and
+                # spaces; a new name becomes a new organisation. Referring to one gives it no access.
+                organisation = Organisation.objects.filter(name__iexact=name.strip()).first()
+            else:
+                organisation = Organisation.objects.filter(name=name).first()
             if organisation is None:
-                organisation = Organisation.objects.create(**values)
+                values = {field: row[field] for field in ORGANISATION_FIELDS}
+                organisation = Organisation.objects.create(**{**values, "name": name.strip()})
                 self.created["organisations"] += 1
-            self.organisations[organisation.name] = organisation
+            self.organisations[row["name"]] = organisation
+        return self.organisations[name]
 
     def _users(self, rows):
-        _expect(rows, list, "users")
-        for i, row in enumerate(rows):
-            path = f"users[{i}]"
-            _check_fields(row, path, set(USER_FIELDS))
-            email = self._clean(User, "email", row["email"], f"{path}.email").lower()
-            full_name = self._clean(User, "full_name", row["full_name"], f"{path}.full_name")
+        members = {}
+        if self.owner is not None:
+            members = {u.email.lower(): u for u in User.objects.filter(memberships__organisation=self.owner)}
+        for row in rows:
+            email = row["email"].lower()
+            if self.owner is not None:
+                # Only the organisation's own members are recognised; anybody else becomes an unknown author,
+                # whether or not an account exists elsewhere in the installation.
+                self.users[row["email"]] = members.get(email)
+                self.created["unknown_authors"] += email not in members
+                continue
             user = User.objects.filter(email__iexact=email).first()
             if user is None:
                 # No password and inactive: an import never gives anybody access.
-                user = User.objects.create_user(email, None, full_name=full_name, is_active=False)
+                user = User.objects.create_user(email, None, full_name=row["full_name"], is_active=False)
                 self.created["users"] += 1
             self.users[row["email"]] = user
 
     def _persons(self, rows):
-        _expect(rows, list, "persons")
         for i, row in enumerate(rows):
             path = f"persons[{i}]"
-            _check_fields(row, path, {"key", *PERSON_FIELDS})
-            _expect(row["key"], int, f"{path}.key")
             values = {
-                name: self._clean(Person, name, row[name], f"{path}.{name}")
+                name: scalar(Person, name, row[name], f"{path}.{name}")
                 for name in PERSON_FIELDS
                 if name != "organisation"
             }
-            person = Person(organisation=self._organisation(row["organisation"], f"{path}.organisation"), **values)
+            # From the form every person is kept by the importing organisation, never placed in another
+            # organisation's register.
+            keeper = self.owner or self._organisation(row["organisation"])
+            person = Person(organisation=keeper, **values)
             person.save()
             self.persons[row["key"]] = person
             self.created["persons"] += 1
 
-    def _organisation(self, name, path):
-        if name not in self.organisations:
-            _fail(path, _("organisation “%(name)s” is not in the list of organisations.") % {"name": name})
-        return self.organisations[name]
-
-    def _user(self, email, path):
-        if email is None:
-            return None
-        if email not in self.users:
-            _fail(path, _("user “%(email)s” is not in the list of users.") % {"email": email})
-        return self.users[email]
-
-    @staticmethod
-    def _clean(model, name, value, path):
-        model_field = model._meta.get_field(name)
-        if value is None:
-            if not model_field.null:
-                _fail(path, _("a value is required."))
-            return None
-        try:
-            if isinstance(model_field, models.DateTimeField):
-                _expect(value, str, path)
-                value = dt.datetime.fromisoformat(value)
-                if value.tzinfo is None:
-                    _fail(path, _("a date and time needs a time zone."))
-            elif isinstance(model_field, models.DateField):
-                _expect(value, str, path)
-                value = dt.date.fromisoformat(value)
-            elif isinstance(model_field, models.DecimalField):
-                _expect(value, str, path)
-            elif isinstance(model_field, models.BooleanField):
-                if not isinstance(value, bool):
-                    _fail(path, _("expected true or false."))
-            elif isinstance(model_field, models.IntegerField):
-                _expect(value, int, path)
-            elif isinstance(model_field, models.CharField | models.TextField):
-                _expect(value, str, path)
-            elif isinstance(model_field, models.JSONField):
-                return value  # the review's phases: checked by the database and the model's code
-            return model_field.clean(value, None)
-        except ValueError:
-            _fail(path, _("not a valid value: %(value)s.") % {"value": value})
-        except ValidationError as error:
-            _fail(path, " ".join(error.messages))
+    def _organisation_for(self, kind: Kind, name: str, value):
+        if self.owner is None or kind.model is not Trajectory:
+            if value is None:
+                return None
+            if self.owner is not None and kind.model is Action and value != self.owner.name:
+                return None  # the assignee's organisation among those taking part: only the owner takes part
+            return self._organisation(value)
+        # Who takes part is the owner's decision in this installation (and the other organisation is told):
+        # the receiving organisation and the participants of the file are not taken over.
+        return self.owner if name == "owner" else None
 
     def objects(self, kind: Kind, rows, path: str, parent, keys: dict[str, dict[int, Any]], start: int = 0):
-        expected = {*kind.fields, *(c.name for c in kind.children)} | ({"key"} if kind.keyed else set())
         if kind.single:
             if rows is None:
                 return
             rows = [rows]
-        _expect(rows, list, path)
         keys[kind.name] = {}
         for i, row in enumerate(rows, start=start):
             here = path if kind.single else f"{path}[{i}]"
-            _check_fields(row, here, expected)
             obj = kind.model(**({kind.parent: parent} if kind.parent else {}))
             many: dict[str, list] = {}
             timestamps = {}
@@ -335,38 +299,25 @@ class _Importer:
                 model_field = kind.model._meta.get_field(name)
                 value, where = row[name], f"{here}.{name}"
                 if name in kind.refs:
-                    targets = keys.get(kind.refs[name], {})
-                    values = value if model_field.many_to_many else [value]
+                    targets = keys[kind.refs[name]]
                     if model_field.many_to_many:
-                        _expect(value, list, where)
-                    for v in values:
-                        if v is not None and v not in targets:
-                            _fail(where, _("refers to key %(key)s, which is not in “%(list)s”.")
-                                  % {"key": v, "list": kind.refs[name]})  # fmt: skip
-                    if model_field.many_to_many:
-                        many[name] = [targets[v] for v in values]
+                        many[name] = [targets[v] for v in value]
                     else:
                         setattr(obj, name, None if value is None else targets[value])
+                elif model_field.many_to_many and model_field.related_model is User:
+                    many[name] = [self.users[v] for v in value if self.users[v] is not None]
                 elif model_field.many_to_many:
-                    _expect(value, list, where)
-                    lookup = self._user if model_field.related_model is User else self._organisation
-                    many[name] = [lookup(v, where) for v in value]
-                elif model_field.is_relation:
-                    if model_field.related_model is User:
-                        setattr(obj, name, self._user(value, where))
-                    elif model_field.related_model is Organisation:
-                        if value is None and model_field.null:
-                            setattr(obj, name, None)
-                        else:
-                            setattr(obj, name, self._organisation(value, where))
-                    elif model_field.related_model is Person:
-                        if value not in self.persons:
-                            _fail(where, _("refers to person %(key)s, who is not in “persons”.") % {"key": value})
-                        setattr(obj, name, self.persons[value])
+                    many[name] = [self._organisation(v) for v in value] if self.owner is None else []
+                elif model_field.related_model is User:
+                    setattr(obj, name, None if value is None else self.users[value])
+                elif model_field.related_model is Organisation:
+                    setattr(obj, name, self._organisation_for(kind, name, value))
+                elif model_field.related_model is Person:
+                    setattr(obj, name, self.persons[value])
                 elif isinstance(model_field, models.FileField):
                     self._document(obj, value, where)
                 else:
-                    cleaned = self._clean(kind.model, name, value, where)
+                    cleaned = scalar(kind.model, name, value, where)
                     setattr(obj, model_field.attname, cleaned)
                     if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
                         timestamps[name] = cleaned
@@ -378,7 +329,6 @@ class _Importer:
             for name, related in many.items():
                 getattr(obj, name).set(related)
             if kind.keyed:
-                _expect(row["key"], int, f"{here}.key")
                 keys[kind.name][row["key"]] = obj
             for child in kind.children:
                 self.objects(child, row[child.name], f"{here}.{child.name}", obj, keys)
@@ -386,70 +336,69 @@ class _Importer:
                 self.imported.append(obj)
 
     def _document(self, obj, value, path):
-        if value is None:
+        content = document_content(value, path)
+        if content is None:
             return
-        _expect(value, str, path)
-        try:
-            content = base64.b64decode(value, validate=True)
-        except ValueError:
-            _fail(path, _("the document is not valid base64."))
-        if not content.startswith(b"%PDF") or len(content) > MAX_DOCUMENT_BYTES:
-            _fail(path, _("the document must be a PDF of at most 10 MB."))
         obj.document.save("document.pdf", ContentFile(content), save=False)
         self.saved_files.append(obj.document.name)
-
-
-def parent_key(row) -> uuid.UUID:
-    try:
-        return uuid.UUID(row["key"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise TransferError(_("trajectories: every trajectory needs a valid “key”.")) from None
 
 
 def trajectories_import(*, data: Any, as_copy: bool = False, owner: Organisation | None = None) -> dict:
     """Import a ``fii-trajectories`` export, all or nothing. Returns the imported trajectories and counts.
 
-    A trajectory whose key already exists is refused, unless ``as_copy``: then every trajectory gets a
-    new key. With ``owner`` (the import form of an organisation) every trajectory must be owned by an
-    organisation of that name, so nobody imports trajectories on another organisation's behalf.
+    The whole file is checked against the schema (``trajectories.transfer_schema``) before anything is
+    written. A trajectory whose key already exists is refused, unless ``as_copy``: then every trajectory
+    gets a new key.
+
+    With ``owner`` (the import form of an organisation) the import stays inside that organisation, so a
+    file can neither reach into another tenant nor tell what exists there:
+
+    - every trajectory must be given by an organisation of that name, and is given by ``owner``;
+    - its receiving organisation and participants are left empty: the owner's beheerders add them, and the
+      organisations added are told (issue 16);
+    - every person is kept by ``owner``; users are never created, and an author (``created_by`` and the
+      like, review attendees) who is not a member of ``owner`` becomes unknown (empty);
+    - only ``owner``'s own trajectories count as existing: a key that another organisation's trajectory
+      holds is replaced by a new one, as with ``as_copy``, and nothing is said about it;
+    - a candidate's or agreement's organisation is referred to by name as the shortlist does (which gives
+      it no access); an action's organisation is kept only when it is ``owner``.
     """
-    _check_fields(data, _("the file"), {"format", "version", "organisations", "users", "persons", "trajectories"})
-    if data["format"] != EXPORT_FORMAT:
-        raise TransferError(_("This is not a “%(format)s” export.") % {"format": EXPORT_FORMAT})
-    if data["version"] != EXPORT_VERSION:
-        raise TransferError(
-            _("Version %(found)s of the export format is not supported; this installation reads version %(version)s.")
-            % {"found": data["version"], "version": EXPORT_VERSION}
-        )
-    _expect(data["trajectories"], list, "trajectories")
-    for i, row in enumerate(data["trajectories"]):
-        _expect(row, dict, f"trajectories[{i}]")
-        if owner is not None and row.get("owner") != owner.name:
-            raise TransferError(
-                _("Trajectory “%(title)s” belongs to another organisation (%(owner)s); import it there.")
-                % {"title": row.get("title"), "owner": row.get("owner")}
-            )
+    validate(data)
+    rows = data["trajectories"]
+    if owner is not None:
+        for row in rows:
+            if row["owner"] != owner.name:
+                raise TransferError(
+                    _("Trajectory “%(title)s” belongs to another organisation (%(owner)s); import it there.")
+                    % {"title": row["title"], "owner": row["owner"]}
+                )
+    keys = [uuid.uuid4() if as_copy else uuid.UUID(row["key"]) for row in rows]
     if not as_copy:
-        keys = [parent_key(row) for row in data["trajectories"]]
-        existing = list(Trajectory.objects.filter(export_key__in=keys).values_list("title", flat=True))
+        here = Trajectory.objects.filter(export_key__in=keys)
+        existing = list((here if owner is None else here.filter(owner=owner)).values_list("title", flat=True))
         if existing:
             raise TransferError(
                 _("These trajectories already exist here: %(titles)s. Import them as a copy if that is intended.")
                 % {"titles": ", ".join(sorted(existing))}
             )
+        if len(set(keys)) != len(keys):
+            raise TransferError(_("trajectories: every trajectory needs a valid “key”."))
+        taken = set(Trajectory.objects.filter(export_key__in=keys).values_list("export_key", flat=True))
+        keys = [uuid.uuid4() if key in taken else key for key in keys]
     importer = None
     try:
         with transaction.atomic():
-            importer = _Importer(data, as_copy=as_copy)
-            for i, row in enumerate(data["trajectories"]):
-                importer.next_key = uuid.uuid4() if as_copy else parent_key(row)
+            importer = _Importer(data, owner=owner)
+            for i, (row, key) in enumerate(zip(rows, keys, strict=True)):
+                importer.next_key = key
                 fields = {k: v for k, v in row.items() if k != "key"}
                 importer.objects(TRAJECTORY, [fields], "trajectories", None, {}, start=i)
-    except Exception as error:
-        # The rows are rolled back; the agreement documents already written to storage go as well.
+    except BaseException as error:
+        # The rows are rolled back; the agreement documents already written to storage go as well. Also when
+        # the worker is stopped mid-import (gunicorn's timeout raises SystemExit in a sync worker).
         for name in importer.saved_files if importer else []:
             Agreement._meta.get_field("document").storage.delete(name)
-        if isinstance(error, IntegrityError):
+        if isinstance(error, DatabaseError):
             raise TransferError(_("The file breaks a rule of the database: %(error)s") % {"error": error}) from None
         raise
     return {"trajectories": importer.imported, **importer.created}

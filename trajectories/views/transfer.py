@@ -79,10 +79,12 @@ def organisation_import(request, org_pk: int):
                 % {"count": count, "titles": titles}
                 + " "
                 + _(
-                    "New in this installation: %(organisations)d organisations, %(users)d users (inactive, without "
-                    "password) and %(persons)d persons."
+                    "New: %(persons)d persons, kept by %(organisation)s, and %(organisations)d organisations named "
+                    "on a shortlist or in an agreement. Authors who are not members of %(organisation)s are shown "
+                    "as unknown (%(unknown_authors)d). Receiving and participating organisations are added on the "
+                    "trajectory itself."
                 )
-                % result,
+                % {**result, "organisation": organisation.name},
             )
             return redirect("trajectories:organisation_import", org_pk=organisation.pk)
     return render(

@@ -1,10 +1,9 @@
 """Read a ``fii-trajectories`` JSON file into this installation, all or nothing (docs/export-format.md)."""
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from trajectories.services import TransferError, trajectories_import
+from trajectories.transfer_schema import read_document
 
 
 class Command(BaseCommand):
@@ -19,10 +18,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, as_copy=False, **options):
+        # No worker timeout here: the file is read without the upload form's size limits (nesting is still
+        # bounded), and checked against the same schema.
         try:
-            with open(file, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            with open(file, "rb") as handle:
+                data = read_document(handle.read(), bounded=False)
+        except (OSError, TransferError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
         try:
             result = trajectories_import(data=data, as_copy=as_copy)
