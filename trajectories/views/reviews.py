@@ -30,7 +30,7 @@ from ..forms import (
 from ..forms.reviews import attendee_keys
 from ..models import Action, Light, Review, ReviewItem, Trajectory
 from ..policy import Do, may
-from ..selectors_people import attendees_of, trajectory_people
+from ..selectors_people import PersonOption, attendees_of, trajectory_people
 
 ACTION_STATES = ["open", "overdue", "done"]
 PAGE_SIZE = 50
@@ -63,13 +63,15 @@ def review_list(request, pk: int):
     )
 
 
-def _attendees_of_previous_review(trajectory: Trajectory) -> dict:
+def _attendees_of_previous_review(trajectory: Trajectory, people: list[PersonOption]) -> dict:
     """Who came last time, ticked again: the core team meets every fortnight and should not retype itself.
     Someone no longer in the list of people (now a lezer, left the team) is not ticked; guests come along."""
     previous = trajectory.reviews.order_by("-held_on", "-pk").first()
     if previous is None:
         return {}
-    return {"present": attendee_keys(previous), "other_attendees": previous.other_attendees}
+    in_list = {option.key for option in people}
+    present = [key for key in attendee_keys(previous) if key in in_list]
+    return {"present": present, "other_attendees": previous.other_attendees}
 
 
 @login_required
@@ -80,11 +82,12 @@ def review_start(request, pk: int):
     if open_review:
         messages.info(request, _("This review is still open; finalise it before you start the next one."))
         return redirect(open_review)
+    people = trajectory_people(trajectory)
     form = ReviewStartForm(
         request.POST or None,
         trajectory=trajectory,
-        people=trajectory_people(trajectory),
-        initial=_attendees_of_previous_review(trajectory),
+        people=people,
+        initial=_attendees_of_previous_review(trajectory, people),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
