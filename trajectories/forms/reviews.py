@@ -74,7 +74,7 @@ class ReviewStartForm(ReviewFieldsMixin, forms.ModelForm):
     class Meta:
         model = Review
         fields = ["held_on", "phases", "other_attendees"]
-        widgets = {"held_on": DateInput(), "other_attendees": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"held_on": DateInput(), "other_attendees": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, trajectory, people: list[PersonOption], **kwargs):
         kwargs.setdefault("initial", {}).update({"held_on": timezone.localdate(), "phases": [trajectory.current_phase]})
@@ -93,7 +93,7 @@ class ReviewEditForm(ReviewFieldsMixin, forms.ModelForm):
         fields = ["held_on", "other_attendees", "summary"]
         widgets = {
             "held_on": DateInput(),
-            "other_attendees": forms.Textarea(attrs={"rows": 2}),
+            "other_attendees": forms.Textarea(attrs={"rows": 3}),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"summary": _("What was decided, in a few sentences.")}
