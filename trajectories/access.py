@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations import audit
 from organisations.access import memberships_of, organisations_where
-from organisations.models import Organisation, Person, Role, User
+from organisations.models import Organisation, Person, Role
 
 from .models import Review, Trajectory
 
@@ -140,31 +140,6 @@ def _role_without_participants(trajectory, memberships: dict[int, str]) -> Role 
             [Role(memberships[org]) for org in joined] + ([role] if role else []), key=lambda r: r.rank, default=None
         )
     return role
-
-
-def team_members(trajectory) -> QuerySet:
-    """Active users of the organisations taking part in the trajectory, for attendees and action owners."""
-    return (
-        User.objects.filter(memberships__organisation_id__in=trajectory.organisation_ids(), is_active=True)
-        .distinct()
-        .order_by("full_name", "email")
-    )
-
-
-def action_owners(trajectory, *, keep_user_id: int | None = None) -> QuerySet:
-    """Who may be picked as an action's owner: members who can also tick the action off (bewerker or beheerder).
-
-    A lezer cannot close an action, so is not offered (issue 18). ``keep_user_id`` keeps an action's current
-    owner in the choices, so editing an older action never drops its owner silently.
-    """
-    can_edit = Q(
-        memberships__organisation_id__in=trajectory.organisation_ids(),
-        memberships__role__in=[Role.BEWERKER, Role.BEHEERDER],
-        is_active=True,
-    )
-    if keep_user_id is not None:
-        can_edit |= Q(pk=keep_user_id)
-    return User.objects.filter(can_edit).distinct().order_by("full_name", "email")
 
 
 def persons_visible_to(user) -> QuerySet:

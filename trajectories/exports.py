@@ -66,7 +66,7 @@ def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list
 
 
 def actions_table(actions: Iterable[Action]) -> tuple[list[str], list[list[Cell]]]:
-    """Needs actions with trajectory, assignee and item selected."""
+    """Needs actions with trajectory, assignee, owner_person__person and item selected."""
     headers = [
         _("Trajectory"),
         _("Action"),
@@ -91,7 +91,7 @@ def actions_table(actions: Iterable[Action]) -> tuple[list[str], list[list[Cell]
                 action.trajectory.title,
                 action.description,
                 action.item.text if action.item else "",
-                action.assignee.get_full_name() if action.assignee else "",
+                action.owner_name,
                 action.due_on,
                 state,
                 timezone.localdate(action.closed_at) if action.closed_at else None,

@@ -17,6 +17,7 @@ from . import selectors, selectors_borgen, selectors_implementeren
 from . import selectors_innoveren as phase_selectors
 from .charts import light_counts, trend_chart
 from .models import Action, Assignment, ChecklistItem, ReportRecord, ReviewItem, Trajectory
+from .selectors_people import attendees_of
 
 DEFAULT_PERIOD_MONTHS = 3
 
@@ -67,7 +68,7 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
     risks = []
     if latest is not None:
         risks = list(latest.items.filter(colour="rood").select_related("item").order_by("position"))
-    attendees = list(latest.attendees.all()) if latest else []
+    attendees = attendees_of(latest) if latest else []
     # The team section is the implementation team (subphase 5a) as it was during the period.
     team = list(
         trajectory.team_members.filter(joined_on__lte=period.end)
@@ -116,7 +117,8 @@ def phase_report(trajectory: Trajectory, phase: str) -> dict:
     for assessment in assessed:
         latest_light.setdefault(assessment.item_id, assessment)
     open_actions: dict[int, list[Action]] = {}
-    for action in Action.objects.filter(item__in=items, closed_at__isnull=True).select_related("assignee"):
+    open_on_items = Action.objects.filter(item__in=items, closed_at__isnull=True)
+    for action in open_on_items.select_related("assignee", "owner_person__person"):
         open_actions.setdefault(action.item_id, []).append(action)
     checklist = [
         {"item": item, "last": latest_light.get(item.pk), "actions": open_actions.get(item.pk, [])} for item in items

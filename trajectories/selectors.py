@@ -25,6 +25,7 @@ from .models import (
     PhaseState,
     Plan,
     Review,
+    Side,
     SubphaseState,
     Trajectory,
 )
@@ -271,16 +272,27 @@ class OwnershipBalance:
 
 
 def ownership_balance(trajectory: Trajectory) -> OwnershipBalance:
-    counts = dict(
+    """An account's task counts for its organisation; a task of a person without an account (issue 18) for the
+    side that person stands on in the stakeholder register (giving, receiving, or third party: the others)."""
+    rows = (
         trajectory.actions.filter(closed_at__isnull=True)
-        .values_list("organisation_id")
+        .values_list("organisation_id", "owner_person__side")
         .annotate(n=Count("pk"))
-        .values_list("organisation_id", "n")
+        .order_by()
     )
-    giving = counts.pop(trajectory.owner_id, 0)
-    receiving = counts.pop(trajectory.receiving_organisation_id, 0) if trajectory.receiving_organisation_id else 0
-    unassigned = counts.pop(None, 0)
-    return OwnershipBalance(giving=giving, receiving=receiving, others=sum(counts.values()), unassigned=unassigned)
+    giving = receiving = others = unassigned = 0
+    for organisation_id, side, n in rows:
+        if organisation_id is None and side is None:
+            unassigned += n
+        elif organisation_id == trajectory.owner_id or side == Side.GEVEND:
+            giving += n
+        elif (organisation_id is not None and organisation_id == trajectory.receiving_organisation_id) or (
+            side == Side.ONTVANGEND
+        ):
+            receiving += n
+        else:
+            others += n
+    return OwnershipBalance(giving=giving, receiving=receiving, others=others, unassigned=unassigned)
 
 
 def choice_of(trajectory: Trajectory, candidates: list[Candidate] | None = None) -> tuple[Candidate | None, object]:

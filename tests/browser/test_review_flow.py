@@ -76,7 +76,7 @@ def test_bewerker_holds_a_review_and_the_next_one_carries_it_over(login_as, bewe
     assert page.url == live_server.url + start_url
     expect(page.locator("input[name=phases][value=verkennen]")).to_be_checked()
     page.locator("input[name=held_on]").fill(first_date.isoformat())
-    attendee = page.locator(f"input[name=attendees][value='{bewerker.pk}']")
+    attendee = page.locator(f"input[name=present][value='u{bewerker.pk}']")
     expect(attendee, "the team members should be offered as attendees").to_have_count(1)
     attendee.check()
     page.locator("textarea[name=other_attendees]").fill(OTHER_ATTENDEES)

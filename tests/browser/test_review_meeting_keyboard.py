@@ -42,9 +42,9 @@ def test_whole_review_by_keyboard_with_focus_after_every_swap(login_as, bewerker
     _tab_to(page, f"el.matches(\"main a[href='{start_url}']\")")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.locator(f"input[name=attendees][value='{bewerker.pk}']")).to_be_checked()
+    expect(page.locator(f"input[name=present][value='u{bewerker.pk}']")).to_be_checked()
     expect(page.locator("textarea[name=other_attendees]")).to_have_value("Wethouder Jansen")
-    _tab_to(page, f"el.name === 'attendees' && el.value === '{beheerder.pk}'")
+    _tab_to(page, f"el.name === 'present' && el.value === 'u{beheerder.pk}'")
     page.keyboard.press("Space")
     _tab_to(page, "el.matches('main button[type=submit]')")
     with page.expect_navigation() as navigation:

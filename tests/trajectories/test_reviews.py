@@ -10,7 +10,6 @@ from fii.checklists import DEFAULT_CHECKLISTS
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
 from trajectories import selectors, services
-from trajectories.access import team_members
 from trajectories.charts import light_counts, trend_chart
 from trajectories.models import (
     Action,
@@ -22,6 +21,7 @@ from trajectories.models import (
     Trajectory,
     overall_light,
 )
+from trajectories.selectors_people import trajectory_people
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -128,7 +128,7 @@ def test_start_review_form_defaults_to_the_current_phase_and_keeps_input_on_erro
     assertContains(response, "Wethouder Jansen")
     response = client.post(
         url,
-        {"held_on": "2026-11-20", "phases": ["verkennen", "innoveren"], "attendees": [bewerker.pk]},
+        {"held_on": "2026-11-20", "phases": ["verkennen", "innoveren"], "present": [f"u{bewerker.pk}"]},
     )
     review = Review.objects.get()
     assert response["Location"] == review.get_absolute_url()
@@ -562,13 +562,13 @@ def test_portfolio_query_budget_with_reviews(client, municipality, bewerker, dja
         assert client.get(reverse("trajectories:my_actions")).status_code == 200
 
 
-def test_team_members_are_the_users_of_the_participating_organisations(trajectory, bewerker, lezer, outsider):
+def test_people_of_a_trajectory_include_editors_of_participating_organisations(trajectory, bewerker, lezer, outsider):
     partner = OrganisationFactory(name="Partner")
-    colleague = MembershipFactory(user=UserFactory(full_name="Anna Partner"), organisation=partner, role=Role.LEZER)
+    colleague = MembershipFactory(user=UserFactory(full_name="Anna Partner"), organisation=partner, role=Role.BEWERKER)
     trajectory.participants.add(partner)
-    members = set(team_members(trajectory))
-    assert {bewerker, lezer, colleague.user} <= members
-    assert outsider not in members
+    members = {option.user for option in trajectory_people(trajectory) if option.has_account}
+    assert {bewerker, colleague.user} <= members
+    assert outsider not in members and lezer not in members
 
 
 # Found in review: edge cases of the meeting.

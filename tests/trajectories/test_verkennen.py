@@ -580,7 +580,7 @@ def test_plan_task_added_on_the_plan_appears_in_the_action_lists(client, traject
     client.force_login(bewerker)
     response = client.post(
         reverse("trajectories:plan_task_create", args=[trajectory.pk]),
-        {"task-description": "Zaal reserveren", "task-assignee": bewerker.pk, "task-milestone": milestone.pk},
+        {"task-description": "Zaal reserveren", "task-assignee": f"u{bewerker.pk}", "task-milestone": milestone.pk},
     )
     assert response.status_code == 302
     task = Action.objects.get(description="Zaal reserveren")

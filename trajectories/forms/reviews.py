@@ -8,28 +8,44 @@ from fii.lib.limits import TEXT
 from fii.model import PHASE_SPECS, PHASES
 
 from ..models import Action, Light, Review
+from ..selectors_people import PersonOption, account_key, person_key, split_keys
 from .trajectories import DateInput, fields_only_helper
 
 LIGHT_CHOICES = [("", _("Not assessed")), *Light.choices]
 
 
-class ReviewFieldsMixin:
-    def _setup_attendees(self, team):
-        # The checkbox widget is set in Meta.widgets, so assigning the queryset also gives it its choices.
-        field = self.fields["attendees"]
-        field.queryset = team
-        field.label_from_instance = lambda user: user.get_full_name()
-        field.help_text = _("Members of the organisations in this trajectory.")
+def owner_choices(people: list[PersonOption]) -> list:
+    """One select over the list of people: accounts and persons without an account in their own groups."""
+    accounts = [(o.key, o.label) for o in people if o.has_account]
+    persons = [(o.key, o.label) for o in people if not o.has_account]
+    choices: list = [("", _("— nobody yet —"))]
+    if accounts:
+        choices.append((_("With an account"), accounts))
+    if persons:
+        choices.append((_("Without an account (gets no e-mail)"), persons))
+    return choices
 
-    def _setup_stakeholders(self, stakeholders):
-        field = self.fields["stakeholders_present"]
-        if stakeholders is None or not stakeholders:
-            del self.fields["stakeholders_present"]
-            return
-        field.queryset = stakeholders
-        field.label_from_instance = lambda s: f"{s.person} ({s.get_level_display()})"
-        field.label = _("Key figures present")
-        field.help_text = _("From the stakeholder register; attending a review counts as contact.")
+
+class ReviewFieldsMixin:
+    """Attendees are one pick from the trajectory's list of people, plus guests by name (issue 18)."""
+
+    def _setup_attendees(self, people: list[PersonOption]):
+        self.people = people
+        field = self.fields["present"]
+        field.choices = [(o.key, o.label) for o in people]
+        field.help_text = _(
+            "The team, key figures and colleagues who may edit this trajectory. Taking part in a review counts "
+            "as contact with a key figure."
+        )
+        guests = self.fields["other_attendees"]
+        guests.label = _("Guests")
+        guests.help_text = _("Someone who is not in the list, one per line, for example “Wethouder Jansen”.")
+        self.order_fields(["held_on", "phases", "present", "other_attendees", "summary", "version"])
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["attendees"], cleaned["stakeholders_present"] = split_keys(self.people, cleaned.get("present", []))
+        return cleaned
 
     def clean_held_on(self):
         # A review records a meeting that took place; a future date would also silence the overdue flag.
@@ -39,6 +55,13 @@ class ReviewFieldsMixin:
         return held_on
 
 
+def attendee_keys(review: Review) -> list[str]:
+    """The review's attendees (accounts and persons) as keys of the list of people."""
+    return [account_key(pk) for pk in review.attendees.values_list("pk", flat=True)] + [
+        person_key(pk) for pk in review.stakeholders_present.values_list("pk", flat=True)
+    ]
+
+
 class ReviewStartForm(ReviewFieldsMixin, forms.ModelForm):
     phases = forms.MultipleChoiceField(
         label=_("Phases to review"),
@@ -46,46 +69,40 @@ class ReviewStartForm(ReviewFieldsMixin, forms.ModelForm):
         choices=[(p.code, f"{p.number}. {p.title}") for p in PHASES],
         error_messages={"required": _("Choose at least one phase.")},
     )
+    present = forms.MultipleChoiceField(label=_("Attendees"), required=False, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Review
-        fields = ["held_on", "phases", "attendees", "stakeholders_present", "other_attendees"]
-        widgets = {
-            "held_on": DateInput(),
-            "attendees": forms.CheckboxSelectMultiple,
-            "stakeholders_present": forms.CheckboxSelectMultiple,
-            "other_attendees": forms.Textarea(attrs={"rows": 2}),
-        }
+        fields = ["held_on", "phases", "other_attendees"]
+        widgets = {"held_on": DateInput(), "other_attendees": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, trajectory, team, stakeholders=None, **kwargs):
+    def __init__(self, *args, trajectory, people: list[PersonOption], **kwargs):
         kwargs.setdefault("initial", {}).update({"held_on": timezone.localdate(), "phases": [trajectory.current_phase]})
         super().__init__(*args, **kwargs)
-        self._setup_attendees(team)
-        self._setup_stakeholders(stakeholders)
+        self._setup_attendees(people)
         self.fields["held_on"].error_messages["required"] = _("Enter the date of the meeting.")
         self.helper = fields_only_helper()
 
 
 class ReviewEditForm(ReviewFieldsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    present = forms.MultipleChoiceField(label=_("Attendees"), required=False, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Review
-        fields = ["held_on", "attendees", "stakeholders_present", "other_attendees", "summary"]
+        fields = ["held_on", "other_attendees", "summary"]
         widgets = {
             "held_on": DateInput(),
-            "attendees": forms.CheckboxSelectMultiple,
-            "stakeholders_present": forms.CheckboxSelectMultiple,
-            "other_attendees": forms.Textarea(attrs={"rows": 2}),
+            "other_attendees": forms.Textarea(attrs={"rows": 3}),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"summary": _("What was decided, in a few sentences.")}
 
-    def __init__(self, *args, team, stakeholders=None, **kwargs):
+    def __init__(self, *args, people: list[PersonOption], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        self._setup_attendees(team)
-        self._setup_stakeholders(stakeholders)
+        self.fields["present"].initial = attendee_keys(self.instance)
+        self._setup_attendees(people)
         self.fields["held_on"].error_messages["required"] = _("Enter the date of the meeting.")
         self.helper = fields_only_helper()
 
@@ -132,41 +149,27 @@ class ReviewReopenForm(forms.Form):
 
 
 class ActionForm(forms.ModelForm):
+    """What, who and when. "Who" is one pick from the trajectory's list of people (``selectors_people``): an account
+    (``assignee``) or a person without one (``owner_person``), never a lezer."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    assignee = forms.ChoiceField(label=_("Who"), required=False)
 
     class Meta:
         model = Action
-        fields = ["description", "assignee", "due_on"]
+        fields = ["description", "due_on"]
         widgets = {"due_on": DateInput()}
 
-    def __init__(self, *args, team, milestones=None, people=None, **kwargs):
-        """``milestones`` (a queryset) adds the roadmap milestone the task belongs to (plan of approach).
-
-        ``people`` (the trajectory's key figures and team members, a list of Stakeholders) makes "who" one list
-        of accounts and persons without an account: values ``u<user pk>`` and ``p<stakeholder pk>``.
-        """
+    def __init__(self, *args, people: list[PersonOption], milestones=None, **kwargs):
+        """``milestones`` (a queryset) adds the roadmap milestone the task belongs to (plan of approach)."""
         super().__init__(*args, **kwargs)
         self.fields["description"].error_messages["required"] = _("Describe what needs to happen.")
-        self.people = None if people is None else list(people)
-        if self.people is not None:
-            team = list(team)
-            self.team = team
-            self.fields["assignee"] = forms.ChoiceField(
-                label=_("Who"),
-                required=False,
-                choices=[
-                    ("", _("— nobody yet —")),
-                    (_("With an account"), [(f"u{user.pk}", user.get_full_name()) for user in team]),
-                    (
-                        _("Without an account (gets no e-mail)"),
-                        [(f"p{person.pk}", str(person.person)) for person in self.people],
-                    ),
-                ],
-            )
-        else:
-            self.fields["assignee"].queryset = team
-            self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
-            self.fields["assignee"].empty_label = _("— nobody yet —")
+        self.people = people
+        self.fields["assignee"].choices = owner_choices(people)
+        if self.instance.assignee_id:
+            self.fields["assignee"].initial = account_key(self.instance.assignee_id)
+        elif self.instance.owner_person_id:
+            self.fields["assignee"].initial = person_key(self.instance.owner_person_id)
         if milestones is not None:
             self.fields["milestone"] = forms.ModelChoiceField(
                 label=_("Milestone"),
@@ -177,26 +180,19 @@ class ActionForm(forms.ModelForm):
             )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        self.order_fields(["description", "assignee", "due_on", "milestone", "version"])
         self.helper = fields_only_helper()
 
     def clean_assignee(self):
-        """In the one-list mode: the account (``assignee``) or the person without one (``owner_person``)."""
-        value = self.cleaned_data["assignee"]
-        if self.people is None:
-            return value
-        self.cleaned_data["owner_person"] = None
-        if not value:
-            return None
-        kind, pk = value[:1], value[1:]
-        if kind == "u":
-            return next(user for user in self.team if str(user.pk) == pk)
-        self.cleaned_data["owner_person"] = next(person for person in self.people if str(person.pk) == pk)
-        return None
+        """The account (``assignee``) or, in ``owner_person``, the person without one."""
+        users, persons = split_keys(self.people, [self.cleaned_data["assignee"]])
+        self.cleaned_data["owner_person"] = persons[0] if persons else None
+        return users[0] if users else None
 
     def _post_clean(self):
-        if self.people is None:
-            super()._post_clean()
-        # One-list mode: the views pass the cleaned owner to the service; the instance is not built here.
+        # The views pass the cleaned values to the services; the instance is not built here (an edit that
+        # meets a colleague's newer version must not change the action in memory).
+        pass
 
 
 class ActionCloseForm(forms.Form):

@@ -271,8 +271,7 @@ def action_create(
     at: dt.datetime | None = None,
 ) -> Action:
     """``owner_person`` (a Stakeholder of this trajectory) owns the action when the owner has no account."""
-    if owner_person is not None and (assignee is not None or owner_person.trajectory_id != trajectory.pk):
-        raise ValueError("An action has one owner, from this trajectory's people.")
+    _check_one_owner(trajectory, assignee, owner_person)
     if review is not None:
         _lock_open(review.pk)
     action = Action.objects.create(
@@ -302,8 +301,12 @@ def action_update(
     assignee,
     due_on: dt.date | None,
     milestone: Milestone | None | object = KEEP,
+    owner_person=None,
 ) -> Action:
-    """Change what, who and when (and the roadmap milestone, unless ``milestone`` is left out)."""
+    """Change what, who and when (and the roadmap milestone, unless ``milestone`` is left out).
+
+    Who is an account (``assignee``) or a person of this trajectory without one (``owner_person``), or nobody."""
+    _check_one_owner(action.trajectory, assignee, owner_person)
     if milestone is KEEP:
         milestone = action.milestone
     assigned_before = action.assignee_id
@@ -313,6 +316,7 @@ def action_update(
         expected_version,
         description=description,
         assignee=assignee,
+        owner_person=owner_person,
         organisation_id=owning_organisation_id(action.trajectory, assignee),
         due_on=due_on,
         milestone=milestone,
@@ -320,6 +324,11 @@ def action_update(
     if action.assignee_id != assigned_before:
         notification_action_assigned(action=action, by=by)
     return action
+
+
+def _check_one_owner(trajectory: Trajectory, assignee, owner_person) -> None:
+    if owner_person is not None and (assignee is not None or owner_person.trajectory_id != trajectory.pk):
+        raise ValueError("An action has one owner, from this trajectory's people.")
 
 
 def owning_organisation_id(trajectory: Trajectory, assignee) -> int | None:

@@ -63,7 +63,7 @@ def actions_export(request, fmt: str):
     state = request.GET.get("status", "open")
     state = state if state in ACTION_STATES else "open"
     actions = Action.objects.filter(trajectory__in=visible_trajectories(request.user)).select_related(
-        "trajectory", "assignee", "item"
+        "trajectory", "assignee", "owner_person__person", "item"
     )
     actions = selectors.actions_filtered(actions, state)
     if request.GET.get("mine"):

@@ -17,7 +17,7 @@ from fii.model import PHASE_SPECS
 from organisations.models import Role
 
 from .. import fragments, selectors, services
-from ..access import action_owners, get_review_for_user, get_trajectory_for_user, team_members, visible_trajectories
+from ..access import get_review_for_user, get_trajectory_for_user, visible_trajectories
 from ..charts import item_histories, light_counts, trend_chart
 from ..forms import (
     ActionCloseForm,
@@ -27,16 +27,13 @@ from ..forms import (
     ReviewReopenForm,
     ReviewStartForm,
 )
-from ..models import Action, Light, Review, ReviewItem, Stakeholder, Trajectory
+from ..forms.reviews import attendee_keys
+from ..models import Action, Light, Review, ReviewItem, Trajectory
 from ..policy import Do, may
+from ..selectors_people import PersonOption, attendees_of, trajectory_people
 
 ACTION_STATES = ["open", "overdue", "done"]
 PAGE_SIZE = 50
-
-
-def _stakeholders(trajectory: Trajectory):
-    """The register's rows, for marking key figures present at a review."""
-    return Stakeholder.objects.filter(trajectory=trajectory).select_related("person").order_by("person__name", "pk")
 
 
 def _review_for(trajectory: Trajectory, review_pk: int) -> Review:
@@ -66,16 +63,15 @@ def review_list(request, pk: int):
     )
 
 
-def _attendees_of_previous_review(trajectory: Trajectory) -> dict:
-    """Who came last time, ticked again: the core team meets every fortnight and should not retype itself."""
+def _attendees_of_previous_review(trajectory: Trajectory, people: list[PersonOption]) -> dict:
+    """Who came last time, ticked again: the core team meets every fortnight and should not retype itself.
+    Someone no longer in the list of people (now a lezer, left the team) is not ticked; guests come along."""
     previous = trajectory.reviews.order_by("-held_on", "-pk").first()
     if previous is None:
         return {}
-    return {
-        "attendees": list(previous.attendees.values_list("pk", flat=True)),
-        "stakeholders_present": list(previous.stakeholders_present.values_list("pk", flat=True)),
-        "other_attendees": previous.other_attendees,
-    }
+    in_list = {option.key for option in people}
+    present = [key for key in attendee_keys(previous) if key in in_list]
+    return {"present": present, "other_attendees": previous.other_attendees}
 
 
 @login_required
@@ -86,14 +82,12 @@ def review_start(request, pk: int):
     if open_review:
         messages.info(request, _("This review is still open; finalise it before you start the next one."))
         return redirect(open_review)
-    team = team_members(trajectory)
-    stakeholders = _stakeholders(trajectory)
+    people = trajectory_people(trajectory)
     form = ReviewStartForm(
         request.POST or None,
         trajectory=trajectory,
-        team=team,
-        stakeholders=stakeholders,
-        initial=_attendees_of_previous_review(trajectory),
+        people=people,
+        initial=_attendees_of_previous_review(trajectory, people),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,7 +99,7 @@ def review_start(request, pk: int):
                 phases=data["phases"],
                 attendees=data["attendees"],
                 other_attendees=data["other_attendees"],
-                stakeholders_present=data.get("stakeholders_present"),
+                stakeholders_present=data["stakeholders_present"],
             )
         except services.ReviewError:
             # Someone else started a review a moment ago: join that one.
@@ -138,14 +132,22 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
         "items": items,
         "other_actions": [a for item_id, actions in open_actions.items() if item_id not in item_ids for a in actions],
         "unassessed": sum(1 for ri in items if not ri.colour),
-        "team": list(action_owners(trajectory)) if can_edit else [],
-        "people": list(_stakeholders(trajectory)) if can_edit else [],
+        "people": trajectory_people(trajectory) if can_edit else [],
         "can_edit": can_edit,
         "lights": Light.choices,
         "can_reopen": review.is_final and may(request.user, Do.REOPEN_REVIEW, trajectory),
         "events": review.events.select_related("created_by"),
-        "attendees": review.attendees.all(),
+        "attendees": attendees_of(review),
     }
+
+
+def _review_people(trajectory: Trajectory, review: Review):
+    """The list of people, keeping whoever attended already (editing never drops an attendee silently)."""
+    return trajectory_people(
+        trajectory,
+        keep_users=review.attendees.values_list("pk", flat=True),
+        keep_stakeholders=review.stakeholders_present.values_list("pk", flat=True),
+    )
 
 
 @login_required
@@ -182,9 +184,8 @@ def review_edit(request, pk: int, review_pk: int):
         if request.htmx:
             return HttpResponseClientRefresh()
         return redirect(review)
-    team = team_members(trajectory)
-    stakeholders = _stakeholders(trajectory)
-    form = ReviewEditForm(request.POST or None, instance=review, team=team, stakeholders=stakeholders)
+    people = _review_people(trajectory, review)
+    form = ReviewEditForm(request.POST or None, instance=review, people=people)
     locked_text = _("This review was finalised in the meantime; nothing was saved. Copy your text if you need it.")
     if review.is_final:
         # Finalised while this user was typing: show the form with their text so it is not lost.
@@ -202,13 +203,13 @@ def review_edit(request, pk: int, review_pk: int):
                 summary=data["summary"],
                 other_attendees=data["other_attendees"],
                 attendees=data["attendees"],
-                stakeholders_present=data.get("stakeholders_present"),
+                stakeholders_present=data["stakeholders_present"],
             )
         except services.StaleEdit as stale:
             current = stale.current
             data = request.POST.copy()
             data["version"] = current.version
-            form = ReviewEditForm(data, instance=review, team=team, stakeholders=stakeholders)
+            form = ReviewEditForm(data, instance=review, people=people)
             form.is_valid()
             form.add_error(
                 None,
@@ -227,7 +228,7 @@ def review_edit(request, pk: int, review_pk: int):
             context = {
                 "trajectory": trajectory,
                 "review": review,
-                "attendees": review.attendees.all(),
+                "attendees": attendees_of(review),
                 "can_edit": True,
                 "meeting_saved": True,
             }
@@ -280,8 +281,7 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
             "can_edit": True,
             "lights": Light.choices,
             "unassessed": review.items.filter(colour="").count() if unassessed is None else unassessed,
-            "team": list(action_owners(trajectory)) if part == "actions_cell" else [],
-            "people": list(_stakeholders(trajectory)) if part == "actions_cell" else [],
+            "people": trajectory_people(trajectory) if part == "actions_cell" else [],
         }
         template = f"trajectories/review_detail.html#{part}"
     else:
@@ -337,9 +337,7 @@ def review_item(request, pk: int, review_pk: int, item_pk: int):
 
 
 def _item_action_add(request, trajectory, review, ri):
-    form = ActionForm(
-        request.POST, team=action_owners(trajectory), people=_stakeholders(trajectory), prefix=f"a{ri.pk}"
-    )
+    form = ActionForm(request.POST, people=trajectory_people(trajectory), prefix=f"a{ri.pk}")
     if not form.is_valid():
         return _item_response(request, trajectory, review, ri, part="actions_cell", status=400, action_form=form)
     try:
@@ -455,7 +453,7 @@ def action_list(request, pk: int):
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
     form = None
     if can_edit:
-        form = ActionForm(request.POST or None, team=action_owners(trajectory))
+        form = ActionForm(request.POST or None, people=trajectory_people(trajectory))
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -466,6 +464,7 @@ def action_list(request, pk: int):
                 by=request.user,
                 description=data["description"],
                 assignee=data["assignee"],
+                owner_person=data["owner_person"],
                 due_on=data["due_on"],
             )
             messages.success(request, _("Action added."))
@@ -500,9 +499,9 @@ def action_detail(request, pk: int, action_pk: int):
         trajectory=trajectory,
         pk=action_pk,
     )
-    team = action_owners(trajectory, keep_user_id=action.assignee_id)
+    people = trajectory_people(trajectory, keep_users=[action.assignee_id], keep_stakeholders=[action.owner_person_id])
     milestones = trajectory.milestones.all()
-    form = ActionForm(None, instance=action, team=team, milestones=milestones)
+    form = ActionForm(None, instance=action, people=people, milestones=milestones)
     close_form = ActionCloseForm(initial={"version": action.version})
     if request.method == "POST":
         op = request.POST.get("op", "save")
@@ -523,7 +522,7 @@ def action_detail(request, pk: int, action_pk: int):
                 messages.success(request, _("Action re-opened."))
                 return redirect("trajectories:action", pk=trajectory.pk, action_pk=action.pk)
             else:
-                form = ActionForm(request.POST, instance=action, team=team, milestones=milestones)
+                form = ActionForm(request.POST, instance=action, people=people, milestones=milestones)
                 if form.is_valid():
                     services.action_update(
                         action=action,
@@ -531,6 +530,7 @@ def action_detail(request, pk: int, action_pk: int):
                         expected_version=form.cleaned_data["version"],
                         description=form.cleaned_data["description"],
                         assignee=form.cleaned_data["assignee"],
+                        owner_person=form.cleaned_data["owner_person"],
                         due_on=form.cleaned_data["due_on"],
                         milestone=form.cleaned_data["milestone"],
                     )
@@ -553,7 +553,7 @@ def action_detail(request, pk: int, action_pk: int):
                 close_form.is_valid()
                 close_form.add_error(None, message)
             else:
-                form = ActionForm(data, instance=action, team=team, milestones=milestones)
+                form = ActionForm(data, instance=action, people=people, milestones=milestones)
                 form.is_valid()
                 form.add_error(None, message)
             status = 409

@@ -21,7 +21,7 @@ from organisations import audit
 from organisations.models import Role
 
 from .. import selectors, services
-from ..access import action_owners, get_trajectory_for_user
+from ..access import get_trajectory_for_user
 from ..forms import (
     ActionForm,
     AgreementForm,
@@ -37,6 +37,7 @@ from ..forms import (
 )
 from ..models import Action, Candidate, CandidateStatus, Milestone, PeopleChange, Trajectory
 from ..policy import Do, may
+from ..selectors_people import trajectory_people
 
 
 def _editor_for_post(request):
@@ -302,11 +303,10 @@ def agreement_document(request, pk: int, agreement_pk: int):
 def _plan_page(request, trajectory, *, milestone_form=None, task_form=None, change_form=None, status=200):
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
     milestones = trajectory.milestones.all()
-    tasks = Action.objects.select_related("assignee", "organisation")
+    tasks = Action.objects.select_related("assignee", "owner_person__person", "organisation")
     roadmap = list(milestones.prefetch_related(Prefetch("tasks", queryset=tasks, to_attr="task_list")))
     # Open tasks outside the roadmap that were not raised by a stoplight item.
     loose_tasks = tasks.filter(trajectory=trajectory, closed_at__isnull=True, milestone__isnull=True, item__isnull=True)
-    team = action_owners(trajectory)
     return render(
         request,
         "trajectories/verkennen/plan.html",
@@ -319,7 +319,11 @@ def _plan_page(request, trajectory, *, milestone_form=None, task_form=None, chan
             "changes": trajectory.people_changes.select_related("created_by", "revisited_by"),
             "milestone_form": milestone_form or (MilestoneForm() if can_edit else None),
             "task_form": task_form
-            or (ActionForm(team=team, milestones=milestones, prefix="task") if can_edit else None),
+            or (
+                ActionForm(people=trajectory_people(trajectory), milestones=milestones, prefix="task")
+                if can_edit
+                else None
+            ),
             "change_form": change_form or (PeopleChangeForm(prefix="change") if can_edit else None),
             "can_edit": can_edit,
         },
@@ -415,7 +419,7 @@ def milestone_edit(request, pk: int, milestone_pk: int):
 def plan_task_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = ActionForm(
-        request.POST, team=action_owners(trajectory), milestones=trajectory.milestones.all(), prefix="task"
+        request.POST, people=trajectory_people(trajectory), milestones=trajectory.milestones.all(), prefix="task"
     )
     if form.is_valid():
         services.action_create(
@@ -423,6 +427,7 @@ def plan_task_create(request, pk: int):
             by=request.user,
             description=form.cleaned_data["description"],
             assignee=form.cleaned_data["assignee"],
+            owner_person=form.cleaned_data["owner_person"],
             due_on=form.cleaned_data["due_on"],
             milestone=form.cleaned_data["milestone"],
         )
