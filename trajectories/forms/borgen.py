@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.conflicts import VersionedForm
 from fii.lib.limits import TEXT
 
 from ..models import (
@@ -95,7 +96,7 @@ class ProfessionalStateForm(_Today, forms.Form):
         return self._clean_dates(super().clean())
 
 
-class QualityForm(forms.ModelForm):
+class QualityForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = QualityMonitoring
         fields = ["guard_name", "guard_since", "instrument"]
