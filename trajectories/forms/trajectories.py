@@ -311,6 +311,7 @@ class AssignmentForm(VersionedForm, forms.ModelForm):
         self.fields["budget"].widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
         self.fields["capacity_fte"].widget.attrs.update({"min": "0", "step": "0.1", "inputmode": "decimal"})
         self.helper = fields_only_helper()
+        self.helper.render_hidden_fields = True  # the version (VersionedForm) is in no fieldset
         self.helper.layout = Layout(
             Fieldset(
                 _("1a Identify the commissioner"),
