@@ -128,6 +128,8 @@ KNOWN_GAPS = {
     "trajectories:template_item": "rewording or moving an organisation's template line: no version yet",
     "organisations:retention": "the organisation's retention setting: no version on Organisation yet",
 }
+
+
 def _milestone_args(t: Trajectory) -> list:
     import datetime as dt
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0014_outgoing_mail_limits'),
+        ("organisations", "0014_outgoing_mail_limits"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='version',
+            model_name="person",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

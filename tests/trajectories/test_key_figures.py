@@ -490,7 +490,8 @@ def test_leaving_the_team_is_logged_and_a_member_cannot_be_added_twice(client, t
 def test_mandate_is_recorded_with_who_gave_it(client, trajectory, bewerker):
     client.force_login(bewerker)
     url = reverse("trajectories:team_mandate", args=[trajectory.pk])
-    assert client.post(url, {"sufficient": "on", "note": "Directeur Werk en Inkomen, brief 3 nov", "version": 0}).status_code == 302
+    data = {"sufficient": "on", "note": "Directeur Werk en Inkomen, brief 3 nov", "version": 0}  # no mandate yet
+    assert client.post(url, data).status_code == 302
     page = client.get(reverse("trajectories:team", args=[trajectory.pk]))
     assertContains(page, "Voldoende mandaat")
     assertContains(page, "Directeur Werk en Inkomen")
