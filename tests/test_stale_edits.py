@@ -58,6 +58,13 @@ def _latest_method_goal(t: Trajectory):
     return version.goal if version else None
 
 
+def _milestone_args(t: Trajectory) -> list:
+    import datetime as dt
+
+    milestone = services.milestone_save(trajectory=t, by=t.created_by, title="Start", due_on=dt.date(2026, 12, 1))
+    return [t.pk, milestone.pk]
+
+
 EDIT_FORMS = [
     # Conflict-safe before issue 16's finding 4.
     Edit("trajectories:edit", trajectory_args, "title", lambda t: Trajectory.objects.get(pk=t.pk).title),
@@ -115,13 +122,18 @@ EDIT_FORMS = [
         lambda t: _stakeholder(t).person.function,
         label="the person",
     ),
+    Edit(
+        "trajectories:milestone_edit",
+        _milestone_args,
+        "title",
+        lambda t: t.milestones.order_by("-pk").first().title,
+    ),
 ]
 
 # Edit forms of an existing row that do not refuse a stale save yet: the last save wins. Each is run as the
 # scenario above and expected to fail, so fixing one turns its xfail into an error (strict) to move it up.
 KNOWN_GAPS = {
     "trajectories:candidate_assess": "the candidate's facts and ratings: no version on Candidate yet",
-    "trajectories:milestone_edit": "a milestone's title and dates: no version on Milestone yet",
     "trajectories:team_member": "a member's role and competencies: no version on TeamMember yet",
     "trajectories:cfir_rate": "CFIR ratings are rows per construct; the assessment has no version yet",
     "trajectories:checklist_item": "rewording a checklist line: no version on ChecklistItem yet",
@@ -130,21 +142,8 @@ KNOWN_GAPS = {
 }
 
 
-def _milestone_args(t: Trajectory) -> list:
-    import datetime as dt
-
-    milestone = services.milestone_save(trajectory=t, by=t.created_by, title="Start", due_on=dt.date(2026, 12, 1))
-    return [t.pk, milestone.pk]
-
-
 # Scenario parameters for the known gaps that the generic scenario can run.
 KNOWN_GAP_EDITS = [
-    Edit(
-        "trajectories:milestone_edit",
-        lambda t: _milestone_args(t),
-        "title",
-        lambda t: t.milestones.order_by("-pk").first().title,
-    ),
     Edit(
         "organisations:retention",
         lambda t: [t.owner_id],
@@ -354,7 +353,6 @@ MODEL_FORMS_WITHOUT_VERSION = {
     "PeopleChangeForm": "creates",
     "MethodForm": "every save is a new version; based_on is its version number (StaleEdit on a newer one)",
     "CandidateAssessForm": KNOWN_GAPS["trajectories:candidate_assess"],
-    "MilestoneForm": KNOWN_GAPS["trajectories:milestone_edit"],
     "RetentionForm": KNOWN_GAPS["organisations:retention"],
 }
 

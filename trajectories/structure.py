@@ -149,6 +149,7 @@ TRAJECTORY = Part(
             m.Milestone,
             "milestones",
             "title due_on reached_on created_by created_at",
+            left_out={"version": VERSION_COUNTER},
             keyed=True,
             history="mijlpaal",
             kept="title",

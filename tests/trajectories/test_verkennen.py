@@ -537,7 +537,8 @@ def test_milestone_late_and_reached(trajectory, bewerker, client):
         "toekomst",
         status_code=400,
     )
-    assert client.post(url, {"title": "Laat", "due_on": "2020-01-01", "reached_on": "2020-02-01"}).status_code == 302
+    data = {"title": "Laat", "due_on": "2020-01-01", "reached_on": "2020-02-01", "version": late.version}
+    assert client.post(url, data).status_code == 302
     late.refresh_from_db()
     assert not late.is_late()
 

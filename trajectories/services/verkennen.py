@@ -27,7 +27,7 @@ from ..models import (
 )
 from .participants import notice_organisation_added
 from .sharing import persons_detach_unshared
-from .versioning import save_versioned
+from .versioning import differing, save_versioned
 
 __all__ = [
     "ShortlistError",
@@ -260,14 +260,23 @@ def plan_update(*, trajectory: Trajectory, by, expected_version: int | None, rev
 
 
 def milestone_save(
-    *, trajectory: Trajectory, by, title: str, due_on: dt.date, reached_on: dt.date | None = None, milestone=None
+    *,
+    trajectory: Trajectory,
+    by,
+    title: str,
+    due_on: dt.date,
+    reached_on: dt.date | None = None,
+    milestone=None,
+    expected_version: int | None = None,
 ) -> Milestone:
+    """Add a milestone, or change one; with ``expected_version`` (the edit form) only if nobody saved it since
+    the form was opened, else :class:`StaleEdit`."""
     if milestone is None:
         return Milestone.objects.create(
             trajectory=trajectory, title=title, due_on=due_on, reached_on=reached_on, created_by=by
         )
-    milestone.title, milestone.due_on, milestone.reached_on = title, due_on, reached_on
-    milestone.save(update_fields=["title", "due_on", "reached_on"])
+    changes = differing(milestone, {"title": title, "due_on": due_on, "reached_on": reached_on})
+    save_versioned(Milestone, milestone, expected_version, **changes)
     return milestone
 
 

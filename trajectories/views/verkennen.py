@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fii.lib.conflicts import refused_stale
 from fii.model import FINANCING_QUESTIONS, PHASE_SPECS, SHORTLIST_CRITERIA, Phase
 from organisations import audit
 from organisations.models import Role
@@ -399,7 +400,24 @@ def milestone_edit(request, pk: int, milestone_pk: int):
     milestone = get_object_or_404(Milestone, trajectory=trajectory, pk=milestone_pk)
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
-        services.milestone_save(trajectory=trajectory, by=request.user, milestone=milestone, **form.cleaned_data)
+        try:
+            services.milestone_save(
+                trajectory=trajectory,
+                by=request.user,
+                milestone=milestone,
+                expected_version=form.cleaned_data["version"],
+                **form.edited_values(),
+            )
+        except services.StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "trajectories/verkennen/milestone_edit.html",
+                {"trajectory": trajectory, "milestone": theirs},
+                make_form=lambda data: MilestoneForm(data, instance=Milestone.objects.get(pk=theirs.pk)),
+                theirs=[theirs],
+                versions={"version": theirs.version},
+            )
         messages.success(request, _("Milestone saved."))
         return redirect(reverse("trajectories:plan", args=[trajectory.pk]) + "#roadmap")
     return render(
