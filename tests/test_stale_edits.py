@@ -29,7 +29,7 @@ from trajectories import services
 from trajectories.models import Assignment, QualityMonitoring, Stakeholder, SubphaseState, TeamMandate, Trajectory
 
 from .test_fuzz_forms import FORMS
-from .test_permissions import action_args, review_args, stakeholder_args, trajectory_args
+from .test_permissions import action_args, candidate_args, review_args, stakeholder_args, trajectory_args
 
 THEIRS = "Versie van de collega"
 MINE = "Mijn eigen versie"
@@ -42,6 +42,7 @@ class Edit:
     field: str  # a field of the form that both users change
     read: Callable[[Trajectory], object]  # that field as saved now
     fill: dict = field(default_factory=dict)  # other values a valid save needs
+    values: tuple[str, str] = (THEIRS, MINE)  # user 2's value, user 1's value
     label: str = ""
 
     @property
@@ -123,6 +124,21 @@ EDIT_FORMS = [
         label="the person",
     ),
     Edit(
+        "trajectories:candidate_assess",
+        candidate_args,
+        "note_bedoeling",
+        lambda t: t.candidates.get().ratings.get(criterion="bedoeling").note,
+        label="a rating",
+    ),
+    Edit(
+        "trajectories:candidate_assess",
+        candidate_args,
+        "caseload",
+        lambda t: str(t.candidates.get().caseload),
+        values=("120", "80"),
+        label="a fact",
+    ),
+    Edit(
         "trajectories:milestone_edit",
         _milestone_args,
         "title",
@@ -133,7 +149,6 @@ EDIT_FORMS = [
 # Edit forms of an existing row that do not refuse a stale save yet: the last save wins. Each is run as the
 # scenario above and expected to fail, so fixing one turns its xfail into an error (strict) to move it up.
 KNOWN_GAPS = {
-    "trajectories:candidate_assess": "the candidate's facts and ratings: no version on Candidate yet",
     "trajectories:team_member": "a member's role and competencies: no version on TeamMember yet",
     "trajectories:cfir_rate": "CFIR ratings are rows per construct; the assessment has no version yet",
     "trajectories:checklist_item": "rewording a checklist line: no version on ChecklistItem yet",
@@ -149,6 +164,7 @@ KNOWN_GAP_EDITS = [
         lambda t: [t.owner_id],
         "retention_months",
         lambda t: str(type(t.owner).objects.get(pk=t.owner_id).retention_months),
+        values=("36", "48"),
     ),
 ]
 
@@ -290,7 +306,7 @@ def run_scenario(edit: Edit, client, trajectory, bewerker, beheerder):
     mine = _open(client, bewerker, url)  # user 1 opens the form …
     theirs = _open(client, beheerder, url)  # … so does user 2, who saves first
     theirs.update({name: [value] for name, value in edit.fill.items()})
-    theirs[edit.field] = [THEIRS if edit.field != "retention_months" else "36"]
+    theirs[edit.field] = [edit.values[0]]
     saved = client.post(url, theirs)
     assert saved.status_code == 302, f"{edit.id}: user 2's save answered {saved.status_code}"
     expected = theirs[edit.field][0]
@@ -298,7 +314,7 @@ def run_scenario(edit: Edit, client, trajectory, bewerker, beheerder):
 
     client.force_login(bewerker)
     mine.update({name: [value] for name, value in edit.fill.items()})
-    mine[edit.field] = [MINE if edit.field != "retention_months" else "48"]
+    mine[edit.field] = [edit.values[1]]
     response = client.post(url, mine)
     assert response.status_code == 409, f"{edit.id}: a stale save answered {response.status_code}"
     assert edit.read(trajectory) == expected, "the stale save changed the row"
@@ -352,7 +368,6 @@ MODEL_FORMS_WITHOUT_VERSION = {
     "AgreementForm": "creates",
     "PeopleChangeForm": "creates",
     "MethodForm": "every save is a new version; based_on is its version number (StaleEdit on a newer one)",
-    "CandidateAssessForm": KNOWN_GAPS["trajectories:candidate_assess"],
     "RetentionForm": KNOWN_GAPS["organisations:retention"],
 }
 

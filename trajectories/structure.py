@@ -240,6 +240,7 @@ TRAJECTORY = Part(
                 "organisation status motivation financing caseload average_length_months "
                 "maximum_length_months created_by created_at"
             ),
+            left_out={"version": VERSION_COUNTER},
             keyed=True,
             history="kandidaat",
             kept="motivation",

@@ -103,14 +103,20 @@ def _display(obj: Model, name: str, value) -> str:
     return formats.localize(value) if not isinstance(value, str) else value
 
 
-def colleague_values(form: forms.BaseForm, theirs: Sequence[Model]) -> list[tuple[str, str]]:
+def colleague_values(form: forms.BaseForm, theirs: Sequence[Model | Mapping[str, str]]) -> list[tuple[str, str]]:
     """The form's visible fields as the colleague saved them: (label, value) from the first of ``theirs``
-    that has a model field of that name. Form-only fields (a reason for the change) are left out."""
+    that has a model field (or, for a mapping, a key) of that name. Form-only fields (a reason for the
+    change) are left out."""
     rows = []
     for name, field in form.fields.items():
         if field.widget.is_hidden:
             continue
         for obj in theirs:
+            if isinstance(obj, Mapping):  # values already shown as text, by form field name
+                if name in obj:
+                    rows.append((str(field.label or name), str(obj[name])))
+                    break
+                continue
             try:
                 obj._meta.get_field(name)
             except FieldDoesNotExist:
@@ -126,7 +132,7 @@ def refused_stale(
     context: dict,
     *,
     make_form: Callable[[QueryDict], forms.BaseForm],
-    theirs: Sequence[Model],
+    theirs: Sequence[Model | Mapping[str, str]],
     versions: Mapping[str, int],
 ) -> HttpResponse:
     """The 409 answer to a save that a colleague's save overtook.
@@ -140,7 +146,7 @@ def refused_stale(
         data[name] = str(value)
     form = make_form(data)
     form.is_valid()
-    by = getattr(theirs[0], "updated_by", None)
+    by = getattr(theirs[0], "updated_by", None)  # the edited row comes first
     who = (by.get_full_name() or by.email) if by is not None else _("A colleague")
     form.add_error(
         None,

@@ -162,7 +162,7 @@ def test_assess_form_refuses_a_maximum_below_the_average(client, trajectory, bew
     client.force_login(bewerker)
     data = {f"answer_{code}": "onbekend" for code in Criterion.values}
     data.update({"financing": "wettelijk", "average_length_months": "12", "maximum_length_months": "6"})
-    data["note_bedoeling"] = "Mijn notitie"
+    data.update(note_bedoeling="Mijn notitie", version=candidate.version)
     response = client.post(reverse("trajectories:candidate_assess", args=[trajectory.pk, candidate.pk]), data)
     assertContains(response, "korter dan de gemiddelde", status_code=400)
     assertContains(response, "Mijn notitie", status_code=400)

@@ -96,7 +96,7 @@ class CandidateAddForm(forms.Form):
         return {"name": name, "kind": self.cleaned_data["new_kind"], "financing": self.cleaned_data["new_financing"]}
 
 
-class CandidateAssessForm(forms.ModelForm):
+class CandidateAssessForm(VersionedForm, forms.ModelForm):
     """The candidate's facts and, per criterion of 2a, an answer and a note."""
 
     class Meta:

@@ -27,7 +27,8 @@ class StaleEdit(ValueError):
 
 def differing(obj, values: dict) -> dict:
     """The entries of ``values`` that differ from ``obj``: what an edit form really changes, so the audit
-    log names only those (the version is raised all the same)."""
+    log names only those (the version is raised all the same). ``obj`` must be the row as saved, not a
+    model form's instance (validating the form writes the input onto it)."""
     result = {}
     for name, value in values.items():
         field = obj._meta.get_field(name)

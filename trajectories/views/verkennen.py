@@ -152,21 +152,45 @@ def candidate_assess(request, pk: int, candidate_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     candidate = _candidate_for(trajectory, candidate_pk)
     form = CandidateAssessForm(request.POST or None, instance=candidate)
+    context = {
+        "trajectory": trajectory,
+        "candidate": candidate,
+        "form": form,
+        "financing_questions": FINANCING_QUESTIONS[candidate.financing],
+    }
     if request.method == "POST" and form.is_valid():
-        services.candidate_rate(candidate=candidate, by=request.user, facts=form.facts(), ratings=form.ratings())
+        try:
+            services.candidate_rate(
+                candidate=candidate,
+                by=request.user,
+                facts=form.facts(),
+                ratings=form.ratings(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "trajectories/verkennen/candidate_assess.html",
+                context,
+                make_form=lambda data: CandidateAssessForm(data, instance=Candidate.objects.get(pk=theirs.pk)),
+                theirs=[theirs, _rating_values(theirs)],
+                versions={"version": theirs.version},
+            )
         messages.success(request, _("Assessment saved."))
         return redirect(candidate)
     return render(
-        request,
-        "trajectories/verkennen/candidate_assess.html",
-        {
-            "trajectory": trajectory,
-            "candidate": candidate,
-            "form": form,
-            "financing_questions": FINANCING_QUESTIONS[candidate.financing],
-        },
-        status=400 if form.is_bound else 200,
+        request, "trajectories/verkennen/candidate_assess.html", context, status=400 if form.is_bound else 200
     )
+
+
+def _rating_values(candidate: Candidate) -> dict[str, str]:
+    """The candidate's answers and notes per criterion, as the assessment form names them."""
+    values = {}
+    for rating in candidate.ratings.all():
+        values[f"answer_{rating.criterion}"] = rating.get_answer_display()
+        values[f"note_{rating.criterion}"] = rating.note
+    return values
 
 
 @login_required
