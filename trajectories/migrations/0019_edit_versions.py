@@ -4,45 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trajectories', '0018_ladder_level_0_and_recognition'),
+        ("trajectories", "0018_ladder_level_0_and_recognition"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='version',
+            model_name="assignment",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='version',
+            model_name="candidate",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='milestone',
-            name='version',
+            model_name="milestone",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='qualitymonitoring',
-            name='version',
+            model_name="qualitymonitoring",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='stakeholder',
-            name='version',
+            model_name="stakeholder",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='subphasestate',
-            name='version',
+            model_name="subphasestate",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='teammandate',
-            name='version',
+            model_name="teammandate",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]
