@@ -218,8 +218,10 @@ class Person(models.Model):
     phone = models.CharField(_("work phone"), max_length=30, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Raised by every edit of the person's details, so an edit form opened before a colleague saved is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history_records = HistoricalRecords()
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("person")

@@ -78,7 +78,8 @@ def test_issue_scenario_the_link_becomes_an_own_copy_when_the_sharing_ends(
     page = client.get(edit).content.decode()
     assert 'name="name"' not in page
     assert "Gemeente Testdam" in page  # who keeps the details is said
-    response = client.post(edit, {**STAKEHOLDER_POST, "desired_support": "steunend", "name": "Gekaapt", "notes": "x"})
+    data = {**STAKEHOLDER_POST, "desired_support": "steunend", "name": "Gekaapt", "notes": "x", "version": link.version}
+    response = client.post(edit, data)
     assert response.status_code == 302
     wethouder.refresh_from_db()
     assert wethouder.name == "Wethouder Willemijn"
@@ -163,6 +164,7 @@ def test_keeping_organisation_still_edits_its_person(client, trajectory, wethoud
     stakeholder = wethouder.stakeholder_roles.get()
     edit = reverse("trajectories:stakeholder_edit", args=[trajectory.pk, stakeholder.pk])
     data = {**STAKEHOLDER_POST, "support": "steunend", "desired_support": "ambassadeur", "name": "W. Willemijn"}
+    data.update(version=stakeholder.version, person_version=wethouder.version)
     assert client.post(edit, data).status_code == 302
     wethouder.refresh_from_db()
     assert wethouder.name == "W. Willemijn"
@@ -315,7 +317,7 @@ def test_nul_in_a_form_value_answers_400_and_changes_nothing(client, trajectory,
 def test_line_breaks_and_tabs_in_a_textarea_are_still_welcome(client, trajectory, bewerker):
     client.force_login(bewerker)
     url = reverse("trajectories:subphase_edit", args=[trajectory.pk, "2a"])
-    response = client.post(url, {"status": "bezig", "notes": "Regel één\r\n\tRegel twee"})
+    response = client.post(url, {"status": "bezig", "notes": "Regel één\r\n\tRegel twee", "version": 1})
     assert response.status_code in (200, 302)
     assert trajectory.subphase_states.get(subphase="2a").notes.startswith("Regel één")
 

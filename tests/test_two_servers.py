@@ -181,7 +181,12 @@ def test_session_and_edits_cross_between_two_app_servers(editor_and_trajectory, 
     edit = reverse("trajectories:subphase_edit", args=[trajectory.pk, "1a"])
     status, _, body = b.request("GET", edit, cookies=cookies)
     assert status == 200
-    form = {"csrfmiddlewaretoken": _csrf_token(body), "status": "bezig", "notes": "Wethouder Jansen vraagt erom."}
+    form = {
+        "csrfmiddlewaretoken": _csrf_token(body),
+        "status": "bezig",
+        "notes": "Wethouder Jansen vraagt erom.",
+        "version": re.search(r'name="version" value="(\d+)"', body).group(1),  # as loaded (issue 16)
+    }
     status, _, _ = b.request("POST", edit, cookies=cookies, form=form)
     assert status == 302, "the edit on server B was not saved"
 

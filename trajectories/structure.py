@@ -109,6 +109,7 @@ TRAJECTORY = Part(
             m.SubphaseState,
             "subphase_states",
             "subphase status notes updated_by updated_at",
+            left_out={"version": VERSION_COUNTER},
             history="deelfase",
             kept="notes",
         ),
@@ -127,6 +128,7 @@ TRAJECTORY = Part(
                 "capacity_fte political_weight policy_plan policy_targets legal_anchoring is_realistic "
                 "realistic_note is_ambitious ambitious_note updated_by updated_at"
             ),
+            left_out={"version": VERSION_COUNTER},
             single=True,
             history="opdracht",
             personal="commissioner_contact",
@@ -147,6 +149,7 @@ TRAJECTORY = Part(
             m.Milestone,
             "milestones",
             "title due_on reached_on created_by created_at",
+            left_out={"version": VERSION_COUNTER},
             keyed=True,
             history="mijlpaal",
             kept="title",
@@ -155,6 +158,7 @@ TRAJECTORY = Part(
             m.Stakeholder,
             "stakeholders",
             "person side level influence support desired_support notes created_by created_at",
+            left_out={"version": VERSION_COUNTER},
             keyed=True,
             history="sleutelfiguur",
             personal="notes",
@@ -236,6 +240,7 @@ TRAJECTORY = Part(
                 "organisation status motivation financing caseload average_length_months "
                 "maximum_length_months created_by created_at"
             ),
+            left_out={"version": VERSION_COUNTER},
             keyed=True,
             history="kandidaat",
             kept="motivation",
@@ -321,6 +326,7 @@ TRAJECTORY = Part(
             m.TeamMandate,
             "team_mandate",
             "sufficient note updated_by updated_at",
+            left_out={"version": VERSION_COUNTER},
             single=True,
             history="mandaat",
             personal="note",
@@ -412,6 +418,7 @@ TRAJECTORY = Part(
             m.QualityMonitoring,
             "quality_monitoring",
             "guard_name guard_since instrument updated_by updated_at",
+            left_out={"version": VERSION_COUNTER},
             single=True,
             history="kwaliteitsbewaking",
             personal="guard_name",

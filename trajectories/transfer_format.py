@@ -108,7 +108,7 @@ LEFT_OUT_FIELDS = {
         "groups": "rights are given by the receiving installation",
         "user_permissions": "rights are given by the receiving installation",
     },
-    Person: {},
+    Person: {"version": "edit counter against lost updates; starts again at 1 in the receiving installation"},
 }
 
 

@@ -18,6 +18,16 @@
     focusedId = active && active !== document.body && active.id ? active.id : null;
   });
 
+  // A save refused as stale (409 with X-FII-Conflict) answers with the form again, the user's input kept and
+  // the colleague's version beside it (fii/lib/conflicts.py): swap it in like a normal answer.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 409 && xhr.getResponseHeader("X-FII-Conflict")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // After an htmx swap, announce what the new content says it did (data-announce) or the error it shows,
   // and keep focus where the user was: the first invalid field, else the same control, else the part's heading,
   // else the first visible control of the new part (the first field of a form that was just opened in place).

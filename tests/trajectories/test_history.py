@@ -32,7 +32,7 @@ def test_history_user_is_set_from_the_request(client, trajectory, bewerker):
     client.force_login(bewerker)
     client.post(
         reverse("trajectories:subphase_edit", args=[trajectory.pk, "2a"]),
-        {"status": "bezig", "notes": "Eerste verkenning"},
+        {"status": "bezig", "notes": "Eerste verkenning", "version": 1},
     )
     row = trajectory.subphase_states.get(subphase="2a").history_records.latest("history_date")
     assert row.history_user == bewerker

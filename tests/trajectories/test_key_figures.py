@@ -198,9 +198,13 @@ def test_support_changes_are_kept_as_history_and_shown_as_a_trend(client, trajec
         "support": "steunend",
         "desired_support": "ambassadeur",
         "reason": "Na werkbezoek overtuigd",
+        "version": s.version,
+        "person_version": s.person.version,
     }
     assert client.post(reverse("trajectories:stakeholder_edit", args=[trajectory.pk, s.pk]), data).status_code == 302
-    data["notes"] = "Alleen een notitie"
+    s.refresh_from_db()
+    s.person.refresh_from_db()
+    data.update(notes="Alleen een notitie", version=s.version, person_version=s.person.version)
     client.post(reverse("trajectories:stakeholder_edit", args=[trajectory.pk, s.pk]), data)
     history = list(s.support_changes.values_list("from_support", "to_support", "reason"))
     assert history == [("", "neutraal", ""), ("neutraal", "steunend", "Na werkbezoek overtuigd")]
@@ -486,7 +490,8 @@ def test_leaving_the_team_is_logged_and_a_member_cannot_be_added_twice(client, t
 def test_mandate_is_recorded_with_who_gave_it(client, trajectory, bewerker):
     client.force_login(bewerker)
     url = reverse("trajectories:team_mandate", args=[trajectory.pk])
-    assert client.post(url, {"sufficient": "on", "note": "Directeur Werk en Inkomen, brief 3 nov"}).status_code == 302
+    data = {"sufficient": "on", "note": "Directeur Werk en Inkomen, brief 3 nov", "version": 0}  # no mandate yet
+    assert client.post(url, data).status_code == 302
     page = client.get(reverse("trajectories:team", args=[trajectory.pk]))
     assertContains(page, "Voldoende mandaat")
     assertContains(page, "Directeur Werk en Inkomen")

@@ -35,7 +35,10 @@ def test_a_shortlist_puts_2a_in_progress_and_a_second_candidate_suggests_complet
     assertContains(page, "Klaar om af te ronden?")
     assertContains(page, "Bevestigen: 2a afgerond")
     assert status(trajectory, "2a") == "niet_gestart"  # nothing is set behind the team's back
-    response = client.post(reverse("trajectories:subphase_edit", args=[trajectory.pk, "2a"]), {"status": "afgerond"})
+    version = trajectory.subphase_states.get(subphase="2a").version
+    response = client.post(
+        reverse("trajectories:subphase_edit", args=[trajectory.pk, "2a"]), {"status": "afgerond", "version": version}
+    )
     assert response.status_code == 302
     assert status(trajectory, "2a") == "afgerond"
     assertNotContains(client.get(url), "Bevestigen: 2a afgerond")

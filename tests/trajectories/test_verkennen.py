@@ -162,7 +162,7 @@ def test_assess_form_refuses_a_maximum_below_the_average(client, trajectory, bew
     client.force_login(bewerker)
     data = {f"answer_{code}": "onbekend" for code in Criterion.values}
     data.update({"financing": "wettelijk", "average_length_months": "12", "maximum_length_months": "6"})
-    data["note_bedoeling"] = "Mijn notitie"
+    data.update(note_bedoeling="Mijn notitie", version=candidate.version)
     response = client.post(reverse("trajectories:candidate_assess", args=[trajectory.pk, candidate.pk]), data)
     assertContains(response, "korter dan de gemiddelde", status_code=400)
     assertContains(response, "Mijn notitie", status_code=400)
@@ -537,7 +537,8 @@ def test_milestone_late_and_reached(trajectory, bewerker, client):
         "toekomst",
         status_code=400,
     )
-    assert client.post(url, {"title": "Laat", "due_on": "2020-01-01", "reached_on": "2020-02-01"}).status_code == 302
+    data = {"title": "Laat", "due_on": "2020-01-01", "reached_on": "2020-02-01", "version": late.version}
+    assert client.post(url, data).status_code == 302
     late.refresh_from_db()
     assert not late.is_late()
 

@@ -111,7 +111,8 @@ def test_subphase_edit_with_htmx_returns_the_display_partial(editor_client, traj
     form = editor_client.get(url, HTTP_HX_REQUEST="true")
     assert form.content.decode().lstrip().startswith('<section id="subphase-2a"')
     assertContains(form, f'hx-post="{url}"')
-    response = editor_client.post(url, {"status": "bezig", "notes": "Drie kandidaten"}, HTTP_HX_REQUEST="true")
+    data = {"status": "bezig", "notes": "Drie kandidaten", "version": 1}
+    response = editor_client.post(url, data, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="subphase-2a"')
     assert "Drie kandidaten" in html
@@ -127,7 +128,7 @@ def test_subphase_edit_with_htmx_returns_the_display_partial(editor_client, traj
 def test_subphase_edit_without_javascript_redirects_to_the_phase(editor_client, trajectory):
     url = reverse("trajectories:subphase_edit", args=[trajectory.pk, "2b"])
     assert editor_client.get(url).status_code == 200
-    response = editor_client.post(url, {"status": "afgerond", "notes": "Akkoord"})
+    response = editor_client.post(url, {"status": "afgerond", "notes": "Akkoord", "version": 1})
     assertRedirects(
         response,
         reverse("trajectories:phase", args=[trajectory.pk, "verkennen"]) + "#subphase-2b",
@@ -171,6 +172,7 @@ def test_phase_one_assignment_saves_and_shows(editor_client, trajectory):
     response = editor_client.post(
         url,
         {
+            "version": 1,
             "commissioner": "Wethouder Zorg",
             "question_origin": "praktijk",
             "innovation_question": "Hoe vinden we gezinnen eerder?",

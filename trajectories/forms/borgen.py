@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.conflicts import VersionedForm
 from fii.lib.limits import TEXT
 
 from ..models import (
@@ -18,7 +19,7 @@ from .implementeren import TodayDates
 from .trajectories import DateInput, fields_only_helper
 
 
-class QualityForm(forms.ModelForm):
+class QualityForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = QualityMonitoring
         fields = ["guard_name", "guard_since", "instrument"]

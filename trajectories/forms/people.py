@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.conflicts import VersionedForm
 from fii.lib.limits import TEXT
 from organisations.models import Person
 
@@ -17,7 +18,7 @@ def _not_in_future(day):
     return day
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(VersionedForm, forms.ModelForm):
     """The register row plus the person's details; on adding, an existing person may be chosen instead."""
 
     person = forms.ModelChoiceField(
@@ -58,9 +59,9 @@ class StakeholderForm(forms.ModelForm):
         }
 
     def __init__(self, *args, persons=None, person_editable=True, **kwargs):
+        self.person_editable = person_editable  # read by versioned_rows() during super().__init__
         super().__init__(*args, **kwargs)
         self.adding = self.instance.pk is None
-        self.person_editable = person_editable
         if self.adding:
             self.fields["person"].queryset = persons if persons is not None else Person.objects.none()
             self.fields["person"].label_from_instance = lambda p: ", ".join(
@@ -107,6 +108,14 @@ class StakeholderForm(forms.ModelForm):
             ]
         )
         self.helper = fields_only_helper()
+
+    def versioned_rows(self):
+        if self.instance.pk is None:
+            return {}  # adding: there is nothing a colleague could have changed yet
+        rows = {"version": self.instance}
+        if self.person_editable and not self.instance.person.is_erased:
+            rows["person_version"] = self.instance.person  # the person's details are edited here too
+        return rows
 
     def clean_influence(self):
         influence = self.cleaned_data["influence"]
@@ -229,7 +238,7 @@ class TeamLeaveForm(forms.Form):
         self.helper = fields_only_helper()
 
 
-class TeamMandateForm(forms.ModelForm):
+class TeamMandateForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = TeamMandate
         fields = ["sufficient", "note"]

@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.conflicts import VersionedForm
 from fii.lib.limits import TEXT
 from fii.lib.widgets import PlainSelect
 from fii.model import PHASE_ORDER, PHASE_SPECS, PHASES, Phase, recommended_start_phase
@@ -241,7 +242,7 @@ class TransitionForm(forms.Form):
         return cleaned
 
 
-class SubphaseForm(forms.ModelForm):
+class SubphaseForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = SubphaseState
         fields = ["status", "notes"]
@@ -256,7 +257,7 @@ class SubphaseForm(forms.ModelForm):
         self.helper = fields_only_helper()
 
 
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(VersionedForm, forms.ModelForm):
     commissioner = forms.CharField(label=_("Commissioner"), max_length=200, required=False)
 
     class Meta:
@@ -310,6 +311,7 @@ class AssignmentForm(forms.ModelForm):
         self.fields["budget"].widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
         self.fields["capacity_fte"].widget.attrs.update({"min": "0", "step": "0.1", "inputmode": "decimal"})
         self.helper = fields_only_helper()
+        self.helper.render_hidden_fields = True  # the version (VersionedForm) is in no fieldset
         self.helper.layout = Layout(
             Fieldset(
                 _("1a Identify the commissioner"),

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.conflicts import VersionedForm
 from fii.lib.limits import TEXT
 from fii.model import SHORTLIST_CRITERIA
 from organisations.models import Organisation
@@ -95,7 +96,7 @@ class CandidateAddForm(forms.Form):
         return {"name": name, "kind": self.cleaned_data["new_kind"], "financing": self.cleaned_data["new_financing"]}
 
 
-class CandidateAssessForm(forms.ModelForm):
+class CandidateAssessForm(VersionedForm, forms.ModelForm):
     """The candidate's facts and, per criterion of 2a, an answer and a note."""
 
     class Meta:
@@ -286,7 +287,7 @@ class PlanForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "reached_on"]
@@ -297,6 +298,10 @@ class MilestoneForm(forms.ModelForm):
         self.fields["title"].error_messages["required"] = _("Name the milestone.")
         self.fields["due_on"].error_messages["required"] = _("Enter the planned date.")
         self.helper = fields_only_helper()
+
+    def versioned_rows(self):
+        # The same form adds milestones: a new one has nothing a colleague could have changed yet.
+        return super().versioned_rows() if self.instance.pk else {}
 
     def clean_reached_on(self):
         return not_in_future(self.cleaned_data["reached_on"])

@@ -74,8 +74,10 @@ class Stakeholder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Raised by every save of the edit form, so a form opened before a colleague saved is refused (issue 16).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history_records = HistoricalRecords()
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("stakeholder")
@@ -275,9 +277,11 @@ class TeamMandate(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Raised by every save of the edit form, so a form opened before a colleague saved is refused (issue 16).
+    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history_records = HistoricalRecords()
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("team mandate")

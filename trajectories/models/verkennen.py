@@ -80,8 +80,10 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("added on"), default=timezone.now)
+    # Raised by every save of the assessment form (facts and ratings), so a stale one is refused (issue 16).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history_records = HistoricalRecords()
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("candidate organisation")
@@ -308,8 +310,10 @@ class Milestone(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Raised by every save of the edit form, so a form opened before a colleague saved is refused (issue 16).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history_records = HistoricalRecords()
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("milestone")

@@ -22,6 +22,7 @@ from ..models import (
     QualityMonitoring,
     Trajectory,
 )
+from .versioning import differing, save_versioned
 
 __all__ = [
     "BorgenError",
@@ -45,12 +46,12 @@ def quality_for(trajectory: Trajectory) -> QualityMonitoring:
     return quality
 
 
-def quality_update(*, trajectory: Trajectory, by, **fields) -> QualityMonitoring:
+def quality_update(*, trajectory: Trajectory, by, expected_version: int | None = None, **fields) -> QualityMonitoring:
+    """Save how quality is kept; with ``expected_version`` (the edit form) only if nobody saved it since the
+    form was opened, else :class:`StaleEdit`."""
     quality = quality_for(trajectory)
-    for name, value in fields.items():
-        setattr(quality, name, value)
-    quality.updated_by, quality.updated_at = by, timezone.now()
-    quality.save()
+    changes = differing(quality, fields)
+    save_versioned(QualityMonitoring, quality, expected_version, updated_by=by, updated_at=timezone.now(), **changes)
     return quality
 
 

@@ -45,6 +45,7 @@ from ..models import (
 )
 from ..writes import update_recorded
 from .sharing import check_person_link, person_may_be_edited_by
+from .versioning import differing, save_versioned
 
 __all__ = [
     "PERSON_FIELDS",
@@ -124,28 +125,29 @@ def stakeholder_update(
     person_fields: dict | None = None,
     reason: str = "",
     at: dt.datetime | None = None,
+    expected_version: int | None = None,
+    person_expected_version: int | None = None,
     **fields,
 ) -> Stakeholder:
     """Change the register row (and the person's details); a new support level is kept as history.
 
     The person's details change only by a member of the organisation that keeps the person (bewerker or
-    beheerder); the register row belongs to the trajectory and changes by its editors.
+    beheerder); the register row belongs to the trajectory and changes by its editors. With the versions the
+    edit form loaded, nothing is saved when a colleague changed the row or the person since: :class:`StaleEdit`.
     """
     unknown = set(fields) - set(STAKEHOLDER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown stakeholder fields: {sorted(unknown)}")
     stakeholder = Stakeholder.objects.select_for_update().select_related("person").get(pk=stakeholder.pk)
     before = stakeholder.support
-    for name, value in fields.items():
-        setattr(stakeholder, name, value)
-    stakeholder.save()
     if person_fields and not person_may_be_edited_by(by, stakeholder.person):
         raise PermissionDenied
-    if person_fields and not stakeholder.person.is_erased:
-        for name in PERSON_FIELDS:
-            if name in person_fields:
-                setattr(stakeholder.person, name, person_fields[name])
-        stakeholder.person.save()
+    save_versioned(Stakeholder, stakeholder, expected_version, **differing(stakeholder, fields))
+    person = stakeholder.person
+    if person_fields and not person.is_erased:
+        # Checked even when this user changed nothing of the person: the form would put the old details back.
+        wanted = {name: person_fields[name] for name in PERSON_FIELDS if name in person_fields}
+        save_versioned(Person, person, person_expected_version, **differing(person, wanted))
     if stakeholder.support != before:
         SupportChange.objects.create(
             stakeholder=stakeholder,
@@ -236,10 +238,20 @@ def team_member_leave(*, member: TeamMember, by, left_on: dt.date, reason: str =
     return member
 
 
-def team_mandate_set(*, trajectory: Trajectory, by, sufficient: bool, note: str) -> TeamMandate:
-    mandate, _created = TeamMandate.objects.update_or_create(
-        trajectory=trajectory, defaults={"sufficient": sufficient, "note": note, "updated_by": by}
-    )
+def team_mandate_set(
+    *, trajectory: Trajectory, by, sufficient: bool, note: str, expected_version: int | None = None
+) -> TeamMandate:
+    """Record the team's mandate. ``expected_version`` is the version the edit form loaded (0: there was no
+    mandate yet); when a colleague saved since, nothing is saved: :class:`StaleEdit`."""
+    values = {"sufficient": sufficient, "note": note, "updated_by": by}
+    mandate = TeamMandate.objects.filter(trajectory=trajectory).first()
+    if mandate is None:
+        try:
+            with transaction.atomic():
+                return TeamMandate.objects.create(trajectory=trajectory, **values)
+        except IntegrityError:  # a colleague created it a moment ago: compare with theirs
+            mandate = TeamMandate.objects.get(trajectory=trajectory)
+    save_versioned(TeamMandate, mandate, expected_version, updated_at=timezone.now(), **values)
     return mandate
 
 

@@ -16,7 +16,7 @@ from ..models import Assignment, PhaseState, PhaseTransition, Progress, Subphase
 from ..selectors_phases import format_open_points, phase_open_points
 from .checklists import checklist_copy_from_template
 from .sharing import persons_detach_unshared
-from .versioning import StaleEdit
+from .versioning import StaleEdit, differing, save_versioned
 
 __all__ = [
     "TransitionError",
@@ -177,27 +177,41 @@ def trajectory_move(
 
 
 def subphase_update(
-    *, trajectory: Trajectory, subphase: str, by, status: str, notes: str, at: dt.datetime | None = None
+    *,
+    trajectory: Trajectory,
+    subphase: str,
+    by,
+    status: str,
+    notes: str,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> SubphaseState:
+    """Save a subphase's status and notes; with ``expected_version`` (the edit form) only if nobody saved it
+    since the form was opened, else :class:`StaleEdit`."""
     if subphase not in Subphase.values:
         raise ValueError(f"Unknown subphase {subphase!r}.")
     state = SubphaseState.objects.get(trajectory=trajectory, subphase=subphase)
-    state.status = status
-    state.notes = notes
-    state.updated_by = by
-    state.updated_at = at or timezone.now()
-    state.save(update_fields=["status", "notes", "updated_by", "updated_at"])
+    save_versioned(
+        SubphaseState,
+        state,
+        expected_version,
+        status=status,
+        notes=notes,
+        updated_by=by,
+        updated_at=at or timezone.now(),
+    )
     return state
 
 
 @transaction.atomic
-def assignment_update(*, trajectory: Trajectory, by, commissioner: str, fields: dict) -> Assignment:
-    """Save phase 1: the commissioner lives on the trajectory, the rest on its assignment."""
+def assignment_update(
+    *, trajectory: Trajectory, by, commissioner: str, fields: dict, expected_version: int | None = None
+) -> Assignment:
+    """Save phase 1: the commissioner lives on the trajectory, the rest on its assignment. With
+    ``expected_version`` (the edit form) only if nobody saved the assignment since, else :class:`StaleEdit`."""
     assignment = Assignment.objects.get(trajectory=trajectory)
-    for name, value in fields.items():
-        setattr(assignment, name, value)
-    assignment.updated_by = by
-    assignment.save()
+    changes = differing(assignment, fields)
+    save_versioned(Assignment, assignment, expected_version, updated_by=by, updated_at=timezone.now(), **changes)
     if trajectory.commissioner != commissioner:
         trajectory.commissioner = commissioner
         trajectory.save_changes("commissioner")

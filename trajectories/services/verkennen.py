@@ -27,7 +27,7 @@ from ..models import (
 )
 from .participants import notice_organisation_added
 from .sharing import persons_detach_unshared
-from .versioning import save_versioned
+from .versioning import differing, save_versioned
 
 __all__ = [
     "ShortlistError",
@@ -107,11 +107,20 @@ def candidate_add(
 
 
 @transaction.atomic
-def candidate_rate(*, candidate: Candidate, by, facts: dict, ratings: dict[str, tuple[str, str]]) -> Candidate:
-    """Save the candidate's facts (financing, caseload, trajectory lengths) and its answer and note per criterion."""
-    for name, value in facts.items():
-        setattr(candidate, name, value)
-    candidate.save(update_fields=list(facts))
+def candidate_rate(
+    *,
+    candidate: Candidate,
+    by,
+    facts: dict,
+    ratings: dict[str, tuple[str, str]],
+    expected_version: int | None = None,
+) -> Candidate:
+    """Save the candidate's facts (financing, caseload, trajectory lengths) and its answer and note per criterion.
+
+    The candidate's version covers the whole assessment: with ``expected_version`` (the form) nothing is saved
+    when a colleague saved an assessment since the form was opened (:class:`StaleEdit`)."""
+    saved = Candidate.objects.get(pk=candidate.pk)  # the form has already written the input onto ``candidate``
+    save_versioned(Candidate, candidate, expected_version, **differing(saved, facts))
     now = timezone.now()
     existing = {r.criterion: r for r in candidate.ratings.all()}
     for code, (answer, note) in ratings.items():
@@ -260,14 +269,25 @@ def plan_update(*, trajectory: Trajectory, by, expected_version: int | None, rev
 
 
 def milestone_save(
-    *, trajectory: Trajectory, by, title: str, due_on: dt.date, reached_on: dt.date | None = None, milestone=None
+    *,
+    trajectory: Trajectory,
+    by,
+    title: str,
+    due_on: dt.date,
+    reached_on: dt.date | None = None,
+    milestone=None,
+    expected_version: int | None = None,
 ) -> Milestone:
+    """Add a milestone, or change one; with ``expected_version`` (the edit form) only if nobody saved it since
+    the form was opened, else :class:`StaleEdit`."""
     if milestone is None:
         return Milestone.objects.create(
             trajectory=trajectory, title=title, due_on=due_on, reached_on=reached_on, created_by=by
         )
-    milestone.title, milestone.due_on, milestone.reached_on = title, due_on, reached_on
-    milestone.save(update_fields=["title", "due_on", "reached_on"])
+    # Compared with the row as saved: a model form has already written the input onto ``milestone``.
+    saved = Milestone.objects.get(pk=milestone.pk)
+    changes = differing(saved, {"title": title, "due_on": due_on, "reached_on": reached_on})
+    save_versioned(Milestone, milestone, expected_version, **changes)
     return milestone
 
 

@@ -13,7 +13,7 @@ from django.db.models import F
 
 from ..writes import update_recorded
 
-__all__ = ["StaleEdit", "save_versioned"]
+__all__ = ["StaleEdit", "differing", "save_versioned"]
 
 
 class StaleEdit(ValueError):
@@ -23,6 +23,21 @@ class StaleEdit(ValueError):
         super().__init__("Stale edit")
         self.current = current
         self.fields = list(fields)
+
+
+def differing(obj, values: dict) -> dict:
+    """The entries of ``values`` that differ from ``obj``: what an edit form really changes, so the audit
+    log names only those (the version is raised all the same). ``obj`` must be the row as saved, not a
+    model form's instance (validating the form writes the input onto it)."""
+    result = {}
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation:
+            if getattr(obj, field.attname) != getattr(value, "pk", value):
+                result[name] = value
+        elif getattr(obj, name) != value:
+            result[name] = value
+    return result
 
 
 def save_versioned(model, obj, expected_version: int | None, **values) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fii.lib.conflicts import refused_stale
 from organisations.models import Role
 
 from .. import selectors_borgen as selectors
@@ -64,7 +65,22 @@ def quality_edit(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = QualityForm(request.POST or None, instance=services.quality_for(trajectory))
     if request.method == "POST" and form.is_valid():
-        services.quality_update(trajectory=trajectory, by=request.user, **form.cleaned_data)
+        try:
+            services.quality_update(
+                trajectory=trajectory,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.edited_values(),
+            )
+        except services.StaleEdit as stale:
+            return refused_stale(
+                request,
+                "trajectories/borgen/quality_edit.html",
+                {"trajectory": trajectory},
+                make_form=lambda data: QualityForm(data, instance=services.quality_for(trajectory)),
+                theirs=[stale.current],
+                versions={"version": stale.current.version},
+            )
         messages.success(request, _("Quality monitoring saved."))
         return redirect("trajectories:quality", pk=trajectory.pk)
     return render(

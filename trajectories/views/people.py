@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fii.lib.conflicts import refused_stale
 from organisations.models import Role
 
 from .. import key_figures, services
@@ -131,13 +132,33 @@ def stakeholder_edit(request, pk: int, stakeholder_pk: int):
         person_editable=services.person_may_be_edited_by(request.user, stakeholder.person),
     )
     if request.method == "POST" and form.is_valid():
-        services.stakeholder_update(
-            stakeholder=stakeholder,
-            by=request.user,
-            person_fields=form.person_fields(),
-            reason=form.cleaned_data["reason"].strip(),
-            **form.stakeholder_fields(),
-        )
+        versions = form.versions()
+        try:
+            services.stakeholder_update(
+                stakeholder=stakeholder,
+                by=request.user,
+                person_fields=form.person_fields(),
+                reason=form.cleaned_data["reason"].strip(),
+                expected_version=versions["version"],
+                person_expected_version=versions.get("person_version"),
+                **form.stakeholder_fields(),
+            )
+        except services.StaleEdit:
+            # The register row, the person or both changed: show both as they are now.
+            theirs = Stakeholder.objects.select_related("person").get(pk=stakeholder.pk)
+            person_editable = services.person_may_be_edited_by(request.user, theirs.person)
+            return refused_stale(
+                request,
+                "trajectories/stakeholder_form.html",
+                {"trajectory": trajectory, "stakeholder": theirs, "adding": False},
+                make_form=lambda data: StakeholderForm(
+                    data,
+                    instance=Stakeholder.objects.select_related("person").get(pk=stakeholder.pk),
+                    person_editable=person_editable,
+                ),
+                theirs=[theirs, theirs.person],
+                versions={"version": theirs.version, "person_version": theirs.person.version},
+            )
         messages.success(request, _("Changes saved."))
         return redirect(stakeholder)
     return render(
@@ -321,7 +342,23 @@ def team_mandate(request, pk: int):
     mandate = TeamMandate.objects.filter(trajectory=trajectory).first() or TeamMandate(trajectory=trajectory)
     form = TeamMandateForm(request.POST if request.method == "POST" else None, instance=mandate)
     if request.method == "POST" and form.is_valid():
-        services.team_mandate_set(trajectory=trajectory, by=request.user, **form.cleaned_data)
+        try:
+            services.team_mandate_set(
+                trajectory=trajectory,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.edited_values(),
+            )
+        except services.StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "trajectories/team_mandate.html",
+                {"trajectory": trajectory},
+                make_form=lambda data: TeamMandateForm(data, instance=TeamMandate.objects.get(pk=theirs.pk)),
+                theirs=[theirs],
+                versions={"version": theirs.version},
+            )
         messages.success(request, _("Mandate saved."))
         return redirect("trajectories:team", pk=trajectory.pk)
     return render(

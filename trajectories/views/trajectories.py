@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fii.lib.conflicts import refused_stale
 from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
 from organisations.access import organisations_where
 from organisations.models import Organisation, Role
@@ -224,14 +225,27 @@ def subphase_edit(request, pk: int, code: str):
     spec = SUBPHASE_SPECS[code]
     phase_url = reverse("trajectories:phase", args=[trajectory.pk, spec.phase])
     form = SubphaseForm(request.POST or None, instance=state)
+    context = {"trajectory": trajectory, "sub": spec, "state": state, "form": form, "phase_url": phase_url}
+    template = "trajectories/subphase_edit.html#subphase_form" if request.htmx else "trajectories/subphase_edit.html"
     if request.method == "POST" and form.is_valid():
-        state = services.subphase_update(
-            trajectory=trajectory,
-            subphase=code,
-            by=request.user,
-            status=form.cleaned_data["status"],
-            notes=form.cleaned_data["notes"],
-        )
+        try:
+            state = services.subphase_update(
+                trajectory=trajectory,
+                subphase=code,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                notes=form.cleaned_data["notes"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleEdit as stale:
+            return refused_stale(
+                request,
+                template,
+                context,
+                make_form=lambda data: SubphaseForm(data, instance=SubphaseState.objects.get(pk=state.pk)),
+                theirs=[stale.current],
+                versions={"version": stale.current.version},
+            )
         if request.htmx:
             return render(
                 request,
@@ -247,10 +261,7 @@ def subphase_edit(request, pk: int, code: str):
             )
         messages.success(request, _("Subphase %(code)s saved.") % {"code": code})
         return redirect(f"{phase_url}#subphase-{code}")
-    context = {"trajectory": trajectory, "sub": spec, "state": state, "form": form, "phase_url": phase_url}
-    if request.htmx:
-        return render(request, "trajectories/subphase_edit.html#subphase_form", context)
-    return render(request, "trajectories/subphase_edit.html", context)
+    return render(request, template, context)
 
 
 @login_required
@@ -262,13 +273,25 @@ def assignment_edit(request, pk: int):
     assignment.trajectory = trajectory  # reuse the scoped, already-fetched trajectory
     form = AssignmentForm(request.POST or None, instance=assignment)
     if request.method == "POST" and form.is_valid():
-        fields = {name: value for name, value in form.cleaned_data.items() if name != "commissioner"}
-        services.assignment_update(
-            trajectory=trajectory,
-            by=request.user,
-            commissioner=form.cleaned_data["commissioner"],
-            fields=fields,
-        )
+        fields = {name: value for name, value in form.edited_values().items() if name != "commissioner"}
+        try:
+            services.assignment_update(
+                trajectory=trajectory,
+                by=request.user,
+                commissioner=form.cleaned_data["commissioner"],
+                fields=fields,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "trajectories/assignment_edit.html",
+                {"trajectory": trajectory},
+                make_form=lambda data: AssignmentForm(data, instance=Assignment.objects.get(pk=theirs.pk)),
+                theirs=[theirs, Trajectory.objects.get(pk=trajectory.pk)],
+                versions={"version": theirs.version},
+            )
         messages.success(request, _("Phase 1 saved."))
         return redirect(reverse("trajectories:phase", args=[trajectory.pk, Phase.SIGNALEREN]) + "#assignment")
     return render(request, "trajectories/assignment_edit.html", {"trajectory": trajectory, "form": form})

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fii.lib.conflicts import refused_stale
 from fii.model import FINANCING_QUESTIONS, PHASE_SPECS, SHORTLIST_CRITERIA, Phase
 from organisations import audit
 from organisations.models import Role
@@ -152,21 +153,45 @@ def candidate_assess(request, pk: int, candidate_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     candidate = _candidate_for(trajectory, candidate_pk)
     form = CandidateAssessForm(request.POST or None, instance=candidate)
+    context = {
+        "trajectory": trajectory,
+        "candidate": candidate,
+        "form": form,
+        "financing_questions": FINANCING_QUESTIONS[candidate.financing],
+    }
     if request.method == "POST" and form.is_valid():
-        services.candidate_rate(candidate=candidate, by=request.user, facts=form.facts(), ratings=form.ratings())
+        try:
+            services.candidate_rate(
+                candidate=candidate,
+                by=request.user,
+                facts=form.facts(),
+                ratings=form.ratings(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "trajectories/verkennen/candidate_assess.html",
+                context,
+                make_form=lambda data: CandidateAssessForm(data, instance=Candidate.objects.get(pk=theirs.pk)),
+                theirs=[theirs, _rating_values(theirs)],
+                versions={"version": theirs.version},
+            )
         messages.success(request, _("Assessment saved."))
         return redirect(candidate)
     return render(
-        request,
-        "trajectories/verkennen/candidate_assess.html",
-        {
-            "trajectory": trajectory,
-            "candidate": candidate,
-            "form": form,
-            "financing_questions": FINANCING_QUESTIONS[candidate.financing],
-        },
-        status=400 if form.is_bound else 200,
+        request, "trajectories/verkennen/candidate_assess.html", context, status=400 if form.is_bound else 200
     )
+
+
+def _rating_values(candidate: Candidate) -> dict[str, str]:
+    """The candidate's answers and notes per criterion, as the assessment form names them."""
+    values = {}
+    for rating in candidate.ratings.all():
+        values[f"answer_{rating.criterion}"] = rating.get_answer_display()
+        values[f"note_{rating.criterion}"] = rating.note
+    return values
 
 
 @login_required
@@ -403,7 +428,24 @@ def milestone_edit(request, pk: int, milestone_pk: int):
     milestone = get_object_or_404(Milestone, trajectory=trajectory, pk=milestone_pk)
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
-        services.milestone_save(trajectory=trajectory, by=request.user, milestone=milestone, **form.cleaned_data)
+        try:
+            services.milestone_save(
+                trajectory=trajectory,
+                by=request.user,
+                milestone=milestone,
+                expected_version=form.cleaned_data["version"],
+                **form.edited_values(),
+            )
+        except services.StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "trajectories/verkennen/milestone_edit.html",
+                {"trajectory": trajectory, "milestone": theirs},
+                make_form=lambda data: MilestoneForm(data, instance=Milestone.objects.get(pk=theirs.pk)),
+                theirs=[theirs],
+                versions={"version": theirs.version},
+            )
         messages.success(request, _("Milestone saved."))
         return redirect(reverse("trajectories:plan", args=[trajectory.pk]) + "#roadmap")
     return render(
