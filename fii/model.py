@@ -345,13 +345,13 @@ class Criterion(models.TextChoices):
     STURING = "sturing", _("Targets or the citizen's goal")
     CASELOAD = "caseload", _("Caseload")
     TRAJECTDUUR = "trajectduur", _("Trajectory length")
-    FINANCIERING = "financiering", _("Financing structure")
+    # The financing structure (figure 3) is no criterion: it is no reason to exclude a candidate. Its
+    # question is answered with what the process needs (``FinancingNeed``), see migration 0022.
 
 
 class CriterionGroup(models.TextChoices):
     CULTUUR = "cultuur", _("Culture")
     KADERS = "kaders", _("Organisational frame")
-    FINANCIERING = "financiering", _("Financing structure")
 
 
 @dataclass(frozen=True)
@@ -402,18 +402,12 @@ SHORTLIST_CRITERIA: tuple[CriterionSpec, ...] = (
             "or must they change, and can they?"
         ),
     ),
-    CriterionSpec(
-        Criterion.FINANCIERING,
-        CriterionGroup.FINANCIERING,
-        _(
-            "Does the way the organisation is funded leave room for the intervention? What to ask depends on "
-            "the financing structure (figure 3)."
-        ),
-    ),
 )
 CRITERION_SPECS: dict[str, CriterionSpec] = {spec.code: spec for spec in SHORTLIST_CRITERIA}
 
-# Figure 3: the financing structure is no reason to exclude an organisation, but it changes what to ask.
+# Figure 3 (handreiking, phase 2, subphase 2a "Wat is de financieringsstructuur van de organisatie?"): the
+# financing structure is no reason to exclude an organisation, but it changes what to ask and what the
+# implementation process needs.
 FINANCING_QUESTIONS: dict[str, tuple[Promise, ...]] = {
     "wettelijk": (_("Does the organisation understand the vision behind the intervention, and is it open to it?"),),
     "extern": (_("Who funds the organisation, and are those funders open to the intervention?"),),
@@ -423,6 +417,24 @@ FINANCING_QUESTIONS: dict[str, tuple[Promise, ...]] = {
     ),
     "onbekend": (_("Find out first how the organisation is funded: from statutory frames or externally."),),
 }
+
+
+class FinancingNeed(models.TextChoices):
+    """What the implementation process needs, given the answer to the figure-3 question. Not a score.
+
+    The talks follow the two rows of figure 3 (vision for organisations funded from statutory frames,
+    the funders for externally funded ones); bridge financing between development and implementation
+    is what, according to the handreiking's 2a, municipal departments can sometimes offer; structural
+    funding talks are the step after it.
+    """
+
+    ONBEKEND = "onbekend", _("Not discussed yet")
+    GEEN = "geen", _("Nothing extra: the financing leaves room")
+    VISIE = "visie", _("Talks about the vision with the organisation")
+    FINANCIERS = "financiers", _("Talks with the funders")
+    OVERBRUGGING = "overbrugging", _("Bridge financing between development and implementation")
+    STRUCTUREEL = "structureel", _("Talks about structural funding")
+
 
 # The model advises a shortlist of two to four organisations; outside that range we warn, never forbid.
 SHORTLIST_ADVISED = (2, 4)

@@ -108,7 +108,8 @@ def candidate_add(
 
 @transaction.atomic
 def candidate_rate(*, candidate: Candidate, by, facts: dict, ratings: dict[str, tuple[str, str]]) -> Candidate:
-    """Save the candidate's facts (financing, caseload, trajectory lengths) and its answer and note per criterion."""
+    """Save the candidate's facts (financing structure and what it asks of the process, caseload, trajectory
+    lengths) and its answer and note per criterion. The financing is no criterion (figure 3): it is no score."""
     for name, value in facts.items():
         setattr(candidate, name, value)
     candidate.save(update_fields=list(facts))
