@@ -17,7 +17,9 @@ from trajectories import services
 
 @pytest.fixture
 def funded_externally(trajectory, bewerker):
-    organisation = OrganisationFactory(name="Stichting Buurtkracht", kind=Organisation.Kind.STICHTING, financing="extern")
+    organisation = OrganisationFactory(
+        name="Stichting Buurtkracht", kind=Organisation.Kind.STICHTING, financing="extern"
+    )
     return services.candidate_add(trajectory=trajectory, by=bewerker, organisation=organisation)
 
 
@@ -33,7 +35,9 @@ def test_financing_is_not_among_the_scored_criteria():
     assert all(spec.code != "financiering" for spec in SHORTLIST_CRITERIA)
 
 
-def test_assessing_records_what_the_process_needs_and_no_financing_score(client, trajectory, bewerker, funded_externally):
+def test_assessing_records_what_the_process_needs_and_no_financing_score(
+    client, trajectory, bewerker, funded_externally
+):
     client.force_login(bewerker)
     url = reverse("trajectories:candidate_assess", args=[trajectory.pk, funded_externally.pk])
     form_page = client.get(url)
@@ -61,7 +65,9 @@ def test_an_unknown_process_need_is_refused_next_to_the_field_with_the_input_kep
     assertContains(response, "Mijn notitie", status_code=400)
 
 
-def test_comparison_shows_the_process_need_per_candidate_not_a_score(client, trajectory, bewerker, lezer, funded_externally):
+def test_comparison_shows_the_process_need_per_candidate_not_a_score(
+    client, trajectory, bewerker, lezer, funded_externally
+):
     statutory = services.candidate_add(
         trajectory=trajectory,
         by=bewerker,
@@ -100,7 +106,9 @@ def test_migration_moves_financing_ratings_onto_the_candidate_without_loss():
     Candidate = apps.get_model("trajectories", "Candidate")
     CandidateRating = apps.get_model("trajectories", "CandidateRating")
     owner = Organisation.objects.create(name="Gemeente Migratie")
-    trajectory = Trajectory.objects.create(owner=owner, title="Migratie", current_phase="verkennen")
+    trajectory = Trajectory.objects.create(
+        owner=owner, title="Migratie", start_phase="verkennen", current_phase="verkennen"
+    )
     answers = {"ja": "Wmo past.", "deels": "Subsidie knelt.", "nee": "", "onbekend": "Nog uitzoeken."}
     ids = {}
     for answer, note in answers.items():
@@ -117,7 +125,9 @@ def test_migration_moves_financing_ratings_onto_the_candidate_without_loss():
         moved = {answer: Candidate.objects.get(pk=pk) for answer, pk in ids.items()}
         assert moved["ja"].financing_need == "geen"
         assert {moved[a].financing_need for a in ("deels", "nee", "onbekend")} == {"onbekend"}
-        assert moved["deels"].financing_note == "Financiering eerder als criterium beoordeeld met: deels.\nSubsidie knelt."
+        assert (
+            moved["deels"].financing_note == "Financiering eerder als criterium beoordeeld met: deels.\nSubsidie knelt."
+        )
         assert moved["nee"].financing_note == "Financiering eerder als criterium beoordeeld met: nee."
         assert moved["onbekend"].financing_note == "Nog uitzoeken."
         assert not CandidateRating.objects.filter(criterion="financiering").exists()
@@ -130,4 +140,6 @@ def test_migration_moves_financing_ratings_onto_the_candidate_without_loss():
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
-        executor.migrate([key for key in executor.loader.graph.leaf_nodes() if key[0] in ("trajectories", "organisations")])
+        executor.migrate(
+            [key for key in executor.loader.graph.leaf_nodes() if key[0] in ("trajectories", "organisations")]
+        )
