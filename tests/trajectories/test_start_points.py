@@ -44,7 +44,11 @@ def test_every_cell_of_figure_2_has_points_and_a_source():
         assert point.points and "Handreiking" in str(point.source)
 
 
-@pytest.mark.parametrize("started", CELLS, indirect=True, ids=lambda cell: "commissioned-%s-identified-%s" % cell)
+def cell_id(cell) -> str:
+    return f"commissioned-{cell[0]}-identified-{cell[1]}"
+
+
+@pytest.mark.parametrize("started", CELLS, indirect=True, ids=cell_id)
 def test_trajectory_page_links_plan_and_balance_and_shows_its_points_of_attention(client, bewerker, started):
     client.force_login(bewerker)
     page = client.get(started.get_absolute_url())
