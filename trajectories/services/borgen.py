@@ -25,6 +25,7 @@ from ..models import (
     TrainingActivity,
     Trajectory,
 )
+from .subphases import subphases_follow_work
 
 __all__ = [
     "BorgenError",
@@ -47,7 +48,9 @@ class BorgenError(ValueError):
 
 
 def training_record(*, trajectory: Trajectory, by, **fields) -> TrainingActivity:
-    return TrainingActivity.objects.create(trajectory=trajectory, created_by=by, **fields)
+    activity = TrainingActivity.objects.create(trajectory=trajectory, created_by=by, **fields)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="implementeren")
+    return activity
 
 
 @transaction.atomic
@@ -60,6 +63,7 @@ def professional_add(
     ProfessionalStateChange.objects.create(
         professional=professional, to_state=state, changed_on=state_since, created_by=by
     )
+    subphases_follow_work(trajectory=trajectory, by=by, phase="implementeren")
     return professional
 
 
@@ -93,6 +97,7 @@ def quality_update(*, trajectory: Trajectory, by, **fields) -> QualityMonitoring
         setattr(quality, name, value)
     quality.updated_by, quality.updated_at = by, timezone.now()
     quality.save()
+    subphases_follow_work(trajectory=trajectory, by=by, phase="borgen")
     return quality
 
 
@@ -139,7 +144,9 @@ def fidelity_observe(
 
 
 def feedback_record(*, trajectory: Trajectory, by, **fields) -> Feedback:
-    return Feedback.objects.create(trajectory=trajectory, created_by=by, **fields)
+    feedback = Feedback.objects.create(trajectory=trajectory, created_by=by, **fields)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="borgen")
+    return feedback
 
 
 @transaction.atomic
@@ -158,6 +165,7 @@ def evaluation_record(
     )
     for improvement in improvements or []:
         Improvement.objects.create(evaluation=evaluation, **improvement)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="borgen")
     return evaluation
 
 

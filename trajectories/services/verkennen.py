@@ -27,6 +27,7 @@ from ..models import (
 )
 from .participants import notice_organisation_added
 from .sharing import persons_detach_unshared
+from .subphases import subphases_follow_work
 from .versioning import save_versioned
 
 __all__ = [
@@ -103,6 +104,7 @@ def candidate_add(
         created_by=by,
         created_at=now,
     )
+    subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
     return candidate
 
 
@@ -205,6 +207,7 @@ def talk_record(*, candidate: Candidate, by, at: dt.datetime | None = None, **fi
             if candidate.status == CandidateStatus.KANDIDAAT:
                 reason = _("Orientation talk on %(date)s.") % {"date": talk.held_on.strftime("%d-%m-%Y")}
                 _change_status(candidate, CandidateStatus.IN_GESPREK, by=by, reason=reason, at=now)
+        subphases_follow_work(trajectory=candidate.trajectory, by=by, phase="verkennen")
     return talk
 
 
@@ -238,6 +241,7 @@ def agreement_record(
         agreement.document_name = document.name[-255:]
         agreement.document.save(document.name, document, save=False)
     agreement.save()
+    subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
     return agreement
 
 
@@ -257,6 +261,7 @@ def plan_update(*, trajectory: Trajectory, by, expected_version: int | None, rev
     if trajectory.review_interval != review_interval:
         trajectory.review_interval = review_interval
         trajectory.save_changes("review_interval")
+    subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
     return plan
 
 
@@ -264,9 +269,11 @@ def milestone_save(
     *, trajectory: Trajectory, by, title: str, due_on: dt.date, reached_on: dt.date | None = None, milestone=None
 ) -> Milestone:
     if milestone is None:
-        return Milestone.objects.create(
+        milestone = Milestone.objects.create(
             trajectory=trajectory, title=title, due_on=due_on, reached_on=reached_on, created_by=by
         )
+        subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
+        return milestone
     milestone.title, milestone.due_on, milestone.reached_on = title, due_on, reached_on
     milestone.save(update_fields=["title", "due_on", "reached_on"])
     return milestone
