@@ -114,7 +114,10 @@ def add_light_summaries(trajectories: Iterable[Trajectory], *, today: dt.date | 
 def phase_rows(trajectory: Trajectory) -> list[dict]:
     """Each phase in order with its spec and its subphases' states (from a prefetch or not)."""
     states = trajectory.phase_states_in_order()
-    subphases: dict[str, SubphaseState] = {s.subphase: s for s in trajectory.subphase_states.all()}
+    # updated_by: the phase page names who last changed each subphase, and services now set it when work starts.
+    subphases: dict[str, SubphaseState] = {
+        s.subphase: s for s in trajectory.subphase_states.select_related("updated_by")
+    }
     return [
         {
             "state": state,
