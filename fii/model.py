@@ -336,6 +336,99 @@ def recommended_start_phase(*, has_commissioner: bool, receiving_identified: boo
     return Phase.VERKENNEN
 
 
+@dataclass(frozen=True)
+class StartPoint:
+    """One cell of figure 2 with the points of attention that go with it (in our own words).
+
+    ``source`` says where in the handreiking the points come from. The text we checked is the handreiking's
+    web version, which has no page numbers, so the reference names the phase, subphase and figure.
+    """
+
+    title: Promise
+    in_figure: bool
+    points: tuple[Promise, ...]
+    source: Promise
+
+
+# Figure 2 says no start point is better than another, but each has its own process and points of attention
+# (handreiking, phase 1, subphase 1a, figure 2). The points below gather what the handreiking says elsewhere
+# about each situation: 1a (an external commissioner is usually also the receiving organisation; signals from
+# executors or the council usually come without one), 1b (the question behind the question, agreed with the
+# commissioner), 2a (finding candidates, the help of municipal departments and bridge financing) and 2c
+# (ownership handed over as early as possible, a joint plan of approach).
+START_POINTS: dict[tuple[bool, bool], StartPoint] = {
+    (True, True): StartPoint(
+        title=_("Commissioned, receiving organisation identified"),
+        in_figure=True,
+        points=(
+            _(
+                "Phases 1 and 2 are skipped, not done: check with the commissioner that the question behind the "
+                "question is clear and that time, money, scale and staff are known."
+            ),
+            _(
+                "The commissioner is often the receiving organisation too. Make it co-owner from the start with a "
+                "joint plan of approach, so the intervention is not handed over too late."
+            ),
+            _(
+                "Record the receiving organisation here (add it to the shortlist and choose it), so its people get "
+                "access and the ownership balance counts their tasks."
+            ),
+        ),
+        source=_("Handreiking, phase 1 (1a, 1b, figure 2) and phase 2 (2c)"),
+    ),
+    (True, False): StartPoint(
+        title=_("Commissioned, no receiving organisation yet"),
+        in_figure=True,
+        points=(
+            _(
+                "Finding the receiving organisation comes first: a shortlist of two to four, weighed on culture, "
+                "organisational frame and financing structure."
+            ),
+            _(
+                "Other municipal departments (youth, work and income, health) often know suitable parties and can "
+                "sometimes help with a subsidy or bridge financing between development and implementation."
+            ),
+            _("Phase 1 is skipped: agree the innovation question and its frame with the commissioner all the same."),
+        ),
+        source=_("Handreiking, phase 1 (1a, 1b, figure 2) and phase 2 (2a)"),
+    ),
+    (False, False): StartPoint(
+        title=_("Not commissioned: a signal from practice"),
+        in_figure=True,
+        points=(
+            _(
+                "The question comes from practice, for example executors who run into system errors, or from the "
+                "council. Find who will own it and sharpen it into the question behind the question."
+            ),
+            _(
+                "There is no receiving organisation yet: build the shortlist, and hand over ownership as early as "
+                "possible through a joint plan of approach."
+            ),
+        ),
+        source=_("Handreiking, phase 1 (1a, 1b, figure 2) and phase 2 (2a, 2c)"),
+    ),
+    (False, True): StartPoint(
+        title=_("Not commissioned, receiving organisation identified"),
+        in_figure=False,
+        points=(
+            _(
+                "Figure 2 has no cell for this situation. The organisation still has to become co-owner, and "
+                "someone has to commission the work: both are phase 2 work."
+            ),
+            _(
+                "Record the receiving organisation here (add it to the shortlist and choose it), so its people get "
+                "access and the ownership balance counts their tasks."
+            ),
+        ),
+        source=_("Handreiking, phase 1 (1a, figure 2) and phase 2 (2c)"),
+    ),
+}
+
+
+def start_point(*, has_commissioner: bool, receiving_identified: bool) -> StartPoint:
+    return START_POINTS[(has_commissioner, receiving_identified)]
+
+
 # Subphase 2a: what to look at when judging a candidate receiving organisation. The handreiking groups
 # the aspects under culture, organisational frame and financing structure; the questions are ours.
 class Criterion(models.TextChoices):
@@ -345,13 +438,13 @@ class Criterion(models.TextChoices):
     STURING = "sturing", _("Targets or the citizen's goal")
     CASELOAD = "caseload", _("Caseload")
     TRAJECTDUUR = "trajectduur", _("Trajectory length")
-    FINANCIERING = "financiering", _("Financing structure")
+    # The financing structure (figure 3) is no criterion: it is no reason to exclude a candidate. Its
+    # question is answered with what the process needs (``FinancingNeed``), see migration 0022.
 
 
 class CriterionGroup(models.TextChoices):
     CULTUUR = "cultuur", _("Culture")
     KADERS = "kaders", _("Organisational frame")
-    FINANCIERING = "financiering", _("Financing structure")
 
 
 @dataclass(frozen=True)
@@ -402,18 +495,12 @@ SHORTLIST_CRITERIA: tuple[CriterionSpec, ...] = (
             "or must they change, and can they?"
         ),
     ),
-    CriterionSpec(
-        Criterion.FINANCIERING,
-        CriterionGroup.FINANCIERING,
-        _(
-            "Does the way the organisation is funded leave room for the intervention? What to ask depends on "
-            "the financing structure (figure 3)."
-        ),
-    ),
 )
 CRITERION_SPECS: dict[str, CriterionSpec] = {spec.code: spec for spec in SHORTLIST_CRITERIA}
 
-# Figure 3: the financing structure is no reason to exclude an organisation, but it changes what to ask.
+# Figure 3 (handreiking, phase 2, subphase 2a "Wat is de financieringsstructuur van de organisatie?"): the
+# financing structure is no reason to exclude an organisation, but it changes what to ask and what the
+# implementation process needs.
 FINANCING_QUESTIONS: dict[str, tuple[Promise, ...]] = {
     "wettelijk": (_("Does the organisation understand the vision behind the intervention, and is it open to it?"),),
     "extern": (_("Who funds the organisation, and are those funders open to the intervention?"),),
@@ -423,6 +510,24 @@ FINANCING_QUESTIONS: dict[str, tuple[Promise, ...]] = {
     ),
     "onbekend": (_("Find out first how the organisation is funded: from statutory frames or externally."),),
 }
+
+
+class FinancingNeed(models.TextChoices):
+    """What the implementation process needs, given the answer to the figure-3 question. Not a score.
+
+    The talks follow the two rows of figure 3 (vision for organisations funded from statutory frames,
+    the funders for externally funded ones); bridge financing between development and implementation
+    is what, according to the handreiking's 2a, municipal departments can sometimes offer; structural
+    funding talks are the step after it.
+    """
+
+    ONBEKEND = "onbekend", _("Not discussed yet")
+    GEEN = "geen", _("Nothing extra: the financing leaves room")
+    VISIE = "visie", _("Talks about the vision with the organisation")
+    FINANCIERS = "financiers", _("Talks with the funders")
+    OVERBRUGGING = "overbrugging", _("Bridge financing between development and implementation")
+    STRUCTUREEL = "structureel", _("Talks about structural funding")
+
 
 # The model advises a shortlist of two to four organisations; outside that range we warn, never forbid.
 SHORTLIST_ADVISED = (2, 4)

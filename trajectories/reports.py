@@ -16,7 +16,8 @@ from fii.model import PHASE_SPECS
 from . import selectors, selectors_borgen, selectors_implementeren
 from . import selectors_innoveren as phase_selectors
 from .charts import light_counts, trend_chart
-from .models import Action, Assignment, ChecklistItem, ReportRecord, ReviewItem, Trajectory
+from .models import Action, Assignment, ChecklistItem, ReportRecord, Review, ReviewItem, Trajectory
+from .models.reviews import LIGHT_SEVERITY, overall_light
 from .selectors_people import attendees_of
 
 DEFAULT_PERIOD_MONTHS = 3
@@ -43,6 +44,50 @@ def default_period(trajectory: Trajectory, today: dt.date | None = None) -> Peri
 def record_issued(trajectory: Trajectory, period: Period, *, by) -> ReportRecord:
     return ReportRecord.objects.create(
         trajectory=trajectory, period_start=period.start, period_end=period.end, created_by=by
+    )
+
+
+@dataclass(frozen=True)
+class LikeForLikeTrend:
+    """The trend over a period, item by item: each checklist item against its own light in the earlier review.
+
+    An item belongs to one phase's checklist, so only items both reviews assessed are compared, and a change of
+    phase in between (another checklist) is never read as better or worse (issue 19).
+    """
+
+    direction: str  # "better", "worse", "same", or "" when nothing could be compared
+    better: int = 0
+    worse: int = 0
+    same: int = 0
+    phase_changed: bool = False
+
+    @property
+    def compared(self) -> int:
+        return self.better + self.worse + self.same
+
+
+def like_for_like_trend(latest: Review | None, before: Review | None) -> LikeForLikeTrend:
+    if latest is None or before is None:
+        return LikeForLikeTrend("")
+    phase_changed = sorted(latest.phases) != sorted(before.phases)
+    colours: dict[int, dict[int, str]] = {latest.pk: {}, before.pk: {}}
+    rows = ReviewItem.objects.filter(review__in=[latest, before]).exclude(colour="")
+    for review_id, item_id, colour in rows.values_list("review_id", "item_id", "colour"):
+        colours[review_id][item_id] = colour
+    now, then = colours[latest.pk], colours[before.pk]
+    shared = sorted(set(now) & set(then))
+    if not shared:
+        return LikeForLikeTrend("", phase_changed=phase_changed)
+    steps = [LIGHT_SEVERITY[now[item]] - LIGHT_SEVERITY[then[item]] for item in shared]
+    overall_now = overall_light(now[item] for item in shared)
+    overall_then = overall_light(then[item] for item in shared)
+    delta = LIGHT_SEVERITY[overall_now] - LIGHT_SEVERITY[overall_then]
+    return LikeForLikeTrend(
+        "worse" if delta > 0 else "better" if delta < 0 else "same",
+        better=sum(step < 0 for step in steps),
+        worse=sum(step > 0 for step in steps),
+        same=sum(step == 0 for step in steps),
+        phase_changed=phase_changed,
     )
 
 
@@ -80,9 +125,8 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
         "summary": selectors.trajectory_summary(trajectory),
         "period": period,
         "latest": latest,
-        "trend": selectors.light_trend(
-            latest.overall_light if latest else None, before.overall_light if before else None
-        ),
+        # Like for like: each checklist item against its own earlier light, never across a change of phase.
+        "trend": like_for_like_trend(latest, before),
         "before": before,
         "reviews_in_period": in_period,
         "transitions": [

@@ -115,7 +115,10 @@ def add_light_summaries(trajectories: Iterable[Trajectory], *, today: dt.date | 
 def phase_rows(trajectory: Trajectory) -> list[dict]:
     """Each phase in order with its spec and its subphases' states (from a prefetch or not)."""
     states = trajectory.phase_states_in_order()
-    subphases: dict[str, SubphaseState] = {s.subphase: s for s in trajectory.subphase_states.all()}
+    # updated_by: the phase page names who last changed each subphase, and services now set it when work starts.
+    subphases: dict[str, SubphaseState] = {
+        s.subphase: s for s in trajectory.subphase_states.select_related("updated_by")
+    }
     return [
         {
             "state": state,
@@ -192,10 +195,22 @@ def criterion_fact(code: str, candidate: Candidate) -> str:
             "average": number_format(candidate.average_length_months) if candidate.average_length_months else "?",
             "maximum": number_format(candidate.maximum_length_months) if candidate.maximum_length_months else "?",
         }
-    if code == "financiering":  # figure 3: the structure decides which question to ask
-        questions = " ".join(str(question) for question in FINANCING_QUESTIONS[candidate.financing])
-        return f"{candidate.get_financing_display()}. {questions}"
     return ""
+
+
+def financing_row(candidates: list[Candidate]) -> list[dict]:
+    """Figure 3 per candidate, beside the criteria and not among them: the financing structure, the question
+    it asks and what the answer says the process needs. No score: the structure excludes no one."""
+    return [
+        {
+            "structure": candidate.get_financing_display(),
+            "questions": FINANCING_QUESTIONS[candidate.financing],
+            "need": candidate.financing_need,
+            "need_label": candidate.get_financing_need_display(),
+            "note": candidate.financing_note,
+        }
+        for candidate in candidates
+    ]
 
 
 TALK_QUESTIONS = ("sees_added_value", "fits_practice", "commits_resources", "joins_team")
@@ -314,6 +329,7 @@ def verkennen_overview(trajectory: Trajectory) -> dict:
     return {
         "candidates": candidates,
         "rows": comparison_rows(candidates),
+        "financing": financing_row(candidates),
         "talks": talk_rows(candidates),
         "size_warning": shortlist_size_warning(len(candidates)),
         "chosen": chosen,

@@ -237,13 +237,13 @@ TRAJECTORY = Part(
             m.Candidate,
             "candidates",
             (
-                "organisation status motivation financing caseload average_length_months "
+                "organisation status motivation financing financing_need financing_note caseload average_length_months "
                 "maximum_length_months created_by created_at"
             ),
             left_out={"version": VERSION_COUNTER},
             keyed=True,
             history="kandidaat",
-            kept="motivation",
+            kept="motivation financing_note",
             children=(
                 Part(
                     m.CandidateRating,

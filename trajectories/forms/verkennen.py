@@ -101,10 +101,25 @@ class CandidateAssessForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = ["financing", "caseload", "average_length_months", "maximum_length_months"]
+        fields = [
+            "financing",
+            "financing_need",
+            "financing_note",
+            "caseload",
+            "average_length_months",
+            "maximum_length_months",
+        ]
+        widgets = {
+            "financing_need": forms.RadioSelect,
+            "financing_note": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["financing_need"].help_text = _(
+            "Figure 3: the financing structure is no reason to drop a candidate; the answer to its question says "
+            "what the process needs."
+        )
         ratings = {r.criterion: r for r in self.instance.ratings.all()}
         for spec in SHORTLIST_CRITERIA:
             rating = ratings.get(spec.code)
@@ -136,7 +151,9 @@ class CandidateAssessForm(VersionedForm, forms.ModelForm):
         return [(spec, self[f"answer_{spec.code}"], self[f"note_{spec.code}"]) for spec in SHORTLIST_CRITERIA]
 
     def facts(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        facts = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        facts["financing_note"] = facts["financing_note"].strip()
+        return facts
 
     def ratings(self) -> dict[str, tuple[str, str]]:
         return {

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from fii.lib.fields import DatabaseCounterField
 from fii.lib.limits import LONG_TEXT, TEXT
-from fii.model import PHASE_ORDER, Phase, Subphase, phase_spec, recommended_start_phase
+from fii.model import PHASE_ORDER, Phase, StartPoint, Subphase, phase_spec, recommended_start_phase, start_point
 from organisations.models import Organisation, Role
 
 
@@ -209,6 +209,10 @@ class Trajectory(models.Model):
         return recommended_start_phase(
             has_commissioner=self.has_commissioner, receiving_identified=self.receiving_identified
         )
+
+    def start_point(self) -> StartPoint:
+        """Its cell of figure 2, with the points of attention that go with it."""
+        return start_point(has_commissioner=self.has_commissioner, receiving_identified=self.receiving_identified)
 
     @property
     def current_phase_spec(self):

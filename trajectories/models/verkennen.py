@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fii.lib.limits import LONG_TEXT, TEXT
-from fii.model import Criterion
+from fii.model import Criterion, FinancingNeed
 from organisations.models import Organisation
 
 from .core import AppendOnlyModel, Check, Trajectory
@@ -57,6 +57,11 @@ class Candidate(models.Model):
         choices=Organisation.Financing.choices,
         default=Organisation.Financing.ONBEKEND,
     )
+    # The answer to the figure-3 question for that structure: what the process needs, not a score.
+    financing_need = models.CharField(
+        _("what the process needs"), max_length=20, choices=FinancingNeed.choices, default=FinancingNeed.ONBEKEND
+    )
+    financing_note = models.TextField(_("note on the financing"), blank=True, max_length=TEXT)
     caseload = models.PositiveIntegerField(
         _("caseload"), null=True, blank=True, help_text=_("Clients per professional (full-time).")
     )
@@ -99,6 +104,9 @@ class Candidate(models.Model):
             models.CheckConstraint(condition=Q(status__in=CandidateStatus.values), name="candidate_status_valid"),
             models.CheckConstraint(
                 condition=Q(financing__in=Organisation.Financing.values), name="candidate_financing_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(financing_need__in=FinancingNeed.values), name="candidate_financing_need_valid"
             ),
             models.CheckConstraint(
                 condition=Q(average_length_months__isnull=True)

@@ -11,6 +11,7 @@ from .participants import *  # noqa: F403
 from .people import *  # noqa: F403
 from .reviews import *  # noqa: F403
 from .sharing import *  # noqa: F403
+from .subphases import *  # noqa: F403
 from .trajectories import *  # noqa: F403
 from .transfer import *  # noqa: F403
 from .verkennen import *  # noqa: F403

@@ -22,6 +22,7 @@ from ..models import (
     QualityMonitoring,
     Trajectory,
 )
+from .subphases import subphases_follow_work
 from .versioning import differing, save_versioned
 
 __all__ = [
@@ -52,6 +53,7 @@ def quality_update(*, trajectory: Trajectory, by, expected_version: int | None =
     quality = quality_for(trajectory)
     changes = differing(quality, fields)
     save_versioned(QualityMonitoring, quality, expected_version, updated_by=by, updated_at=timezone.now(), **changes)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="borgen")
     return quality
 
 
@@ -98,7 +100,9 @@ def fidelity_observe(
 
 
 def feedback_record(*, trajectory: Trajectory, by, **fields) -> Feedback:
-    return Feedback.objects.create(trajectory=trajectory, created_by=by, **fields)
+    feedback = Feedback.objects.create(trajectory=trajectory, created_by=by, **fields)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="borgen")
+    return feedback
 
 
 @transaction.atomic
@@ -117,6 +121,7 @@ def evaluation_record(
     )
     for improvement in improvements or []:
         Improvement.objects.create(evaluation=evaluation, **improvement)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="borgen")
     return evaluation
 
 

@@ -10,12 +10,16 @@ from django.utils.translation import gettext as _
 
 from ..models import Professional, ProfessionalStateChange, TrainingActivity, Trajectory
 from .borgen import BorgenError
+from .subphases import subphases_follow_work
 
 __all__ = ["professional_add", "professional_set_state", "training_record"]
 
 
+@transaction.atomic
 def training_record(*, trajectory: Trajectory, by, **fields) -> TrainingActivity:
-    return TrainingActivity.objects.create(trajectory=trajectory, created_by=by, **fields)
+    activity = TrainingActivity.objects.create(trajectory=trajectory, created_by=by, **fields)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="implementeren")
+    return activity
 
 
 @transaction.atomic
@@ -28,6 +32,7 @@ def professional_add(
     ProfessionalStateChange.objects.create(
         professional=professional, to_state=state, changed_on=state_since, created_by=by
     )
+    subphases_follow_work(trajectory=trajectory, by=by, phase="implementeren")
     return professional
 
 

@@ -19,6 +19,7 @@ from ..models import (
     Trajectory,
 )
 from ..selectors_innoveren import method_current
+from .subphases import subphases_follow_work
 from .versioning import StaleEdit
 
 __all__ = [
@@ -31,7 +32,9 @@ __all__ = [
 
 
 def implementability_record(*, trajectory: Trajectory, by, **fields) -> ImplementabilityAssessment:
-    return ImplementabilityAssessment.objects.create(trajectory=trajectory, created_by=by, **fields)
+    assessment = ImplementabilityAssessment.objects.create(trajectory=trajectory, created_by=by, **fields)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="innoveren")
+    return assessment
 
 
 @transaction.atomic
@@ -75,6 +78,7 @@ def method_save(
     ActiveComponent.objects.bulk_create(
         ActiveComponent(version=version, position=position, text=text) for position, text in enumerate(texts, start=1)
     )
+    subphases_follow_work(trajectory=trajectory, by=by, phase="innoveren")
     return version
 
 

@@ -45,6 +45,7 @@ from ..models import (
 )
 from ..writes import update_recorded
 from .sharing import check_person_link, person_may_be_edited_by
+from .subphases import subphases_follow_work
 from .versioning import differing, save_versioned
 
 __all__ = [
@@ -114,6 +115,7 @@ def stakeholder_add(
     except IntegrityError:
         raise _duplicate_person() from None
     SupportChange.objects.create(stakeholder=stakeholder, to_support=support, created_by=by, created_at=now)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="versterken")
     return stakeholder
 
 
@@ -161,7 +163,9 @@ def stakeholder_update(
 
 
 def contact_record(*, stakeholder: Stakeholder, by, date: dt.date, kind: str, note: str = "") -> Contact:
-    return Contact.objects.create(stakeholder=stakeholder, date=date, kind=kind, note=note, created_by=by)
+    contact = Contact.objects.create(stakeholder=stakeholder, date=date, kind=kind, note=note, created_by=by)
+    subphases_follow_work(trajectory=stakeholder.trajectory, by=by, phase="versterken")
+    return contact
 
 
 def report_back_record(
@@ -169,9 +173,11 @@ def report_back_record(
 ) -> ReportBack:
     if stakeholder is not None and stakeholder.trajectory_id != trajectory.pk:
         raise ValueError("The stakeholder belongs to another trajectory.")
-    return ReportBack.objects.create(
+    report_back = ReportBack.objects.create(
         trajectory=trajectory, stakeholder=stakeholder, reported_on=reported_on, content=content, created_by=by
     )
+    subphases_follow_work(trajectory=trajectory, by=by, phase="versterken")
+    return report_back
 
 
 def _competency_values(competencies: Iterable[str]) -> dict[str, bool]:
@@ -207,6 +213,7 @@ def team_member_add(
     TeamChange.objects.create(
         trajectory=trajectory, member=member, kind=TeamChange.Kind.JOINED, on=joined_on, reason=reason, created_by=by
     )
+    subphases_follow_work(trajectory=trajectory, by=by, phase="implementeren")
     return member
 
 

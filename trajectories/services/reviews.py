@@ -31,6 +31,7 @@ from ..models import (
 )
 from .checklists import checklist_copy_from_template
 from .notifications import notification_action_assigned
+from .subphases import subphases_follow_work
 from .versioning import StaleEdit, save_versioned
 
 __all__ = [
@@ -144,6 +145,7 @@ def review_start(
         ),
     )
     _refresh_overall_light(review)
+    subphases_follow_work(trajectory=trajectory, by=by, phase="implementeren")
     return review
 
 

@@ -16,6 +16,7 @@ from ..models import Assignment, PhaseState, PhaseTransition, Progress, Subphase
 from ..selectors_phases import format_open_points, phase_open_points
 from .checklists import checklist_copy_from_template
 from .sharing import persons_detach_unshared
+from .subphases import subphases_follow_work
 from .versioning import StaleEdit, differing, save_versioned
 
 __all__ = [
@@ -108,6 +109,7 @@ def trajectory_create(
         created_by=by,
         created_at=now,
     )
+    subphases_follow_work(trajectory=trajectory, by=by, phase=Phase.SIGNALEREN)  # a commissioner is 1a's work
     return trajectory
 
 
@@ -215,6 +217,7 @@ def assignment_update(
     if trajectory.commissioner != commissioner:
         trajectory.commissioner = commissioner
         trajectory.save_changes("commissioner")
+    subphases_follow_work(trajectory=trajectory, by=by, phase="signaleren")
     return assignment
 
 
@@ -254,4 +257,6 @@ def trajectory_update(
         trajectory.participants.set(participants)
     if "receiving_organisation" in changed or participants is not None:
         persons_detach_unshared()
+    if "commissioner" in changed:
+        subphases_follow_work(trajectory=trajectory, by=by, phase=Phase.SIGNALEREN)
     return trajectory

@@ -27,6 +27,7 @@ from ..models import (
 )
 from .participants import notice_organisation_added
 from .sharing import persons_detach_unshared
+from .subphases import subphases_follow_work
 from .versioning import differing, save_versioned
 
 __all__ = [
@@ -103,6 +104,7 @@ def candidate_add(
         created_by=by,
         created_at=now,
     )
+    subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
     return candidate
 
 
@@ -115,7 +117,8 @@ def candidate_rate(
     ratings: dict[str, tuple[str, str]],
     expected_version: int | None = None,
 ) -> Candidate:
-    """Save the candidate's facts (financing, caseload, trajectory lengths) and its answer and note per criterion.
+    """Save the candidate's facts (financing structure and what it asks of the process, caseload, trajectory
+    lengths) and its answer and note per criterion. The financing is no criterion (figure 3): it is no score.
 
     The candidate's version covers the whole assessment: with ``expected_version`` (the form) nothing is saved
     when a colleague saved an assessment since the form was opened (:class:`StaleEdit`)."""
@@ -213,6 +216,7 @@ def talk_record(*, candidate: Candidate, by, at: dt.datetime | None = None, **fi
             if candidate.status == CandidateStatus.KANDIDAAT:
                 reason = _("Orientation talk on %(date)s.") % {"date": talk.held_on.strftime("%d-%m-%Y")}
                 _change_status(candidate, CandidateStatus.IN_GESPREK, by=by, reason=reason, at=now)
+        subphases_follow_work(trajectory=candidate.trajectory, by=by, phase="verkennen")
     return talk
 
 
@@ -246,6 +250,7 @@ def agreement_record(
         agreement.document_name = document.name[-255:]
         agreement.document.save(document.name, document, save=False)
     agreement.save()
+    subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
     return agreement
 
 
@@ -265,6 +270,7 @@ def plan_update(*, trajectory: Trajectory, by, expected_version: int | None, rev
     if trajectory.review_interval != review_interval:
         trajectory.review_interval = review_interval
         trajectory.save_changes("review_interval")
+    subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
     return plan
 
 
@@ -281,9 +287,11 @@ def milestone_save(
     """Add a milestone, or change one; with ``expected_version`` (the edit form) only if nobody saved it since
     the form was opened, else :class:`StaleEdit`."""
     if milestone is None:
-        return Milestone.objects.create(
+        milestone = Milestone.objects.create(
             trajectory=trajectory, title=title, due_on=due_on, reached_on=reached_on, created_by=by
         )
+        subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
+        return milestone
     # Compared with the row as saved: a model form has already written the input onto ``milestone``.
     saved = Milestone.objects.get(pk=milestone.pk)
     changes = differing(saved, {"title": title, "due_on": due_on, "reached_on": reached_on})

@@ -142,6 +142,11 @@ def _detail_context(trajectory: Trajectory) -> dict:
         "summary": selectors.trajectory_summary(trajectory),
         "open_review": trajectory.open_review(),
         "open_people_changes": trajectory.people_changes.filter(revisited_on__isnull=True),
+        # Shared ownership (2c) whatever the start phase: a trajectory that starts in phase 3 skips phase 2,
+        # whose page is where the plan of approach and the balance used to be found (issue 19).
+        # Without a receiving organisation the card shows how to record one instead of a balance.
+        "balance": selectors.ownership_balance(trajectory) if trajectory.receiving_organisation_id else None,
+        "start_point": trajectory.start_point(),
         "transitions": trajectory.transitions.select_related("created_by"),
         "can_edit": trajectory.user_role.allows(Role.BEWERKER),
     }

@@ -109,6 +109,7 @@ def shortlist_compare(request, pk: int):
             "trajectory": trajectory,
             "candidates": candidates,
             "rows": selectors.comparison_rows(candidates),
+            "financing": selectors.financing_row(candidates),
             "talks": selectors.talk_rows(candidates),
             "size_warning": selectors.shortlist_size_warning(len(candidates)),
         },

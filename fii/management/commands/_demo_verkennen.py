@@ -4,7 +4,8 @@ A trajectory row in ``fixtures/demo.json`` may hold a ``verkennen`` object::
 
     {"candidates": [
         {"organisation": "Welzijn Zuid", "days_ago": 60, "motivation": "…",
-         "facts": {"financing": "wettelijk", "caseload": 40, "average_length_months": "6",
+         "facts": {"financing": "wettelijk", "financing_need": "visie", "financing_note": "…", "caseload": 40,
+                   "average_length_months": "6",
                    "maximum_length_months": "12"},
          "ratings": {"bedoeling": ["ja", "note"], …},
          "talks": [{"days_ago": 40, "management": "…", "project_leaders": "…", "executors": "…",
@@ -45,7 +46,14 @@ KEYS = {"candidates", "choose", "agreement", "plan", "milestones", "people_chang
 CANDIDATE_KEYS = {"organisation", "days_ago", "motivation", "facts", "ratings", "talks", "status"}
 # A talk in the file has the form's fields, with days_ago instead of the date.
 TALK_KEYS = {"days_ago", *TalkForm.Meta.fields} - {"held_on"}
-FACT_KEYS = {"financing", "caseload", "average_length_months", "maximum_length_months"}
+FACT_KEYS = {
+    "financing",
+    "financing_need",
+    "financing_note",
+    "caseload",
+    "average_length_months",
+    "maximum_length_months",
+}
 
 
 def _day(days_ago: int) -> dt.date:
