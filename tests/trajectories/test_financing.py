@@ -23,9 +23,11 @@ def funded_externally(trajectory, bewerker):
     return services.candidate_add(trajectory=trajectory, by=bewerker, organisation=organisation)
 
 
-def assess_data(**extra):
+def assess_data(candidate, **extra):
+    """The assessment form as posted, with the candidate's version as the form loaded it (conflict-safe)."""
     data = {f"answer_{code}": "onbekend" for code in Criterion.values}
     data.update({"financing": "extern", "financing_need": "onbekend", "financing_note": ""})
+    data["version"] = candidate.version
     data.update(extra)
     return data
 
@@ -44,7 +46,10 @@ def test_assessing_records_what_the_process_needs_and_no_financing_score(
     # The figure-3 question for an externally funded organisation stays on the form.
     assertContains(form_page, "Wie financiert de organisatie")
     response = client.post(
-        url, assess_data(financing_need="overbrugging", financing_note="  Fonds wil eerst resultaten zien.  ")
+        url,
+        assess_data(
+            funded_externally, financing_need="overbrugging", financing_note="  Fonds wil eerst resultaten zien.  "
+        ),
     )
     assert response.status_code == 302
     funded_externally.refresh_from_db()
@@ -60,7 +65,9 @@ def test_an_unknown_process_need_is_refused_next_to_the_field_with_the_input_kep
 ):
     client.force_login(bewerker)
     url = reverse("trajectories:candidate_assess", args=[trajectory.pk, funded_externally.pk])
-    response = client.post(url, assess_data(financing_need="uitsluiten", financing_note="Mijn notitie"))
+    response = client.post(
+        url, assess_data(funded_externally, financing_need="uitsluiten", financing_note="Mijn notitie")
+    )
     assertContains(response, "Selecteer een geldige keuze", status_code=400)
     assertContains(response, "Mijn notitie", status_code=400)
 
