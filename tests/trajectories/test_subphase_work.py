@@ -2,7 +2,9 @@
 page suggests "completed" when its tools hold what its completion asks; only the team sets it."""
 
 import datetime as dt
+import io
 
+from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -132,3 +134,21 @@ def test_work_never_changes_a_skipped_or_completed_subphase(client, trajectory, 
     services.subphase_update(trajectory=trajectory, subphase="2a", by=bewerker, status="afgerond", notes="")
     add_candidate(trajectory, bewerker, "Welzijn Noord")
     assert status(trajectory, "2a") == "afgerond"
+
+
+def test_the_upgrade_command_marks_work_recorded_before_statuses_were_stored(municipality, bewerker):
+    trajectory = make_trajectory(owner=municipality, by=bewerker, start_phase="signaleren", commissioner="")
+    fields = {"innovation_question": "Hoe eerder?", "goal": "Eerder hulp", "target_group": "Gezinnen"}
+    services.assignment_update(trajectory=trajectory, by=bewerker, commissioner="Wethouder", fields=fields)
+    # As an installation from before stored statuses has it: the work is there, the status is not.
+    SubphaseState.objects.filter(trajectory=trajectory).update(status="niet_gestart")
+    SubphaseState.objects.filter(trajectory=trajectory, subphase="1c").update(status="overgeslagen")
+    out = io.StringIO()
+    call_command("follow_subphase_work", stdout=out)
+    assert (status(trajectory, "1a"), status(trajectory, "1b")) == ("bezig", "bezig")
+    assert status(trajectory, "1c") == "overgeslagen"  # the team's decision stays
+    assert status(trajectory, "2a") == "niet_gestart"  # nothing recorded for it
+    assert out.getvalue().startswith("2 subphase(s)")
+    out = io.StringIO()
+    call_command("follow_subphase_work", stdout=out)
+    assert out.getvalue().startswith("0 subphase(s)")  # safe to run again
