@@ -57,7 +57,8 @@ Result = AuditEvent.Result
 
 AUDITED_APPS = ("organisations", "trajectories")
 # The outbox is a delivery queue, not data anyone changes: what a mail is about is audited where it is made.
-NOT_AUDITED = {"organisations.AuditEvent", "organisations.OutgoingMail"}
+# A form submission's token (submissions.py) is bookkeeping of the create it belongs to, which is audited itself.
+NOT_AUDITED = {"organisations.AuditEvent", "organisations.OutgoingMail", "organisations.FormSubmission"}
 # Model label → the field that names its rows in the log; a higher app adds its own with register_label().
 NAMED_MODELS = {"organisations.Organisation": "name"}
 # Fields whose change is not a change worth an event; a higher app adds its own with register_label().
@@ -314,6 +315,19 @@ def flush(collector: Collector) -> None:
             raise
         connection.close()
         AuditEvent.objects.bulk_create(events)
+
+
+def collecting_now() -> bool:
+    """Whether events are being collected (within a request, or a :func:`collecting` block)."""
+    return _current.get() is not None
+
+
+def changes_recorded() -> int:
+    """How many successful changes the current collector has heard of so far (0 without a collector)."""
+    collector = _current.get()
+    if collector is None:
+        return 0
+    return sum(1 for p in collector.pending if p.event.result == Result.SUCCESS)
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organisations.models import Role
+from organisations.submissions import create_once
 
 from .. import selectors_innoveren as selectors
 from .. import services
@@ -53,6 +54,7 @@ def _training_page(request, trajectory, *, training_form=None, professional_form
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def training(request, pk: int):
     need = Role.BEWERKER if request.method == "POST" else Role.LEZER
     trajectory = get_trajectory_for_user(request.user, pk, need=need)
@@ -68,6 +70,7 @@ def training(request, pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def professional_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = ProfessionalForm(request.POST, prefix="pro")
@@ -154,6 +157,7 @@ def quality_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def fidelity_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = FidelityChecklistForm(request.POST, trajectory=trajectory, prefix="checklist")
@@ -233,6 +237,7 @@ def fidelity_observe(request, pk: int, checklist_pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def feedback_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = FeedbackForm(request.POST, prefix="feedback")
@@ -245,6 +250,7 @@ def feedback_create(request, pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def evaluation_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = EvaluationForm(request.POST, prefix="evaluation")
@@ -264,6 +270,7 @@ def evaluation_create(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def improvement_create(request, pk: int, evaluation_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     evaluation = get_object_or_404(Evaluation, trajectory=trajectory, pk=evaluation_pk)
