@@ -30,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -163,7 +164,7 @@ COUNT = textwrap.dedent(
         "actions": sorted(Action.objects.values_list("pk", flat=True)),
         "actions_audited": created("trajectories.Action"),
         "rolled_back": AuditEvent.objects.filter(result="rolled_back").count(),
-        "submissions": FormSubmission.objects.count(),
+        "submissions": sorted(FormSubmission.objects.values_list("token", flat=True)),
     }
     for entry in plan:
         review = Review.objects.get(pk=entry["review"])
@@ -215,6 +216,7 @@ class Client(threading.Thread):
         self.actions: Counter = Counter()  # review pk → actions the server confirmed
         self.finalised: Counter = Counter()
         self.reopened: Counter = Counter()
+        self.tokens: dict[str, str] = {}  # token → "op review how" of every create the client counted
         self.connection = self._connect()
 
     def _connect(self):
@@ -309,6 +311,7 @@ class Client(threading.Thread):
             f"a{item}-description": f"Actie van gebruiker {self.index}",
             TOKEN_FIELD: self._token(),
         }
+        counted = False  # a token is counted once: by its answer, or by a retry told it was done already
         for _ in range(self._times()):
             answer = self.send("action", "POST", f"/trajecten/{t}/stoplicht/{r}/punt/{item}/", fields, htmx=True)
             if answer is None:
@@ -316,11 +319,15 @@ class Client(threading.Thread):
             status, headers, text = answer
             if status == 200 and "hx-redirect" in headers:
                 self.outcomes["action", "already sent (retry)"] += 1
+                if not counted:  # the first attempt was saved, its answer lost
+                    self.actions[r], counted = self.actions[r] + 1, True
+                    self.tokens[fields[TOKEN_FIELD]] = f"action {r} replayed"
             elif status == 200 and "hx-refresh" in headers:
                 self.outcomes["action", "review finalised"] += 1
             elif status == 200:
                 self.outcomes["action", "saved"] += 1
-                self.actions[r] += 1
+                self.actions[r], counted = self.actions[r] + 1, True
+                self.tokens[fields[TOKEN_FIELD]] = f"action {r} saved"
             else:
                 self._unexpected("action", status, text)
 
@@ -343,6 +350,7 @@ class Client(threading.Thread):
         # Finalising needs the confirmation (issue 18). The answer is a redirect either way; the verdict is a
         # message on the page it leads to.
         fields = {"confirmed": "1", TOKEN_FIELD: self._token()}
+        counted = False
         for _ in range(self._times()):
             answer = self.send("finalise", "POST", f"/trajecten/{t}/stoplicht/{r}/afronden/", fields)
             if answer is None:
@@ -355,9 +363,13 @@ class Client(threading.Thread):
                 return
             if MESSAGES["replayed"] in body:
                 self.outcomes["finalise", "already sent (retry)"] += 1
+                if not counted:
+                    self.finalised[r], counted = self.finalised[r] + 1, True
+                    self.tokens[fields[TOKEN_FIELD]] = f"finalise {r} replayed"
             elif MESSAGES["finalised"] in body:
                 self.outcomes["finalise", "saved"] += 1
-                self.finalised[r] += 1
+                self.finalised[r], counted = self.finalised[r] + 1, True
+                self.tokens[fields[TOKEN_FIELD]] = f"finalise {r} saved"
             elif MESSAGES["already"] in body:
                 self.outcomes["finalise", "refused (already final)"] += 1
             else:
@@ -365,6 +377,7 @@ class Client(threading.Thread):
 
     def reopen(self, t, r):
         fields = {"reason": f"Heropend door gebruiker {self.index}", TOKEN_FIELD: self._token()}
+        counted = False
         for _ in range(self._times()):
             answer = self.send("reopen", "POST", f"/trajecten/{t}/stoplicht/{r}/heropenen/", fields)
             if answer is None:
@@ -380,9 +393,13 @@ class Client(threading.Thread):
                 return
             if MESSAGES["replayed"] in body:
                 self.outcomes["reopen", "already sent (retry)"] += 1
+                if not counted:
+                    self.reopened[r], counted = self.reopened[r] + 1, True
+                    self.tokens[fields[TOKEN_FIELD]] = f"reopen {r} replayed"
             elif MESSAGES["reopened"] in body:
                 self.outcomes["reopen", "saved"] += 1
-                self.reopened[r] += 1
+                self.reopened[r], counted = self.reopened[r] + 1, True
+                self.tokens[fields[TOKEN_FIELD]] = f"reopen {r} saved"
             else:
                 self._unexpected("reopen (no message)", status, body[-300:])
 
@@ -446,11 +463,13 @@ def main() -> int:
     print(f"--- seeded {len(plan)} trajectories with an open review, {len(sessions)} users")
 
     port = free_port()
+    # The server's error log goes to a file: with connections killed, it holds one traceback per failed attempt.
+    error_log = Path(tempfile.gettempdir()) / f"concurrent_reviews_{port}.log"
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "fii.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
          "--timeout", "60", "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
+        cwd=ROOT, env=env, start_new_session=True, stderr=error_log.open("w"),
     )  # fmt: skip
     try:
         wait_healthy(port, server)
@@ -491,6 +510,7 @@ def main() -> int:
         failures.extend(f"client {client.index}: {f}" for f in client.failures)
         if client.is_alive():
             failures.append(f"client {client.index} did not finish")
+    server_errors = error_log.read_text(errors="replace").count("Internal Server Error") if error_log.exists() else 0
     total = sum(statuses.values())
     rate = total / elapsed
     print(f"--- {total} requests in {elapsed:.1f} s ({rate:.0f}/s); statuses {dict(sorted(statuses.items()))}")
@@ -498,7 +518,7 @@ def main() -> int:
         print(f"    {op:9} {outcome:26} {n}")
     print(
         f"--- connections killed: {killer.killed} in {killer.rounds} rounds; attempts sent again: "
-        f"{sum(retried.values())} {dict(sorted(retried.items()))}"
+        f"{sum(retried.values())} {dict(sorted(retried.items()))}; {server_errors} server errors in {error_log}"
     )
 
     mismatches = []
@@ -542,10 +562,17 @@ def main() -> int:
             mismatches.append(f"audit: {label}s without their 'created' row: {sorted(rows - audited_set)[:10]}")
         if audited_set - rows:
             mismatches.append(f"audit: 'created' rows of {label}s that do not exist: {sorted(audited_set - rows)[:10]}")
+    # One token, one thing made: every token a client counted was used once, and every used token was counted.
+    told_tokens = {token: how for client in clients for token, how in client.tokens.items()}
+    used = set(audit["submissions"])
+    for token in sorted(set(told_tokens) - used):
+        mismatches.append(f"submission {token[:8]}: counted ({told_tokens[token]}) but nothing was made with it")
+    for token in sorted(used - set(told_tokens)):
+        mismatches.append(f"submission {token[:8]}: made something the clients were never told about")
     print(
         f"--- audit: {len(audit['review_events'])} review events and {len(audit['actions'])} actions, each with "
         f"its row: {not any(m.startswith('audit') for m in mismatches)}; {audit['rolled_back']} rolled-back "
-        f"attempts logged; {audit['submissions']} submission tokens used"
+        f"attempts logged; {len(audit['submissions'])} submission tokens used"
     )
     if failures or mismatches:
         for line in failures[:30] + mismatches[:30]:
