@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "organisations.audit.AuditMiddleware",  # writes the request's audit events after the view
+    "organisations.audit.AuditMiddleware",  # a POST in one transaction, audit rows with it; attempts after it
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sets history_user on django-simple-history rows written during the request.

@@ -343,7 +343,8 @@ def collecting(request=None) -> Iterator[Collector]:
 
 
 class AuditMiddleware:
-    """Collects the request's audit events and writes them after the view (see the module docstring)."""
+    """Runs a request that may change something in one transaction, and writes the attempts that are not in the
+    log yet (refusals, failures, rollbacks) after it (see the module docstring)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

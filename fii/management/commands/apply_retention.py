@@ -1,8 +1,8 @@
 """Anonymise the personal data of closed trajectories whose retention period has passed (see trajectories.retention).
 
-Idempotent and safe to run from cron: a second run finds nothing and says so. It also forgets the one-time tokens of create forms older than a few days (organisations/submissions.py).
-``--dry-run`` reports what
-would change and changes nothing; ``--now`` pretends another moment (tests, or to preview a date).
+Idempotent and safe to run from cron: a second run finds nothing and says so. ``--dry-run`` reports what
+would change and changes nothing; ``--now`` pretends another moment (tests, or to preview a date). It also
+forgets the one-time tokens of create forms older than a few days (organisations/submissions.py).
 """
 
 from __future__ import annotations
