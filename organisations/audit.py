@@ -2,15 +2,22 @@
 
 How an event reaches the database, and why this way:
 
-- Within a request, :class:`AuditMiddleware` opens a collector (a context variable). :func:`record`
-  adds the event to it, with the user, IP address, path and method of the request. After the view
-  returned, outside every ``transaction.atomic`` block of the view, the middleware writes the request's
-  events with one bulk INSERT. Writing inside the view's transaction would lose the entry exactly when
-  it matters most: when the change failed and the transaction rolled back.
-- An event recorded inside an atomic block registers a ``transaction.on_commit`` marker. When the
-  block commits, the marker runs; when it rolls back, Django drops it. An event whose marker neither ran
-  nor is still waiting (an enclosing block that is still open, as in tests) is written with result
-  "rolled back": the attempt is kept, and the log says it did not happen.
+- A successful change and its audit row commit together (issue 16): :func:`record` inside a
+  ``transaction.atomic`` block writes the event at once, in the change's own transaction. When the
+  connection drops before the commit, neither stands; when it drops after, both do. A change made
+  outside any block (autocommit) has already been committed, so its event is written at once too.
+- Within a request, :class:`AuditMiddleware` opens a collector (a context variable) that keeps every
+  event of the request, with the user, IP address, path and method of the request. An event written
+  inside a block registers a ``transaction.on_commit`` marker; when the block rolls back, Django drops the
+  marker and the row vanishes with the change. After the view returned, outside every block, the
+  middleware writes such an event again with result "rolled back": the attempt is kept, and the log says
+  it did not happen. An event whose marker is still waiting (an enclosing block that is still open, as in
+  tests) stands as written.
+- A request that may change something (POST and the like) runs in one transaction (:class:`AuditMiddleware`),
+  so a view that saves a row without a block of its own still commits the row and its event together; a
+  view that fails (5xx) has that transaction rolled back.
+- Refusals and failures (result other than "success") are attempts, not changes: they are written by
+  the middleware after the view, with one INSERT, whatever happened to the view's transactions.
 - Outside a request (management commands, the shell) :func:`record` writes at once; there is no later
   moment to wait for. A command that needs rollback-proof entries wraps its work in :func:`collecting`.
 
@@ -41,7 +48,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, transaction
 
 from .models import AuditEvent, Membership, Organisation, User
 
@@ -50,12 +57,14 @@ Result = AuditEvent.Result
 
 AUDITED_APPS = ("organisations", "trajectories")
 # The outbox is a delivery queue, not data anyone changes: what a mail is about is audited where it is made.
-NOT_AUDITED = {"organisations.AuditEvent", "organisations.OutgoingMail"}
+# A form submission's token (submissions.py) is bookkeeping of the create it belongs to, which is audited itself.
+NOT_AUDITED = {"organisations.AuditEvent", "organisations.OutgoingMail", "organisations.FormSubmission"}
 # Model label → the field that names its rows in the log; a higher app adds its own with register_label().
 NAMED_MODELS = {"organisations.Organisation": "name"}
 # Fields whose change is not a change worth an event; a higher app adds its own with register_label().
 # A login is an event of its own; the last-login timestamp it sets is not another change.
 IGNORED_FIELDS = {"organisations.User": {"last_login", "access_version", "unread_notifications", "language"}}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 USER_RIGHTS = {"is_active", "is_staff", "is_superuser", "groups", "user_permissions"}
 
 _UNSET = object()
@@ -79,6 +88,7 @@ class _Pending:
     watch: _CommitWatch | None
     using: str
     trajectory_id: int | None  # the organisation is the owner of this trajectory, looked up at flush
+    written: bool = False  # already inserted with the change (in its transaction, or after its autocommit)
 
 
 class Collector:
@@ -236,11 +246,21 @@ def record(
             event.organisation_id = _owners({trajectory_id}).get(trajectory_id)
         event.save()
         return event
+    if result != Result.SUCCESS:
+        # An attempt that was refused or failed: written after the view, whatever its transactions did.
+        collector.pending.append(_Pending(event, None, using, trajectory_id))
+        return event
+    if trajectory_id is not None:
+        owner = collector.owners.get(trajectory_id)
+        event.organisation_id = owner if owner is not None else _owners({trajectory_id}).get(trajectory_id)
     watch = None
     if transaction.get_connection(using).in_atomic_block:
         watch = _CommitWatch()
         transaction.on_commit(watch, using=using)
-    collector.pending.append(_Pending(event, watch, using, trajectory_id))
+    pending = _Pending(event, watch, using, trajectory_id)
+    collector.pending.append(pending)  # first: if the write fails, the attempt is still kept at flush
+    event.save()  # with the change: in its transaction, or right after its autocommit
+    pending.written = True
     return event
 
 
@@ -258,21 +278,56 @@ def _rolled_back(pending: _Pending) -> bool:
     return not any(entry[1] is pending.watch for entry in waiting)
 
 
+def _copy(event: AuditEvent) -> AuditEvent:
+    fields = {f.attname: getattr(event, f.attname) for f in AuditEvent._meta.concrete_fields if not f.primary_key}
+    return AuditEvent(**fields)
+
+
 def flush(collector: Collector) -> None:
-    """Write the collected events with one INSERT (plus one look-up of trajectory owners if needed)."""
+    """Write the request's attempts that are not in the log yet with one INSERT: refusals and failures, and
+    the changes that rolled back (their row written with the change vanished with it)."""
     pending, collector.pending = collector.pending, []
-    if not pending:
+    to_write = []
+    for p in pending:
+        rolled_back = _rolled_back(p)
+        if p.written and not rolled_back:
+            continue  # it stands with its change
+        again = _copy(p.event)
+        if rolled_back and again.result == Result.SUCCESS:
+            again.result = Result.ROLLED_BACK
+        to_write.append(_Pending(again, None, p.using, p.trajectory_id))
+    if not to_write:
         return
     owners = collector.owners
-    missing = {p.trajectory_id for p in pending if p.trajectory_id is not None and p.event.organisation_id is None}
+    missing = {p.trajectory_id for p in to_write if p.trajectory_id is not None and p.event.organisation_id is None}
     if missing - owners.keys():
         owners = {**owners, **_owners(missing - owners.keys())}
-    for p in pending:
+    for p in to_write:
         if p.trajectory_id is not None and p.event.organisation_id is None:
             p.event.organisation_id = owners.get(p.trajectory_id)
-        if p.event.result == Result.SUCCESS and _rolled_back(p):
-            p.event.result = Result.ROLLED_BACK
-    AuditEvent.objects.bulk_create([p.event for p in pending])
+    events = [p.event for p in to_write]
+    try:
+        AuditEvent.objects.bulk_create(events)
+    except (OperationalError, InterfaceError):
+        # The connection dropped during the request (the attempt is why we write): once more on a new one.
+        connection = transaction.get_connection()
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        AuditEvent.objects.bulk_create(events)
+
+
+def collecting_now() -> bool:
+    """Whether events are being collected (within a request, or a :func:`collecting` block)."""
+    return _current.get() is not None
+
+
+def changes_recorded() -> int:
+    """How many successful changes the current collector has heard of so far (0 without a collector)."""
+    collector = _current.get()
+    if collector is None:
+        return 0
+    return sum(1 for p in collector.pending if p.event.result == Result.SUCCESS)
 
 
 @contextlib.contextmanager
@@ -288,14 +343,25 @@ def collecting(request=None) -> Iterator[Collector]:
 
 
 class AuditMiddleware:
-    """Collects the request's audit events and writes them after the view (see the module docstring)."""
+    """Runs a request that may change something in one transaction, and writes the attempts that are not in the
+    log yet (refusals, failures, rollbacks) after it (see the module docstring)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         with collecting(request):
-            return self.get_response(request)
+            if request.method in SAFE_METHODS:
+                return self.get_response(request)
+            # A change and its audit row commit together, also where the view writes without a block of its own
+            # (a single save() commits at once, and its row would follow in a second commit). Savepoint-free:
+            # nested in an enclosing block (tests), this adds no queries and leaves the outcome to that block.
+            outermost = not transaction.get_connection().in_atomic_block
+            with transaction.atomic(savepoint=False):
+                response = self.get_response(request)
+                if response.status_code >= 500 and outermost:
+                    transaction.set_rollback(True)  # the view failed: nothing it did stands
+            return response
 
 
 # Generic hooks for the domain models -----------------------------------------------------------------

@@ -510,3 +510,21 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.get_kind_display()} · {self.subject}"
+
+
+class FormSubmission(models.Model):
+    """A create form that was sent and did what it asked (issue 16, finding 6): its one-time token, and the
+    page its answer led to. A retried submission with the same token is sent there instead of creating the
+    same thing again (organisations/submissions.py). Forgotten after a few days by ``apply_retention``."""
+
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.token[:8]}… → {self.result_url}"

@@ -9,6 +9,7 @@ from . import audit, services
 from .access import get_organisation_for_user
 from .forms import AuditFilterForm, InvitationForm, MemberRoleForm
 from .models import Membership, Role
+from .submissions import create_once
 
 
 @login_required
@@ -20,6 +21,7 @@ def organisation_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def organisation_detail(request, pk: int):
     """Members and, for beheerders, the invitation form and the open invitations."""
     from .invitations import invitation_create

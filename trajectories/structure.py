@@ -29,6 +29,7 @@ from django.db.models import CharField, EmailField, ForeignKey, Model, Q, TextFi
 from organisations.models import (
     AuditEvent,
     ExternalIdentity,
+    FormSubmission,
     Invitation,
     Membership,
     Notice,
@@ -532,6 +533,8 @@ OUTSIDE: tuple[Outside, ...] = (
         "an invitation into an organisation; the title names a trajectory, not a person",
         "email token_hash trajectory_title",
     ),
+    # Issue 16: a create form's one-time token and the page its answer led to; forgotten after a few days.
+    Outside(FormSubmission, "a create form's one-time token (organisations/submissions.py)", "token result_url"),
     # Issue 16: told to an organisation's beheerders when it is added to a trajectory (title, organisation, path).
     Outside(
         Notice,

@@ -354,6 +354,71 @@ def test_a_view_whose_service_fails_still_leaves_its_audit_row(client, monkeypat
     assert (event.result, event.actor, event.organisation) == (Result.ROLLED_BACK, bewerker, org)
 
 
+# --- Audit with the change (issue 16, finding 6) ---------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_leaves_no_changed_row_only_the_rolled_back_attempt():
+    org = OrganisationFactory(name="Gemeente Vast")
+    with audit.collecting(), pytest.raises(RuntimeError), transaction.atomic():
+        org.name = "Gemeente Nooit"
+        org.save()
+        # Inside the transaction the row is there already, with the change.
+        assert AuditEvent.objects.filter(object_id=str(org.pk), action=Action.UPDATE).exists()
+        raise RuntimeError("the service fails after its write")
+    org.refresh_from_db()
+    assert org.name == "Gemeente Vast"
+    assert not AuditEvent.objects.filter(object_id=str(org.pk), action=Action.UPDATE, result=Result.SUCCESS).exists()
+    assert one_event(object_id=str(org.pk), action=Action.UPDATE).result == Result.ROLLED_BACK
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_keeps_its_row_when_the_connection_fails_after_the_commit(client, monkeypatch):
+    org = OrganisationFactory(name="Gemeente Testdam")
+    bewerker = MembershipFactory(organisation=org, role=Role.BEWERKER, user=UserFactory(email="b@testdam.nl")).user
+    trajectory = make_trajectory(owner=org, by=bewerker)
+
+    def dropped(*args, **kwargs):
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    # Everything the request would write after the view's transaction committed now fails.
+    monkeypatch.setattr(AuditEvent.objects, "bulk_create", dropped)
+    client.force_login(bewerker)
+    client.raise_request_exception = False
+    client.post(
+        reverse("trajectories:milestone_create", args=[trajectory.pk]), {"title": "Kick-off", "due_on": "2026-12-01"}
+    )
+    milestone = trajectory.milestones.get(title="Kick-off")
+    event = one_event(action=Action.CREATE, object_type="trajectories.Milestone")
+    assert (event.object_id, event.result, event.actor) == (str(milestone.pk), Result.SUCCESS, bewerker)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_whose_audit_row_cannot_be_written_does_not_stand(client, monkeypatch):
+    """A failure between the change and its audit row takes the change with it, even where the service saves
+    one row without a transaction of its own (the request's transaction holds both)."""
+    org = OrganisationFactory(name="Gemeente Testdam")
+    bewerker = MembershipFactory(organisation=org, role=Role.BEWERKER, user=UserFactory(email="b@testdam.nl")).user
+    trajectory = make_trajectory(owner=org, by=bewerker)
+    real_save = AuditEvent.save
+
+    def fail_for_milestones(event, *args, **kwargs):
+        if event.object_type == "trajectories.Milestone":
+            raise DatabaseError("connection lost before the audit row")
+        return real_save(event, *args, **kwargs)
+
+    monkeypatch.setattr(AuditEvent, "save", fail_for_milestones)
+    client.force_login(bewerker)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("trajectories:milestone_create", args=[trajectory.pk]), {"title": "Kick-off", "due_on": "2026-12-01"}
+    )
+    assert response.status_code == 500
+    assert not trajectory.milestones.exists()
+    assert not AuditEvent.objects.filter(object_type="trajectories.Milestone", result=Result.SUCCESS).exists()
+    assert one_event(object_type="trajectories.Milestone").result == Result.ROLLED_BACK
+
+
 # --- Immutability --------------------------------------------------------------------------------------
 
 

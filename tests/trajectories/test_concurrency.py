@@ -51,3 +51,60 @@ def test_two_people_filling_an_empty_checklist_at_once_copy_the_template_once():
     assert copied["first"] > 0
     assert copied["second"] == 0
     assert ChecklistItem.objects.filter(trajectory=trajectory, phase="borgen").count() == copied["first"]
+
+
+def test_the_same_submission_sent_twice_at_once_creates_once():
+    """A retry that arrives while the first submission is still running waits for it and follows it
+    (issue 16, finding 6): the second claim of the token blocks on the first one's uncommitted row."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from organisations.submissions import TOKEN_FIELD, new_token
+    from tests.factories import MembershipFactory
+    from trajectories.models import Milestone
+    from trajectories.services import verkennen
+
+    owner = OrganisationFactory(name="Gemeente Racedam")
+    user = MembershipFactory(organisation=owner, role="bewerker", user=UserFactory(email="racer@racedam.nl")).user
+    trajectory = make_trajectory(owner=owner, by=user, title="Race", start_phase="verkennen")
+    url = reverse("trajectories:milestone_create", args=[trajectory.pk])
+    data = {"title": "Kick-off", "due_on": "2026-12-01", TOKEN_FIELD: new_token()}
+    first_inside, release = threading.Event(), threading.Event()
+    real_save = verkennen.milestone_save
+    answers = {}
+
+    def held_save(**kwargs):
+        milestone = real_save(**kwargs)
+        first_inside.set()
+        release.wait(timeout=10)  # the first request holds its transaction open here
+        return milestone
+
+    def send(name):
+        try:
+            client = Client()
+            client.force_login(user)
+            answers[name] = client.post(url, data)
+        finally:
+            connection.close()
+
+    import trajectories.services as services_package
+
+    original = services_package.milestone_save
+    services_package.milestone_save = held_save
+    try:
+        first = threading.Thread(target=send, args=("first",))
+        first.start()
+        assert first_inside.wait(timeout=10)
+        services_package.milestone_save = original
+        second = threading.Thread(target=send, args=("second",))
+        second.start()
+        second.join(timeout=1)
+        assert second.is_alive(), "the second submission waits for the first"
+        release.set()
+        first.join(timeout=20)
+        second.join(timeout=20)
+    finally:
+        services_package.milestone_save = original
+        release.set()
+    assert answers["first"].status_code == answers["second"].status_code == 302
+    assert Milestone.objects.filter(trajectory=trajectory).count() == 1

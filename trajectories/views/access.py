@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from organisations.forms import FirstBeheerderInvitationForm
 from organisations.models import Invitation, Role
+from organisations.submissions import create_once
 
 from .. import services
 from ..access import get_trajectory_for_user
@@ -41,6 +42,7 @@ def organisation_access(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def first_beheerder_invite(request, pk: int, org_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
     if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):

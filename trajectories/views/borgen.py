@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from fii.lib.conflicts import refused_stale
 from organisations.models import Role
+from organisations.submissions import create_once
 
 from .. import selectors_borgen as selectors
 from .. import services
@@ -93,6 +94,7 @@ def quality_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def fidelity_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = FidelityChecklistForm(request.POST, trajectory=trajectory, prefix="checklist")
@@ -172,6 +174,7 @@ def fidelity_observe(request, pk: int, checklist_pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def feedback_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = FeedbackForm(request.POST, prefix="feedback")
@@ -184,6 +187,7 @@ def feedback_create(request, pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def evaluation_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = EvaluationForm(request.POST, prefix="evaluation")
@@ -203,6 +207,7 @@ def evaluation_create(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def improvement_create(request, pk: int, evaluation_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     evaluation = get_object_or_404(Evaluation, trajectory=trajectory, pk=evaluation_pk)

@@ -14,6 +14,7 @@ from fii.checklists import DEFAULT_CHECKLISTS
 from fii.model import PHASE_SPECS, PHASES
 from organisations.access import get_organisation_for_user
 from organisations.models import Role
+from organisations.submissions import create_once
 
 from .. import services
 from ..access import get_trajectory_for_user
@@ -59,6 +60,7 @@ def _apply_item_op(request, item, phase: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def checklist(request, pk: int, phase: str):
     need = Role.BEWERKER if request.method == "POST" else Role.LEZER
     trajectory = get_trajectory_for_user(request.user, pk, need=need)
@@ -168,6 +170,7 @@ def _template_page(request, organisation, role, phase: str, *, form=None, item_f
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def template(request, org_pk: int, phase: str):
     """An organisation's checklist template for one phase. Beheerders edit it; members may read it.
 

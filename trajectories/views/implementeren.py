@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organisations.models import Role
+from organisations.submissions import create_once
 
 from .. import selectors_implementeren as selectors
 from .. import services
@@ -47,6 +48,7 @@ def _training_page(request, trajectory, *, training_form=None, professional_form
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def training(request, pk: int):
     need = Role.BEWERKER if request.method == "POST" else Role.LEZER
     trajectory = get_trajectory_for_user(request.user, pk, need=need)
@@ -62,6 +64,7 @@ def training(request, pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def professional_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = ProfessionalForm(request.POST, prefix="pro")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from fii.cfir import RATING_RULES, CfirVersion, framework
 from fii.model import EFFECTIVENESS_HELP, EffectivenessLevel
 from organisations.models import Role
+from organisations.submissions import create_once
 
 from .. import selectors_innoveren as selectors
 from .. import services
@@ -31,6 +32,7 @@ def _role_for(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def implementability(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=_role_for(request))
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
@@ -163,6 +165,7 @@ def _assessment_for(trajectory, assessment_pk: int) -> CfirAssessment:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def cfir_list(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=_role_for(request))
     can_edit = trajectory.user_role.allows(Role.BEWERKER)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fii.lib.conflicts import refused_stale
 from organisations.models import Role
+from organisations.submissions import create_once
 
 from .. import key_figures, services
 from ..access import get_trajectory_for_user
@@ -89,6 +90,7 @@ def stakeholder_map(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def stakeholder_add(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     persons = services.linkable_persons(trajectory=trajectory, user=request.user).order_by("name", "pk")
@@ -197,6 +199,7 @@ def stakeholder_detail(request, pk: int, stakeholder_pk: int):
 
 @login_required
 @require_POST
+@create_once
 def contact_add(request, pk: int, stakeholder_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     stakeholder = _stakeholder_for(trajectory, stakeholder_pk)
@@ -218,6 +221,7 @@ def contact_add(request, pk: int, stakeholder_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def report_backs(request, pk: int):
     need = Role.BEWERKER if request.method == "POST" else Role.LEZER
     trajectory = get_trajectory_for_user(request.user, pk, need=need)
@@ -275,6 +279,7 @@ def team(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def team_member_add(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     candidates = (

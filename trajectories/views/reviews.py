@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from fii.model import PHASE_SPECS
 from organisations.models import Role
+from organisations.submissions import create_once
 
 from .. import fragments, selectors, services
 from ..access import get_review_for_user, get_trajectory_for_user, visible_trajectories
@@ -76,6 +77,7 @@ def _attendees_of_previous_review(trajectory: Trajectory, people: list[PersonOpt
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def review_start(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     open_review = trajectory.open_review()
@@ -296,6 +298,7 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def review_item(request, pk: int, review_pk: int, item_pk: int):
     """One change from the meeting table: a light, a note, a new action or closing an action."""
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER, participants=False)
@@ -381,6 +384,7 @@ def _item_action_close(request, trajectory, review, ri):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def review_finalise(request, pk: int, review_pk: int):
     """Finalising asks first, listing what deserves a look; only a POST with ``confirmed`` finalises."""
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
@@ -404,6 +408,7 @@ def review_finalise(request, pk: int, review_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def review_reopen(request, pk: int, review_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
     review = _review_for(trajectory, review_pk)
@@ -447,6 +452,7 @@ def _action_state(request) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def action_list(request, pk: int):
     need = Role.BEWERKER if request.method == "POST" else Role.LEZER
     trajectory = get_trajectory_for_user(request.user, pk, need=need)

@@ -16,6 +16,7 @@ from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
 from organisations.access import organisations_where
 from organisations.models import Organisation, Role
 from organisations.services import notices_for
+from organisations.submissions import create_once
 
 from .. import fragments, key_figures, selectors, selectors_borgen, selectors_implementeren, services
 from .. import selectors_innoveren as phase_selectors
@@ -79,6 +80,7 @@ def _portfolio_row_contexts(ids) -> dict[int, dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def trajectory_create(request):
     owners = organisations_where(request.user, at_least=Role.BEWERKER)
     if not owners.exists():

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from organisations.access import get_organisation_for_user
 from organisations.models import Role
+from organisations.submissions import create_once
 
 from .. import services
 from ..access import get_trajectory_for_user
@@ -56,6 +57,7 @@ def organisation_export(request, org_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def organisation_import(request, org_pk: int):
     organisation, _role = get_organisation_for_user(request.user, org_pk, need=Role.BEHEERDER)
     form = TrajectoryImportForm(request.POST or None, request.FILES or None)

@@ -20,6 +20,7 @@ from fii.lib.conflicts import refused_stale
 from fii.model import FINANCING_QUESTIONS, PHASE_SPECS, SHORTLIST_CRITERIA, Phase
 from organisations import audit
 from organisations.models import Role
+from organisations.submissions import create_once
 
 from .. import selectors, services
 from ..access import get_trajectory_for_user
@@ -58,6 +59,7 @@ def _candidate_for(trajectory: Trajectory, candidate_pk: int) -> Candidate:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def shortlist(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=_editor_for_post(request))
     form = CandidateAddForm(request.POST or None, trajectory=trajectory)
@@ -222,6 +224,7 @@ def candidate_status(request, pk: int, candidate_pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def talk_create(request, pk: int, candidate_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     candidate = _candidate_for(trajectory, candidate_pk)
@@ -273,6 +276,7 @@ def candidate_choose(request, pk: int, candidate_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def agreement(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=_editor_for_post(request))
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
@@ -412,6 +416,7 @@ def plan_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def milestone_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = MilestoneForm(request.POST)
@@ -459,6 +464,7 @@ def milestone_edit(request, pk: int, milestone_pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def plan_task_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = ActionForm(
@@ -481,6 +487,7 @@ def plan_task_create(request, pk: int):
 
 @login_required
 @require_http_methods(["POST"])
+@create_once
 def people_change_create(request, pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     form = PeopleChangeForm(request.POST, prefix="change")

@@ -1,7 +1,8 @@
 """Anonymise the personal data of closed trajectories whose retention period has passed (see trajectories.retention).
 
 Idempotent and safe to run from cron: a second run finds nothing and says so. ``--dry-run`` reports what
-would change and changes nothing; ``--now`` pretends another moment (tests, or to preview a date).
+would change and changes nothing; ``--now`` pretends another moment (tests, or to preview a date). It also
+forgets the one-time tokens of create forms older than a few days (organisations/submissions.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from organisations.submissions import KEEP_DAYS, forget_old
 from trajectories.retention import apply_retention
 
 
@@ -32,6 +34,10 @@ class Command(BaseCommand):
                 raise CommandError("--now takes an ISO 8601 date or date and time, for example 2030-01-31.")
             moment = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
         outcome = apply_retention(now=moment, dry_run=dry_run)
+        if not dry_run:
+            forgotten = forget_old(now=moment)
+            if forgotten:
+                self.stdout.write(f"Forgot {forgotten} form submission tokens older than {KEEP_DAYS} days.")
         if not outcome.trajectories:
             self.stdout.write("Nothing to anonymise: no closed trajectory has passed its retention period.")
             return
