@@ -13,7 +13,7 @@ This module sits in ``fii`` so that both apps can use it; it knows nothing of th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -26,11 +26,27 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-__all__ = ["VersionedForm", "colleague_values", "loaded_version", "refused_stale"]
+__all__ = ["StaleEdit", "VersionedForm", "colleague_values", "counter_name", "loaded_version", "refused_stale"]
 
 # A PostgreSQL integer: a larger number in the hidden field is refused by the form, not by the database.
 VERSION_LIMIT = 2**31 - 1
 CONFLICT_HEADER = "X-FII-Conflict"  # static/js/fii.js swaps a 409 with this header in, like a 200
+
+
+class StaleEdit(ValueError):
+    """Someone else saved the same thing after this user loaded it. Here, not in an app, so that both apps
+    raise the same one."""
+
+    def __init__(self, current, fields: Iterable[str]):
+        super().__init__("Stale edit")
+        self.current = current
+        self.fields = list(fields)
+
+
+def counter_name(model: type[Model]) -> str:
+    """The name of a model's edit counter: ``version``, unless the model names another in ``EDIT_COUNTER``
+    (a CFIR assessment's ``version`` is the framework's)."""
+    return getattr(model, "EDIT_COUNTER", "version")
 
 
 def loaded_version(row: Model | None) -> int:
@@ -38,7 +54,7 @@ def loaded_version(row: Model | None) -> int:
     creates it first makes this form stale as well)."""
     if row is None or row.pk is None:
         return 0
-    return row.version  # type: ignore[attr-defined]
+    return getattr(row, counter_name(type(row)))
 
 
 class VersionedForm:

@@ -281,16 +281,20 @@ def assignment_edit(request, pk: int):
                 commissioner=form.cleaned_data["commissioner"],
                 fields=fields,
                 expected_version=form.cleaned_data["version"],
+                trajectory_version=form.cleaned_data["trajectory_version"],
             )
         except services.StaleEdit as stale:
-            theirs = stale.current
+            theirs = Assignment.objects.get(trajectory=trajectory)
+            their_trajectory = Trajectory.objects.get(pk=trajectory.pk)
+            # The row that was saved in between comes first: it names who saved and when.
+            rows = [their_trajectory, theirs] if isinstance(stale.current, Trajectory) else [theirs, their_trajectory]
             return refused_stale(
                 request,
                 "trajectories/assignment_edit.html",
                 {"trajectory": trajectory},
                 make_form=lambda data: AssignmentForm(data, instance=Assignment.objects.get(pk=theirs.pk)),
-                theirs=[theirs, Trajectory.objects.get(pk=trajectory.pk)],
-                versions={"version": theirs.version},
+                theirs=rows,
+                versions={"version": theirs.version, "trajectory_version": their_trajectory.version},
             )
         messages.success(request, _("Phase 1 saved."))
         return redirect(reverse("trajectories:phase", args=[trajectory.pk, Phase.SIGNALEREN]) + "#assignment")
