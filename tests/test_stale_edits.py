@@ -423,3 +423,44 @@ def test_every_model_form_that_edits_a_row_carries_its_version():
     undecided = unsafe - set(MODEL_FORMS_WITHOUT_VERSION)
     assert not undecided, f"Make these forms conflict-safe (fii.lib.conflicts.VersionedForm): {sorted(undecided)}"
     assert not set(MODEL_FORMS_WITHOUT_VERSION) - unsafe, "listed as without version, but they carry one now"
+
+
+# The assignment form also shows the trajectory's commissioner, which the trajectory's own form edits too.
+
+
+def test_the_assignment_form_does_not_undo_a_commissioner_saved_on_the_trajectory_form(
+    client, trajectory, bewerker, beheerder
+):
+    url = reverse("trajectories:assignment_edit", args=[trajectory.pk])
+    edit_url = reverse("trajectories:edit", args=[trajectory.pk])
+    mine = _open(client, bewerker, url)
+    theirs = _open(client, beheerder, edit_url)
+    theirs["commissioner"] = [THEIRS]
+    assert client.post(edit_url, theirs).status_code == 302
+
+    client.force_login(bewerker)
+    mine["goal"] = [MINE]  # the commissioner is sent back as it was loaded
+    response = client.post(url, mine)
+    assert response.status_code == 409
+    assert Trajectory.objects.get(pk=trajectory.pk).commissioner == THEIRS
+    assert Assignment.objects.get(trajectory=trajectory).goal != MINE
+    html = response.content.decode()
+    assert THEIRS in html and MINE in html
+    again = client.post(url, form_values(html, url))  # on purpose: the page carries the versions it showed
+    assert again.status_code == 302
+    assert Assignment.objects.get(trajectory=trajectory).goal == MINE
+
+
+def test_an_assignment_save_that_keeps_the_commissioner_is_not_refused_by_another_trajectory_change(
+    client, trajectory, bewerker
+):
+    url = reverse("trajectories:assignment_edit", args=[trajectory.pk])
+    mine = _open(client, bewerker, url)
+    loaded = Trajectory.objects.get(pk=trajectory.pk).version
+    services.plan_update(  # raises the trajectory's version, not the assignment's
+        trajectory=trajectory, by=bewerker, expected_version=None, review_interval="maandelijks"
+    )
+    assert Trajectory.objects.get(pk=trajectory.pk).version > loaded
+    mine["goal"] = [MINE]
+    assert client.post(url, mine).status_code == 302
+    assert Assignment.objects.get(trajectory=trajectory).goal == MINE
