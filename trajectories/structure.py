@@ -141,6 +141,7 @@ TRAJECTORY = Part(
             m.ChecklistItem,
             "checklist_items",
             "phase subphase text position retired_at created_at created_by",
+            left_out={"version": VERSION_COUNTER},
             keyed=True,
             history="checklistpunt",
             kept="text",

@@ -150,16 +150,19 @@ def refused_stale(
     make_form: Callable[[QueryDict], forms.BaseForm],
     theirs: Sequence[Model | Mapping[str, str]],
     versions: Mapping[str, int],
+    form_name: str = "form",
 ) -> HttpResponse:
     """The 409 answer to a save that a colleague's save overtook.
 
     ``make_form`` builds the page's form from data (on a fresh copy of the row: validating a model form writes
     the input onto its instance); ``theirs`` are the rows as they are saved now, the edited row first;
-    ``versions`` their current version numbers by hidden field name.
+    ``versions`` their current version numbers by hidden field name (without the form's prefix);
+    ``form_name`` the form's name in the page's context (a page may hold another form as ``form``).
     """
     data = request.POST.copy()
+    probe = make_form(data)
     for name, value in versions.items():
-        data[name] = str(value)
+        data[probe.add_prefix(name)] = str(value)
     form = make_form(data)
     form.is_valid()
     by = getattr(theirs[0], "updated_by", None)  # the edited row comes first
@@ -173,6 +176,6 @@ def refused_stale(
         % {"who": who},
     )
     stale = {"rows": colleague_values(form, theirs), "at": getattr(theirs[0], "updated_at", None), "by": who}
-    response = render(request, template, {**context, "form": form, "stale": stale}, status=409)
+    response = render(request, template, {**context, form_name: form, "stale": stale}, status=409)
     response[CONFLICT_HEADER] = "stale-edit"
     return response
