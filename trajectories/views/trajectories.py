@@ -162,19 +162,14 @@ def trajectory_edit(request, pk: int):
             )
         except services.StaleEdit as stale:
             theirs = stale.current
-            data = request.POST.copy()
-            data["version"] = theirs.version
-            form = TrajectoryEditForm(data, instance=Trajectory.objects.get(pk=trajectory.pk))
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Someone changed this trajectory while you were editing; nothing was saved. Their version is "
-                    "shown below the form and your input is still in it. Save again to keep yours."
-                ),
+            return refused_stale(
+                request,
+                "trajectories/trajectory_edit.html",
+                {"trajectory": trajectory},
+                make_form=lambda data: TrajectoryEditForm(data, instance=Trajectory.objects.get(pk=theirs.pk)),
+                theirs=[theirs],
+                versions={"version": theirs.version},
             )
-            context = {"trajectory": trajectory, "form": form, "theirs": theirs}
-            return render(request, "trajectories/trajectory_edit.html", context, status=409)
         messages.success(request, _("Changes saved."))
         return redirect(trajectory)
     return render(request, "trajectories/trajectory_edit.html", {"trajectory": trajectory, "form": form})
