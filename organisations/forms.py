@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.conflicts import VersionedForm
+
 from .models import AuditEvent, Role, User
 
 
@@ -53,7 +55,7 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class RetentionForm(forms.ModelForm):
+class RetentionForm(VersionedForm, forms.ModelForm):
     class Meta:
         from .models import Organisation
 

@@ -134,8 +134,10 @@ class Organisation(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Raised by every save of the retention form, so a form opened before a colleague saved is refused (issue 16).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history_records = HistoricalRecords()
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("organisation")

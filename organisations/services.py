@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fii.lib.conflicts import StaleEdit
+
 from .access import memberships_of
 from .models import ExternalIdentity, Membership, Notice, Organisation, Role, User
 
@@ -103,3 +105,18 @@ def notices_for(user, *, limit: int = 5):
         return Notice.objects.none()
     since = timezone.now() - dt.timedelta(days=NOTICE_DAYS)
     return Notice.objects.filter(organisation_id__in=ids, created_at__gte=since).select_related("organisation")[:limit]
+
+
+@transaction.atomic
+def organisation_retention_set(
+    *, organisation: Organisation, retention_months: int | None, expected_version: int
+) -> Organisation:
+    """Set the retention period, unless a colleague saved it since the form was opened (:class:`StaleEdit`).
+    A locked ``save()``, not ``save_versioned``: an organisation's history and audit log hear of saves."""
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current, ["retention_months"])
+    current.retention_months = retention_months
+    current.version += 1
+    current.save(update_fields=["retention_months", "version"])
+    return current

@@ -5,10 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fii.lib.conflicts import StaleEdit, refused_stale
+
 from . import audit, services
 from .access import get_organisation_for_user
 from .forms import AuditFilterForm, InvitationForm, MemberRoleForm
-from .models import Membership, Role
+from .models import Membership, Organisation, Role
 from .submissions import create_once
 
 
@@ -116,7 +118,22 @@ def retention_edit(request, pk: int):
     organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
     form = RetentionForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.organisation_retention_set(
+                organisation=organisation,
+                retention_months=form.cleaned_data["retention_months"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "organisations/retention_edit.html",
+                {"organisation": theirs},
+                make_form=lambda data: RetentionForm(data, instance=Organisation.objects.get(pk=theirs.pk)),
+                theirs=[theirs],
+                versions={"version": theirs.version},
+            )
         messages.success(request, _("Retention period saved."))
         return redirect("organisations:detail", pk=organisation.pk)
     return render(

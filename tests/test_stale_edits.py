@@ -1,8 +1,8 @@
 """Issue 16, finding 4: every edit form refuses a stale save, like the permission matrix covers every URL.
 
 Each form of the permission matrix (the same list the fuzz test posts to) is classified here: an edit form
-of an existing row with its scenario, a known gap (explicit xfail, with the reason), or not an edit of an
-existing row (with the reason). A new form that is in none of them fails
+of an existing row with its scenario, or not an edit of an existing row (with the reason). There are no
+known gaps left: a new edit form is conflict-safe from the start. A new form that is in none of them fails
 ``test_every_form_of_the_matrix_is_classified``; a new ModelForm that carries no version fails
 ``test_every_model_form_that_edits_a_row_carries_its_version``.
 
@@ -26,10 +26,28 @@ from fii.lib.conflicts import VersionedForm
 from organisations import forms as organisation_forms
 from trajectories import forms as trajectory_forms
 from trajectories import services
-from trajectories.models import Assignment, QualityMonitoring, Stakeholder, SubphaseState, TeamMandate, Trajectory
+from trajectories.models import (
+    Assignment,
+    ChecklistTemplateItem,
+    QualityMonitoring,
+    Stakeholder,
+    SubphaseState,
+    TeamMandate,
+    Trajectory,
+)
 
+from .factories import MembershipFactory, UserFactory
 from .test_fuzz_forms import FORMS
-from .test_permissions import action_args, candidate_args, review_args, stakeholder_args, trajectory_args
+from .test_permissions import (
+    action_args,
+    candidate_args,
+    cfir_args,
+    review_args,
+    stakeholder_args,
+    team_member_args,
+    template_item_args,
+    trajectory_args,
+)
 
 THEIRS = "Versie van de collega"
 MINE = "Mijn eigen versie"
@@ -39,11 +57,13 @@ MINE = "Mijn eigen versie"
 class Edit:
     name: str  # URL name
     args: Callable[[Trajectory], list]
-    field: str  # a field of the form that both users change
+    field: str  # a field of the form that both users change ("{1}": the URL's second argument)
     read: Callable[[Trajectory], object]  # that field as saved now
     fill: dict = field(default_factory=dict)  # other values a valid save needs
     values: tuple[str, str] = (THEIRS, MINE)  # user 2's value, user 1's value
     label: str = ""
+    beheerders: bool = False  # a form for beheerders only: user 1 is a second beheerder
+    page: Callable[[Trajectory], str] | None = None  # the page that holds the form, if not the form's URL
 
     @property
     def id(self) -> str:
@@ -57,6 +77,11 @@ def _stakeholder(t: Trajectory) -> Stakeholder:
 def _latest_method_goal(t: Trajectory):
     version = t.method_versions.order_by("-number").first()
     return version.goal if version else None
+
+
+def _cfir_rationale(t: Trajectory, code: str) -> str | None:
+    rating = t.cfir_assessments.get().ratings.filter(construct=code).first()
+    return rating.rationale if rating else None
 
 
 def _milestone_args(t: Trajectory) -> list:
@@ -144,27 +169,42 @@ EDIT_FORMS = [
         "title",
         lambda t: t.milestones.order_by("-pk").first().title,
     ),
-]
-
-# Edit forms of an existing row that do not refuse a stale save yet: the last save wins. Each is run as the
-# scenario above and expected to fail, so fixing one turns its xfail into an error (strict) to move it up.
-KNOWN_GAPS = {
-    "trajectories:team_member": "a member's role and competencies: no version on TeamMember yet",
-    "trajectories:cfir_rate": "CFIR ratings are rows per construct; the assessment has no version yet",
-    "trajectories:checklist_item": "rewording a checklist line: no version on ChecklistItem yet",
-    "trajectories:template_item": "rewording or moving an organisation's template line: no version yet",
-    "organisations:retention": "the organisation's retention setting: no version on Organisation yet",
-}
-
-
-# Scenario parameters for the known gaps that the generic scenario can run.
-KNOWN_GAP_EDITS = [
+    # The second round of finding 4.
+    Edit(
+        "trajectories:team_member",
+        team_member_args,
+        "team_role",
+        lambda t: t.team_members.order_by("-pk").first().team_role,
+        values=("Voorzitter", "Secretaris"),
+    ),
+    Edit(
+        "trajectories:cfir_rate",
+        cfir_args,
+        "rationale_I_A",
+        lambda t: _cfir_rationale(t, "I.A"),
+        fill={"rating_I_A": "+1"},
+    ),
     Edit(
         "organisations:retention",
         lambda t: [t.owner_id],
         "retention_months",
         lambda t: str(type(t.owner).objects.get(pk=t.owner_id).retention_months),
         values=("36", "48"),
+        beheerders=True,
+    ),
+    Edit(
+        "trajectories:checklist_item",
+        lambda t: [t.pk, t.checklist_items.order_by("pk").first().pk],
+        "item{1}-text",
+        lambda t: t.checklist_items.order_by("pk").first().text,
+    ),
+    Edit(
+        "trajectories:template_item",
+        template_item_args,
+        "item{1}-text",
+        lambda t: ChecklistTemplateItem.objects.filter(organisation=t.owner).first().text,
+        beheerders=True,
+        page=lambda t: reverse("trajectories:template", args=[t.owner_id, "verkennen"]),
     ),
 ]
 
@@ -294,31 +334,38 @@ def form_values(html: str, url: str) -> dict[str, list[str]]:
     return parser.data
 
 
-def _open(client, user, url) -> dict[str, list[str]]:
+def _open(client, user, page, url=None) -> dict[str, list[str]]:
     client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return form_values(response.content.decode(), url)
+    response = client.get(page)
+    assert response.status_code == 200, page
+    return form_values(response.content.decode(), url or page)
 
 
 def run_scenario(edit: Edit, client, trajectory, bewerker, beheerder):
-    url = reverse(edit.name, args=edit.args(trajectory))
-    mine = _open(client, bewerker, url)  # user 1 opens the form …
-    theirs = _open(client, beheerder, url)  # … so does user 2, who saves first
+    if edit.beheerders:
+        bewerker = MembershipFactory(
+            user=UserFactory(email="tweede-beheerder@testdam.nl"), organisation=trajectory.owner, role="beheerder"
+        ).user
+    args = edit.args(trajectory)
+    url = reverse(edit.name, args=args)
+    page = edit.page(trajectory) if edit.page else url
+    field_name = edit.field.format(*args)
+    mine = _open(client, bewerker, page, url)  # user 1 opens the form …
+    theirs = _open(client, beheerder, page, url)  # … so does user 2, who saves first
     theirs.update({name: [value] for name, value in edit.fill.items()})
-    theirs[edit.field] = [edit.values[0]]
+    theirs[field_name] = [edit.values[0]]
     saved = client.post(url, theirs)
     assert saved.status_code == 302, f"{edit.id}: user 2's save answered {saved.status_code}"
-    expected = theirs[edit.field][0]
+    expected = theirs[field_name][0]
     assert edit.read(trajectory) == expected
 
     client.force_login(bewerker)
     mine.update({name: [value] for name, value in edit.fill.items()})
-    mine[edit.field] = [edit.values[1]]
+    mine[field_name] = [edit.values[1]]
     response = client.post(url, mine)
     assert response.status_code == 409, f"{edit.id}: a stale save answered {response.status_code}"
     assert edit.read(trajectory) == expected, "the stale save changed the row"
-    return url, response, mine[edit.field][0], expected
+    return url, response, mine[field_name][0], expected
 
 
 @pytest.mark.parametrize("edit", EDIT_FORMS, ids=lambda e: e.id)
@@ -336,20 +383,13 @@ def test_a_stale_save_is_refused_with_both_versions_and_saving_again_keeps_mine(
     assert edit.read(trajectory) == mine
 
 
-@pytest.mark.parametrize("edit", KNOWN_GAP_EDITS, ids=lambda e: e.id)
-@pytest.mark.xfail(strict=True, reason="a known gap: the last save wins (see KNOWN_GAPS)")
-def test_known_gaps_still_overwrite(edit, client, trajectory, bewerker, beheerder):
-    run_scenario(edit, client, trajectory, bewerker, beheerder)
-
-
 def test_every_form_of_the_matrix_is_classified():
-    classified = [e.name for e in EDIT_FORMS] + [*KNOWN_GAPS, *NOT_AN_EDIT, *SAFE_ELSEWHERE]
+    classified = [e.name for e in EDIT_FORMS] + [*NOT_AN_EDIT, *SAFE_ELSEWHERE]
     missing = set(FORMS) - set(classified)
     assert not missing, f"Classify these forms (an edit form must refuse a stale save): {sorted(missing)}"
-    groups = [{e.name for e in EDIT_FORMS}, set(KNOWN_GAPS), set(NOT_AN_EDIT), set(SAFE_ELSEWHERE)]
+    groups = [{e.name for e in EDIT_FORMS}, set(NOT_AN_EDIT), set(SAFE_ELSEWHERE)]
     assert sum(len(g) for g in groups) == len(set().union(*groups)), "a form is classified twice"
     assert not set(classified) - set(FORMS), "classified forms that the matrix no longer has"
-    assert {e.name for e in KNOWN_GAP_EDITS} <= set(KNOWN_GAPS)
 
 
 # Forms that build new rows only, or that are conflict-safe by another field than ``version``.
@@ -368,7 +408,6 @@ MODEL_FORMS_WITHOUT_VERSION = {
     "AgreementForm": "creates",
     "PeopleChangeForm": "creates",
     "MethodForm": "every save is a new version; based_on is its version number (StaleEdit on a newer one)",
-    "RetentionForm": KNOWN_GAPS["organisations:retention"],
 }
 
 
@@ -393,3 +432,44 @@ def test_every_model_form_that_edits_a_row_carries_its_version():
     undecided = unsafe - set(MODEL_FORMS_WITHOUT_VERSION)
     assert not undecided, f"Make these forms conflict-safe (fii.lib.conflicts.VersionedForm): {sorted(undecided)}"
     assert not set(MODEL_FORMS_WITHOUT_VERSION) - unsafe, "listed as without version, but they carry one now"
+
+
+# The assignment form also shows the trajectory's commissioner, which the trajectory's own form edits too.
+
+
+def test_the_assignment_form_does_not_undo_a_commissioner_saved_on_the_trajectory_form(
+    client, trajectory, bewerker, beheerder
+):
+    url = reverse("trajectories:assignment_edit", args=[trajectory.pk])
+    edit_url = reverse("trajectories:edit", args=[trajectory.pk])
+    mine = _open(client, bewerker, url)
+    theirs = _open(client, beheerder, edit_url)
+    theirs["commissioner"] = [THEIRS]
+    assert client.post(edit_url, theirs).status_code == 302
+
+    client.force_login(bewerker)
+    mine["goal"] = [MINE]  # the commissioner is sent back as it was loaded
+    response = client.post(url, mine)
+    assert response.status_code == 409
+    assert Trajectory.objects.get(pk=trajectory.pk).commissioner == THEIRS
+    assert Assignment.objects.get(trajectory=trajectory).goal != MINE
+    html = response.content.decode()
+    assert THEIRS in html and MINE in html
+    again = client.post(url, form_values(html, url))  # on purpose: the page carries the versions it showed
+    assert again.status_code == 302
+    assert Assignment.objects.get(trajectory=trajectory).goal == MINE
+
+
+def test_an_assignment_save_that_keeps_the_commissioner_is_not_refused_by_another_trajectory_change(
+    client, trajectory, bewerker
+):
+    url = reverse("trajectories:assignment_edit", args=[trajectory.pk])
+    mine = _open(client, bewerker, url)
+    loaded = Trajectory.objects.get(pk=trajectory.pk).version
+    services.plan_update(  # raises the trajectory's version, not the assignment's
+        trajectory=trajectory, by=bewerker, expected_version=None, review_interval="maandelijks"
+    )
+    assert Trajectory.objects.get(pk=trajectory.pk).version > loaded
+    mine["goal"] = [MINE]
+    assert client.post(url, mine).status_code == 302
+    assert Assignment.objects.get(trajectory=trajectory).goal == MINE

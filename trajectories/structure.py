@@ -142,6 +142,7 @@ TRAJECTORY = Part(
             m.ChecklistItem,
             "checklist_items",
             "phase subphase text position retired_at created_at created_by",
+            left_out={"version": VERSION_COUNTER},
             keyed=True,
             history="checklistpunt",
             kept="text",
@@ -318,6 +319,7 @@ TRAJECTORY = Part(
                 "stakeholder team_role has_leadership has_content_knowledge has_practical_experience "
                 "has_communication has_coordination joined_on left_on"
             ),
+            left_out={"version": VERSION_COUNTER},
             refs={"stakeholder": "stakeholders"},
             keyed=True,
             history="teamlid",
@@ -376,6 +378,7 @@ TRAJECTORY = Part(
             m.CfirAssessment,
             "cfir_assessments",
             "title assessed_on version candidate created_by created_at",
+            left_out={"edit_version": VERSION_COUNTER},
             refs={"candidate": "candidates"},
             history="cfir",
             kept="title",

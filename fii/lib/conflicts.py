@@ -13,7 +13,7 @@ This module sits in ``fii`` so that both apps can use it; it knows nothing of th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -26,11 +26,27 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-__all__ = ["VersionedForm", "colleague_values", "loaded_version", "refused_stale"]
+__all__ = ["StaleEdit", "VersionedForm", "colleague_values", "counter_name", "loaded_version", "refused_stale"]
 
 # A PostgreSQL integer: a larger number in the hidden field is refused by the form, not by the database.
 VERSION_LIMIT = 2**31 - 1
 CONFLICT_HEADER = "X-FII-Conflict"  # static/js/fii.js swaps a 409 with this header in, like a 200
+
+
+class StaleEdit(ValueError):
+    """Someone else saved the same thing after this user loaded it. Here, not in an app, so that both apps
+    raise the same one."""
+
+    def __init__(self, current, fields: Iterable[str]):
+        super().__init__("Stale edit")
+        self.current = current
+        self.fields = list(fields)
+
+
+def counter_name(model: type[Model]) -> str:
+    """The name of a model's edit counter: ``version``, unless the model names another in ``EDIT_COUNTER``
+    (a CFIR assessment's ``version`` is the framework's)."""
+    return getattr(model, "EDIT_COUNTER", "version")
 
 
 def loaded_version(row: Model | None) -> int:
@@ -38,7 +54,7 @@ def loaded_version(row: Model | None) -> int:
     creates it first makes this form stale as well)."""
     if row is None or row.pk is None:
         return 0
-    return row.version  # type: ignore[attr-defined]
+    return getattr(row, counter_name(type(row)))
 
 
 class VersionedForm:
@@ -134,16 +150,19 @@ def refused_stale(
     make_form: Callable[[QueryDict], forms.BaseForm],
     theirs: Sequence[Model | Mapping[str, str]],
     versions: Mapping[str, int],
+    form_name: str = "form",
 ) -> HttpResponse:
     """The 409 answer to a save that a colleague's save overtook.
 
     ``make_form`` builds the page's form from data (on a fresh copy of the row: validating a model form writes
     the input onto its instance); ``theirs`` are the rows as they are saved now, the edited row first;
-    ``versions`` their current version numbers by hidden field name.
+    ``versions`` their current version numbers by hidden field name (without the form's prefix);
+    ``form_name`` the form's name in the page's context (a page may hold another form as ``form``).
     """
     data = request.POST.copy()
+    probe = make_form(data)
     for name, value in versions.items():
-        data[name] = str(value)
+        data[probe.add_prefix(name)] = str(value)
     form = make_form(data)
     form.is_valid()
     by = getattr(theirs[0], "updated_by", None)  # the edited row comes first
@@ -157,6 +176,6 @@ def refused_stale(
         % {"who": who},
     )
     stale = {"rows": colleague_values(form, theirs), "at": getattr(theirs[0], "updated_at", None), "by": who}
-    response = render(request, template, {**context, "form": form, "stale": stale}, status=409)
+    response = render(request, template, {**context, form_name: form, "stale": stale}, status=409)
     response[CONFLICT_HEADER] = "stale-edit"
     return response

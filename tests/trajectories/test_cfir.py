@@ -152,7 +152,17 @@ def test_a_flagged_m_stays_until_the_team_changes_or_confirms_it(client, bewerke
     assertNotContains(page, 'name="reviewed_I_A"', html=False)
     overview = client.get(assessment.get_absolute_url())
     assertContains(overview, "2 M-scores zijn gegeven toen M nog betekende")
-    response = client.post(url, {"rating_V_D": "-1", "rating_I_F": "M", "reviewed_I_F": "on", "rating_I_A": "+1"})
+    assessment.refresh_from_db()
+    response = client.post(
+        url,
+        {
+            "rating_V_D": "-1",
+            "rating_I_F": "M",
+            "reviewed_I_F": "on",
+            "rating_I_A": "+1",
+            "edit_version": assessment.edit_version,
+        },
+    )
     assert response.status_code == 302
     rows = {r.construct: (r.rating, r.needs_review) for r in assessment.ratings.all()}
     assert rows == {"V.D": ("-1", False), "I.F": ("M", False), "I.A": ("+1", False)}

@@ -133,7 +133,7 @@ def test_partial_cfir_assessment_saves_and_a_rationale_without_rating_is_refused
     assertContains(response, "Geef een score bij deze toelichting", status_code=400)
     assertContains(response, "Onderzoek loopt", status_code=400)
     assert not assessment.ratings.exists()
-    response = client.post(url, {"rating_I_A": "+2", "rationale_I_A": "Eigen", "rating_V_D": "M"})
+    response = client.post(url, {"rating_I_A": "+2", "rationale_I_A": "Eigen", "rating_V_D": "M", "edit_version": 1})
     assert response.status_code == 302
     assert dict(assessment.ratings.values_list("construct", "rating")) == {"I.A": "+2", "V.D": "M"}
 

@@ -139,13 +139,13 @@ def test_beheerder_sets_the_retention_period(client, beheerder, municipality):
     client.force_login(beheerder)
     url = reverse("organisations:retention", args=[municipality.pk])
     assert "AVG" in client.get(url).text
-    response = client.post(url, {"retention_months": "0"})
+    response = client.post(url, {"retention_months": "0", "version": municipality.version})
     assert response.status_code == 400
     assert "tussen 1 en 600" in response.text
-    assert client.post(url, {"retention_months": "24"}).status_code == 302
+    assert client.post(url, {"retention_months": "24", "version": municipality.version}).status_code == 302
     municipality.refresh_from_db()
     assert municipality.retention_months == 24
-    assert client.post(url, {"retention_months": ""}).status_code == 302
+    assert client.post(url, {"retention_months": "", "version": municipality.version}).status_code == 302
     municipality.refresh_from_db()
     assert municipality.retention_months is None
 

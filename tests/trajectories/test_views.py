@@ -173,6 +173,7 @@ def test_phase_one_assignment_saves_and_shows(editor_client, trajectory):
         url,
         {
             "version": 1,
+            "trajectory_version": trajectory.version,  # the commissioner is the trajectory's
             "commissioner": "Wethouder Zorg",
             "question_origin": "praktijk",
             "innovation_question": "Hoe vinden we gezinnen eerder?",

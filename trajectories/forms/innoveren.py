@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fii.cfir import RATINGS
+from fii.lib.conflicts import VersionedForm
 from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import RecognitionLevel
 
@@ -192,13 +193,16 @@ def field_key(code: str) -> str:
     return code.replace(".", "_")
 
 
-class CfirRateForm(forms.Form):
+class CfirRateForm(VersionedForm, forms.Form):
     """A rating and rationale per construct of the assessment's version; a construct may stay unrated.
 
     A rating flagged for review (an M from before M meant missing data) gets a "checked" box: ticking it, or
     changing the rating, clears the flag."""
 
+    versioned = {"edit_version": "assessment"}  # the assessment's version covers all its ratings
+
     def __init__(self, *args, assessment: CfirAssessment, **kwargs):
+        self.assessment = assessment
         super().__init__(*args, **kwargs)
         existing = {r.construct: r for r in assessment.ratings.all()}
         self.domains = []

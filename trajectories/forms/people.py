@@ -208,11 +208,13 @@ class TeamMemberForm(forms.Form):
         self.helper = fields_only_helper()
 
 
-class TeamMemberEditForm(forms.Form):
+class TeamMemberEditForm(VersionedForm, forms.Form):
+    versioned = {"version": "member"}
     team_role = forms.CharField(label=_("Role in the team"), max_length=150, required=False)
     competencies = competency_field()
 
-    def __init__(self, *args, member=None, **kwargs):
+    def __init__(self, *args, member, **kwargs):
+        self.member = member
         if member is not None:
             kwargs.setdefault(
                 "initial",

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fii.lib.conflicts import VersionedForm
 from fii.lib.limits import TEXT
 from fii.model import PHASE_SPECS, PHASES
 
@@ -203,7 +204,7 @@ class ActionCloseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ChecklistItemForm(forms.Form):
+class ChecklistItemForm(VersionedForm, forms.Form):
     text = forms.CharField(
         label=_("Checklist item"),
         max_length=300,
@@ -212,13 +213,17 @@ class ChecklistItemForm(forms.Form):
     )
     subphase = forms.ChoiceField(label=_("Subphase"), required=False)
 
-    def __init__(self, *args, phase: str, **kwargs):
+    def __init__(self, *args, phase: str, item=None, **kwargs):
+        self.item = item  # rewording a line; None: adding one
         super().__init__(*args, **kwargs)
         self.fields["subphase"].choices = [("", _("— none —"))] + [
             (sub.code, f"{sub.code} {sub.title}") for sub in PHASE_SPECS[phase].subphases
         ]
         self.fields["subphase"].widget.attrs["class"] = "form-select"
         self.helper = fields_only_helper()
+
+    def versioned_rows(self):
+        return {"version": self.item} if self.item is not None else {}
 
 
 class ReportPeriodForm(forms.Form):

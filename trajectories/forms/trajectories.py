@@ -259,6 +259,8 @@ class SubphaseForm(VersionedForm, forms.ModelForm):
 
 class AssignmentForm(VersionedForm, forms.ModelForm):
     commissioner = forms.CharField(label=_("Commissioner"), max_length=200, required=False)
+    # The commissioner lives on the trajectory: its version is carried as well.
+    versioned = {"version": "instance", "trajectory_version": "instance.trajectory"}
 
     class Meta:
         model = Assignment

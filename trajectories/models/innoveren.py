@@ -207,7 +207,12 @@ class CfirAssessment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    history_records = HistoricalRecords()
+    # Raised by every save of the rating form, so a form opened before a colleague saved is refused (issue 16).
+    # Not ``version``: that is the framework's.
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
+    EDIT_COUNTER = "edit_version"
+
+    history_records = HistoricalRecords(excluded_fields=["edit_version"])
 
     class Meta:
         verbose_name = _("CFIR assessment")

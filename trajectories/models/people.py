@@ -232,8 +232,10 @@ class TeamMember(models.Model):
     has_coordination = models.BooleanField(Competency.COORDINATIE.label, default=False)
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # Raised by every save of the edit form, so a form opened before a colleague saved is refused (issue 16).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history_records = HistoricalRecords()
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("team member")

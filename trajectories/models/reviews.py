@@ -63,6 +63,9 @@ class ChecklistItemBase(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Raised by every rewording, so a rewording opened before a colleague's is refused (issue 16). Moving and
+    # retiring are steps on the line as it is now and leave it alone.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -80,7 +83,7 @@ class ChecklistTemplateItem(ChecklistItemBase):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="checklist_template_items")
 
-    history_records = HistoricalRecords()
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("checklist template item")
@@ -100,7 +103,7 @@ class ChecklistItem(ChecklistItemBase):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history_records = HistoricalRecords()
+    history_records = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("checklist item")

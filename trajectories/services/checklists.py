@@ -15,6 +15,7 @@ from organisations.models import Organisation
 from ..history import bulk_create_tracked
 from ..models import ChecklistItem, ChecklistTemplateItem, Trajectory
 from ..writes import bulk_create_recorded, bulk_update_recorded
+from .versioning import differing, save_versioned
 
 __all__ = [
     "TemplateLine",
@@ -117,10 +118,13 @@ def checklist_item_add(*, owner: Model, phase: str, text: str, subphase: str = "
     )
 
 
-def checklist_item_reword(*, item: ChecklistItem | ChecklistTemplateItem, text: str, subphase: str) -> None:
-    item.text = text
-    item.subphase = subphase
-    item.save(update_fields=["text", "subphase"])
+def checklist_item_reword(
+    *, item: ChecklistItem | ChecklistTemplateItem, text: str, subphase: str, expected_version: int | None = None
+) -> None:
+    """Reword a line; with ``expected_version`` (the form) only if nobody reworded it since the form was
+    opened, else :class:`StaleEdit`."""
+    changes = differing(item, {"text": text, "subphase": subphase})
+    save_versioned(type(item), item, expected_version, **changes)
 
 
 def checklist_item_retire(*, item: ChecklistItem | ChecklistTemplateItem, retire: bool = True) -> None:

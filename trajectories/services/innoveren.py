@@ -20,7 +20,7 @@ from ..models import (
 )
 from ..selectors_innoveren import method_current
 from .subphases import subphases_follow_work
-from .versioning import StaleEdit
+from .versioning import StaleEdit, save_versioned
 
 __all__ = [
     "cfir_assessment_create",
@@ -117,9 +117,13 @@ def cfir_rate(
     by,
     ratings: dict[str, tuple[str, str]],
     reviewed: Iterable[str] = (),
+    expected_version: int | None = None,
 ) -> None:
     """Set the ratings given as ``{construct code: (rating, rationale)}``. An empty rating removes the
     construct's rating (not rated); constructs not in ``ratings`` are left as they are.
+
+    The assessment's version covers all its ratings: with ``expected_version`` (the form) nothing is saved
+    when a colleague saved ratings since the form was opened (:class:`StaleEdit`).
 
     A rating flagged for review (an M from before M meant missing data) stays flagged until the team
     changes it or confirms it by naming its construct in ``reviewed``; nothing is re-scored for them."""
@@ -127,6 +131,7 @@ def cfir_rate(
     unknown = set(ratings) - set(known)
     if unknown:
         raise ValueError(f"Unknown CFIR constructs for version {assessment.version}: {sorted(unknown)}")
+    save_versioned(CfirAssessment, assessment, expected_version)
     reviewed = set(reviewed)
     existing = {r.construct: r for r in assessment.ratings.all()}
     now = timezone.now()

@@ -218,10 +218,13 @@ def team_member_add(
 
 
 @transaction.atomic
-def team_member_update(*, member: TeamMember, by, team_role: str, competencies: Iterable[str]) -> TeamMember:
-    for name, value in {"team_role": team_role, **_competency_values(competencies)}.items():
-        setattr(member, name, value)
-    member.save()
+def team_member_update(
+    *, member: TeamMember, by, team_role: str, competencies: Iterable[str], expected_version: int | None = None
+) -> TeamMember:
+    """Change a member's role and competencies; with ``expected_version`` (the edit form) only if nobody saved
+    the member since the form was opened, else :class:`StaleEdit`."""
+    values = {"team_role": team_role, **_competency_values(competencies)}
+    save_versioned(TeamMember, member, expected_version, **differing(member, values))
     return member
 
 

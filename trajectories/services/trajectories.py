@@ -206,15 +206,28 @@ def subphase_update(
 
 
 @transaction.atomic
+@transaction.atomic
 def assignment_update(
-    *, trajectory: Trajectory, by, commissioner: str, fields: dict, expected_version: int | None = None
+    *,
+    trajectory: Trajectory,
+    by,
+    commissioner: str,
+    fields: dict,
+    expected_version: int | None = None,
+    trajectory_version: int | None = None,
 ) -> Assignment:
     """Save phase 1: the commissioner lives on the trajectory, the rest on its assignment. With
-    ``expected_version`` (the edit form) only if nobody saved the assignment since, else :class:`StaleEdit`."""
+    ``expected_version`` (the edit form) only if nobody saved the assignment since, else :class:`StaleEdit`;
+    with ``trajectory_version`` the commissioner is written only if nobody saved the trajectory since either
+    (a commissioner that stays as it is needs no check, so a phase move in between refuses nothing)."""
+    current = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    writes_commissioner = current.commissioner != commissioner
+    if writes_commissioner and trajectory_version is not None and current.version != trajectory_version:
+        raise StaleEdit(current, ["commissioner"])
     assignment = Assignment.objects.get(trajectory=trajectory)
     changes = differing(assignment, fields)
     save_versioned(Assignment, assignment, expected_version, updated_by=by, updated_at=timezone.now(), **changes)
-    if trajectory.commissioner != commissioner:
+    if writes_commissioner:
         trajectory.commissioner = commissioner
         trajectory.save_changes("commissioner")
     subphases_follow_work(trajectory=trajectory, by=by, phase="signaleren")

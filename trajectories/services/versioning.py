@@ -7,22 +7,13 @@ what the colleague changed while keeping what this user typed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db.models import F
+
+from fii.lib.conflicts import StaleEdit, counter_name
 
 from ..writes import update_recorded
 
 __all__ = ["StaleEdit", "differing", "save_versioned"]
-
-
-class StaleEdit(ValueError):
-    """Someone else saved the same thing after this user loaded it."""
-
-    def __init__(self, current, fields: Iterable[str]):
-        super().__init__("Stale edit")
-        self.current = current
-        self.fields = list(fields)
 
 
 def differing(obj, values: dict) -> dict:
@@ -42,10 +33,11 @@ def differing(obj, values: dict) -> dict:
 
 def save_versioned(model, obj, expected_version: int | None, **values) -> None:
     """Write ``values`` only if nobody saved the row since ``expected_version`` was read."""
+    counter = counter_name(model)
     rows = model.objects.filter(pk=obj.pk)
     if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    if not rows.update(version=F("version") + 1, **values):
+        rows = rows.filter(**{counter: expected_version})
+    if not rows.update(**{counter: F(counter) + 1}, **values):
         raise StaleEdit(model.objects.get(pk=obj.pk), values)
     obj.refresh_from_db()
     update_recorded(obj, values)  # update() sends no signal: history, revision and audit log hear of it here

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fii.checklists import DEFAULT_CHECKLISTS
+from fii.lib.conflicts import refused_stale
 from fii.model import PHASE_SPECS, PHASES
 from organisations.access import get_organisation_for_user
 from organisations.models import Role
@@ -40,11 +41,14 @@ def _apply_item_op(request, item, phase: str):
     if op not in ITEM_OPS:
         raise Http404
     if op == "reword":
-        form = ChecklistItemForm(request.POST, phase=phase, prefix=f"item{item.pk}")
+        form = ChecklistItemForm(request.POST, phase=phase, prefix=f"item{item.pk}", item=item)
         if not form.is_valid():
             return form
-        services.checklist_item_reword(
-            item=item, text=form.cleaned_data["text"], subphase=form.cleaned_data["subphase"]
+        services.checklist_item_reword(  # StaleEdit goes to the caller, which knows the page
+            item=item,
+            text=form.cleaned_data["text"],
+            subphase=form.cleaned_data["subphase"],
+            expected_version=form.cleaned_data["version"],
         )
         messages.success(request, _("Checklist item reworded."))
     elif op in ("up", "down"):
@@ -118,30 +122,47 @@ def checklist_item(request, pk: int, item_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=need)
     item = get_object_or_404(ChecklistItem, trajectory=trajectory, pk=item_pk)
     form = ChecklistItemForm(
-        initial={"text": item.text, "subphase": item.subphase}, phase=item.phase, prefix=f"item{item.pk}"
+        initial={"text": item.text, "subphase": item.subphase}, phase=item.phase, prefix=f"item{item.pk}", item=item
     )
+    context = {
+        "trajectory": trajectory,
+        "item": item,
+        "spec": PHASE_SPECS[item.phase],
+        "history": item.assessments.select_related("review").order_by("-review__held_on", "-review_id"),
+        "form": form,
+        "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+    }
     if request.method == "POST":
-        invalid = _apply_item_op(request, item, item.phase)
+        try:
+            invalid = _apply_item_op(request, item, item.phase)
+        except services.StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "trajectories/checklist_item.html",
+                {**context, "item": theirs},
+                make_form=lambda data: ChecklistItemForm(
+                    data, phase=theirs.phase, prefix=f"item{theirs.pk}", item=theirs
+                ),
+                theirs=[theirs],
+                versions={"version": theirs.version},
+            )
         if invalid is None:
             return redirect(reverse("trajectories:checklist", args=[trajectory.pk, item.phase]) + f"#item-{item.pk}")
-        form = invalid
-    history = item.assessments.select_related("review").order_by("-review__held_on", "-review_id")
-    return render(
-        request,
-        "trajectories/checklist_item.html",
-        {
-            "trajectory": trajectory,
-            "item": item,
-            "spec": PHASE_SPECS[item.phase],
-            "history": history,
-            "form": form,
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+        context["form"] = invalid
+    return render(request, "trajectories/checklist_item.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _template_page(request, organisation, role, phase: str, *, form=None, item_form=None, status=200):
+    return render(
+        request,
+        "trajectories/template.html",
+        _template_context(organisation, role, phase, form, item_form),
+        status=status,
+    )
+
+
+def _template_context(organisation, role, phase: str, form=None, item_form=None) -> dict:
     uses_defaults = services.template_uses_defaults(organisation, phase)
     items = [] if uses_defaults else list(ChecklistTemplateItem.objects.filter(organisation=organisation, phase=phase))
     if item_form is not None:
@@ -149,23 +170,18 @@ def _template_page(request, organisation, role, phase: str, *, form=None, item_f
         for item in items:
             if item.pk == item_form.item_pk:
                 item.subphase = item_form.data.get(item_form.add_prefix("subphase"), item.subphase)
-    return render(
-        request,
-        "trajectories/template.html",
-        {
-            "organisation": organisation,
-            "spec": PHASE_SPECS[phase],
-            "phases": PHASES,
-            "uses_defaults": uses_defaults,
-            "defaults": DEFAULT_CHECKLISTS[phase],
-            "active": [i for i in items if not i.is_retired],
-            "retired": [i for i in items if i.is_retired],
-            "form": form or ChecklistItemForm(phase=phase),
-            "item_form": item_form,
-            "can_edit": role.allows(Role.BEHEERDER),
-        },
-        status=status,
-    )
+    return {
+        "organisation": organisation,
+        "spec": PHASE_SPECS[phase],
+        "phases": PHASES,
+        "uses_defaults": uses_defaults,
+        "defaults": DEFAULT_CHECKLISTS[phase],
+        "active": [i for i in items if not i.is_retired],
+        "retired": [i for i in items if i.is_retired],
+        "form": form or ChecklistItemForm(phase=phase),
+        "item_form": item_form,
+        "can_edit": role.allows(Role.BEHEERDER),
+    }
 
 
 @login_required
@@ -200,7 +216,25 @@ def template(request, org_pk: int, phase: str):
 def template_item(request, org_pk: int, item_pk: int):
     organisation, role = get_organisation_for_user(request.user, org_pk, need=Role.BEHEERDER)
     item = get_object_or_404(ChecklistTemplateItem, organisation=organisation, pk=item_pk)
-    invalid = _apply_item_op(request, item, item.phase)
+    try:
+        invalid = _apply_item_op(request, item, item.phase)
+    except services.StaleEdit as stale:
+        theirs = stale.current
+
+        def make_form(data):
+            form = ChecklistItemForm(data, phase=theirs.phase, prefix=f"item{theirs.pk}", item=theirs)
+            form.item_pk = theirs.pk
+            return form
+
+        return refused_stale(
+            request,
+            "trajectories/template.html",
+            _template_context(organisation, role, theirs.phase, item_form=make_form(request.POST)),
+            make_form=make_form,
+            theirs=[theirs],
+            versions={"version": theirs.version},
+            form_name="item_form",
+        )
     if invalid is not None:
         invalid.item_pk = item.pk
         return _template_page(request, organisation, role, item.phase, item_form=invalid, status=400)

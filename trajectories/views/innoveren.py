@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fii.cfir import RATING_RULES, CfirVersion, framework
+from fii.lib.conflicts import refused_stale
 from fii.model import EFFECTIVENESS_HELP, EffectivenessLevel
 from organisations.models import Role
 from organisations.submissions import create_once
@@ -20,6 +21,7 @@ from .. import selectors_innoveren as selectors
 from .. import services
 from ..access import get_trajectory_for_user
 from ..forms import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
+from ..forms.innoveren import field_key
 from ..models import CfirAssessment, MethodVersion
 
 
@@ -213,21 +215,43 @@ def cfir_rate(request, pk: int, assessment_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     assessment = _assessment_for(trajectory, assessment_pk)
     form = CfirRateForm(request.POST or None, assessment=assessment)
+    context = {"trajectory": trajectory, "assessment": assessment, "form": form, "rating_rules": RATING_RULES}
     if request.method == "POST" and form.is_valid():
-        services.cfir_rate(assessment=assessment, by=request.user, ratings=form.ratings(), reviewed=form.reviewed())
+        try:
+            services.cfir_rate(
+                assessment=assessment,
+                by=request.user,
+                ratings=form.ratings(),
+                reviewed=form.reviewed(),
+                expected_version=form.cleaned_data["edit_version"],
+            )
+        except services.StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "trajectories/innoveren/cfir_rate.html",
+                context,
+                make_form=lambda data: CfirRateForm(data, assessment=_assessment_for(trajectory, theirs.pk)),
+                theirs=[_latest_rating(theirs) or theirs, _cfir_rating_values(theirs)],
+                versions={"edit_version": theirs.edit_version},
+            )
         messages.success(request, _("CFIR ratings saved."))
         return redirect(assessment)
-    return render(
-        request,
-        "trajectories/innoveren/cfir_rate.html",
-        {
-            "trajectory": trajectory,
-            "assessment": assessment,
-            "form": form,
-            "rating_rules": RATING_RULES,
-        },
-        status=400 if form.is_bound else 200,
-    )
+    return render(request, "trajectories/innoveren/cfir_rate.html", context, status=400 if form.is_bound else 200)
+
+
+def _latest_rating(assessment: CfirAssessment):
+    """The last saved rating, for who saved and when (the assessment itself records neither)."""
+    return assessment.ratings.select_related("updated_by").order_by("-updated_at").first()
+
+
+def _cfir_rating_values(assessment: CfirAssessment) -> dict[str, str]:
+    """The assessment's ratings and rationales, as the rating form names them (rated constructs only)."""
+    values = {}
+    for rating in assessment.ratings.all():
+        values[f"rating_{field_key(rating.construct)}"] = rating.get_rating_display()
+        values[f"rationale_{field_key(rating.construct)}"] = rating.rationale
+    return values
 
 
 @login_required

@@ -317,8 +317,9 @@ def team_member(request, pk: int, member_pk: int):
         messages.info(request, _("This member already left the team."))
         return redirect("trajectories:team", pk=trajectory.pk)
     op = request.POST.get("op", "save")
-    form = TeamMemberEditForm(request.POST if op == "save" else None, member=member)
-    leave_form = TeamLeaveForm(request.POST if op == "leave" else None)
+    posted = request.POST if request.method == "POST" else None  # a GET must show the member, not an empty form
+    form = TeamMemberEditForm(posted if op == "save" else None, member=member)
+    leave_form = TeamLeaveForm(posted if op == "leave" else None)
     if request.method == "POST":
         if op == "leave" and leave_form.is_valid():
             try:
@@ -329,7 +330,23 @@ def team_member(request, pk: int, member_pk: int):
                 messages.success(request, _("The member's departure is recorded in the change log."))
                 return redirect("trajectories:team", pk=trajectory.pk)
         elif op == "save" and form.is_valid():
-            services.team_member_update(member=member, by=request.user, **form.cleaned_data)
+            try:
+                services.team_member_update(
+                    member=member,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    **form.edited_values(),
+                )
+            except services.StaleEdit as stale:
+                theirs = stale.current
+                return refused_stale(
+                    request,
+                    "trajectories/team_member_edit.html",
+                    {"trajectory": trajectory, "member": theirs, "leave_form": leave_form},
+                    make_form=lambda data: TeamMemberEditForm(data, member=TeamMember.objects.get(pk=theirs.pk)),
+                    theirs=[theirs, {"competencies": ", ".join(str(c.label) for c in theirs.competencies())}],
+                    versions={"version": theirs.version},
+                )
             messages.success(request, _("Changes saved."))
             return redirect("trajectories:team", pk=trajectory.pk)
     return render(

@@ -169,19 +169,14 @@ def trajectory_edit(request, pk: int):
             )
         except services.StaleEdit as stale:
             theirs = stale.current
-            data = request.POST.copy()
-            data["version"] = theirs.version
-            form = TrajectoryEditForm(data, instance=Trajectory.objects.get(pk=trajectory.pk))
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Someone changed this trajectory while you were editing; nothing was saved. Their version is "
-                    "shown below the form and your input is still in it. Save again to keep yours."
-                ),
+            return refused_stale(
+                request,
+                "trajectories/trajectory_edit.html",
+                {"trajectory": trajectory},
+                make_form=lambda data: TrajectoryEditForm(data, instance=Trajectory.objects.get(pk=theirs.pk)),
+                theirs=[theirs],
+                versions={"version": theirs.version},
             )
-            context = {"trajectory": trajectory, "form": form, "theirs": theirs}
-            return render(request, "trajectories/trajectory_edit.html", context, status=409)
         messages.success(request, _("Changes saved."))
         return redirect(trajectory)
     return render(request, "trajectories/trajectory_edit.html", {"trajectory": trajectory, "form": form})
@@ -288,16 +283,20 @@ def assignment_edit(request, pk: int):
                 commissioner=form.cleaned_data["commissioner"],
                 fields=fields,
                 expected_version=form.cleaned_data["version"],
+                trajectory_version=form.cleaned_data["trajectory_version"],
             )
         except services.StaleEdit as stale:
-            theirs = stale.current
+            theirs = Assignment.objects.get(trajectory=trajectory)
+            their_trajectory = Trajectory.objects.get(pk=trajectory.pk)
+            # The row that was saved in between comes first: it names who saved and when.
+            rows = [their_trajectory, theirs] if isinstance(stale.current, Trajectory) else [theirs, their_trajectory]
             return refused_stale(
                 request,
                 "trajectories/assignment_edit.html",
                 {"trajectory": trajectory},
                 make_form=lambda data: AssignmentForm(data, instance=Assignment.objects.get(pk=theirs.pk)),
-                theirs=[theirs, Trajectory.objects.get(pk=trajectory.pk)],
-                versions={"version": theirs.version},
+                theirs=rows,
+                versions={"version": theirs.version, "trajectory_version": their_trajectory.version},
             )
         messages.success(request, _("Phase 1 saved."))
         return redirect(reverse("trajectories:phase", args=[trajectory.pk, Phase.SIGNALEREN]) + "#assignment")

@@ -388,24 +388,18 @@ def plan_edit(request, pk: int):
                 )
             except services.StaleEdit as stale:
                 theirs = stale.current
-                data = request.POST.copy()
-                data["version"] = theirs.version
-                # A separate copy: validating a model form writes the user's input onto its instance.
-                form = PlanForm(data, instance=services.plan_for(trajectory), trajectory=trajectory)
-                form.is_valid()
-                form.add_error(
-                    None,
-                    _(
-                        "%(who)s saved the plan while you were editing. Their version is shown below your "
-                        "form; your changes are still in the form. Save again to keep yours."
-                    )
-                    % {"who": theirs.updated_by.get_full_name() if theirs.updated_by else _("A colleague")},
-                )
-                return render(
+                return refused_stale(
                     request,
                     "trajectories/verkennen/plan_edit.html",
-                    {"trajectory": trajectory, "form": form, "theirs": theirs},
-                    status=409,
+                    {"trajectory": trajectory},
+                    make_form=lambda data: PlanForm(
+                        data, instance=services.plan_for(trajectory), trajectory=trajectory
+                    ),
+                    theirs=[
+                        theirs,
+                        Trajectory.objects.get(pk=trajectory.pk),
+                    ],  # the review interval is the trajectory's
+                    versions={"version": theirs.version},
                 )
             messages.success(request, _("Plan of approach saved."))
             return redirect("trajectories:plan", pk=trajectory.pk)
