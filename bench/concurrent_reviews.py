@@ -317,7 +317,7 @@ class Client(threading.Thread):
             if answer is None:
                 return
             status, headers, text = answer
-            if status == 200 and "hx-redirect" in headers:
+            if status == 200 and "x-fii-replayed" in headers:
                 self.outcomes["action", "already sent (retry)"] += 1
                 if not counted:  # the first attempt was saved, its answer lost
                     self.actions[r], counted = self.actions[r] + 1, True
@@ -361,7 +361,9 @@ class Client(threading.Thread):
             body = self._verdict("finalise", headers)
             if body is None:
                 return
-            if MESSAGES["replayed"] in body:
+            # A replay says so on the redirect itself: the message on the page may be an earlier request's (an
+            # htmx replay leaves its message in the session for whichever page comes next).
+            if "x-fii-replayed" in headers:
                 self.outcomes["finalise", "already sent (retry)"] += 1
                 if not counted:
                     self.finalised[r], counted = self.finalised[r] + 1, True
@@ -391,7 +393,9 @@ class Client(threading.Thread):
             body = self._verdict("reopen", headers)
             if body is None:
                 return
-            if MESSAGES["replayed"] in body:
+            # A replay says so on the redirect itself: the message on the page may be an earlier request's (an
+            # htmx replay leaves its message in the session for whichever page comes next).
+            if "x-fii-replayed" in headers:
                 self.outcomes["reopen", "already sent (retry)"] += 1
                 if not counted:
                     self.reopened[r], counted = self.reopened[r] + 1, True

@@ -36,6 +36,7 @@ from . import audit
 from .models import FormSubmission
 
 TOKEN_FIELD = "submission_token"
+REPLAYED_HEADER = "X-FII-Replayed"
 KEEP_DAYS = 7
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
@@ -109,8 +110,12 @@ def _replay(request, earlier: FormSubmission):
     if getattr(request, "htmx", False):
         response = HttpResponse(status=200)
         response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    else:
+        response = redirect(url)
+    # Said on the answer itself, for a client that cannot tell by the message (the message waits in the session
+    # for the next page, which need not be the one this answer leads to).
+    response[REPLAYED_HEADER] = "1"
+    return response
 
 
 def _local(request, url: str) -> str:

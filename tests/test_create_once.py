@@ -153,6 +153,7 @@ def test_a_retried_create_redirects_to_the_first_result_and_creates_nothing(clie
     retry = _milestone(client, trajectory, token)
     assert retry.status_code == 302
     assert retry["Location"] == first["Location"].split("#")[0]
+    assert retry["X-FII-Replayed"] == "1" and "X-FII-Replayed" not in first
     assert Milestone.objects.filter(trajectory=trajectory).count() == 1
     assert AuditEvent.objects.filter(action="create", object_type="trajectories.Milestone").count() == 1
     page = client.get(retry["Location"])
@@ -212,6 +213,7 @@ def test_a_retried_action_from_the_meeting_table_is_added_once(client, bewerker,
     retry = client.post(url, data, headers=headers)
     assert retry.status_code == 200
     assert retry["HX-Redirect"] == page
+    assert retry["X-FII-Replayed"] == "1"  # the answer itself says it was a replay
     assert Action.objects.filter(review=review).count() == 1
 
 
