@@ -96,8 +96,10 @@ def test_comparison_shows_the_process_need_per_candidate_not_a_score(
 
 
 def migrate(targets):
+    """Migrate trajectories to ``targets`` with organisations at its newest state (its rows need all its fields)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    targets = targets + [key for key in executor.loader.graph.leaf_nodes() if key[0] == "organisations"]
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
@@ -107,25 +109,25 @@ def migrate(targets):
 def test_migration_moves_financing_ratings_onto_the_candidate_without_loss():
     before = [("trajectories", "0019_edit_versions")]
     after = [("trajectories", "0020_financing_process_needs")]
-    apps = migrate(before)
-    Organisation = apps.get_model("organisations", "Organisation")
-    Trajectory = apps.get_model("trajectories", "Trajectory")
-    Candidate = apps.get_model("trajectories", "Candidate")
-    CandidateRating = apps.get_model("trajectories", "CandidateRating")
-    owner = Organisation.objects.create(name="Gemeente Migratie")
-    trajectory = Trajectory.objects.create(
-        owner=owner, title="Migratie", start_phase="verkennen", current_phase="verkennen"
-    )
-    answers = {"ja": "Wmo past.", "deels": "Subsidie knelt.", "nee": "", "onbekend": "Nog uitzoeken."}
-    ids = {}
-    for answer, note in answers.items():
-        candidate = Candidate.objects.create(
-            trajectory=trajectory, organisation=Organisation.objects.create(name=f"Kandidaat {answer}")
-        )
-        CandidateRating.objects.create(candidate=candidate, criterion="financiering", answer=answer, note=note)
-        CandidateRating.objects.create(candidate=candidate, criterion="leerklimaat", answer="ja", note="blijft")
-        ids[answer] = candidate.pk
     try:
+        apps = migrate(before)
+        Organisation = apps.get_model("organisations", "Organisation")
+        Trajectory = apps.get_model("trajectories", "Trajectory")
+        Candidate = apps.get_model("trajectories", "Candidate")
+        CandidateRating = apps.get_model("trajectories", "CandidateRating")
+        owner = Organisation.objects.create(name="Gemeente Migratie")
+        trajectory = Trajectory.objects.create(
+            owner=owner, title="Migratie", start_phase="verkennen", current_phase="verkennen"
+        )
+        answers = {"ja": "Wmo past.", "deels": "Subsidie knelt.", "nee": "", "onbekend": "Nog uitzoeken."}
+        ids = {}
+        for answer, note in answers.items():
+            candidate = Candidate.objects.create(
+                trajectory=trajectory, organisation=Organisation.objects.create(name=f"Kandidaat {answer}")
+            )
+            CandidateRating.objects.create(candidate=candidate, criterion="financiering", answer=answer, note=note)
+            CandidateRating.objects.create(candidate=candidate, criterion="leerklimaat", answer="ja", note="blijft")
+            ids[answer] = candidate.pk
         apps = migrate(after)
         Candidate = apps.get_model("trajectories", "Candidate")
         CandidateRating = apps.get_model("trajectories", "CandidateRating")

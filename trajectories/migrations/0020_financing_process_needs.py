@@ -44,6 +44,11 @@ def process_needs_to_ratings(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL, going back inserts rating rows (deferred foreign-key triggers) and then
+    # alters the same table, which one transaction refuses ("pending trigger events"). The data step keeps its own
+    # transaction (RunPython atomic=True); the schema steps before and after it are single statements.
+    atomic = False
+
     dependencies = [
         ("trajectories", "0019_edit_versions"),
     ]
@@ -97,7 +102,7 @@ class Migration(migrations.Migration):
             name="financing_note",
             field=models.TextField(blank=True, max_length=4000, verbose_name="note on the financing"),
         ),
-        migrations.RunPython(ratings_to_process_needs, process_needs_to_ratings),
+        migrations.RunPython(ratings_to_process_needs, process_needs_to_ratings, atomic=True),
         migrations.AlterField(
             model_name="candidaterating",
             name="criterion",
