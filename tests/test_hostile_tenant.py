@@ -520,3 +520,18 @@ def test_a_report_pdf_too_large_for_the_worker_gets_a_dutch_page(client, traject
     page = response.content.decode()
     assert "te groot" in page
     assert reverse("trajectories:phase_report", args=[trajectory.pk, "verkennen"]) in page
+
+
+def test_a_row_without_its_author_says_unknown(client, trajectory, beheerder):
+    """Finding 5: authors an import could not match stay empty and read "onbekend", like the import's answer."""
+    from django.utils import timezone
+
+    from organisations.templatetags.authors import author
+    from trajectories.models import Trajectory
+
+    Trajectory.objects.filter(pk=trajectory.pk).update(archived_at=timezone.now(), archived_by=None)
+    client.force_login(beheerder)
+    page = client.get(reverse("trajectories:archive_list")).content.decode()
+    assert trajectory.title in page
+    assert "<td>onbekend</td>" in page
+    assert author(beheerder) == beheerder.get_full_name()

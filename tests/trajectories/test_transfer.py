@@ -503,16 +503,27 @@ def test_import_does_not_tell_whether_an_export_key_exists_elsewhere(
 ):
     elders = make_trajectory(owner=outsider_org, title="Elders Geheim")
     client.force_login(beheerder)
-    answers = []
-    for key in (str(elders.export_key), "00000000-0000-4000-8000-000000000000"):
+    answers, exported = [], []
+    keys = (str(elders.export_key), "00000000-0000-4000-8000-000000000000")
+    for key in keys:
         data = copy.deepcopy(testdam_file)
         data["trajectories"][0]["key"] = key
         response = _import(client, trajectory.owner, data, as_copy=False)
         assert response.status_code == 200
         answers.append(" ".join(str(m) for m in response.context["messages"]))
+        imported = Trajectory.objects.order_by("-pk").first()
+        exported.append(trajectories_export(trajectories=[imported])["trajectories"][0]["key"])
     assert answers[0] == answers[1]
     assert "Elders Geheim" not in answers[0]
     assert Trajectory.objects.get(export_key=elders.export_key) == elders  # the other tenant's stays its own
+    # Exported again, each keeps the file's key: nothing shows that the first key was taken elsewhere.
+    assert exported == list(keys)
+    # Imported again, the one whose key was taken is recognised as the organisation's own.
+    again = copy.deepcopy(testdam_file)
+    again["trajectories"][0]["key"] = keys[0]
+    response = _import(client, trajectory.owner, again, as_copy=False)
+    assert response.status_code == 400
+    assert "bestaan hier al" in response.content.decode()
     # The organisation's own trajectory still counts as existing.
     response = _import(client, trajectory.owner, testdam_file, as_copy=False)
     assert response.status_code == 400

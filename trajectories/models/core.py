@@ -125,6 +125,10 @@ class Trajectory(models.Model):
     # The trajectory's identity across installations: export files refer to it, and an import refuses
     # a trajectory whose key is already present (docs/export-format.md).
     export_key = models.UUIDField(_("export key"), default=uuid.uuid4, unique=True, editable=False)
+    # The key an imported trajectory keeps in export files when its export key had to differ: the file's key
+    # was held by another organisation's trajectory. Exports write this one, so what an organisation gets
+    # back never shows that the key exists elsewhere (issue 16); empty for every other trajectory.
+    file_key = models.UUIDField(_("key in export files"), null=True, blank=True, editable=False, db_index=True)
     # Raised by every write to the trajectory or anything in it (trajectories/revisions.py). Rendered page
     # parts are cached under it (trajectories/fragments.py), so a cached part never outlives its data.
     revision = DatabaseCounterField(default=0, editable=False)
@@ -146,7 +150,7 @@ class Trajectory(models.Model):
     # Set by the apply_retention command once the personal data of the closed trajectory was anonymised.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
-    history_records = HistoricalRecords(excluded_fields=["version", "revision", "export_key"])
+    history_records = HistoricalRecords(excluded_fields=["version", "revision", "export_key", "file_key"])
 
     class Meta:
         verbose_name = _("trajectory")

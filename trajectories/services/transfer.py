@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation, Person, User
@@ -156,7 +157,7 @@ def trajectories_export(*, trajectories) -> dict:
     rows = []
     for trajectory in trajectories.order_by("pk"):
         row = exporter.objects(TRAJECTORY, Trajectory.objects.filter(pk=trajectory.pk), keys)[0]
-        rows.append({"key": str(trajectory.export_key), **row})
+        rows.append({"key": str(trajectory.file_key or trajectory.export_key), **row})
     persons = [exporter.persons[pk] for pk in sorted(exporter.persons)]
     person_keys = {person.pk: position for position, person in enumerate(persons, start=1)}
     for row in rows:
@@ -213,6 +214,7 @@ class _Importer:
         self.imported: list[Trajectory] = []
         self.saved_files: list[str] = []  # removed again when the import fails
         self.next_key: uuid.UUID | None = None
+        self.next_file_key: uuid.UUID | None = None
         if owner is None:
             for name in self.organisation_rows:
                 self._organisation(name)
@@ -322,7 +324,7 @@ class _Importer:
                     if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
                         timestamps[name] = cleaned
             if kind is TRAJECTORY:
-                obj.export_key = self.next_key
+                obj.export_key, obj.file_key = self.next_key, self.next_file_key
             obj.save()
             if timestamps:  # auto_now fields take the time of the save; the file's times win
                 kind.model.objects.filter(pk=obj.pk).update(**timestamps)
@@ -373,8 +375,9 @@ def trajectories_import(*, data: Any, as_copy: bool = False, owner: Organisation
                     % {"title": row["title"], "owner": row["owner"]}
                 )
     keys = [uuid.uuid4() if as_copy else uuid.UUID(row["key"]) for row in rows]
+    file_keys: list[uuid.UUID | None] = [None] * len(keys)
     if not as_copy:
-        here = Trajectory.objects.filter(export_key__in=keys)
+        here = Trajectory.objects.filter(Q(export_key__in=keys) | Q(file_key__in=keys))
         existing = list((here if owner is None else here.filter(owner=owner)).values_list("title", flat=True))
         if existing:
             raise TransferError(
@@ -384,13 +387,16 @@ def trajectories_import(*, data: Any, as_copy: bool = False, owner: Organisation
         if len(set(keys)) != len(keys):
             raise TransferError(_("trajectories: every trajectory needs a valid “key”."))
         taken = set(Trajectory.objects.filter(export_key__in=keys).values_list("export_key", flat=True))
+        # The trajectory keeps the file's key in its exports (``file_key``), so nothing it shows later tells
+        # that the key was taken.
+        file_keys = [key if key in taken else None for key in keys]
         keys = [uuid.uuid4() if key in taken else key for key in keys]
     importer = None
     try:
         with transaction.atomic():
             importer = _Importer(data, owner=owner)
-            for i, (row, key) in enumerate(zip(rows, keys, strict=True)):
-                importer.next_key = key
+            for i, (row, key, file_key) in enumerate(zip(rows, keys, file_keys, strict=True)):
+                importer.next_key, importer.next_file_key = key, file_key
                 fields = {k: v for k, v in row.items() if k != "key"}
                 importer.objects(TRAJECTORY, [fields], "trajectories", None, {}, start=i)
     except BaseException as error:
