@@ -11,6 +11,7 @@ the handreiking's prose is not reproduced. Every screen, form and report reads t
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -348,6 +349,20 @@ class StartPoint:
     in_figure: bool
     points: tuple[Promise, ...]
     source: Promise
+    # The receiving organisation is identified but may not be recorded yet: then RECORD_RECEIVING is a point too.
+    record_receiving: bool = False
+
+    def for_trajectory(self, *, receiving_recorded: bool) -> StartPoint:
+        """The points for one trajectory: asking to record the receiving organisation only while it is not."""
+        if self.record_receiving and not receiving_recorded:
+            return dataclasses.replace(self, points=(*self.points, RECORD_RECEIVING))
+        return self
+
+
+RECORD_RECEIVING = _(
+    "Record the receiving organisation here (add it to the shortlist and choose it), so its people get "
+    "access and the ownership balance counts their tasks."
+)
 
 
 # Figure 2 says no start point is better than another, but each has its own process and points of attention
@@ -369,12 +384,9 @@ START_POINTS: dict[tuple[bool, bool], StartPoint] = {
                 "The commissioner is often the receiving organisation too. Make it co-owner from the start with a "
                 "joint plan of approach, so the intervention is not handed over too late."
             ),
-            _(
-                "Record the receiving organisation here (add it to the shortlist and choose it), so its people get "
-                "access and the ownership balance counts their tasks."
-            ),
         ),
         source=_("Handreiking, phase 1 (1a, 1b, figure 2) and phase 2 (2c)"),
+        record_receiving=True,
     ),
     (True, False): StartPoint(
         title=_("Commissioned, no receiving organisation yet"),
@@ -415,12 +427,9 @@ START_POINTS: dict[tuple[bool, bool], StartPoint] = {
                 "Figure 2 has no cell for this situation. The organisation still has to become co-owner, and "
                 "someone has to commission the work: both are phase 2 work."
             ),
-            _(
-                "Record the receiving organisation here (add it to the shortlist and choose it), so its people get "
-                "access and the ownership balance counts their tasks."
-            ),
         ),
         source=_("Handreiking, phase 1 (1a, figure 2) and phase 2 (2c)"),
+        record_receiving=True,
     ),
 }
 

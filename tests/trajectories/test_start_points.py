@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
-from fii.model import START_POINTS, recommended_start_phase, start_point
+from fii.model import RECORD_RECEIVING, START_POINTS, recommended_start_phase, start_point
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
 from trajectories import selectors, services
@@ -77,6 +77,7 @@ def test_a_phase_3_start_gets_a_receiving_side_in_the_balance_once_recorded(clie
     page = client.get(trajectory.get_absolute_url())
     assertContains(page, "ownership-card__no-receiving")
     assertContains(page, reverse("trajectories:shortlist", args=[trajectory.pk]))
+    assertContains(page, dutch(RECORD_RECEIVING))
     receiving = OrganisationFactory(name="Stichting Aanzet Demo")
     candidate = services.candidate_add(trajectory=trajectory, by=bewerker, organisation=receiving)
     services.candidate_choose(candidate=candidate, by=beheerder, rationale="Was de opdrachtgever al.")
@@ -88,4 +89,5 @@ def test_a_phase_3_start_gets_a_receiving_side_in_the_balance_once_recorded(clie
     assert selectors.ownership_balance(trajectory).receiving == 1
     page = client.get(trajectory.get_absolute_url())
     assertNotContains(page, "ownership-card__no-receiving")
+    assertNotContains(page, dutch(RECORD_RECEIVING))  # recorded: the point of attention is done
     assertContains(page, "1 ontvangend")

@@ -216,7 +216,8 @@ class Trajectory(models.Model):
 
     def start_point(self) -> StartPoint:
         """Its cell of figure 2, with the points of attention that go with it."""
-        return start_point(has_commissioner=self.has_commissioner, receiving_identified=self.receiving_identified)
+        point = start_point(has_commissioner=self.has_commissioner, receiving_identified=self.receiving_identified)
+        return point.for_trajectory(receiving_recorded=self.receiving_organisation_id is not None)
 
     @property
     def current_phase_spec(self):

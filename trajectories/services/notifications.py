@@ -138,7 +138,7 @@ def notifications_mark_read(*, user, notification_id: int | None = None, now: dt
 
 
 def language_of(user) -> str:
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+    return user.language or settings.LANGUAGE_CODE
 
 
 def _mail_context(user, kind: str, language: str) -> dict:
