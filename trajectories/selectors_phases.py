@@ -126,7 +126,9 @@ def subphase_work(trajectory: Trajectory, phase: str) -> dict[str, dict]:
             "3a": _work(t.implementability.exists(), t.implementability.exists(), _("an assessment of the balance")),
             "3b": _work(
                 version is not None,
-                _filled(version, "goal", "target_group", "approach") and version.components.exists(),
+                version is not None
+                and _filled(version, "goal", "target_group", "approach")
+                and version.components.exists(),
                 _("a method description with goal, target group, approach and active components"),
             ),
         }

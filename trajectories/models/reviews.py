@@ -152,6 +152,8 @@ class Review(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     history_records = HistoricalRecords(excluded_fields=["version"])
+    # Items without a light, set when the overall light is derived (services.reviews); not a column.
+    unassessed: int
 
     class Meta:
         verbose_name = _("stoplight review")

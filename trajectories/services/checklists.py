@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone, translation
 
 from fii.checklists import DEFAULT_CHECKLISTS
@@ -97,18 +97,19 @@ def _next_position(siblings: QuerySet) -> int:
 
 
 @transaction.atomic
-def checklist_item_add(*, owner: Model, phase: str, text: str, subphase: str = "", by=None):
+def checklist_item_add(
+    *, owner: Trajectory | Organisation, phase: str, text: str, subphase: str = "", by=None
+) -> ChecklistItem | ChecklistTemplateItem:
     """Add a line at the end of a trajectory's checklist or of an organisation's template."""
     if isinstance(owner, Trajectory):
         # The first own line of a phase comes on top of the template, never instead of it.
         checklist_copy_from_template(trajectory=owner, phase=phase, by=by)
-        siblings = ChecklistItem.objects.filter(trajectory=owner, phase=phase)
         return ChecklistItem.objects.create(
             trajectory=owner,
             phase=phase,
             subphase=subphase,
             text=text,
-            position=_next_position(siblings),
+            position=_next_position(ChecklistItem.objects.filter(trajectory=owner, phase=phase)),
             created_by=by,
         )
     template_customise(organisation=owner, phase=phase)
@@ -138,7 +139,9 @@ def checklist_item_move(*, item: ChecklistItem | ChecklistTemplateItem, up: bool
     """Swap the item with its neighbour among the active lines of the same list."""
     model = type(item)
     scope = (
-        {"trajectory_id": item.trajectory_id} if model is ChecklistItem else {"organisation_id": item.organisation_id}
+        {"trajectory_id": item.trajectory_id}
+        if isinstance(item, ChecklistItem)
+        else {"organisation_id": item.organisation_id}
     )
     lines = list(model.objects.select_for_update().filter(phase=item.phase, retired_at__isnull=True, **scope))
     index = next((n for n, line in enumerate(lines) if line.pk == item.pk), None)

@@ -90,9 +90,9 @@ def unsubscribe_read(token: str) -> tuple[User, str] | None:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("k") not in NotificationKind.values:
+    if not isinstance(data, dict) or data.get("k") not in NotificationKind.values or not isinstance(data.get("u"), int):
         return None
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    user = User.objects.filter(pk=data["u"], is_active=True).first()
     return (user, data["k"]) if user else None
 
 

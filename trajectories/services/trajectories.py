@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from fii.model import PHASE_ORDER, PHASES, Phase, Subphase
@@ -76,7 +77,8 @@ def trajectory_create(
     trajectory.participants.set(participants)
 
     start_number = PHASE_ORDER[start_phase]
-    phase_states, subphase_states = [], []
+    phase_states: list[PhaseState] = []
+    subphase_states: list[SubphaseState] = []
     for spec in PHASES:
         if spec.number < start_number:
             status = Progress.OVERGESLAGEN
@@ -236,7 +238,7 @@ def assignment_update(
 
 def _differs(current: Trajectory, name: str, value) -> bool:
     field = Trajectory._meta.get_field(name)
-    if field.is_relation:  # compare ids: no query for the related row
+    if isinstance(field, Field) and field.is_relation:  # compare ids: no query for the related row
         return getattr(current, field.attname) != getattr(value, "pk", value)
     return getattr(current, name) != value
 

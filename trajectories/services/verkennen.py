@@ -83,6 +83,7 @@ def candidate_add(
         organisation = Organisation.objects.create(
             name=name, kind=new_organisation["kind"], financing=new_organisation["financing"]
         )
+    assert organisation is not None  # one of the two was given (checked above)
     if organisation.pk == trajectory.owner_id:
         raise ShortlistError(_("The giving organisation cannot be its own receiving organisation."))
     if trajectory.candidates.filter(organisation=organisation).exists():
@@ -247,8 +248,9 @@ def agreement_record(
         created_at=at or timezone.now(),
     )
     if document is not None:
-        agreement.document_name = document.name[-255:]
-        agreement.document.save(document.name, document, save=False)
+        name = document.name or "document.pdf"
+        agreement.document_name = name[-255:]
+        agreement.document.save(name, document, save=False)
     agreement.save()
     subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
     return agreement
