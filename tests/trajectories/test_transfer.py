@@ -512,7 +512,9 @@ def test_import_does_not_tell_whether_an_export_key_exists_elsewhere(
         assert response.status_code == 200
         answers.append(" ".join(str(m) for m in response.context["messages"]))
         imported = Trajectory.objects.order_by("-pk").first()
-        exported.append(trajectories_export(trajectories=[imported])["trajectories"][0]["key"])
+        exported.append(
+            trajectories_export(trajectories=Trajectory.objects.filter(pk=imported.pk))["trajectories"][0]["key"]
+        )
     assert answers[0] == answers[1]
     assert "Elders Geheim" not in answers[0]
     assert Trajectory.objects.get(export_key=elders.export_key) == elders  # the other tenant's stays its own
