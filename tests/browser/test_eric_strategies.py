@@ -58,6 +58,6 @@ def test_a_suggested_strategy_becomes_an_action_in_the_next_review(login_as, bew
     expect(page.locator("main")).to_contain_text("Instrumenten voor kwaliteitsbewaking maken, voor de belemmering")
 
     goto(page, reverse("trajectories:strategies") + "?cluster=financial")
-    expect(page.locator("[role=status]")).to_contain_text("9 strategieën")
+    expect(page.locator("main p[role=status]")).to_contain_text("9 strategieën")
     goto(page, reverse("trajectories:strategies"))
     shot(page, "strategies")
