@@ -50,6 +50,7 @@ def test_a_suggested_strategy_becomes_an_action_in_the_next_review(login_as, bew
     expect(page.locator("main")).to_contain_text("staat nu als open actie klaar")
     expect(section.locator("li", has_text="Instrumenten voor kwaliteitsbewaking maken")).to_contain_text("overgenomen")
     expect(section).to_contain_text("Overgenomen")
+    shot(page, "cfir-strategies-taken")
 
     review = services.review_start(
         trajectory=trajectory, by=bewerker, held_on=dt.date(2026, 9, 15), phases=[trajectory.current_phase]
