@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -293,7 +294,8 @@ def cfir_strategy_take_up(request, pk: int, assessment_pk: int, rating_pk: int):
         )
     except services.NotSuggested:
         raise Http404 from None
-    name = eric.BY_CODE[uptake.strategy].nl_name
+    chosen = eric.BY_CODE[uptake.strategy]
+    name = chosen.nl_name if (get_language() or "nl").startswith("nl") else chosen.name
     if created:
         messages.success(
             request, _("“%(name)s” is now an open action; it comes up at the next review.") % {"name": name}
