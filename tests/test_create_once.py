@@ -48,6 +48,7 @@ CREATES = {
     "trajectories:improvement_create": "an improvement",
     "trajectories:implementability": "an implementability assessment",
     "trajectories:cfir_list": "a CFIR assessment",
+    "trajectories:cfir_strategy_take_up": "an action for a CFIR barrier, with the strategy it takes up",
     "trajectories:checklist": "a checklist item",
     "trajectories:template": "a template checklist item",
     "trajectories:organisation_import": "imported trajectories",

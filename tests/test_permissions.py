@@ -145,6 +145,17 @@ def cfir_args(t):
     return [t.pk, assessment.pk]
 
 
+def barrier_args(t):
+    """A CFIR barrier with verified expert suggestions: Reflecting & Evaluating (2022 V.H, 2009 V.D) at −2."""
+    from trajectories.models import CfirRating
+
+    pk, assessment_pk = cfir_args(t)
+    rating, _ = CfirRating.objects.get_or_create(
+        assessment_id=assessment_pk, construct="V.H", defaults={"rating": "-2", "rationale": "Geen evaluatie"}
+    )
+    return [pk, assessment_pk, rating.pk]
+
+
 def professional_args(t):
     professional = services.professional_add(
         trajectory=t, by=t.created_by, name="Sanne de Vries", state="geselecteerd", state_since=timezone.localdate()
@@ -288,6 +299,8 @@ MATRIX = {
     "trajectories:cfir_list": (trajectory_args, "get", READ),
     "trajectories:cfir": (cfir_args, "get", READ),
     "trajectories:cfir_rate": (cfir_args, "get", WRITE_FORM),
+    "trajectories:cfir_strategy_take_up": (barrier_args, "post", WRITE_POST),
+    "trajectories:strategies": (None, "get", ANY_USER),
     "trajectories:cfir_compare": (trajectory_args, "get", READ),
     "trajectories:training": (trajectory_args, "get", READ),
     "trajectories:professional_create": (trajectory_args, "post", WRITE_POST),
@@ -368,6 +381,7 @@ MATRIX = {
 
 # POST bodies for the matrix, where an empty body would be invalid.
 POST_DATA = {
+    "trajectories:cfir_strategy_take_up": {"strategy": "E26"},
     "set_language": {"language": "nl", "next": "/"},
     "trajectories:template_item": {"op": "up"},
     "trajectories:review_item": {"colour": "groen"},

@@ -7,12 +7,14 @@ from collections import Counter
 
 from django.db.models import Count
 
+from fii import eric
 from fii.cfir import NUMERIC, rating_label
 
 from .models import (
     CfirAssessment,
     ImplementabilityAssessment,
     MethodVersion,
+    StrategyUptake,
     Trajectory,
 )
 
@@ -93,7 +95,33 @@ def cfir_overview(assessment: CfirAssessment) -> dict:
         "facilitators": listed(facilitators, STRONGEST),
         "missing": listed(missing),
         "to_review": sum(1 for r in ratings.values() if r.needs_review),
+        "strategies": barrier_strategies(assessment, barriers),
     }
+
+
+def barrier_strategies(assessment: CfirAssessment, barriers) -> list[dict]:
+    """Per barrier (every construct rated −1 or −2, most negative first): the verified expert suggestions
+    of ``fii.eric`` (level 1 first, then level 2, by percentage) and the strategies already taken up, each
+    with its action. One query for the uptakes of the whole assessment."""
+    taken: dict[int, dict[str, StrategyUptake]] = {}
+    for uptake in StrategyUptake.objects.filter(rating__assessment=assessment).select_related("action"):
+        taken.setdefault(uptake.rating_id, {})[uptake.strategy] = uptake
+    constructs = assessment.framework.constructs
+    rows = []
+    for rating in barriers:
+        mine = taken.get(rating.pk, {})
+        suggested = eric.suggestions(assessment.version, rating.construct)
+        rows.append(
+            {
+                "rating": rating,
+                "construct": constructs[rating.construct],
+                "label": rating_label(rating.rating),
+                "via_2009": [] if assessment.version == "2009" else eric.MAPPING_2022_TO_2009.get(rating.construct, ()),
+                "suggestions": [{"match": m, "uptake": mine.get(m.strategy.code)} for m in suggested],
+                "taken": [{"strategy": eric.BY_CODE[code], "uptake": u} for code, u in mine.items()],
+            }
+        )
+    return rows
 
 
 def cfir_comparison(assessments: list[CfirAssessment]) -> dict:

@@ -108,6 +108,12 @@ urlpatterns = [
     path("trajecten/<int:pk>/cfir/<int:assessment_pk>/", innoveren.cfir_detail, name="cfir"),
     path("trajecten/<int:pk>/cfir/<int:assessment_pk>/beoordelen/", innoveren.cfir_rate, name="cfir_rate"),
     path("trajecten/<int:pk>/cfir/vergelijken/", innoveren.cfir_compare, name="cfir_compare"),
+    path(
+        "trajecten/<int:pk>/cfir/<int:assessment_pk>/belemmering/<int:rating_pk>/strategie/",
+        innoveren.cfir_strategy_take_up,
+        name="cfir_strategy_take_up",
+    ),
+    path("strategieen/", innoveren.strategy_list, name="strategies"),
     # Training (5c) and Borgen (6a, 6b).
     path("trajecten/<int:pk>/training/", implementeren.training, name="training"),
     path("trajecten/<int:pk>/training/professionals/", implementeren.professional_create, name="professional_create"),

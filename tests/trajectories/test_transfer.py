@@ -86,7 +86,7 @@ def test_documentation_names_every_list_and_every_left_out_model():
 def test_export_then_import_into_an_empty_database_then_export_is_identical(demo):
     first = export_all()
     data = json.loads(first)
-    assert data["format"] == EXPORT_FORMAT and data["version"] == EXPORT_VERSION == 3
+    assert data["format"] == EXPORT_FORMAT and data["version"] == EXPORT_VERSION == 4
     assert {"Samen Leren", "Administratief Juridisch Team"} <= {t["title"] for t in data["trajectories"]}
 
     def non_empty_lists(node, found):

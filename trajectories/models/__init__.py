@@ -24,7 +24,15 @@ from .core import (
     TrajectoryStatus,
 )
 from .implementeren import Professional, ProfessionalState, ProfessionalStateChange, TrainingActivity, TrainingKind
-from .innoveren import ActiveComponent, CfirAssessment, CfirRating, Degree, ImplementabilityAssessment, MethodVersion
+from .innoveren import (
+    ActiveComponent,
+    CfirAssessment,
+    CfirRating,
+    Degree,
+    ImplementabilityAssessment,
+    MethodVersion,
+    StrategyUptake,
+)
 from .notifications import (
     DEFAULT_DELIVERY,
     WEEKLY_DELIVERIES,
@@ -103,6 +111,7 @@ __all__ = [
     "ActiveComponent",
     "CfirAssessment",
     "CfirRating",
+    "StrategyUptake",
     "ImplementabilityAssessment",
     "MethodVersion",
     "OPEN_CANDIDATE_STATUSES",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fii.cfir import RATING_VALUES, RATINGS, CfirVersion, Framework, all_construct_codes, framework
+from fii.eric import STRATEGY_CODES
 from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import EffectivenessLevel, InterventionDatabase, RecognitionLevel, RegistrationStatus
 
@@ -267,3 +268,38 @@ class CfirRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.construct}: {self.rating}"
+
+
+class StrategyUptake(models.Model):
+    """An ERIC implementation strategy the team took up for a CFIR barrier, as a stoplight action (issue 22).
+
+    The strategy comes from the expert matches in ``fii.eric``; the action carries who, what and by when and
+    shows up in the next review's open actions. One uptake per strategy and barrier, so a second click (or a
+    replayed form) finds the action that is already there.
+    """
+
+    rating = models.ForeignKey(CfirRating, on_delete=models.CASCADE, related_name="uptakes")
+    strategy = models.CharField(
+        _("implementation strategy (ERIC)"), max_length=3, choices=[(c, c) for c in STRATEGY_CODES]
+    )
+    action = models.ForeignKey(
+        "trajectories.Action", on_delete=models.CASCADE, related_name="strategy_uptakes", verbose_name=_("action")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history_records = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("strategy taken up")
+        verbose_name_plural = _("strategies taken up")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "strategy"], name="strategyuptake_one_per_barrier"),
+            models.CheckConstraint(condition=Q(strategy__in=STRATEGY_CODES), name="strategyuptake_strategy_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} · {self.strategy}"

@@ -6,8 +6,11 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from fii.cfir import RATING_VALUES, CfirVersion
+from fii import eric
+from fii.cfir import NUMERIC, RATING_VALUES, CfirVersion
 
 from ..models import (
     ActiveComponent,
@@ -16,9 +19,11 @@ from ..models import (
     CfirRating,
     ImplementabilityAssessment,
     MethodVersion,
+    StrategyUptake,
     Trajectory,
 )
 from ..selectors_innoveren import method_current
+from .reviews import action_create
 from .subphases import subphases_follow_work
 from .versioning import StaleEdit, save_versioned
 
@@ -28,6 +33,8 @@ __all__ = [
     "implementability_record",
     "method_current",
     "method_save",
+    "strategy_take_up",
+    "NotSuggested",
 ]
 
 
@@ -153,3 +160,41 @@ def cfir_rate(
             row.rating, row.rationale, row.needs_review = rating, rationale, needs_review
             row.updated_by, row.updated_at = by, now
             row.save(update_fields=["rating", "rationale", "needs_review", "updated_by", "updated_at"])
+
+
+class NotSuggested(ValueError):
+    """The strategy is not among the expert suggestions for this rating, or the rating is no barrier."""
+
+
+@transaction.atomic
+def strategy_take_up(*, rating: CfirRating, strategy: str, by, at=None) -> tuple[StrategyUptake, bool]:
+    """Take up a suggested ERIC strategy for a CFIR barrier as a stoplight action (issue 22).
+
+    Idempotent: a strategy is taken up once per barrier; a second call (a double click, a replayed form, a
+    colleague at the same moment) returns the uptake that exists, with ``False``. The action is open, without
+    owner or due date: the team fills those in at the next review, where it appears among the open actions.
+    """
+    existing = StrategyUptake.objects.filter(rating=rating, strategy=strategy).select_related("action").first()
+    if existing is not None:
+        return existing, False
+    if NUMERIC.get(rating.rating, 0) >= 0:
+        raise NotSuggested("Only a construct rated -1 or -2 is a barrier.")
+    assessment = rating.assessment
+    if strategy not in {m.strategy.code for m in eric.suggestions(assessment.version, rating.construct)}:
+        raise NotSuggested(f"{strategy} is not suggested for {rating.construct}.")
+    chosen = eric.BY_CODE[strategy]
+    construct = assessment.framework.constructs[rating.construct]
+    dutch = (get_language() or "nl").startswith("nl")
+    description = _("%(strategy)s, for the barrier “%(construct)s”") % {
+        "strategy": chosen.nl_name if dutch else chosen.name,
+        "construct": construct.nl_name if dutch else construct.name,
+    }
+    try:
+        with transaction.atomic():
+            action = action_create(trajectory=assessment.trajectory, by=by, description=description[:300], at=at)
+            uptake = StrategyUptake.objects.create(
+                rating=rating, strategy=strategy, action=action, created_by=by, created_at=at or timezone.now()
+            )
+    except IntegrityError:  # taken up by someone else between the look-up and the insert
+        return StrategyUptake.objects.select_related("action").get(rating=rating, strategy=strategy), False
+    return uptake, True

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fii import eric
 from fii.cfir import RATING_RULES, CfirVersion, framework
 from fii.lib.conflicts import refused_stale
 from fii.model import EFFECTIVENESS_HELP, EffectivenessLevel
@@ -22,7 +25,7 @@ from .. import services
 from ..access import get_trajectory_for_user
 from ..forms import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
 from ..forms.innoveren import field_key
-from ..models import CfirAssessment, MethodVersion
+from ..models import CfirAssessment, CfirRating, MethodVersion
 
 
 def _role_for(request):
@@ -273,4 +276,55 @@ def cfir_compare(request, pk: int):
         "trajectories/innoveren/cfir_compare.html",
         {"trajectory": trajectory, "form": form, "comparison": selectors.cfir_comparison(chosen)},
         status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+@create_once
+def cfir_strategy_take_up(request, pk: int, assessment_pk: int, rating_pk: int):
+    """One click on a suggested strategy for a barrier: it becomes an open stoplight action (issue 22)."""
+    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    assessment = _assessment_for(trajectory, assessment_pk)
+    rating = get_object_or_404(CfirRating, assessment=assessment, pk=rating_pk)
+    rating.assessment = assessment
+    try:
+        uptake, created = services.strategy_take_up(
+            rating=rating, strategy=request.POST.get("strategy", ""), by=request.user
+        )
+    except services.NotSuggested:
+        raise Http404 from None
+    chosen = eric.BY_CODE[uptake.strategy]
+    name = chosen.nl_name if (get_language() or "nl").startswith("nl") else chosen.name
+    if created:
+        messages.success(
+            request, _("“%(name)s” is now an open action; it comes up at the next review.") % {"name": name}
+        )
+    else:
+        messages.info(request, _("“%(name)s” was already taken up for this barrier.") % {"name": name})
+    return redirect(f"{assessment.get_absolute_url()}#barrier-{rating.pk}")
+
+
+@login_required
+@require_http_methods(["GET"])
+def strategy_list(request):
+    """The 73 ERIC strategies with their cluster, searchable in the page (reference data, no trajectory)."""
+    query = request.GET.get("q", "").strip()[:100]
+    cluster = request.GET.get("cluster", "")
+    rows = [
+        s
+        for s in eric.STRATEGIES
+        if (not cluster or s.cluster == cluster)
+        and (not query or query.lower() in f"{s.name} {s.nl_name} {s.nl_description}".lower())
+    ]
+    return render(
+        request,
+        "trajectories/innoveren/strategies.html",
+        {
+            "strategies": rows,
+            "query": query,
+            "cluster": cluster,
+            "clusters": eric.Cluster.choices,
+            "total": len(eric.STRATEGIES),
+        },
     )
