@@ -249,16 +249,16 @@ def _trajectories_and_stalled(trajectories, *, today: dt.date, stalled_days: int
     rows = (
         trajectories.order_by("title", "pk")
         .annotate(last_transition=Subquery(last_transition), last_review=Subquery(last_review))
-        .values_list("pk", "title", "status", "archived_at", "created_at", "last_transition", "last_review")
+        .values_list("pk", "title", "status", "archived_at", "start_date", "last_transition", "last_review")
     )
     refs: dict[int, TrajectoryRef] = {}
     stalled = []
-    for pk, title, status, archived_at, created_at, transition_at, review_on in rows:
+    for pk, title, status, archived_at, start_date, transition_at, review_on in rows:
         ref = TrajectoryRef(pk, title, status, archived_at is not None)
         refs[pk] = ref
         if status != TrajectoryStatus.ACTIEF or archived_at is not None:
             continue
-        moments = [timezone.localdate(created_at)]
+        moments = [start_date]
         if transition_at:
             moments.append(timezone.localdate(transition_at))
         if review_on:
