@@ -140,6 +140,7 @@ def item_histories(item_ids: Iterable[int], *, limit: int = 8) -> dict[int, list
 # Learning across trajectories (trajectories/learning.py) ---------------------------------------
 
 BAR_LEFT = 150  # room for the row labels
+NUMBERED_LEFT = 40  # room for a row number ("10.")
 BAR_ROW = 28
 BAR_HEIGHT = 18
 BAR_PLOT = 420  # width of the plot area
@@ -175,7 +176,7 @@ class BarChart:
     legend_y: float
 
 
-def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> BarChart | None:
+def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[str, int]]]], *, left: int = BAR_LEFT) -> BarChart | None:
     """Horizontal stacked bars, one row per (label, [(css, value), …]); the total is printed after each bar.
 
     Labels are short (a number or a phase); the table beside the chart carries the full text.
@@ -187,7 +188,7 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> BarChart
     result = []
     for n, (label, parts) in enumerate(rows):
         y = 8 + n * BAR_ROW
-        x = float(BAR_LEFT)
+        x = float(left)
         drawn = []
         for css, value in parts:
             if value:
@@ -196,7 +197,7 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> BarChart
                 x += width
         result.append(BarRow(label, sum(v for _css, v in parts), y, drawn, round(x + 6, 1)))
     height = 8 + len(rows) * BAR_ROW
-    return BarChart(result, BAR_LEFT + BAR_PLOT + 60, height + 30, BAR_LEFT, height + 14)
+    return BarChart(result, left + BAR_PLOT + 60, height + 30, left, height + 14)
 
 
 @dataclass
@@ -282,11 +283,13 @@ def learning_charts(figures) -> dict:
     """The three charts of the learning page (a ``learning.Learning``), for its template and its PDF."""
     return {
         "items_chart": bar_chart(
-            [(f"{n}.", [("rood", f.red), ("oranje", f.orange)]) for n, f in enumerate(figures.items, start=1)]
+            [(f"{n}.", [("rood", f.red), ("oranje", f.orange)]) for n, f in enumerate(figures.items, start=1)],
+            left=NUMBERED_LEFT,
         ),
         "phases_chart": spread_chart([(f"{p.number}. {p.label}", p.spread) for p in figures.phases]),
         "item_legend": [("rood", str(Light.ROOD.label)), ("oranje", str(Light.ORANJE.label))],
         "barriers_chart": bar_chart(
-            [(f"{n}.", [("teller", len(b.trajectories))]) for n, b in enumerate(figures.barriers, start=1)]
+            [(f"{n}.", [("teller", len(b.trajectories))]) for n, b in enumerate(figures.barriers, start=1)],
+            left=NUMBERED_LEFT,
         ),
     }
