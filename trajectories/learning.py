@@ -24,7 +24,12 @@ The figures:
 - *Radio silence*: the share of key figures (influence 4 or 5) of active trajectories without contact for
   ``silence_days`` days, as ``key_figures.radio_silence`` flags them (subphase 4b).
 - *Recurring CFIR barriers*: constructs rated −1 or −2 in at least two trajectories (per CFIR version, because
-  a construct code means different constructs in the two versions).
+  a construct code means different constructs in the two versions). The negative ratings follow the CFIR rating
+  rules of Damschroder, L.J. & Lowery, J.C. (2013), "Evaluation of a large-scale weight management program using
+  the consolidated framework for implementation research (CFIR)", *Implementation Science* 8:51 (−1/−2: the
+  construct, or its absence, hinders the implementation; reused as rating criteria tables in later studies, e.g.
+  *BMC Public Health* 21 (2021), table 3). Their cross-case comparison of ratings between sites is what this
+  figure does between trajectories, without its claim of distinguishing success from failure.
 """
 
 from __future__ import annotations
