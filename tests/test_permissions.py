@@ -341,6 +341,9 @@ MATRIX = {
     "trajectories:phase_report_pdf": (lambda t: [t.pk, "verkennen"], "get", READ),
     "trajectories:portfolio_report": (lambda t: [t.owner_id], "get", READ),
     "trajectories:portfolio_report_pdf": (lambda t: [t.owner_id], "get", READ),
+    # Learning across trajectories (issue 22): only members of the organisation.
+    "trajectories:learning": (lambda t: [t.owner_id], "get", READ),
+    "trajectories:learning_pdf": (lambda t: [t.owner_id], "get", READ),
     # Exports list only what the user may see; an outsider gets their own (empty) list.
     "trajectories:portfolio_export": (lambda t: ["csv"], "get", ANY_USER),
     "trajectories:actions_export": (lambda t: ["xlsx"], "get", ANY_USER),

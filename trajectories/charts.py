@@ -135,3 +135,161 @@ def item_histories(item_ids: Iterable[int], *, limit: int = 8) -> dict[int, list
     for row in rows:
         histories[row.item_id].append(row)
     return {item_id: rows[-limit:] for item_id, rows in histories.items()}
+
+
+# Learning across trajectories (trajectories/learning.py) ---------------------------------------
+
+BAR_LEFT = 150  # room for the row labels
+NUMBERED_LEFT = 40  # room for a row number ("10.")
+BAR_ROW = 28
+BAR_HEIGHT = 18
+BAR_PLOT = 420  # width of the plot area
+
+
+@dataclass
+class BarPart:
+    css: str  # "rood", "oranje", "teller": the template's fill pattern
+    value: int
+    x: float
+    width: float
+
+
+@dataclass
+class BarRow:
+    label: str
+    total: int
+    y: float
+    parts: list[BarPart]
+    end: float  # where the total is printed
+
+    @property
+    def text_y(self) -> float:
+        return round(self.y + BAR_HEIGHT / 2 + 4, 1)
+
+
+@dataclass
+class BarChart:
+    rows: list[BarRow]
+    width: int
+    height: int
+    left: int
+    legend_y: float
+
+
+def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[str, int]]]], *, left: int = BAR_LEFT) -> BarChart | None:
+    """Horizontal stacked bars, one row per (label, [(css, value), …]); the total is printed after each bar.
+
+    Labels are short (a number or a phase); the table beside the chart carries the full text.
+    """
+    if not rows:
+        return None
+    top = max((sum(v for _css, v in parts) for _label, parts in rows), default=0) or 1
+    scale = BAR_PLOT / top
+    result = []
+    for n, (label, parts) in enumerate(rows):
+        y = 8 + n * BAR_ROW
+        x = float(left)
+        drawn = []
+        for css, value in parts:
+            if value:
+                width = round(value * scale, 1)
+                drawn.append(BarPart(css, value, round(x, 1), width))
+                x += width
+        result.append(BarRow(label, sum(v for _css, v in parts), y, drawn, round(x + 6, 1)))
+    height = 8 + len(rows) * BAR_ROW
+    return BarChart(result, left + BAR_PLOT + 60, height + 30, left, height + 14)
+
+
+@dataclass
+class SpreadRow:
+    label: str
+    count: int
+    y: float
+    low_x: float | None = None
+    high_x: float | None = None
+    q1_x: float | None = None
+    q3_x: float | None = None
+    median_x: float | None = None
+    median: float | None = None
+
+    @property
+    def mid_y(self) -> float:
+        return round(self.y + BAR_HEIGHT / 2, 1)
+
+    @property
+    def text_y(self) -> float:
+        return round(self.y + BAR_HEIGHT / 2 + 4, 1)
+
+    @property
+    def median_bar_x(self) -> float:
+        return round((self.median_x or 0) - 2, 1)
+
+    @property
+    def value_x(self) -> float:
+        return round((self.high_x or 0) + 6, 1)
+
+    @property
+    def box_width(self) -> float:
+        return round((self.q3_x or 0) - (self.q1_x or 0), 1) or 2
+
+
+@dataclass
+class SpreadChart:
+    rows: list[SpreadRow]
+    width: int
+    height: int
+    left: int
+    right: int
+    ticks: list[tuple[int, float]]
+    axis_y: float
+
+
+def spread_chart(rows: Sequence[tuple[str, object]]) -> SpreadChart | None:
+    """A box plot per row: the range as a line, the middle half as a box, the median as a bar with its value.
+
+    ``rows`` are (label, ``learning.Spread``); rows without values keep their place and say so in text.
+    """
+    spreads = [spread for _label, spread in rows if getattr(spread, "count", 0)]
+    if not spreads:
+        return None
+    top = max(s.high for s in spreads) or 1
+    scale = BAR_PLOT / top
+
+    def x(value) -> float:
+        return round(BAR_LEFT + value * scale, 1)
+
+    result = []
+    for n, (label, s) in enumerate(rows):
+        row = SpreadRow(label, s.count, 8 + n * BAR_ROW)
+        if s.count:
+            row.low_x, row.high_x, row.q1_x, row.q3_x = x(s.low), x(s.high), x(s.q1), x(s.q3)
+            row.median_x, row.median = x(s.median), s.median
+        result.append(row)
+    axis_y = 8 + len(rows) * BAR_ROW + 4
+    step = max(1, _nice_step(top))
+    ticks = [(value, x(value)) for value in range(0, top + 1, step)]
+    return SpreadChart(result, BAR_LEFT + BAR_PLOT + 60, int(axis_y + 34), BAR_LEFT, BAR_LEFT + BAR_PLOT, ticks, axis_y)
+
+
+def _nice_step(top: int) -> int:
+    """A round tick step giving four to eight ticks."""
+    for step in (1, 2, 5, 10, 20, 30, 50, 60, 90, 100, 120, 180, 200, 365, 500, 730, 1000):
+        if top / step <= 8:
+            return step
+    return top // 5
+
+
+def learning_charts(figures) -> dict:
+    """The three charts of the learning page (a ``learning.Learning``), for its template and its PDF."""
+    return {
+        "items_chart": bar_chart(
+            [(f"{n}.", [("rood", f.red), ("oranje", f.orange)]) for n, f in enumerate(figures.items, start=1)],
+            left=NUMBERED_LEFT,
+        ),
+        "phases_chart": spread_chart([(f"{p.number}. {p.label}", p.spread) for p in figures.phases]),
+        "item_legend": [("rood", str(Light.ROOD.label)), ("oranje", str(Light.ORANJE.label))],
+        "barriers_chart": bar_chart(
+            [(f"{n}.", [("teller", len(b.trajectories))]) for n, b in enumerate(figures.barriers, start=1)],
+            left=NUMBERED_LEFT,
+        ),
+    }

@@ -193,6 +193,9 @@ urlpatterns = [
     ),
     path("trajecten/<int:pk>/fase/<slug:phase>/rapport/", reports.phase_report, name="phase_report"),
     path("trajecten/<int:pk>/fase/<slug:phase>/rapport.pdf", reports.phase_report_pdf, name="phase_report_pdf"),
+    # Learning across the organisation's trajectories (issue 22): a page, and the same as a PDF for managers.
+    path("organisaties/<int:org_pk>/leren/", reports.learning_page, name="learning"),
+    path("organisaties/<int:org_pk>/leren.pdf", reports.learning_pdf, name="learning_pdf"),
     path("organisaties/<int:org_pk>/portefeuillerapport/", reports.portfolio_report, name="portfolio_report"),
     path(
         "organisaties/<int:org_pk>/portefeuillerapport.pdf", reports.portfolio_report_pdf, name="portfolio_report_pdf"

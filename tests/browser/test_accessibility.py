@@ -31,6 +31,7 @@ NOT_HTML = {
     "trajectories:progress_report_pdf",
     "trajectories:phase_report_pdf",
     "trajectories:portfolio_report_pdf",
+    "trajectories:learning_pdf",
     "trajectories:portfolio_export",
     "trajectories:actions_export",
     "trajectories:calendar_feed",

@@ -95,6 +95,7 @@ def test_every_report_pdf_has_alt_on_figures_and_scope_on_headers(client, lezer,
     urls = [
         reverse("trajectories:progress_report_pdf", args=[rich_trajectory.pk]),
         reverse("trajectories:portfolio_report_pdf", args=[municipality.pk]),
+        reverse("trajectories:learning_pdf", args=[municipality.pk]),
         *(reverse("trajectories:phase_report_pdf", args=[rich_trajectory.pk, phase.code]) for phase in PHASES),
     ]
     problems, headers, figures = [], 0, 0

@@ -32,6 +32,7 @@ from .reviews import (
 from .trajectories import (
     AssignmentForm,
     DateInput,
+    LearningFilterForm,
     PortfolioFilterForm,
     SubphaseForm,
     TrajectoryCreateForm,
@@ -92,6 +93,7 @@ __all__ = [
     "AssignmentForm",
     "ChecklistItemForm",
     "DateInput",
+    "LearningFilterForm",
     "PortfolioFilterForm",
     "ReportPeriodForm",
     "ReviewEditForm",

@@ -395,3 +395,32 @@ class PortfolioFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("All"))] + list(Trajectory.Status.choices)
         for name in ("organisation", "phase", "status"):
             self.fields[name].widget.attrs["class"] = "form-select"
+
+
+class LearningFilterForm(forms.Form):
+    """The choices on the learning page (a GET form): archived trajectories, and when to call one stalled or silent."""
+
+    archived = forms.BooleanField(label=_("Include archived trajectories"), required=False)
+    stalled_days = forms.IntegerField(
+        label=_("Stalled after (days)"),
+        min_value=7,
+        max_value=730,
+        required=False,
+        help_text=_("No phase transition and no stoplight review for this many days."),
+    )
+    silence_days = forms.IntegerField(
+        label=_("Radio silence after (days)"),
+        min_value=7,
+        max_value=365,
+        required=False,
+        help_text=_("A key figure without contact for this many days."),
+    )
+
+    def choices(self, *, stalled_days: int, silence_days: int) -> tuple[bool, int, int]:
+        """(archived, stalled_days, silence_days): the valid answers, the defaults for the rest."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return (
+            bool(data.get("archived")),
+            data.get("stalled_days") or stalled_days,
+            data.get("silence_days") or silence_days,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -22,9 +23,10 @@ from organisations import audit
 from organisations.access import get_organisation_for_user
 from organisations.models import Role
 
-from .. import reports
+from .. import learning, reports
 from ..access import get_trajectory_for_user, visible_trajectories
-from ..forms import ReportPeriodForm
+from ..charts import learning_charts
+from ..forms import LearningFilterForm, ReportPeriodForm
 
 
 def _respond(request, template: str, context: dict, *, pdf_name: str | None = None, subject=None) -> HttpResponse:
@@ -129,3 +131,37 @@ def portfolio_report(request, org_pk: int):
 @require_safe
 def portfolio_report_pdf(request, org_pk: int):
     return _portfolio(request, org_pk, pdf=True)
+
+
+def _learning(request, org_pk: int):
+    """The organisation, the filter form and the figures of its learning page (only for its members)."""
+    organisation, _role = get_organisation_for_user(request.user, org_pk)
+    form = LearningFilterForm(request.GET or None)
+    archived, stalled_days, silence_days = form.choices(
+        stalled_days=learning.DEFAULT_STALLED_DAYS, silence_days=settings.FII_RADIO_SILENCE_DAYS
+    )
+    figures = learning.learning_overview(
+        learning.owned_trajectories(organisation, include_archived=archived),
+        stalled_days=stalled_days,
+        silence_days=silence_days,
+        include_archived=archived,
+    )
+    query = urlencode({k: v for k, v in request.GET.items() if k in form.fields})
+    return {"organisation": organisation, "form": form, "learning": figures, "query": query, **learning_charts(figures)}
+
+
+@login_required
+@require_safe
+def learning_page(request, org_pk: int):
+    """ "Leren van trajecten": what the organisation's trajectories have in common (issue 22)."""
+    response = render(request, "trajectories/learning.html", _learning(request, org_pk))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_safe
+def learning_pdf(request, org_pk: int):
+    context = _learning(request, org_pk)
+    name = f"leren-van-trajecten-{slugify(context['organisation'].name)}-{timezone.localdate():%Y-%m-%d}"
+    return _respond(request, "reports/learning.html", context, pdf_name=name, subject=context["organisation"])

@@ -1,0 +1,135 @@
+"""Learning page benchmark (issue 22): the learning page against the portfolio, on ``seed_scale --size large``.
+
+Run from the project root against a database seeded by ``manage.py seed_scale`` (never your own data):
+
+    .venv/bin/python bench/learning.py --database postgresql://postgres@127.0.0.1:5432/fii_learning_bench --seed
+    .venv/bin/python bench/learning.py --database postgresql://postgres@127.0.0.1:5432/fii_learning_bench
+
+``--seed`` migrates the database and seeds it with ``seed_scale --size large`` first, unless it is seeded already;
+seed_scale itself refuses a database that holds trajectories it did not seed. Without ``--seed`` an unseeded
+database is refused here.
+
+What it measures, in one process with the Django test client (no web server), logged in as the seed's
+``bench@example.invalid`` (beheerder of every seeded organisation, so the portfolio lists all 2,000 trajectories):
+
+- the portfolio page (25 rows of 2,000), with its page-part cache cleared before every run (cold) and kept (warm);
+- the learning page of one seeded organisation (its 50 of the 2,000 trajectories, archived included);
+- the learning figures over all 2,000 trajectories (``learning_overview`` on every trajectory, no template): what
+  the page would cost for an organisation that owns the whole data set.
+
+Per measurement: the number of queries, and the median and 95th percentile of ``--repeat`` runs after one
+untimed warm-up. The runs alternate between the measurements, so a busy neighbour slows them alike. The load
+average before and after is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", required=True, help="DATABASE_URL of a database seeded by seed_scale")
+    parser.add_argument("--seed", action="store_true", help="migrate and seed the database first if it is empty")
+    parser.add_argument("--size", default="large", help="seed_scale --size for --seed (large)")
+    parser.add_argument("--repeat", type=int, default=9, help="timed runs per measurement (9)")
+    args = parser.parse_args()
+
+    os.environ.update(
+        DATABASE_URL=args.database,
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-not-for-production-" + "x" * 20,
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="0",
+        FII_REQUIRE_2FA="0",
+        LOG_LEVEL="WARNING",
+        PLAIN_STATIC="1",  # no collectstatic manifest needed: the test client serves no static file
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fii.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from fii.management.commands.seed_scale import BENCH_EMAIL, SEED_PREFIX
+    from organisations.models import Organisation, User
+    from trajectories.learning import learning_overview
+    from trajectories.models import Trajectory
+
+    if args.seed:
+        call_command("migrate", verbosity=0)
+        if not Organisation.objects.filter(name__startswith=SEED_PREFIX).exists():
+            call_command("seed_scale", size=args.size)
+    if not Organisation.objects.filter(name__startswith=SEED_PREFIX).exists():
+        print("This database is not seeded by seed_scale; pass --seed (into an empty database).", file=sys.stderr)
+        return 2
+
+    load_before = os.getloadavg()
+    user = User.objects.get(email=BENCH_EMAIL)
+    organisation = Organisation.objects.filter(name__startswith=SEED_PREFIX).order_by("pk").first()
+    client = Client()
+    client.force_login(user)
+    portfolio_url = reverse("trajectories:portfolio")
+    learning_url = reverse("trajectories:learning", args=[organisation.pk]) + "?archived=on"
+
+    def page(url: str, *, cold: bool):
+        def run():
+            if cold:
+                cache.clear()
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return run
+
+    def all_trajectories():
+        learning_overview(Trajectory.objects.all(), include_archived=True)
+
+    measurements = {
+        "portfolio, cold (25 of 2,000)": page(portfolio_url, cold=True),
+        "portfolio, warm (25 of 2,000)": page(portfolio_url, cold=False),
+        f"learning page ({organisation.owned_trajectories.count()} trajectories)": page(learning_url, cold=False),
+        f"learning figures, all {Trajectory.objects.count():,} trajectories": all_trajectories,
+    }
+    queries: dict[str, int] = {}
+    for name, run in measurements.items():  # the untimed warm-up counts the queries
+        if name.startswith("portfolio, warm"):
+            run()
+        with CaptureQueriesContext(connection) as captured:
+            run()
+        queries[name] = len(captured)
+    times: dict[str, list[float]] = {name: [] for name in measurements}
+    for n in range(args.repeat):
+        names = list(measurements)
+        names = names[n % len(names) :] + names[: n % len(names)]  # rotate the order every round
+        for name in names:
+            began = time.perf_counter()
+            measurements[name]()
+            times[name].append((time.perf_counter() - began) * 1000)
+    load_after = os.getloadavg()
+
+    print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}; {os.cpu_count()} CPUs")
+    print(f"Load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
+    print(f"{'Measurement':<48} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
+    for name, values in times.items():
+        p95 = statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+        print(f"{name:<48} {queries[name]:>7} {statistics.median(values):>10.1f} {p95:>8.1f}")
+    print(f"Load average after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
