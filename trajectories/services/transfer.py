@@ -420,7 +420,9 @@ class _Importer:
         self.saved_files.append(obj.document.name)
 
 
-def trajectories_import(*, data: Any, as_copy: bool = False, owner: Organisation | None = None) -> dict:
+def trajectories_import(
+    *, data: Any, as_copy: bool = False, owner: Organisation | None = None, progress: Progress | None = None
+) -> dict:
     """Import a ``fii-trajectories`` export, all or nothing. Returns the imported trajectories and counts.
 
     The whole file is checked against the schema (``trajectories.transfer_schema``) before anything is
@@ -470,6 +472,8 @@ def trajectories_import(*, data: Any, as_copy: bool = False, owner: Organisation
                 importer.next_key = key
                 fields = {k: v for k, v in row.items() if k != "key"}
                 importer.objects(TRAJECTORY, [fields], "trajectories", None, {}, start=i)
+                if progress is not None:
+                    progress(i + 1, len(rows))
     except BaseException as error:
         # The rows are rolled back; the agreement documents already written to storage go as well. Also when
         # the worker is stopped mid-import (gunicorn's timeout raises SystemExit in a sync worker).
