@@ -54,7 +54,9 @@ def _export(job: Job, progress: Progress) -> None:
     progress(0, trajectories.count())
     chunks = transfer.trajectories_export_chunks(trajectories=trajectories, progress=progress)
     progress.write_result(chunks, name=name, content_type=JSON)
-    audit.record(audit.Action.EXPORT, object_type="trajectories.Trajectory", organisation=organisation.pk, detail="json")
+    audit.record(
+        audit.Action.EXPORT, object_type="trajectories.Trajectory", organisation=organisation.pk, detail="json"
+    )
 
 
 def organisation_import_start(*, user: User, organisation: Organisation, content: bytes, as_copy: bool) -> Job:

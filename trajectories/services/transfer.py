@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from organisations.models import Organisation, Person, User
 
 from ..models import Action, Agreement, Trajectory
+from ..structure import trajectory_lookup
 from ..transfer_format import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
@@ -37,7 +38,6 @@ from ..transfer_format import (
     TransferError,
     transfer_kinds,
 )
-from ..structure import trajectory_lookup
 from ..transfer_schema import document_content, scalar, validate
 
 TRAJECTORY = TRANSFER_SPEC
