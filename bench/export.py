@@ -129,7 +129,9 @@ def main() -> None:
         began = time.perf_counter()
         call_command("seed_scale", size=str(max(args.sizes)), verbosity=0, stdout=io.StringIO())
         owner = Trajectory.objects.order_by("pk").values_list("owner_id", flat=True).first()
-        Trajectory.objects.update(owner_id=owner)  # one organisation gives them all (this database is ours)
+        # One organisation gives them all (this database is ours); it cannot also be the receiving one.
+        Trajectory.objects.filter(receiving_organisation_id=owner).update(receiving_organisation=None)
+        Trajectory.objects.update(owner_id=owner)
         print(f"Seeded {max(args.sizes)} trajectories in {time.perf_counter() - began:.0f} s.")
         for size in sorted(args.sizes):
             first = list(Trajectory.objects.order_by("pk").values_list("pk", flat=True)[:size])

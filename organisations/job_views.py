@@ -27,10 +27,11 @@ def _own_job(request, pk: int) -> Job:
 def downloads(request):
     jobs = Job.objects.filter(user=request.user, expires_at__gt=timezone.now()).select_related("organisation")[:100]
     rows = []
+    polling = False
     for job in jobs:
         done, total = job_progress(job)
         rows.append({"job": job, "done": done, "total": total})
-    polling = any(not row["job"].finished for row in rows)
+        polling = polling or not job.finished
     context = {"rows": rows, "polling": polling, "poll_seconds": POLL_SECONDS}
     template = "organisations/downloads.html#download_list" if request.htmx else "organisations/downloads.html"
     return render(request, template, context)

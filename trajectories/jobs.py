@@ -31,7 +31,7 @@ JSON = "application/json; charset=utf-8"
 
 def _still_beheerder(job: Job) -> Organisation:
     organisation = job.organisation
-    role = memberships_of(job.user).get(job.organisation_id) if organisation else None
+    role = memberships_of(job.user).get(organisation.pk) if organisation is not None else None
     if organisation is None or role is None or not Role(role).allows(Role.BEHEERDER):
         raise JobFailed(_("You are no longer a beheerder of this organisation, so this was not done."))
     return organisation

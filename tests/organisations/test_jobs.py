@@ -1,6 +1,8 @@
 """Background jobs (organisations/jobs.py): progress, the personal Downloads page, failures and expiry."""
 
 import datetime as dt
+import io
+import os
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,8 +16,6 @@ from organisations.models import Job
 from tests.mailhelpers import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
-
-NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -126,19 +126,19 @@ def test_expired_jobs_and_their_files_are_removed(client, beheerder, runners, se
     run_queued_tasks()
     job.refresh_from_db()
     stored = job.result.path
-    kept = Job(user=beheerder, kind="test_count", title="Nieuwer", created_at=NOW, status="done")
+    kept = Job(user=beheerder, kind="test_count", title="Nieuwer", status="done")  # expires in seven days
     kept.source.save("upload.json", ContentFile(b"{}"), save=False)
     kept.save()
     client.force_login(beheerder)
-    after_a_week = job.expires_at + dt.timedelta(seconds=1)
     Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    tomorrow = timezone.now() + dt.timedelta(days=1)
     assert client.get(reverse("account:job_file", args=[job.pk])).status_code == 404  # expired: gone at once
-    assert jobs.jobs_remove_expired(now=after_a_week) == 1
+    assert jobs.jobs_remove_expired(now=tomorrow) == 1
     assert not Job.objects.filter(pk=job.pk).exists()
-    assert not __import__("os").path.exists(stored)
+    assert not os.path.exists(stored)
     assert Job.objects.filter(pk=kept.pk).exists()
-    Job.objects.filter(pk=kept.pk).update(expires_at=NOW)
-    call_command("remove_expired_jobs", stdout=__import__("io").StringIO())
+    Job.objects.filter(pk=kept.pk).update(expires_at=timezone.now())
+    call_command("remove_expired_jobs", stdout=io.StringIO())
     assert not Job.objects.exists()
 
 

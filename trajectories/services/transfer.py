@@ -133,7 +133,7 @@ class _Exporter:
             keys: dict[str, dict[int, int]] = {}
             for trajectory in children[(TRAJECTORY.model, None)]:
                 row = self._row(TRAJECTORY, trajectory, children, keys)
-                yield {"key": str(trajectory.export_key), **row}
+                yield {"key": str(cast(Trajectory, trajectory).export_key), **row}
                 done += 1
                 if progress is not None:
                     progress(done, total)
