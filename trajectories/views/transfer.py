@@ -1,7 +1,7 @@
 """Export of trajectories as fii-trajectories JSON, and import of such a file (docs/export-format.md).
 
-One trajectory is exported at once (tens of milliseconds); an organisation's export and every import run in
-the background (trajectories/jobs.py) and end up under the user's Downloads.
+One trajectory is exported at once (about 0.3 s for a large one, BENCHMARKS.md); an organisation's export
+and every import run in the background (trajectories/jobs.py) and end up under the user's Downloads.
 
 Only a beheerder of the giving organisation exports: the file holds everything about the trajectory,
 including the people in its stakeholder register.
