@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -530,3 +533,81 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token[:8]}… → {self.result_url}"
+
+
+JOB_KEEP_DAYS = 7
+
+
+def job_file_path(instance: Job, filename: str) -> str:
+    # A random name under a private folder: the file is only served through a view that checks its owner.
+    suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"jobs/{uuid.uuid4().hex}.{suffix}"
+
+
+class Job(models.Model):
+    """Long work a user asked for, done by the background worker: an export, an import or a large report.
+
+    The layer that knows the work (``trajectories/jobs.py``) registers a runner per ``kind``; this model only
+    records who asked, how far it got, why it failed (in the user's language; details go to the log), and the
+    result file, which is personal: only the user who asked sees the job and downloads the file, until
+    ``expires_at`` (``JOB_KEEP_DAYS``), when ``jobs_remove_expired`` deletes row and file.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("asked by"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    # What the work is about, for the list ("Trajecten van Gemeente Testdam"); written when the job is made.
+    title = models.CharField(_("title"), max_length=300)
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    error = models.CharField(_("reason of failure"), max_length=2000, blank=True)
+    summary = models.CharField(_("outcome"), max_length=2000, blank=True)
+    source = models.FileField(_("uploaded file"), upload_to=job_file_path, blank=True)
+    result = models.FileField(_("result"), upload_to=job_file_path, blank=True)
+    result_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="job_user_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "done", "failed"]), name="job_status_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(done__lte=models.F("total")), name="job_done_within_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind} · {self.status}"
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None:
+            self.expires_at = self.created_at + dt.timedelta(days=JOB_KEEP_DAYS)
+        super().save(*args, **kwargs)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

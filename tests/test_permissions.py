@@ -213,6 +213,23 @@ def member_less_participant_args(t):
     return [t.pk, participant.pk]
 
 
+def job_args(t):
+    """A finished export of the beheerder of the trajectory's giving organisation, with its file."""
+    from django.core.files.base import ContentFile
+
+    from organisations.models import Job, Membership, Role
+
+    asker = Membership.objects.filter(organisation_id=t.owner_id, role=Role.BEHEERDER).first().user
+    job = Job(user=asker, organisation_id=t.owner_id, kind="trajectories_export", title="Export", status="done")
+    job.result.save("export.json", ContentFile(b"{}"), save=False)
+    job.result_name = "export.json"
+    job.save()
+    return [job.pk]
+
+
+OWN_JOB = {"anonymous": LOGIN, "outsider": 404, "lezer": 404, "bewerker": 404, "beheerder": 200}
+
+
 MATRIX = {
     # url name: (args builder, method, expected status per persona)
     "healthz": (None, "get", PUBLIC),
@@ -235,6 +252,11 @@ MATRIX = {
     "password_reset_confirm": (lambda t: ["MQ", "abc-123"], "get", PUBLIC),
     "password_reset_complete": (None, "get", PUBLIC),
     "account:totp_enrol": (None, "get", ANY_USER),
+    # Downloads (issue 21): everybody's own list; a job and its file only for the user who asked (here the
+    # beheerder), a 404 to anybody else, colleagues of the same organisation too.
+    "account:downloads": (None, "get", ANY_USER),
+    "account:job": (job_args, "get", OWN_JOB),
+    "account:job_file": (job_args, "get", OWN_JOB),
     "account:backup_codes": (None, "post", REDIRECTS),
     "account:totp_disable": (None, "post", REDIRECTS),
     "fii_model": (None, "get", ANY_USER),
@@ -369,7 +391,8 @@ MATRIX = {
     "trajectories:person_erase": (person_args, "get", BEHEERDER_ONLY),
     # Export and import of whole trajectories: only beheerders of the giving organisation.
     "trajectories:trajectory_export": (trajectory_args, "get", BEHEERDER_ONLY),
-    "trajectories:organisation_export": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    # Queues a background job (issue 21); its page and file are the asker's own (see job_args).
+    "trajectories:organisation_export": (lambda t: [t.owner_id], "post", OWNER_BEHEERDER_POST),
     "trajectories:organisation_import": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
     "organisations:retention": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
     # Archive instead of delete (beheerders of the giving organisation), and the history of every object.

@@ -9,10 +9,12 @@ class TrajectoriesConfig(AppConfig):
     def ready(self):
         from organisations import audit
 
-        from . import revisions, structure
+        from . import jobs, revisions, structure
         from .models import Notification
 
         revisions.connect()
+        # The background work this app knows (exports, imports), run by organisations.jobs' task.
+        jobs.register_runners()
         # The audit log (a lower app) learns from the declaration which trajectory, and so which giving
         # organisation, an event about a part of a trajectory belongs to.
         audit.register_organisation_resolver(structure.audit_organisation, structure.trajectory_owners)

@@ -31,6 +31,7 @@ from organisations.models import (
     ExternalIdentity,
     FormSubmission,
     Invitation,
+    Job,
     Membership,
     Notice,
     Organisation,
@@ -555,6 +556,12 @@ OUTSIDE: tuple[Outside, ...] = (
         Notice,
         "a notice to an organisation's beheerders; names a trajectory, never a person",
         "subject by_organisation link",
+    ),
+    # Issue 21: a user's export, import or large report made by the worker; deleted with its file after 7 days.
+    Outside(
+        Job,
+        "a user's background job and its result file (organisations/jobs.py); expires after a week",
+        "kind title language error summary result_name content_type",
     ),
 )
 

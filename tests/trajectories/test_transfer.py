@@ -10,11 +10,13 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.models import Organisation, Person, User
+from organisations.models import Job, Organisation, Person, User
 from tests.factories import OrganisationFactory, make_trajectory
+from tests.mailhelpers import run_queued_tasks
 from trajectories.models import Agreement, FidelityChecklist, ReportRecord, Stakeholder, TeamMember, Trajectory
 from trajectories.services import (
     EXPORT_FORMAT,
@@ -260,9 +262,17 @@ def test_beheerder_of_a_participating_organisation_may_not_export(client, trajec
 def test_organisation_export_holds_only_the_trajectories_it_gives(client, beheerder, trajectory, outsider_org):
     make_trajectory(owner=outsider_org, title="Elders Traject")
     client.force_login(beheerder)
-    response = client.get(reverse("trajectories:organisation_export", args=[trajectory.owner_id]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("trajectories:organisation_export", args=[trajectory.owner_id]))
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("account:job", args=[job.pk])
+    assert run_queued_tasks() == 1
+    response = client.get(reverse("account:job_file", args=[job.pk]))
     assert response.status_code == 200
-    assert [t["title"] for t in json.loads(response.content)["trajectories"]] == ["Schuldhulp Vroeg"]
+    assert response["Content-Disposition"].startswith('attachment; filename="trajecten-gemeente-testdam-')
+    assert [t["title"] for t in json.loads(b"".join(response.streaming_content))["trajectories"]] == [
+        "Schuldhulp Vroeg"
+    ]
 
 
 def _upload(data, name="export.json"):
@@ -270,33 +280,51 @@ def _upload(data, name="export.json"):
     return SimpleUploadedFile(name, content, content_type="application/json")
 
 
+def _post_import(client, url, body):
+    """Post the import form; when it queued a job, run it and answer with the job's page (``.job`` set)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, body)
+    if response.status_code != 302:
+        response.job = None
+        return response
+    run_queued_tasks()
+    job = Job.objects.latest("pk")
+    page = client.get(response["Location"])
+    page.job = job
+    return page
+
+
 def test_beheerder_imports_a_file_and_sees_what_was_imported(client, beheerder, trajectory):
     data = trajectories_export(trajectories=Trajectory.objects.filter(pk=trajectory.pk))
     url = reverse("trajectories:organisation_import", args=[trajectory.owner_id])
     client.force_login(beheerder)
-    response = client.post(url, {"file": _upload(data), "as_copy": "on"}, follow=True)
-    assert response.status_code == 200
+    response = _post_import(client, url, {"file": _upload(data), "as_copy": "on"})
+    assert response.status_code == 200 and response.job.status == Job.Status.DONE
     page = response.content.decode()
     assert "1 traject geïmporteerd: Schuldhulp Vroeg." in page
     assert Trajectory.objects.filter(title="Schuldhulp Vroeg").count() == 2
 
 
-@pytest.mark.parametrize(
-    ("content", "dutch"),
-    [
-        (b"{geen json", "Het bestand is geen JSON-exportbestand."),
-        ({"format": "iets"}, "ontbrekende velden"),
-    ],
-)
-def test_import_form_shows_a_dutch_error_next_to_the_file_field(client, beheerder, trajectory, content, dutch):
+def test_import_form_shows_a_dutch_error_next_to_the_file_field_when_it_is_no_json(client, beheerder, trajectory):
     client.force_login(beheerder)
     url = reverse("trajectories:organisation_import", args=[trajectory.owner_id])
-    response = client.post(url, {"file": _upload(content)})
+    response = client.post(url, {"file": _upload(b"{geen json")})
     assert response.status_code == 400
     page = response.content.decode()
-    assert dutch in page
+    assert "Het bestand is geen JSON-exportbestand." in page
     assert 'id="error_1_id_file"' in page or "invalid-feedback" in page
+    assert Trajectory.objects.count() == 1 and not Job.objects.exists()
+
+
+def test_an_import_job_fails_with_a_dutch_reason_on_a_file_against_the_format(client, beheerder, trajectory):
+    client.force_login(beheerder)
+    url = reverse("trajectories:organisation_import", args=[trajectory.owner_id])
+    response = _post_import(client, url, {"file": _upload({"format": "iets"})})
+    assert response.job.status == Job.Status.FAILED
+    assert "ontbrekende velden" in response.job.error
+    assert "Dit is niet gelukt" in response.content.decode() and "ontbrekende velden" in response.content.decode()
     assert Trajectory.objects.count() == 1
+    assert not response.job.source and not response.job.result  # the upload is gone once read
 
 
 def test_import_page_needs_few_queries(client, beheerder, trajectory, django_assert_max_num_queries):
@@ -310,12 +338,13 @@ def test_import_form_refuses_trajectories_of_another_organisation(client, beheer
     elders = make_trajectory(owner=outsider_org, title="Elders Traject")
     data = trajectories_export(trajectories=Trajectory.objects.filter(pk=elders.pk))
     client.force_login(beheerder)
-    response = client.post(
+    response = _post_import(
+        client,
         reverse("trajectories:organisation_import", args=[trajectory.owner_id]),
         {"file": _upload(data), "as_copy": "on"},
     )
-    assert response.status_code == 400
-    assert "hoort bij een andere organisatie" in response.content.decode()
+    assert response.job.status == Job.Status.FAILED
+    assert "hoort bij een andere organisatie" in response.job.error
     assert Trajectory.objects.filter(title="Elders Traject").count() == 1
 
 
@@ -412,7 +441,7 @@ def _import(client, owner, data, *, as_copy=True):
     body = {"file": _upload(data)}
     if as_copy:
         body["as_copy"] = "on"
-    return client.post(url, body, follow=True)
+    return _post_import(client, url, body)
 
 
 def _state(settings) -> tuple:
@@ -487,7 +516,7 @@ def test_authors_outside_the_organisation_become_unknown_and_no_answer_tells_an_
         row["reviews"][0]["created_by"] = bewerker.email
         response = _import(client, trajectory.owner, data)
         assert response.status_code == 200
-        pages.append(" ".join(str(m) for m in response.context["messages"]))
+        pages.append(response.job.summary)
         imported = Trajectory.objects.order_by("-pk").first()
         assert imported.created_by is None  # unknown: not the other organisation's user
         review = imported.reviews.get()
@@ -510,7 +539,7 @@ def test_import_does_not_tell_whether_an_export_key_exists_elsewhere(
         data["trajectories"][0]["key"] = key
         response = _import(client, trajectory.owner, data, as_copy=False)
         assert response.status_code == 200
-        answers.append(" ".join(str(m) for m in response.context["messages"]))
+        answers.append(response.job.summary)
         imported = Trajectory.objects.order_by("-pk").first()
         exported.append(
             trajectories_export(trajectories=Trajectory.objects.filter(pk=imported.pk))["trajectories"][0]["key"]
@@ -524,12 +553,12 @@ def test_import_does_not_tell_whether_an_export_key_exists_elsewhere(
     again = copy.deepcopy(testdam_file)
     again["trajectories"][0]["key"] = keys[0]
     response = _import(client, trajectory.owner, again, as_copy=False)
-    assert response.status_code == 400
-    assert "bestaan hier al" in response.content.decode()
+    assert response.job.status == Job.Status.FAILED
+    assert "bestaan hier al" in response.job.error
     # The organisation's own trajectory still counts as existing.
     response = _import(client, trajectory.owner, testdam_file, as_copy=False)
-    assert response.status_code == 400
-    assert "bestaan hier al: Schuldhulp Vroeg" in response.content.decode()
+    assert response.job.status == Job.Status.FAILED
+    assert "bestaan hier al: Schuldhulp Vroeg" in response.job.error
 
 
 def _deep(levels: int):
@@ -565,23 +594,29 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("how", MALFORMED)
-def test_every_malformed_file_gets_a_dutch_error_on_the_form_and_writes_nothing(
+def test_every_malformed_file_gets_a_dutch_error_and_writes_nothing(
     client, beheerder, trajectory, testdam_file, settings, how
 ):
+    """What the form can tell from reading the file is said at the field; the rest is the import job's reason."""
     data = copy.deepcopy(testdam_file)
     MALFORMED[how](data["trajectories"][0])
     content = json.dumps(data).encode().replace(b'"HUGE"', b"9" * 5_000)
     content = content.replace(b'"DEEP"', b"[" * 100_000 + b"]" * 100_000)
     before = _state(settings)
     client.force_login(beheerder)
-    response = client.post(
-        reverse("trajectories:organisation_import", args=[trajectory.owner_id]), {"file": _upload(content)}
+    response = _post_import(
+        client, reverse("trajectories:organisation_import", args=[trajectory.owner_id]), {"file": _upload(content)}
     )
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert 'id="id_file"' in page and "invalid-feedback" in page  # the form again, the error at the field
-    error = page.split("invalid-feedback", 1)[1][:400]
-    assert any(word in error for word in ("verwacht", "geen", "bestand", "niet", "langer", "sleutel", "pdf")), error
+    if response.job is None:
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert 'id="id_file"' in page and "invalid-feedback" in page  # the form again, the error at the field
+        error = page.split("invalid-feedback", 1)[1][:400]
+    else:
+        assert response.job.status == Job.Status.FAILED
+        error = response.job.error
+    dutch = ("verwacht", "geen", "bestand", "niet", "langer", "sleutel", "pdf", "stuurteken", "tijdzone", "twee keer")
+    assert any(word in error for word in dutch), error
     assert _state(settings) == before
 
 

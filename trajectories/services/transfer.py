@@ -10,9 +10,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import textwrap
 import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, models, transaction
@@ -22,6 +25,7 @@ from django.utils.translation import gettext as _
 from organisations.models import Organisation, Person, User
 
 from ..models import Action, Agreement, Trajectory
+from ..structure import trajectory_lookup
 from ..transfer_format import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
@@ -46,6 +50,7 @@ __all__ = [
     "LEFT_OUT_MODELS",
     "TransferError",
     "trajectories_export",
+    "trajectories_export_chunks",
     "trajectories_export_json",
     "trajectories_import",
     "transfer_kinds",
@@ -54,21 +59,63 @@ __all__ = [
 
 # --- export -----------------------------------------------------------------------------------------------
 
+# Trajectories read per round: each round reads every part of them with one query per model (and one per
+# many-to-many field), so the number of queries depends on the number of models and rounds, never on how
+# many objects a trajectory has (bench/export.py).
+EXPORT_BATCH = 100
+
+Progress = Callable[[int, int], None]
+
 
 class _Exporter:
-    def __init__(self):
-        self.users: dict[str, User] = {}
-        self.organisations: dict[str, Organisation] = {}
-        self.persons: dict[int, Person] = {}
-        self._cache: dict[tuple[type, int], models.Model] = {}
+    """Reads trajectories part by part (trajectories/structure.py), a batch at a time, and writes them as text."""
 
-    def related(self, model, pk):
-        """One query per referenced user, organisation or person, however often it is referred to."""
-        if pk is None:
-            return None
-        if (model, pk) not in self._cache:
-            self._cache[(model, pk)] = model.objects.get(pk=pk)
-        return self._cache[(model, pk)]
+    def __init__(self, trajectory_ids: list[int]):
+        self.trajectory_ids = trajectory_ids
+        self.users: dict[str, User] = {}  # e-mail address → user, for the list after the trajectories
+        self.user_by_pk: dict[int, User] = {}
+        self.organisation_by_pk: dict[int, Organisation] = {}
+        self.person_keys: dict[int, int] = {}
+        self.persons: list[Person] = []
+
+    # Organisations and persons come before the trajectories in the file: find them first, one query per
+    # field that refers to them over all trajectories.
+    def referenced(self) -> None:
+        organisation_ids: set[int] = set()
+        person_ids: set[int] = set()
+        subquery = Trajectory.objects.filter(pk__in=self.trajectory_ids).values("pk")
+        for kind in transfer_kinds():
+            rows = kind.model.objects.filter(**{f"{trajectory_lookup(kind.model)}__in": subquery})
+            for name in kind.fields:
+                model_field = kind.model._meta.get_field(name)
+                if name in kind.refs or model_field.related_model not in (Organisation, Person):
+                    continue
+                column = name if model_field.many_to_many else model_field.attname
+                found = {pk for pk in rows.values_list(column, flat=True).distinct() if pk is not None}
+                (organisation_ids if model_field.related_model is Organisation else person_ids).update(found)
+        self.persons = list(Person.objects.filter(pk__in=person_ids).order_by("pk"))
+        self.person_keys = {person.pk: position for position, person in enumerate(self.persons, start=1)}
+        organisation_ids.update(person.organisation_id for person in self.persons)
+        self.organisation_by_pk = Organisation.objects.in_bulk(organisation_ids)
+
+    def organisation_rows(self) -> list[dict]:
+        by_name = {o.name: o for o in self.organisation_by_pk.values()}
+        return [{name: getattr(o, name) for name in ORGANISATION_FIELDS} for _key, o in sorted(by_name.items())]
+
+    def person_rows(self) -> list[dict]:
+        rows = []
+        for position, person in enumerate(self.persons, start=1):
+            row: dict[str, Any] = {"key": position}
+            for name in PERSON_FIELDS:
+                if name == "organisation":
+                    row[name] = self.organisation_by_pk[person.organisation_id].name
+                else:
+                    row[name] = _plain(Person._meta.get_field(name), getattr(person, name))
+            rows.append(row)
+        return rows
+
+    def user_rows(self) -> list[dict]:
+        return [{name: getattr(u, name) for name in USER_FIELDS} for _key, u in sorted(self.users.items())]
 
     def user(self, user: User | None) -> str | None:
         if user is None:
@@ -76,55 +123,86 @@ class _Exporter:
         self.users[user.email] = user
         return user.email
 
-    def organisation(self, organisation: Organisation | None) -> str | None:
-        if organisation is None:
-            return None
-        self.organisations[organisation.name] = organisation
-        return organisation.name
+    # --- the trajectories, a batch at a time ---
 
-    def value(self, obj, model_field, keys: dict[str, dict[int, int]], kind: Kind):
+    def trajectory_rows(self, progress: Progress | None = None) -> Iterator[dict]:
+        total = len(self.trajectory_ids)
+        done = 0
+        for start in range(0, total, EXPORT_BATCH):
+            batch = self.trajectory_ids[start : start + EXPORT_BATCH]
+            children = self._read(batch)
+            keys: dict[str, dict[int, int]] = {}
+            for trajectory in children[(TRAJECTORY.model, None)]:
+                row = self._row(TRAJECTORY, trajectory, children, keys)
+                kept = cast(Trajectory, trajectory)
+                yield {"key": str(kept.file_key or kept.export_key), **row}
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+
+    def _read(self, batch: list[int]) -> dict[tuple[type[models.Model], int | None], list[models.Model]]:
+        """Every object of the batch's trajectories, grouped by (model, the id of the enclosing object)."""
+        grouped: dict[tuple[type[models.Model], int | None], list[models.Model]] = defaultdict(list)
+        user_ids: set[int] = set()
+        for kind in transfer_kinds():
+            rows = kind.model.objects.filter(**{f"{trajectory_lookup(kind.model)}__in": batch}).order_by("pk")
+            many = [name for name in kind.fields if kind.model._meta.get_field(name).many_to_many]
+            if many:
+                rows = rows.prefetch_related(*many)
+            parent = kind.model._meta.get_field(kind.parent).attname if kind.parent else None
+            for obj in rows:
+                grouped[(kind.model, getattr(obj, parent) if parent else None)].append(obj)
+                for name in kind.fields:
+                    model_field = kind.model._meta.get_field(name)
+                    if model_field.related_model is User and not model_field.many_to_many:
+                        user_ids.add(getattr(obj, model_field.attname))
+        user_ids.discard(None)  # type: ignore[arg-type]
+        missing = user_ids - self.user_by_pk.keys()
+        if missing:
+            self.user_by_pk.update(User.objects.in_bulk(missing))
+        return grouped
+
+    def _row(self, kind: Kind, obj, children, keys: dict[str, dict[int, int]]) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for name in kind.fields:
+            row[name] = self._value(obj, kind.model._meta.get_field(name), keys, kind)
+        if kind.model is Agreement:
+            row["document"] = _document_base64(obj.document)
+        for child in kind.children:
+            keys.setdefault(child.name, {})
+            found = []
+            for position, child_obj in enumerate(children.get((child.model, obj.pk), ()), start=1):
+                child_row = {"key": position} if child.keyed else {}
+                if child.keyed:
+                    keys[child.name][child_obj.pk] = position
+                child_row.update(self._row(child, child_obj, children, keys))
+                found.append(child_row)
+            row[child.name] = (found[0] if found else None) if child.single else found
+        return row
+
+    def _value(self, obj, model_field, keys: dict[str, dict[int, int]], kind: Kind):
         name = model_field.name
         if model_field.many_to_many:
-            related = getattr(obj, name).all()
+            related = getattr(obj, name).all()  # prefetched
             if name in kind.refs:
                 return sorted(keys[kind.refs[name]][o.pk] for o in related)
             if model_field.related_model is User:
-                return sorted(self.user(u) for u in related)
-            return sorted(self.organisation(o) for o in related)
+                return sorted(cast(str, self.user(u)) for u in related)
+            return sorted(o.name for o in related)
         if model_field.is_relation:
             target_id = getattr(obj, model_field.attname)
             if name in kind.refs:
                 return None if target_id is None else keys[kind.refs[name]][target_id]
-            target = self.related(model_field.related_model, target_id)
+            if target_id is None:
+                return None
             if model_field.related_model is User:
-                return self.user(target)
+                return self.user(self.user_by_pk[target_id])
             if model_field.related_model is Organisation:
-                return self.organisation(target)
+                return self.organisation_by_pk[target_id].name
             if model_field.related_model is Person:
-                self.persons[target.pk] = target
-                return target.pk  # replaced by the person's key once all persons are known
+                return self.person_keys[target_id]
             raise TypeError(f"No export rule for {obj._meta.label}.{name}")
-        raw = getattr(obj, model_field.attname)
-        return _plain(model_field, raw)
-
-    def objects(self, kind: Kind, queryset, keys: dict[str, dict[int, int]]):
-        rows = []
-        keys[kind.name] = {}
-        for position, obj in enumerate(queryset.order_by("pk"), start=1):
-            row: dict[str, Any] = {}
-            if kind.keyed:
-                row["key"] = position
-                keys[kind.name][obj.pk] = position
-            for name in kind.fields:
-                model_field = kind.model._meta.get_field(name)
-                row[name] = self.value(obj, model_field, keys, kind)
-            if kind.model is Agreement:
-                row["document"] = _document_base64(obj.document)
-            for child in kind.children:
-                found = self.objects(child, child.model.objects.filter(**{child.parent: obj}), keys)
-                row[child.name] = (found[0] if found else None) if child.single else found
-            rows.append(row)
-        return rows
+        return _plain(model_field, getattr(obj, model_field.attname))
 
 
 def _plain(model_field, raw):
@@ -150,46 +228,46 @@ def _document_base64(document) -> str | None:
         return base64.b64encode(handle.read()).decode("ascii")
 
 
-def trajectories_export(*, trajectories) -> dict:
-    """The trajectories (a queryset) with everything that belongs to them, as a ``fii-trajectories`` dict."""
-    exporter = _Exporter()
-    keys: dict[str, dict[int, int]] = {}
-    rows = []
-    for trajectory in trajectories.order_by("pk"):
-        row = exporter.objects(TRAJECTORY, Trajectory.objects.filter(pk=trajectory.pk), keys)[0]
-        rows.append({"key": str(trajectory.file_key or trajectory.export_key), **row})
-    persons = [exporter.persons[pk] for pk in sorted(exporter.persons)]
-    person_keys = {person.pk: position for position, person in enumerate(persons, start=1)}
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)
+
+
+def _list_chunks(name: str, rows: Iterable[Any], *, last: bool = False) -> Iterator[str]:
+    """``"name": [...]`` as ``json.dumps(..., indent=2)`` writes it one level deep, one element at a time."""
+    yield f"  {_dumps(name)}: ["
+    first = True
     for row in rows:
-        for stakeholder in row["stakeholders"]:
-            stakeholder["person"] = person_keys[stakeholder["person"]]
-    person_rows = []
-    for position, person in enumerate(persons, start=1):
-        person_row: dict[str, Any] = {"key": position}
-        for name in PERSON_FIELDS:
-            model_field = Person._meta.get_field(name)
-            if name == "organisation":
-                person_row[name] = exporter.organisation(person.organisation)
-            else:
-                person_row[name] = _plain(model_field, getattr(person, name))
-        person_rows.append(person_row)
-    return {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "organisations": [
-            {name: getattr(o, name) for name in ORGANISATION_FIELDS}
-            for _key, o in sorted(exporter.organisations.items())
-        ],
-        "users": [{name: getattr(u, name) for name in USER_FIELDS} for _key, u in sorted(exporter.users.items())],
-        "persons": person_rows,
-        "trajectories": rows,
-    }
+        yield ("\n" if first else ",\n") + textwrap.indent(_dumps(row), "    ")
+        first = False
+    yield ("]" if first else "\n  ]") + ("\n" if last else ",\n")
+
+
+def trajectories_export_chunks(*, trajectories, progress: Progress | None = None) -> Iterator[str]:
+    """The export of the trajectories (a queryset) as text, piece by piece: the same bytes as
+    ``json.dumps(export, sort_keys=True, indent=2, ensure_ascii=False) + "\\n"``, never held whole in memory.
+
+    ``progress(done, total)`` is called after each trajectory.
+    """
+    exporter = _Exporter(list(trajectories.order_by("pk").values_list("pk", flat=True)))
+    exporter.referenced()
+    yield "{\n" + f'  "format": {_dumps(EXPORT_FORMAT)},\n'
+    yield from _list_chunks("organisations", exporter.organisation_rows())
+    yield from _list_chunks("persons", exporter.person_rows())
+    yield from _list_chunks("trajectories", exporter.trajectory_rows(progress))
+    yield from _list_chunks("users", exporter.user_rows())
+    yield f'  "version": {_dumps(EXPORT_VERSION)}\n' + "}\n"
+    if progress is not None and not exporter.trajectory_ids:
+        progress(0, 0)
 
 
 def trajectories_export_json(*, trajectories) -> str:
     """The export as text: sorted keys, two-space indentation, UTF-8 characters as they are, final newline."""
-    data = trajectories_export(trajectories=trajectories)
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return "".join(trajectories_export_chunks(trajectories=trajectories))
+
+
+def trajectories_export(*, trajectories) -> dict:
+    """The trajectories (a queryset) with everything that belongs to them, as a ``fii-trajectories`` dict."""
+    return json.loads(trajectories_export_json(trajectories=trajectories))
 
 
 # --- import -----------------------------------------------------------------------------------------------
@@ -345,7 +423,9 @@ class _Importer:
         self.saved_files.append(obj.document.name)
 
 
-def trajectories_import(*, data: Any, as_copy: bool = False, owner: Organisation | None = None) -> dict:
+def trajectories_import(
+    *, data: Any, as_copy: bool = False, owner: Organisation | None = None, progress: Progress | None = None
+) -> dict:
     """Import a ``fii-trajectories`` export, all or nothing. Returns the imported trajectories and counts.
 
     The whole file is checked against the schema (``trajectories.transfer_schema``) before anything is
@@ -399,6 +479,8 @@ def trajectories_import(*, data: Any, as_copy: bool = False, owner: Organisation
                 importer.next_key, importer.next_file_key = key, file_key
                 fields = {k: v for k, v in row.items() if k != "key"}
                 importer.objects(TRAJECTORY, [fields], "trajectories", None, {}, start=i)
+                if progress is not None:
+                    progress(i + 1, len(rows))
     except BaseException as error:
         # The rows are rolled back; the agreement documents already written to storage go as well. Also when
         # the worker is stopped mid-import (gunicorn's timeout raises SystemExit in a sync worker).

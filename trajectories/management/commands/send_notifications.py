@@ -15,6 +15,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from organisations.jobs import jobs_remove_expired
 from organisations.mail import mail_requeue_stranded
 from trajectories.scheduler import send_notifications
 
@@ -44,11 +45,12 @@ class Command(BaseCommand):
             moment = parse_moment(now) if now else None
             outcome = send_notifications(now=moment)
             requeued = mail_requeue_stranded(now=moment)
+            expired = jobs_remove_expired(now=moment)
             created = ", ".join(f"{kind} {n}" for kind, n in sorted(outcome.created.items())) or "none"
             self.stdout.write(
                 f"{timezone.localtime():%Y-%m-%d %H:%M} notifications created: {created}; "
                 f"daily digests {outcome.daily_digests}, weekly digests {outcome.weekly_digests}; "
-                f"mails queued again {requeued}."
+                f"mails queued again {requeued}; expired downloads removed {expired}."
             )
             if every is None:
                 return
