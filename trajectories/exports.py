@@ -15,7 +15,8 @@ from fii.lib.spreadsheets import Cell, as_csv, as_xlsx  # noqa: F401 (the writer
 from fii.model import PHASE_SPECS, Phase
 
 from . import selectors
-from .models import Action, Trajectory, TrajectoryStatus, light_label
+from .selectors_outcomes import add_outcome_summaries
+from .models import Action, Measurement, Trajectory, TrajectoryStatus, light_label
 
 
 def _trend_label(trend: str) -> str:
@@ -37,9 +38,11 @@ def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list
         _("Next review"),
         _("Review overdue"),
         _("Open actions"),
+        _("Indicators on target"),
     ]
     trajectories = list(trajectories)
     selectors.add_light_summaries(trajectories)  # the same cadence and trend as the portfolio page
+    add_outcome_summaries(trajectories)
     rows: list[list[Cell]] = []
     for trajectory in trajectories:
         cadence, trend = trajectory.cadence, trajectory.light_trend
@@ -60,6 +63,7 @@ def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list
                 cadence.next_review_on if trajectory.status == TrajectoryStatus.ACTIEF else None,
                 _("Yes") if cadence.is_overdue else _("No"),
                 trajectory.open_action_count or 0,
+                trajectory.outcomes.text,
             ]
         )
     return headers, rows
@@ -96,6 +100,40 @@ def actions_table(actions: Iterable[Action]) -> tuple[list[str], list[list[Cell]
                 state,
                 timezone.localdate(action.closed_at) if action.closed_at else None,
                 action.closing_note,
+            ]
+        )
+    return headers, rows
+
+
+def measurements_table(measurements: Iterable[Measurement]) -> tuple[list[str], list[list[Cell]]]:
+    """Every measurement with its indicator (issue 22). Needs indicator__trajectory and created_by selected."""
+    headers = [
+        _("Trajectory"),
+        _("Indicator"),
+        _("What it measures"),
+        _("Unit"),
+        _("Target"),
+        _("Date"),
+        _("Value"),
+        _("On target"),
+        _("Note"),
+        _("Recorded by"),
+    ]
+    rows: list[list[Cell]] = []
+    for m in measurements:
+        indicator = m.indicator
+        rows.append(
+            [
+                indicator.trajectory.title,
+                indicator.name,
+                str(indicator.get_kind_display()),
+                str(indicator.get_unit_display()),
+                f"{indicator.get_direction_display()} {indicator.target.normalize():f}",
+                m.measured_on,
+                m.display_value,
+                _("Yes") if indicator.on_target(m.value) else _("No"),
+                m.note,
+                m.created_by.get_full_name() or m.created_by.email if m.created_by else "",
             ]
         )
     return headers, rows

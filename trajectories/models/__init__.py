@@ -51,6 +51,7 @@ from .people import (
     TeamMandate,
     TeamMember,
 )
+from .outcomes import Direction, ImplementationOutcome, Indicator, IndicatorKind, Measurement, Unit
 from .reviews import (
     Action,
     CalendarToken,
@@ -78,6 +79,12 @@ from .verkennen import (
 )
 
 __all__ = [
+    "Direction",
+    "ImplementationOutcome",
+    "Indicator",
+    "IndicatorKind",
+    "Measurement",
+    "Unit",
     "DEFAULT_DELIVERY",
     "WEEKLY_DELIVERIES",
     "Delivery",

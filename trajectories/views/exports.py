@@ -14,7 +14,7 @@ from organisations import audit
 
 from .. import exports, selectors
 from ..access import visible_trajectories
-from ..models import Action
+from ..models import Action, Measurement
 from .reviews import ACTION_STATES
 
 CONTENT_TYPES = {
@@ -72,3 +72,18 @@ def actions_export(request, fmt: str):
     headers, rows = exports.actions_table(actions)
     _record_export((a.trajectory.owner_id for a in actions), what="trajectories.Action", fmt=fmt)
     return _download(headers, rows, fmt=fmt, name="acties", title=_("Actions"))
+
+
+@login_required
+@require_GET
+def measurements_export(request, fmt: str):
+    """The measurements of every indicator of the trajectories the user sees (issue 22)."""
+    _check_format(fmt)
+    measurements = list(
+        Measurement.objects.filter(indicator__trajectory__in=visible_trajectories(request.user))
+        .select_related("indicator__trajectory", "created_by")
+        .order_by("indicator__trajectory__title", "indicator__trajectory_id", "indicator_id", "measured_on", "pk")
+    )
+    headers, rows = exports.measurements_table(measurements)
+    _record_export((m.indicator.trajectory.owner_id for m in measurements), what="trajectories.Measurement", fmt=fmt)
+    return _download(headers, rows, fmt=fmt, name="metingen", title=_("Measurements"))

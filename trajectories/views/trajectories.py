@@ -18,7 +18,15 @@ from organisations.models import Organisation, Role
 from organisations.services import notices_for
 from organisations.submissions import create_once
 
-from .. import fragments, key_figures, selectors, selectors_borgen, selectors_implementeren, services
+from .. import (
+    fragments,
+    key_figures,
+    selectors,
+    selectors_borgen,
+    selectors_implementeren,
+    selectors_outcomes,
+    services,
+)
 from .. import selectors_innoveren as phase_selectors
 from ..access import can_create_trajectory, get_trajectory_for_user
 from ..forms import (
@@ -75,6 +83,7 @@ def _portfolio_row_contexts(ids) -> dict[int, dict]:
     trajectories = list(selectors.with_review_summary(trajectories))
     selectors.add_light_summaries(trajectories)
     key_figures.add_radio_silence(trajectories)
+    selectors_outcomes.add_outcome_summaries(trajectories)
     return {t.pk: {"trajectory": t} for t in trajectories}
 
 
@@ -137,6 +146,7 @@ def _detail_context(trajectory: Trajectory) -> dict:
     phase_rows = selectors.phase_rows(trajectory)
     return {
         "people": key_figures.trajectory_people(trajectory),
+        "outcomes": selectors_outcomes.outcome_summary(trajectory),
         "trajectory": trajectory,
         "phase_rows": phase_rows,
         "phase_states": [row["state"] for row in phase_rows],  # already loaded: no second query
