@@ -236,7 +236,6 @@ NOT_AN_EDIT = {
     "trajectories:indicator_suggest": "adds a suggested indicator",
     "trajectories:measurement_create": "adds a measurement",
     "trajectories:booster_action": "adds the booster action once; an open one is not added again",
-    "trajectories:outcomes": "a read-only page with forms that add",
     "trajectories:review_start": "starts a review",
     "trajectories:implementability": "adds an assessment; earlier ones stay as they are",
     "trajectories:agreement": "records an agreement; earlier ones stay",
