@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -30,6 +30,8 @@ __all__ = [
     "indicator_chart",
     "indicators_with_measurements",
     "outcome_summary",
+    "outcomes_of",
+    "with_outcome_counts",
 ]
 
 
@@ -220,7 +222,8 @@ def outcome_summary(trajectory: Trajectory) -> OutcomeSummary:
 
 
 def add_outcome_summaries(trajectories: Iterable[Trajectory]) -> None:
-    """Set ``outcomes`` (an :class:`OutcomeSummary`) on each trajectory; one query for all of them."""
+    """Set ``outcomes`` (an :class:`OutcomeSummary`) on each trajectory; one query for all of them. Pages that
+    already read their trajectories annotate them with :func:`with_outcome_counts` instead (no query)."""
     trajectories = list(trajectories)
     per: dict[int, list] = defaultdict(list)
     rows = _latest_values(Indicator.objects.filter(trajectory__in=[t.pk for t in trajectories])).values_list(
@@ -230,6 +233,29 @@ def add_outcome_summaries(trajectories: Iterable[Trajectory]) -> None:
         per[trajectory_id].append(row)
     for trajectory in trajectories:
         trajectory.outcomes = _summary(per.get(trajectory.pk, []))
+
+
+def with_outcome_counts(trajectories: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+    """Annotate the number of indicators, of measured ones and of those on target (by the latest measurement),
+    as subqueries of the trajectories' own query; :func:`outcomes_of` reads them."""
+    indicators = _latest_values(Indicator.objects.filter(trajectory=OuterRef("pk")))
+
+    def count(rows) -> Subquery:
+        return Subquery(rows.order_by().values("trajectory").annotate(n=Count("pk")).values("n")[:1])
+
+    on_target = Q(direction="minimaal", latest__gte=F("target")) | Q(direction="maximaal", latest__lte=F("target"))
+    return trajectories.annotate(
+        indicator_total=count(indicators),
+        indicator_measured=count(indicators.filter(latest__isnull=False)),
+        indicator_on_target=count(indicators.filter(on_target)),
+    )
+
+
+def outcomes_of(trajectory: Trajectory) -> OutcomeSummary:
+    """The summary of a trajectory annotated by :func:`with_outcome_counts`."""
+    return OutcomeSummary(
+        trajectory.indicator_total or 0, trajectory.indicator_measured or 0, trajectory.indicator_on_target or 0
+    )
 
 
 # Fidelity over time ----------------------------------------------------------------------------------

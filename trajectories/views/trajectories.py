@@ -80,10 +80,11 @@ def _portfolio_row_contexts(ids) -> dict[int, dict]:
             Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status")),
         )
     )
-    trajectories = list(selectors.with_review_summary(trajectories))
+    trajectories = list(selectors_outcomes.with_outcome_counts(selectors.with_review_summary(trajectories)))
     selectors.add_light_summaries(trajectories)
     key_figures.add_radio_silence(trajectories)
-    selectors_outcomes.add_outcome_summaries(trajectories)
+    for trajectory in trajectories:
+        trajectory.outcomes = selectors_outcomes.outcomes_of(trajectory)
     return {t.pk: {"trajectory": t} for t in trajectories}
 
 
@@ -146,7 +147,6 @@ def _detail_context(trajectory: Trajectory) -> dict:
     phase_rows = selectors.phase_rows(trajectory)
     return {
         "people": key_figures.trajectory_people(trajectory),
-        "outcomes": selectors_outcomes.outcome_summary(trajectory),
         "trajectory": trajectory,
         "phase_rows": phase_rows,
         "phase_states": [row["state"] for row in phase_rows],  # already loaded: no second query
