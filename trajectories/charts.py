@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import formats
 
 from .models import Light, Review, ReviewItem, light_label
 
@@ -156,7 +158,9 @@ class LinePoint:
 
     @property
     def text_y(self) -> float:
-        return round(self.y - 8, 1)
+        # Above a point on target, below one that is not, so a label never sits on the target line.
+        below = self.y + 18
+        return round(below if self.on_target is False and below < LINE_TOP + LINE_PLOT_HEIGHT - 2 else self.y - 8, 1)
 
     @property
     def mark_x(self) -> float:  # the open square's corner
@@ -190,6 +194,11 @@ def _plain(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _shown(value: float) -> str:
+    """A value as the reader writes it (a decimal comma in Dutch); the SVG's coordinates stay unlocalised."""
+    return formats.localize(Decimal(_plain(value)))
+
+
 def line_chart(
     values: Sequence[tuple[str, float, bool | None]],
     *,
@@ -215,7 +224,7 @@ def line_chart(
 
     step = LINE_PLOT_WIDTH / len(values)
     points = [
-        LinePoint(label, f"{_plain(value)}{suffix}", round(LINE_LEFT + step * (n + 0.5), 1), y_of(value), on_target)
+        LinePoint(label, f"{_shown(value)}{suffix}", round(LINE_LEFT + step * (n + 0.5), 1), y_of(value), on_target)
         for n, (label, value, on_target) in enumerate(values)
     ]
     ticks = [(_plain(low + span * k / 4), y_of(low + span * k / 4)) for k in range(5)]

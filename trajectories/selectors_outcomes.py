@@ -167,7 +167,7 @@ def indicator_chart(indicator: Indicator, measurements: list[Measurement]) -> Li
         low=float(low or 0),
         high=_as_float(high),
         target=float(indicator.target),
-        target_label=_("target %(target)s") % {"target": f"{indicator.target.normalize():f}{suffix}"},
+        target_label=_("target %(target)s") % {"target": f"{formats.localize(indicator.target.normalize())}{suffix}"},
         suffix=suffix,
     )
 

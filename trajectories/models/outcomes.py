@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -177,4 +177,4 @@ class Measurement(models.Model):
 
     @property
     def display_value(self) -> str:
-        return _number(self.value)
+        return formats.localize(Decimal(_number(self.value)))
