@@ -142,7 +142,7 @@ def item_histories(item_ids: Iterable[int], *, limit: int = 8) -> dict[int, list
 # Line charts against a target (issue 22): an indicator's measurements, fidelity per month. --------------
 
 LINE_LEFT = 40
-LINE_TOP = 14
+LINE_TOP = 22  # room for the label above a point at the top
 LINE_PLOT_WIDTH = 420
 LINE_PLOT_HEIGHT = 140
 LINE_MAX_POINTS = 12
@@ -230,7 +230,7 @@ def line_chart(
     ticks = [(_plain(low + span * k / 4), y_of(low + span * k / 4)) for k in range(5)]
     return LineChart(
         points=points,
-        width=LINE_LEFT + LINE_PLOT_WIDTH + 70,
+        width=LINE_LEFT + LINE_PLOT_WIDTH + 96,  # the target's label sits right of the plot
         height=int(baseline + 26),
         baseline=baseline,
         target_y=y_of(target) if target is not None else None,

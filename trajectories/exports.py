@@ -15,8 +15,8 @@ from fii.lib.spreadsheets import Cell, as_csv, as_xlsx  # noqa: F401 (the writer
 from fii.model import PHASE_SPECS, Phase
 
 from . import selectors
-from .selectors_outcomes import add_outcome_summaries
 from .models import Action, Measurement, Trajectory, TrajectoryStatus, light_label
+from .selectors_outcomes import add_outcome_summaries
 
 
 def _trend_label(trend: str) -> str:

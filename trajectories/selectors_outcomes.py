@@ -120,7 +120,9 @@ SUGGESTIONS: tuple[Suggestion, ...] = (
         "uitkomst-doelen",
         "borgen",
         gettext_lazy("Clients who reached their goals"),
-        gettext_lazy("Clients who finished the intervention with their goals reached, as a percentage of all who finished."),
+        gettext_lazy(
+            "Clients who finished the intervention with their goals reached, as a percentage of all who finished."
+        ),
         "effectiviteit",
         "",
         Unit.PERCENTAGE,
@@ -144,7 +146,10 @@ SUGGESTIONS: tuple[Suggestion, ...] = (
         "borging-routine",
         "borgen",
         gettext_lazy("Teams working with the intervention routinely"),
-        gettext_lazy("Teams of the receiving organisation that still carry out the intervention, as a percentage of all teams that started."),
+        gettext_lazy(
+            "Teams of the receiving organisation that still carry out the intervention, "
+            "as a percentage of all teams that started."
+        ),
         "borging",
         "duurzaamheid",
         Unit.PERCENTAGE,
@@ -216,7 +221,7 @@ def _latest_values(indicators):
 
 
 def outcome_summary(trajectory: Trajectory) -> OutcomeSummary:
-    """"3 of 4 indicators on target", by each indicator's latest measurement; one query."""
+    """ "3 of 4 indicators on target", by each indicator's latest measurement; one query."""
     rows = _latest_values(Indicator.objects.filter(trajectory=trajectory)).values_list("target", "direction", "latest")
     return _summary(rows)
 
@@ -347,11 +352,7 @@ def fidelity_trend(trajectory: Trajectory, *, threshold: int | None = None) -> F
     professionals = sorted(((name, line(v)) for name, v in per_professional.items()), key=lambda c: c[0])
     overall_line = line(overall)
     chart = line_chart(
-        [
-            (m.month.strftime("%m-%y"), float(m.rate), m.rate >= threshold)
-            for m in overall_line
-            if m.rate is not None
-        ],
+        [(m.month.strftime("%m-%y"), float(m.rate), m.rate >= threshold) for m in overall_line if m.rate is not None],
         low=0,
         high=100,
         target=threshold,

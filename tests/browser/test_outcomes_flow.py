@@ -31,7 +31,11 @@ def post_form(page: Page, form_selector: str) -> None:
 
 def _fidelity_dip(trajectory, by) -> None:
     services.method_save(
-        trajectory=trajectory, by=by, based_on=None, goal="Ouders betrekken", components=["Huisbezoek", "Doel bespreken"]
+        trajectory=trajectory,
+        by=by,
+        based_on=None,
+        goal="Ouders betrekken",
+        components=["Huisbezoek", "Doel bespreken"],
     )
     checklist = services.fidelity_checklist_create(
         trajectory=trajectory, by=by, version=trajectory.method_versions.get(), title="Checklist huisbezoek"

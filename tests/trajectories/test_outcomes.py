@@ -15,7 +15,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from trajectories import reports, selectors_outcomes, services
-from trajectories.charts import line_chart
+from trajectories.charts import LINE_TOP, line_chart
 from trajectories.models import Action, Indicator, Measurement
 
 TODAY = dt.date(2026, 6, 15)
@@ -84,7 +84,11 @@ def test_a_measurement_in_the_future_is_refused_and_a_comma_decimal_accepted(cli
     [
         ({"indicator-unit": "percentage", "indicator-target": "150"}, "target", "Vul een waarde tussen 0 en 100 in."),
         ({"indicator-unit": "aantal", "indicator-target": "-5"}, "target", "Vul een waarde van 0 of meer in."),
-        ({"indicator-unit": "score", "indicator-target": "7"}, "scale_min", "Een score heeft een laagste waarde nodig."),
+        (
+            {"indicator-unit": "score", "indicator-target": "7"},
+            "scale_min",
+            "Een score heeft een laagste waarde nodig.",
+        ),
         (
             {
                 "indicator-unit": "score",
@@ -112,7 +116,9 @@ def test_a_target_or_scale_that_does_not_fit_the_unit_is_refused(client, bewerke
 
 def test_a_suggestion_is_added_with_one_click_then_opened_for_editing(client, bewerker, trajectory):
     client.force_login(bewerker)
-    response = client.post(reverse("trajectories:indicator_suggest", args=[trajectory.pk]), {"suggestion": "waardering-clienten"})
+    response = client.post(
+        reverse("trajectories:indicator_suggest", args=[trajectory.pk]), {"suggestion": "waardering-clienten"}
+    )
     indicator = trajectory.indicators.get()
     assert response["Location"] == reverse("trajectories:indicator_edit", args=[trajectory.pk, indicator.pk])
     assert (indicator.name, indicator.unit, indicator.scale_min, indicator.scale_max, indicator.target) == (
@@ -126,7 +132,10 @@ def test_a_suggestion_is_added_with_one_click_then_opened_for_editing(client, be
     page = client.get(reverse("trajectories:outcomes", args=[trajectory.pk])).content.decode()
     assert 'value="waardering-clienten"' not in page  # an added suggestion is not offered again
     assert 'value="bereik-aantal"' in page
-    assert client.post(reverse("trajectories:indicator_suggest", args=[trajectory.pk]), {"suggestion": "x"}).status_code == 404
+    assert (
+        client.post(reverse("trajectories:indicator_suggest", args=[trajectory.pk]), {"suggestion": "x"}).status_code
+        == 404
+    )
 
 
 # Summaries and charts ------------------------------------------------------------------------------
@@ -134,7 +143,9 @@ def test_a_suggestion_is_added_with_one_click_then_opened_for_editing(client, be
 
 def test_summary_counts_indicators_on_target_by_their_latest_measurement(client, lezer, trajectory):
     reach = _indicator(trajectory)
-    wait = _indicator(trajectory, name="Wachttijd", kind="uitvoering", unit="aantal", target=Decimal(14), direction="maximaal")
+    wait = _indicator(
+        trajectory, name="Wachttijd", kind="uitvoering", unit="aantal", target=Decimal(14), direction="maximaal"
+    )
     _indicator(trajectory, name="Nog niet gemeten")
     for day, value in ((dt.date(2026, 4, 1), 80), (dt.date(2026, 5, 1), 65)):  # the latest is below 70
         services.measurement_record(indicator=reach, by=None, measured_on=day, value=Decimal(value))
@@ -154,12 +165,12 @@ def test_chart_labels_the_target_and_every_value_and_marks_off_target_by_shape()
         [("04-26", 80.0, True), ("05-26", 65.0, False)], low=0, high=100, target=70, target_label="doel 70%", suffix="%"
     )
     assert [p.text for p in chart.points] == ["80%", "65%"]
-    assert chart.target_y == 14 + 140 - 0.7 * 140
-    assert chart.points[0].y == 14 + 140 - 0.8 * 140
+    assert chart.target_y == LINE_TOP + 140 - 0.7 * 140
+    assert chart.points[0].y == LINE_TOP + 140 - 0.8 * 140
     assert chart.path.startswith("M") and " L" in chart.path
     # A count has no upper bound: the scale takes the largest value or target, plus a margin.
     count = line_chart([("01-26", 10.0, False)], low=0, high=None, target=20, target_label="doel 20")
-    assert count.target_y == pytest.approx(154 - 20 / 23 * 140, abs=0.1)
+    assert count.target_y == pytest.approx(LINE_TOP + 140 - 20 / 23 * 140, abs=0.1)
 
 
 def test_outcomes_page_shows_chart_and_table_without_colour(client, lezer, trajectory):

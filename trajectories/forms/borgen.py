@@ -90,9 +90,7 @@ class ObservationForm(TodayDates, forms.Form):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         self.professionals = {p.pk: p for p in professionals}
-        self.fields["professional"].choices = [("", "")] + [
-            (pk, p.name) for pk, p in self.professionals.items()
-        ]
+        self.fields["professional"].choices = [("", "")] + [(pk, p.name) for pk, p in self.professionals.items()]
         if not self.professionals:
             del self.fields["professional"]
         for item in self.items:

@@ -40,7 +40,18 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["name", "definition", "kind", "outcome", "unit", "scale_min", "scale_max", "target", "direction", "source"]
+        fields = [
+            "name",
+            "definition",
+            "kind",
+            "outcome",
+            "unit",
+            "scale_min",
+            "scale_max",
+            "target",
+            "direction",
+            "source",
+        ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

@@ -33,6 +33,7 @@ from .notifications import (
     NotificationKind,
     NotificationPreference,
 )
+from .outcomes import Direction, ImplementationOutcome, Indicator, IndicatorKind, Measurement, Unit
 from .people import (
     COMPETENCY_FIELDS,
     KEY_FIGURE_INFLUENCE,
@@ -51,7 +52,6 @@ from .people import (
     TeamMandate,
     TeamMember,
 )
-from .outcomes import Direction, ImplementationOutcome, Indicator, IndicatorKind, Measurement, Unit
 from .reviews import (
     Action,
     CalendarToken,

@@ -112,7 +112,9 @@ class Indicator(models.Model):
             models.CheckConstraint(condition=Q(unit__in=Unit.values), name="indicator_unit_valid"),
             models.CheckConstraint(condition=Q(direction__in=Direction.values), name="indicator_direction_valid"),
             models.CheckConstraint(
-                condition=Q(unit="score", scale_min__isnull=False, scale_max__isnull=False, scale_min__lt=F("scale_max"))
+                condition=Q(
+                    unit="score", scale_min__isnull=False, scale_max__isnull=False, scale_min__lt=F("scale_max")
+                )
                 | ~Q(unit="score"),
                 name="indicator_score_has_a_scale",
             ),

@@ -50,9 +50,7 @@ def indicator_create(*, trajectory: Trajectory, by, **fields) -> Indicator:
     return indicator
 
 
-def indicator_update(
-    *, indicator: Indicator, expected_version: int | None = None, **fields
-) -> Indicator:
+def indicator_update(*, indicator: Indicator, expected_version: int | None = None, **fields) -> Indicator:
     """Change an indicator; with ``expected_version`` (the edit form) only if nobody saved it since the form was
     opened, else :class:`StaleEdit`. Measurements outside a changed range stay: they were valid when taken."""
     saved = Indicator.objects.get(pk=indicator.pk)

@@ -38,11 +38,7 @@ def _outcomes_page(request, trajectory, *, indicator_form=None, measurement_form
     indicators = selectors.indicators_with_measurements(trajectory)
     measurement_forms = measurement_forms or {}
     for indicator in indicators:
-        indicator.form = (
-            measurement_forms.get(indicator.pk) or _measurement_form(None, indicator)
-            if can_edit
-            else None
-        )
+        indicator.form = measurement_forms.get(indicator.pk) or _measurement_form(None, indicator) if can_edit else None
     taken = {i.name.casefold() for i in indicators}
     return render(
         request,
