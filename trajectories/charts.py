@@ -6,6 +6,7 @@ its own fill pattern and shape, and segments carry their count as text.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -214,7 +215,11 @@ def line_chart(
     if not values:
         return None
     if high is None:
-        high = max([v for _l, v, _t in values] + [target or 0]) * 1.15 or 1
+        # Four round steps (1, 2 or 5 times a power of ten) above the largest value or target.
+        raw = (max([v for _l, v, _t in values] + [target or 0]) * 1.1 - low) / 4 or 0.25
+        power = 10 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+        high = low + 4 * step
     span = (high - low) or 1
     baseline = LINE_TOP + LINE_PLOT_HEIGHT
 

@@ -168,9 +168,10 @@ def test_chart_labels_the_target_and_every_value_and_marks_off_target_by_shape()
     assert chart.target_y == LINE_TOP + 140 - 0.7 * 140
     assert chart.points[0].y == LINE_TOP + 140 - 0.8 * 140
     assert chart.path.startswith("M") and " L" in chart.path
-    # A count has no upper bound: the scale takes the largest value or target, plus a margin.
+    # A count has no upper bound: the scale takes four round steps above the largest value or target.
     count = line_chart([("01-26", 10.0, False)], low=0, high=None, target=20, target_label="doel 20")
-    assert count.target_y == pytest.approx(LINE_TOP + 140 - 20 / 23 * 140, abs=0.1)
+    assert [label for label, _y in count.ticks] == ["0", "10", "20", "30", "40"]
+    assert count.target_y == LINE_TOP + 140 - 20 / 40 * 140
 
 
 def test_outcomes_page_shows_chart_and_table_without_colour(client, lezer, trajectory):
