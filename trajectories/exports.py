@@ -16,7 +16,7 @@ from fii.model import PHASE_SPECS, Phase
 
 from . import selectors
 from .models import Action, Measurement, Trajectory, TrajectoryStatus, light_label
-from .selectors_outcomes import add_outcome_summaries
+from .selectors_outcomes import outcomes_of
 
 
 def _trend_label(trend: str) -> str:
@@ -24,7 +24,8 @@ def _trend_label(trend: str) -> str:
 
 
 def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list[list[Cell]]]:
-    """Needs trajectories annotated by :func:`selectors.with_review_summary`, owner and receiver selected."""
+    """Needs trajectories annotated by :func:`selectors.with_review_summary` and
+    :func:`selectors_outcomes.with_outcome_counts`, owner and receiver selected."""
     headers = [
         _("Trajectory"),
         _("Intervention"),
@@ -42,7 +43,6 @@ def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list
     ]
     trajectories = list(trajectories)
     selectors.add_light_summaries(trajectories)  # the same cadence and trend as the portfolio page
-    add_outcome_summaries(trajectories)
     rows: list[list[Cell]] = []
     for trajectory in trajectories:
         cadence, trend = trajectory.cadence, trajectory.light_trend
@@ -63,7 +63,7 @@ def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list
                 cadence.next_review_on if trajectory.status == TrajectoryStatus.ACTIEF else None,
                 _("Yes") if cadence.is_overdue else _("No"),
                 trajectory.open_action_count or 0,
-                trajectory.outcomes.text,
+                outcomes_of(trajectory).text,
             ]
         )
     return headers, rows

@@ -149,10 +149,8 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
 
 def _outcomes(trajectory: Trajectory) -> dict:
     """Outcomes and reach (issue 22), as the progress report and the phase reports of 5 and 6 show them."""
-    return {
-        "indicators": selectors_outcomes.indicators_with_measurements(trajectory),
-        "outcomes": selectors_outcomes.outcome_summary(trajectory),
-    }
+    indicators = selectors_outcomes.indicators_with_measurements(trajectory)
+    return {"indicators": indicators, "outcomes": selectors_outcomes.summary_of(indicators)}
 
 
 def phase_report(trajectory: Trajectory, phase: str) -> dict:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -180,7 +180,8 @@ def indicator_chart(indicator: Indicator, measurements: list[Measurement]) -> Li
 def indicators_with_measurements(trajectory: Trajectory) -> list[Indicator]:
     """Each indicator with ``rows`` (its measurements, oldest first), ``latest``, ``status`` and ``chart``.
     Two queries, however many indicators and measurements."""
-    indicators = list(trajectory.indicators.prefetch_related("measurements__created_by"))
+    measurements = Measurement.objects.select_related("created_by")
+    indicators = list(trajectory.indicators.prefetch_related(Prefetch("measurements", queryset=measurements)))
     for indicator in indicators:
         indicator.rows = list(indicator.measurements.all())
         for row in indicator.rows:
@@ -218,6 +219,11 @@ def _summary(rows: Iterable[tuple[Decimal, str, Decimal | None]]) -> OutcomeSumm
 def _latest_values(indicators):
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-measured_on", "-pk")
     return indicators.annotate(latest=Subquery(latest.values("value")[:1]))
+
+
+def summary_of(indicators: list[Indicator]) -> OutcomeSummary:
+    """The summary of indicators read by :func:`indicators_with_measurements`, without a query."""
+    return _summary((i.target, i.direction, i.latest.value if i.latest else None) for i in indicators)
 
 
 def outcome_summary(trajectory: Trajectory) -> OutcomeSummary:

@@ -15,6 +15,7 @@ from organisations import audit
 from .. import exports, selectors
 from ..access import visible_trajectories
 from ..models import Action, Measurement
+from ..selectors_outcomes import with_outcome_counts
 from .reviews import ACTION_STATES
 
 CONTENT_TYPES = {
@@ -49,7 +50,7 @@ def portfolio_export(request, fmt: str):
     _check_format(fmt)
     # The same filters as the portfolio page, so a link carries them as-is.
     _filters, trajectories = selectors.portfolio_for(request.user, request.GET)
-    trajectories = selectors.with_review_summary(trajectories).order_by("title", "pk")
+    trajectories = with_outcome_counts(selectors.with_review_summary(trajectories)).order_by("title", "pk")
     trajectories = list(trajectories)
     headers, rows = exports.portfolio_table(trajectories)
     _record_export((t.owner_id for t in trajectories), what="trajectories.Trajectory", fmt=fmt)

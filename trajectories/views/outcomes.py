@@ -46,7 +46,7 @@ def _outcomes_page(request, trajectory, *, indicator_form=None, measurement_form
         {
             "trajectory": trajectory,
             "indicators": indicators,
-            "summary": selectors.outcome_summary(trajectory),
+            "summary": selectors.summary_of(indicators),
             "suggestions": [s for s in selectors.SUGGESTIONS if str(s.name).casefold() not in taken],
             "indicator_form": indicator_form or (IndicatorForm(prefix="indicator") if can_edit else None),
             "can_edit": can_edit,
