@@ -171,6 +171,13 @@ def fidelity_args(t):
     return [t.pk, checklist.pk]
 
 
+def indicator_args(t):
+    indicator = t.indicators.first() or services.indicator_create(
+        trajectory=t, by=t.created_by, name="Bereik", kind="bereik", unit="aantal", target=50
+    )
+    return [t.pk, indicator.pk]
+
+
 def evaluation_args(t):
     evaluation = services.evaluation_record(
         trajectory=t, by=t.created_by, held_on=timezone.localdate(), findings="Loopt goed"
@@ -336,6 +343,13 @@ MATRIX = {
     "trajectories:evaluation_create": (trajectory_args, "post", WRITE_POST),
     "trajectories:improvement_create": (evaluation_args, "get", WRITE_FORM),
     "trajectories:improvement_done": (improvement_args, "post", WRITE_POST),
+    # Outcomes and reach, fidelity over time (issue 22).
+    "trajectories:outcomes": (trajectory_args, "get", READ),
+    "trajectories:indicator_create": (trajectory_args, "post", WRITE_POST),
+    "trajectories:indicator_suggest": (trajectory_args, "post", WRITE_POST),
+    "trajectories:indicator_edit": (indicator_args, "get", WRITE_FORM),
+    "trajectories:measurement_create": (indicator_args, "post", WRITE_POST),
+    "trajectories:booster_action": (trajectory_args, "post", WRITE_POST),
     # Stoplight reviews.
     "trajectories:checklist": (lambda t: [t.pk, "verkennen"], "get", READ),
     "trajectories:checklist_fill": (lambda t: [t.pk, "borgen"], "post", WRITE_POST),
@@ -369,6 +383,7 @@ MATRIX = {
     # Exports list only what the user may see; an outsider gets their own (empty) list.
     "trajectories:portfolio_export": (lambda t: ["csv"], "get", ANY_USER),
     "trajectories:actions_export": (lambda t: ["xlsx"], "get", ANY_USER),
+    "trajectories:measurements_export": (lambda t: ["csv"], "get", ANY_USER),
     "trajectories:calendar": (None, "get", ANY_USER),
     # Feeds authenticate by the secret token in the URL (here the bewerker's), not by the session.
     "trajectories:calendar_feed": (token_of_creator, "get", PUBLIC),
@@ -444,6 +459,15 @@ POST_DATA = {
         "feedback-summary": "Fijn",
     },
     "trajectories:evaluation_create": {"evaluation-held_on": "2026-01-05", "evaluation-findings": "Loopt goed"},
+    "trajectories:indicator_create": {
+        "indicator-name": "Bereikte cliënten",
+        "indicator-kind": "bereik",
+        "indicator-unit": "aantal",
+        "indicator-target": "50",
+        "indicator-direction": "minimaal",
+    },
+    "trajectories:indicator_suggest": {"suggestion": "bereik-aantal"},
+    "trajectories:measurement_create": {"measurement-measured_on": "2026-01-05", "measurement-value": "12"},
     "trajectories:archive": {"reason": "Afgerond en overgedragen"},
     "organisations:retention": {"retention_months": "24"},
 }

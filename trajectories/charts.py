@@ -6,11 +6,14 @@ its own fill pattern and shape, and segments carry their count as text.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import formats
 
 from .models import Light, Review, ReviewItem, light_label
 
@@ -293,3 +296,107 @@ def learning_charts(figures) -> dict:
             left=NUMBERED_LEFT,
         ),
     }
+
+
+# Line charts against a target (issue 22): an indicator's measurements, fidelity per month. --------------
+
+LINE_LEFT = 40
+LINE_TOP = 22  # room for the label above a point at the top
+LINE_PLOT_WIDTH = 420
+LINE_PLOT_HEIGHT = 140
+LINE_MAX_POINTS = 12
+
+
+@dataclass
+class LinePoint:
+    label: str  # under the axis, e.g. "03-26"
+    text: str  # the value as printed above the point
+    x: float
+    y: float
+    on_target: bool | None
+
+    @property
+    def text_y(self) -> float:
+        # Above a point on target, below one that is not, so a label never sits on the target line.
+        below = self.y + 18
+        return round(below if self.on_target is False and below < LINE_TOP + LINE_PLOT_HEIGHT - 2 else self.y - 8, 1)
+
+    @property
+    def mark_x(self) -> float:  # the open square's corner
+        return round(self.x - 4.5, 1)
+
+    @property
+    def mark_y(self) -> float:
+        return round(self.y - 4.5, 1)
+
+
+@dataclass
+class LineChart:
+    points: list[LinePoint]
+    width: int
+    height: int
+    baseline: float
+    target_y: float | None
+    target_label: str
+    ticks: list[tuple[str, float]]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{'M' if n == 0 else 'L'}{p.x} {p.y}" for n, p in enumerate(self.points))
+
+    @property
+    def right(self) -> int:
+        return LINE_LEFT + LINE_PLOT_WIDTH
+
+
+def _plain(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _shown(value: float) -> str:
+    """A value as the reader writes it (a decimal comma in Dutch); the SVG's coordinates stay unlocalised."""
+    return formats.localize(Decimal(_plain(value)))
+
+
+def line_chart(
+    values: Sequence[tuple[str, float, bool | None]],
+    *,
+    low: float,
+    high: float | None,
+    target: float | None,
+    target_label: str,
+    suffix: str = "",
+) -> LineChart | None:
+    """Points (label, value, on target) left to right, scaled between ``low`` and ``high``; a horizontal
+    target line. ``high`` None (a count) takes the largest of the values and the target, plus a margin."""
+    values = list(values)[-LINE_MAX_POINTS:]
+    if not values:
+        return None
+    if high is None:
+        # Four round steps (1, 2 or 5 times a power of ten) above the largest value or target.
+        raw = (max([v for _l, v, _t in values] + [target or 0]) * 1.1 - low) / 4 or 0.25
+        power = 10 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+        high = low + 4 * step
+    span = (high - low) or 1
+    baseline = LINE_TOP + LINE_PLOT_HEIGHT
+
+    def y_of(value: float) -> float:
+        clipped = min(max(value, low), high)
+        return round(baseline - (clipped - low) / span * LINE_PLOT_HEIGHT, 1)
+
+    step = LINE_PLOT_WIDTH / len(values)
+    points = [
+        LinePoint(label, f"{_shown(value)}{suffix}", round(LINE_LEFT + step * (n + 0.5), 1), y_of(value), on_target)
+        for n, (label, value, on_target) in enumerate(values)
+    ]
+    ticks = [(_plain(low + span * k / 4), y_of(low + span * k / 4)) for k in range(5)]
+    return LineChart(
+        points=points,
+        width=LINE_LEFT + LINE_PLOT_WIDTH + 96,  # the target's label sits right of the plot
+        height=int(baseline + 26),
+        baseline=baseline,
+        target_y=y_of(target) if target is not None else None,
+        target_label=target_label,
+        ticks=ticks,
+    )

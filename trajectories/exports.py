@@ -15,7 +15,8 @@ from fii.lib.spreadsheets import Cell, as_csv, as_xlsx  # noqa: F401 (the writer
 from fii.model import PHASE_SPECS, Phase
 
 from . import selectors
-from .models import Action, Trajectory, TrajectoryStatus, light_label
+from .models import Action, Measurement, Trajectory, TrajectoryStatus, light_label
+from .selectors_outcomes import outcomes_of
 
 
 def _trend_label(trend: str) -> str:
@@ -23,7 +24,8 @@ def _trend_label(trend: str) -> str:
 
 
 def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list[list[Cell]]]:
-    """Needs trajectories annotated by :func:`selectors.with_review_summary`, owner and receiver selected."""
+    """Needs trajectories annotated by :func:`selectors.with_review_summary` and
+    :func:`selectors_outcomes.with_outcome_counts`, owner and receiver selected."""
     headers = [
         _("Trajectory"),
         _("Intervention"),
@@ -37,6 +39,7 @@ def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list
         _("Next review"),
         _("Review overdue"),
         _("Open actions"),
+        _("Indicators on target"),
     ]
     trajectories = list(trajectories)
     selectors.add_light_summaries(trajectories)  # the same cadence and trend as the portfolio page
@@ -60,6 +63,7 @@ def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list
                 cadence.next_review_on if trajectory.status == TrajectoryStatus.ACTIEF else None,
                 _("Yes") if cadence.is_overdue else _("No"),
                 trajectory.open_action_count or 0,
+                outcomes_of(trajectory).text,
             ]
         )
     return headers, rows
@@ -96,6 +100,40 @@ def actions_table(actions: Iterable[Action]) -> tuple[list[str], list[list[Cell]
                 state,
                 timezone.localdate(action.closed_at) if action.closed_at else None,
                 action.closing_note,
+            ]
+        )
+    return headers, rows
+
+
+def measurements_table(measurements: Iterable[Measurement]) -> tuple[list[str], list[list[Cell]]]:
+    """Every measurement with its indicator (issue 22). Needs indicator__trajectory and created_by selected."""
+    headers = [
+        _("Trajectory"),
+        _("Indicator"),
+        _("What it measures"),
+        _("Unit"),
+        _("Target"),
+        _("Date"),
+        _("Value"),
+        _("On target"),
+        _("Note"),
+        _("Recorded by"),
+    ]
+    rows: list[list[Cell]] = []
+    for m in measurements:
+        indicator = m.indicator
+        rows.append(
+            [
+                indicator.trajectory.title,
+                indicator.name,
+                str(indicator.get_kind_display()),
+                str(indicator.get_unit_display()),
+                f"{indicator.get_direction_display()} {indicator.target.normalize():f}",
+                m.measured_on,
+                m.display_value,
+                _("Yes") if indicator.on_target(m.value) else _("No"),
+                m.note,
+                m.created_by.get_full_name() or m.created_by.email if m.created_by else "",
             ]
         )
     return headers, rows

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fii.model import PHASE_SPECS
 
-from . import selectors, selectors_borgen, selectors_implementeren
+from . import selectors, selectors_borgen, selectors_implementeren, selectors_outcomes
 from . import selectors_innoveren as phase_selectors
 from .charts import light_counts, trend_chart
 from .models import Action, Assignment, ChecklistItem, ReportRecord, Review, ReviewItem, Trajectory
@@ -142,7 +142,15 @@ def progress_report(trajectory: Trajectory, period: Period) -> dict:
         "team": team,
         "current_spec": PHASE_SPECS[trajectory.current_phase],
         "previous_reports": list(trajectory.report_records.select_related("created_by")[:3]),
+        **_outcomes(trajectory),
+        "fidelity": selectors_outcomes.fidelity_trend(trajectory),
     }
+
+
+def _outcomes(trajectory: Trajectory) -> dict:
+    """Outcomes and reach (issue 22), as the progress report and the phase reports of 5 and 6 show them."""
+    indicators = selectors_outcomes.indicators_with_measurements(trajectory)
+    return {"indicators": indicators, "outcomes": selectors_outcomes.summary_of(indicators)}
 
 
 def phase_report(trajectory: Trajectory, phase: str) -> dict:
@@ -178,6 +186,8 @@ def phase_report(trajectory: Trajectory, phase: str) -> dict:
         "implementeren": selectors_implementeren.training_summary(trajectory) if phase == "implementeren" else None,
         "borgen": selectors_borgen.borgen_overview(trajectory) if phase == "borgen" else None,
         "section": phase_section(phase),
+        **(_outcomes(trajectory) if phase in ("implementeren", "borgen") else {}),
+        "fidelity": selectors_outcomes.fidelity_trend(trajectory) if phase == "borgen" else None,
         **(_versterken(trajectory) if phase == "versterken" else {}),
     }
 

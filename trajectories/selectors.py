@@ -30,6 +30,7 @@ from .models import (
     Trajectory,
 )
 from .models.reviews import LIGHT_SEVERITY
+from .selectors_outcomes import outcomes_of, with_outcome_counts
 
 
 def with_review_summary(trajectories: QuerySet[Trajectory], *, today: dt.date | None = None) -> QuerySet[Trajectory]:
@@ -100,8 +101,9 @@ def actions_filtered(actions: QuerySet[Action], state: str, *, today: dt.date | 
 
 def trajectory_summary(trajectory: Trajectory) -> Trajectory:
     """One trajectory annotated by :func:`with_review_summary`, with ``cadence`` and ``light_trend`` set."""
-    summary = with_review_summary(Trajectory.objects.filter(pk=trajectory.pk)).get()
+    summary = with_outcome_counts(with_review_summary(Trajectory.objects.filter(pk=trajectory.pk))).get()
     add_light_summaries([summary])
+    summary.outcomes = outcomes_of(summary)  # issue 22: in the same query
     return summary
 
 

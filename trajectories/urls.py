@@ -11,6 +11,7 @@ from .views import (
     implementeren,
     innoveren,
     notifications,
+    outcomes,
     people,
     persons,
     reports,
@@ -143,6 +144,21 @@ urlpatterns = [
         borgen.improvement_done,
         name="improvement_done",
     ),
+    path("trajecten/<int:pk>/borgen/booster/", outcomes.booster_action, name="booster_action"),
+    # Outcomes and reach (issue 22).
+    path("trajecten/<int:pk>/uitkomsten/", outcomes.outcomes, name="outcomes"),
+    path("trajecten/<int:pk>/uitkomsten/indicatoren/", outcomes.indicator_create, name="indicator_create"),
+    path("trajecten/<int:pk>/uitkomsten/suggesties/", outcomes.indicator_suggest, name="indicator_suggest"),
+    path(
+        "trajecten/<int:pk>/uitkomsten/indicatoren/<int:indicator_pk>/",
+        outcomes.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(
+        "trajecten/<int:pk>/uitkomsten/indicatoren/<int:indicator_pk>/metingen/",
+        outcomes.measurement_create,
+        name="measurement_create",
+    ),
     # Stoplight method (subphase 5b): checklists, reviews and actions.
     path("trajecten/<int:pk>/checklist/<slug:phase>/", checklists.checklist, name="checklist"),
     path("trajecten/<int:pk>/checklist/<slug:phase>/vullen/", checklists.checklist_fill, name="checklist_fill"),
@@ -202,6 +218,7 @@ urlpatterns = [
     ),
     path("export/portefeuille.<str:fmt>", exports.portfolio_export, name="portfolio_export"),
     path("export/acties.<str:fmt>", exports.actions_export, name="actions_export"),
+    path("export/metingen.<str:fmt>", exports.measurements_export, name="measurements_export"),
     # Calendar feeds: authenticated by the secret token in the URL, not by the session.
     path("agenda/", calendar.calendar_settings, name="calendar"),
     path("agenda/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),

@@ -79,7 +79,7 @@ def test_portfolio_csv_is_semicolon_separated_utf8_with_bom_and_dutch(client, be
     assert b";" in response.content.splitlines()[0]
     assert response.content.count(b"\r\n") == 3
     table = parse_csv(response)
-    assert len(table[0]) == 12
+    assert len(table[0]) == 13
     for header in ("Traject", "Gevende organisatie", "Huidige fase", "Laatste bespreking", "Licht", "Trend"):
         assert header in table[0]
     rows = rows_by_first_column(table)
@@ -92,6 +92,7 @@ def test_portfolio_csv_is_semicolon_separated_utf8_with_bom_and_dutch(client, be
     assert row["Volgende bespreking"]
     assert row[table[0][10]] == "Nee"  # review overdue
     assert row[table[0][11]] == "1"  # open actions
+    assert row["Indicatoren op doel"] == ""  # no indicators (issue 22)
     assert rows["Zonder kleur"]["Licht"] == "Niet beoordeeld"
     assert rows["Zonder kleur"]["Trend"] == ""
 
@@ -126,6 +127,7 @@ def test_headers_follow_the_request_language(client, beheerder, trajectory):
         "Next review",
         "Review overdue",
         "Open actions",
+        "Indicators on target",
     ]
 
 
@@ -217,7 +219,7 @@ def test_portfolio_xlsx_has_a_bold_frozen_header_and_real_dates(client, beheerde
     assert ws.freeze_panes == "A2"
     headers = [cell.value for cell in ws[1]]
     assert headers[0] == "Traject"
-    assert len(headers) == 12
+    assert len(headers) == 13
     assert all(cell.font.bold for cell in ws[1])
     row = dict(zip(headers, ws[2], strict=True))
     assert row["Traject"].value == "Schuldhulp Vroeg"

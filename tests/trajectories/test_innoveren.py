@@ -533,8 +533,9 @@ def test_demo_covers_phases_3_5c_and_6_for_two_trajectories(demo_data):
     assert samen.cfir_assessments.count() == 3
     assert sorted(samen.cfir_assessments.values_list("version", flat=True)) == ["2009", "2009", "2022"]
     checklist = samen.fidelity_checklists.get()
-    assert checklist.observations.count() == 5
-    assert [r["rate"] for r in selectors_borgen.fidelity_rates(checklist)] == [80, 80, 80, 100]
+    assert checklist.observations.count() == 8
+    # One dip (issue 22): components 2 and 3 missed once in eight observations; 4 applied four times.
+    assert [r["rate"] for r in selectors_borgen.fidelity_rates(checklist)] == [100, 88, 88, 100]
     assert samen.quality_monitoring.guard_name
     assert sum(q["count"] for q in selectors_implementeren.turnover(samen)) == 2
     assert selectors_borgen.borgen_overview(samen)["open_improvements"]

@@ -9,6 +9,7 @@ from .borgen import (
 )
 from .implementeren import ProfessionalForm, ProfessionalStateForm, TrainingForm
 from .innoveren import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
+from .outcomes import IndicatorForm, MeasurementForm
 from .people import (
     ContactForm,
     PersonEraseForm,
@@ -55,6 +56,8 @@ from .verkennen import (
 )
 
 __all__ = [
+    "IndicatorForm",
+    "MeasurementForm",
     "ArchiveForm",
     "EvaluationForm",
     "FeedbackForm",

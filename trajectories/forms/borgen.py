@@ -22,7 +22,7 @@ from .trajectories import DateInput, fields_only_helper
 class QualityForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = QualityMonitoring
-        fields = ["guard_name", "guard_since", "instrument"]
+        fields = ["guard_name", "guard_since", "instrument", "fidelity_threshold"]
         widgets = {"guard_since": DateInput(), "instrument": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -77,11 +77,22 @@ class ObservationForm(TodayDates, forms.Form):
     date_fields = ("observed_on",)
     observed_on = forms.DateField(label=_("Date of the observation"), widget=DateInput())
     observer = forms.CharField(label=_("Observer"), required=False, max_length=200)
+    professional = forms.TypedChoiceField(
+        label=_("Professional observed"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("When the observation is about one professional (5c), their fidelity is followed over time."),
+    )
     note = forms.CharField(max_length=TEXT, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, items, professionals=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
+        self.professionals = {p.pk: p for p in professionals}
+        self.fields["professional"].choices = [("", "")] + [(pk, p.name) for pk, p in self.professionals.items()]
+        if not self.professionals:
+            del self.fields["professional"]
         for item in self.items:
             self.fields[f"answer_{item.position}"] = forms.ChoiceField(
                 label=item.text,
@@ -93,6 +104,9 @@ class ObservationForm(TodayDates, forms.Form):
 
     def clean(self):
         return self._clean_dates(super().clean())
+
+    def chosen_professional(self):
+        return self.professionals.get(self.cleaned_data.get("professional") or 0)
 
     def answers(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data[f"answer_{item.position}"] for item in self.items}

@@ -41,6 +41,7 @@ from .notifications import (
     NotificationKind,
     NotificationPreference,
 )
+from .outcomes import Direction, ImplementationOutcome, Indicator, IndicatorKind, Measurement, Unit
 from .people import (
     COMPETENCY_FIELDS,
     KEY_FIGURE_INFLUENCE,
@@ -86,6 +87,12 @@ from .verkennen import (
 )
 
 __all__ = [
+    "Direction",
+    "ImplementationOutcome",
+    "Indicator",
+    "IndicatorKind",
+    "Measurement",
+    "Unit",
     "DEFAULT_DELIVERY",
     "WEEKLY_DELIVERIES",
     "Delivery",

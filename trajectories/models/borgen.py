@@ -4,6 +4,7 @@ evaluations and improvements. Training the professionals (5c) lives in ``impleme
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,7 +15,11 @@ from simple_history.models import HistoricalRecords
 from fii.lib.limits import LONG_TEXT, TEXT
 
 from .core import Trajectory
+from .implementeren import Professional
 from .innoveren import MethodVersion
+
+# The team's default; each trajectory can set its own (QualityMonitoring.fidelity_threshold).
+DEFAULT_FIDELITY_THRESHOLD = 80
 
 
 class QualityMonitoring(models.Model):
@@ -29,6 +34,13 @@ class QualityMonitoring(models.Model):
         help_text=_("Which instrument is used, how often and by whom, for example the fidelity checklist."),
         max_length=TEXT,
     )
+    # Below this share of components carried out as intended, the fidelity trend suggests a booster (issue 22).
+    fidelity_threshold = models.PositiveSmallIntegerField(
+        _("fidelity threshold (%)"),
+        default=DEFAULT_FIDELITY_THRESHOLD,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Below this percentage of components carried out as intended, a booster is suggested."),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -41,6 +53,12 @@ class QualityMonitoring(models.Model):
     class Meta:
         verbose_name = _("quality monitoring")
         verbose_name_plural = _("quality monitoring")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fidelity_threshold__gte=1, fidelity_threshold__lte=100),
+                name="quality_fidelity_threshold_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.trajectory} · {self.guard_name or '—'}"
@@ -100,6 +118,15 @@ class FidelityObservation(models.Model):
     checklist = models.ForeignKey(FidelityChecklist, on_delete=models.CASCADE, related_name="observations")
     observed_on = models.DateField(_("date of the observation"))
     observer = models.CharField(_("observer"), max_length=200, blank=True)
+    # The professional (5c) whose practice was observed, when the observation is about one person (issue 22).
+    professional = models.ForeignKey(
+        Professional,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fidelity_observations",
+        verbose_name=_("professional observed"),
+    )
     note = models.TextField(_("note"), blank=True, max_length=TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -7,6 +7,7 @@ from .checklists import *  # noqa: F403
 from .implementeren import *  # noqa: F403
 from .innoveren import *  # noqa: F403
 from .notifications import *  # noqa: F403
+from .outcomes import *  # noqa: F403
 from .participants import *  # noqa: F403
 from .people import *  # noqa: F403
 from .reviews import *  # noqa: F403

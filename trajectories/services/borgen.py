@@ -19,6 +19,7 @@ from ..models import (
     FidelityScore,
     Improvement,
     MethodVersion,
+    Professional,
     QualityMonitoring,
     Trajectory,
 )
@@ -83,6 +84,7 @@ def fidelity_observe(
     answers: dict[int, str],
     observer: str = "",
     note: str = "",
+    professional: Professional | None = None,
 ) -> FidelityObservation:
     """Record one observation; ``answers`` maps every item id of the checklist to an answer."""
     item_ids = set(checklist.items.values_list("pk", flat=True))
@@ -90,8 +92,15 @@ def fidelity_observe(
         raise BorgenError(_("Score every active component of the checklist."))
     if not set(answers.values()) <= set(FidelityAnswer.values):
         raise BorgenError(_("Unknown answer."))
+    if professional is not None and professional.trajectory_id != checklist.trajectory_id:
+        raise BorgenError(_("This professional works on another trajectory."))
     observation = FidelityObservation.objects.create(
-        checklist=checklist, observed_on=observed_on, observer=observer, note=note, created_by=by
+        checklist=checklist,
+        observed_on=observed_on,
+        observer=observer,
+        note=note,
+        professional=professional,
+        created_by=by,
     )
     FidelityScore.objects.bulk_create(
         FidelityScore(observation=observation, item_id=item_id, answer=answer) for item_id, answer in answers.items()

@@ -18,7 +18,7 @@ from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import selectors_borgen as selectors
-from .. import services
+from .. import selectors_outcomes, services
 from ..access import get_trajectory_for_user
 from ..forms import (
     EvaluationForm,
@@ -41,6 +41,7 @@ def _quality_page(request, trajectory, *, checklist_form=None, feedback_form=Non
         {
             "trajectory": trajectory,
             "overview": selectors.borgen_overview(trajectory, light=True),
+            "trend": selectors_outcomes.fidelity_trend(trajectory),
             "feedback": trajectory.feedback.select_related("created_by"),
             "evaluations": selectors.evaluations(trajectory),
             "checklist_form": checklist_form
@@ -117,7 +118,7 @@ def fidelity_create(request, pk: int):
 def _checklist_page(request, trajectory, checklist, *, form=None, status=200):
     can_edit = trajectory.user_role.allows(Role.BEWERKER)
     items = list(checklist.items.all())
-    observations = list(checklist.observations.select_related("created_by").prefetch_related("scores"))
+    observations = list(checklist.observations.select_related("created_by", "professional").prefetch_related("scores"))
     for observation in observations:
         answers = {score.item_id: score for score in observation.scores.all()}
         observation.answer_list = [answers.get(item.pk) for item in items]
@@ -130,7 +131,8 @@ def _checklist_page(request, trajectory, checklist, *, form=None, status=200):
             "items": items,
             "rates": selectors.fidelity_rates(checklist),
             "observations": observations,
-            "form": form or (ObservationForm(items=items) if can_edit else None),
+            "form": form
+            or (ObservationForm(items=items, professionals=trajectory.professionals.all()) if can_edit else None),
             "can_edit": can_edit,
         },
         status=status,
@@ -157,7 +159,7 @@ def fidelity(request, pk: int, checklist_pk: int):
 def fidelity_observe(request, pk: int, checklist_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
     checklist = _checklist_for(trajectory, checklist_pk)
-    form = ObservationForm(request.POST, items=checklist.items.all())
+    form = ObservationForm(request.POST, items=checklist.items.all(), professionals=trajectory.professionals.all())
     if form.is_valid():
         services.fidelity_observe(
             checklist=checklist,
@@ -166,6 +168,7 @@ def fidelity_observe(request, pk: int, checklist_pk: int):
             observer=form.cleaned_data["observer"].strip(),
             note=form.cleaned_data["note"].strip(),
             answers=form.answers(),
+            professional=form.chosen_professional(),
         )
         messages.success(request, _("Observation recorded."))
         return redirect(checklist)

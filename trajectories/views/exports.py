@@ -14,7 +14,8 @@ from organisations import audit
 
 from .. import exports, selectors
 from ..access import visible_trajectories
-from ..models import Action
+from ..models import Action, Measurement
+from ..selectors_outcomes import with_outcome_counts
 from .reviews import ACTION_STATES
 
 CONTENT_TYPES = {
@@ -49,7 +50,7 @@ def portfolio_export(request, fmt: str):
     _check_format(fmt)
     # The same filters as the portfolio page, so a link carries them as-is.
     _filters, trajectories = selectors.portfolio_for(request.user, request.GET)
-    trajectories = selectors.with_review_summary(trajectories).order_by("title", "pk")
+    trajectories = with_outcome_counts(selectors.with_review_summary(trajectories)).order_by("title", "pk")
     trajectories = list(trajectories)
     headers, rows = exports.portfolio_table(trajectories)
     _record_export((t.owner_id for t in trajectories), what="trajectories.Trajectory", fmt=fmt)
@@ -72,3 +73,18 @@ def actions_export(request, fmt: str):
     headers, rows = exports.actions_table(actions)
     _record_export((a.trajectory.owner_id for a in actions), what="trajectories.Action", fmt=fmt)
     return _download(headers, rows, fmt=fmt, name="acties", title=_("Actions"))
+
+
+@login_required
+@require_GET
+def measurements_export(request, fmt: str):
+    """The measurements of every indicator of the trajectories the user sees (issue 22)."""
+    _check_format(fmt)
+    measurements = list(
+        Measurement.objects.filter(indicator__trajectory__in=visible_trajectories(request.user))
+        .select_related("indicator__trajectory", "created_by")
+        .order_by("indicator__trajectory__title", "indicator__trajectory_id", "indicator_id", "measured_on", "pk")
+    )
+    headers, rows = exports.measurements_table(measurements)
+    _record_export((m.indicator.trajectory.owner_id for m in measurements), what="trajectories.Measurement", fmt=fmt)
+    return _download(headers, rows, fmt=fmt, name="metingen", title=_("Measurements"))

@@ -18,7 +18,15 @@ from organisations.models import Organisation, Role
 from organisations.services import notices_for
 from organisations.submissions import create_once
 
-from .. import fragments, key_figures, selectors, selectors_borgen, selectors_implementeren, services
+from .. import (
+    fragments,
+    key_figures,
+    selectors,
+    selectors_borgen,
+    selectors_implementeren,
+    selectors_outcomes,
+    services,
+)
 from .. import selectors_innoveren as phase_selectors
 from ..access import can_create_trajectory, get_trajectory_for_user
 from ..forms import (
@@ -72,9 +80,11 @@ def _portfolio_row_contexts(ids) -> dict[int, dict]:
             Prefetch("phase_states", queryset=PhaseState.objects.only("trajectory_id", "phase", "status")),
         )
     )
-    trajectories = list(selectors.with_review_summary(trajectories))
+    trajectories = list(selectors_outcomes.with_outcome_counts(selectors.with_review_summary(trajectories)))
     selectors.add_light_summaries(trajectories)
     key_figures.add_radio_silence(trajectories)
+    for trajectory in trajectories:
+        trajectory.outcomes = selectors_outcomes.outcomes_of(trajectory)
     return {t.pk: {"trajectory": t} for t in trajectories}
 
 

@@ -15,7 +15,7 @@ A trajectory row in ``fixtures/demo.json`` may hold an ``innoveren`` object::
      "professionals": [{"name": "…", "role": "…", "states": [["geselecteerd", 220], ["getraind", 200]]}],
      "quality": {"guard_name": "…", "guard_since_days_ago": 150, "instrument": "…"},
      "fidelity": {"title": "…", "version": 2, "observations": [{"days_ago": 90, "observer": "…",
-                  "answers": ["ja", "deels", "nee", "nvt"], "note": "…"}]},
+                  "answers": ["ja", "deels", "nee", "nvt"], "note": "…", "professional": "…"}]},
      "feedback": [{"days_ago": 60, "source": "deelnemers", "summary": "…", "change_made": "…"}],
      "evaluations": [{"days_ago": 45, "participants": "…", "findings": "…",
                       "improvements": [{"description": "…", "owner": "…", "due_days_ago": -10, "done_days_ago": 5}]}]}
@@ -145,13 +145,16 @@ def load_innoveren(trajectory: Trajectory, row: dict, *, user) -> int:
             services.professional_set_state(professional=professional, by=by, state=state, changed_on=_day(days_ago))
 
     if quality := data.get("quality"):
-        check_keys(quality, allowed={"guard_name", "guard_since_days_ago", "instrument"}, where=where)
+        check_keys(
+            quality, allowed={"guard_name", "guard_since_days_ago", "instrument", "fidelity_threshold"}, where=where
+        )
         services.quality_update(
             trajectory=trajectory,
             by=by,
             guard_name=quality.get("guard_name", ""),
             guard_since=_day(quality["guard_since_days_ago"]) if "guard_since_days_ago" in quality else None,
             instrument=quality.get("instrument", ""),
+            **({"fidelity_threshold": quality["fidelity_threshold"]} if "fidelity_threshold" in quality else {}),
         )
 
     if fidelity := data.get("fidelity"):
@@ -164,7 +167,12 @@ def load_innoveren(trajectory: Trajectory, row: dict, *, user) -> int:
         )
         items = list(checklist.items.all())
         for observation in fidelity.get("observations", []):
-            check_keys(observation, allowed={"days_ago", "observer", "answers", "note"}, where=where)
+            check_keys(observation, allowed={"days_ago", "observer", "answers", "note", "professional"}, where=where)
+            professional = None
+            if name := observation.get("professional"):
+                professional = trajectory.professionals.filter(name=name).first()
+                if professional is None:
+                    raise CommandError(f"{where}: an observation names an unknown professional {name!r}.")
             if len(observation["answers"]) != len(items):
                 raise CommandError(f"{where}: an observation needs {len(items)} answers.")
             services.fidelity_observe(
@@ -174,6 +182,7 @@ def load_innoveren(trajectory: Trajectory, row: dict, *, user) -> int:
                 observer=observation.get("observer", ""),
                 note=observation.get("note", ""),
                 answers={it.pk: answer for it, answer in zip(items, observation["answers"], strict=True)},
+                professional=professional,
             )
 
     for item in data.get("feedback", []):

@@ -24,6 +24,7 @@ from trajectories import services
 from trajectories.models import ReviewInterval, Trajectory
 
 from ._demo_innoveren import load_innoveren
+from ._demo_outcomes import load_outcomes
 from ._demo_people import load_people
 from ._demo_reviews import backdate_checklists, check_keys, load_reviews
 from ._demo_verkennen import load_verkennen
@@ -56,6 +57,7 @@ OPTIONAL_TRAJECTORY_KEYS = {
     "team",
     "report_backs",
     "innoveren",
+    "outcomes",
 }
 STEP_KEYS = {"days_ago", "to_phase", "complete_current", "completion_note", "reason", "by"}
 
@@ -124,6 +126,7 @@ class Command(BaseCommand):
                 )
                 created_stakeholders += load_people(trajectory, row, by=users.get(row["by"]))
                 load_innoveren(trajectory, row, user=lambda email, where: self._user(email, users, where))
+                load_outcomes(trajectory, row, by=users.get(row["by"]))
                 created_trajectories += 1
                 created_reviews += reviews
                 created_actions += actions

@@ -1,0 +1,94 @@
+"""Issue 22 in the browser: a team member adds an indicator and two measurements and sees the chart against the
+target; the Borgen page shows fidelity over time with a suggested booster. Screenshots (1280 and 320 px) go to
+/work/shots/i22-outcomes/ when that folder exists."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from trajectories import services
+
+from .helpers import follow, goto
+
+SHOTS = Path("/work/shots/i22-outcomes")
+
+
+def shot(page: Page, name: str) -> None:
+    if SHOTS.is_dir():
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def post_form(page: Page, form_selector: str) -> None:
+    with page.expect_navigation() as navigation:
+        page.locator(form_selector).locator("button[type=submit]").click()
+    response = navigation.value
+    assert response.status == 200, f"{response.url} answered {response.status}"
+    assert response.request.redirected_from is not None, "the form did not redirect"
+
+
+def _fidelity_dip(trajectory, by) -> None:
+    services.method_save(
+        trajectory=trajectory,
+        by=by,
+        based_on=None,
+        goal="Ouders betrekken",
+        components=["Huisbezoek", "Doel bespreken"],
+    )
+    checklist = services.fidelity_checklist_create(
+        trajectory=trajectory, by=by, version=trajectory.method_versions.get(), title="Checklist huisbezoek"
+    )
+    first, second = checklist.items.all()
+    today = timezone.localdate()
+    for days_ago, answers in ((70, ("ja", "ja")), (5, ("ja", "nee"))):
+        services.fidelity_observe(
+            checklist=checklist,
+            by=by,
+            observed_on=today - dt.timedelta(days=days_ago),
+            answers={first.pk: answers[0], second.pk: answers[1]},
+        )
+
+
+def test_team_member_adds_an_indicator_and_two_measurements_and_sees_the_chart(login_as, bewerker, trajectory):
+    page = login_as(bewerker, viewport={"width": 1280, "height": 900})
+    goto(page, trajectory.get_absolute_url())
+    follow(page, page.get_by_role("link", name="Indicatoren en metingen"))
+    expect(page.locator("h1")).to_have_text("Uitkomsten en bereik")
+
+    page.locator("summary", has_text="Een eigen indicator toevoegen").click()
+    page.fill("#id_indicator-name", "Gezinnen die starten")
+    page.select_option("#id_indicator-kind", "bereik")
+    page.select_option("#id_indicator-unit", "percentage")
+    page.fill("#id_indicator-target", "70")
+    page.fill("#id_indicator-source", "Aanmeldlijst")
+    post_form(page, "#indicator-form")
+    indicator = trajectory.indicators.get()
+
+    today = timezone.localdate()
+    for days_ago, value in ((40, "62"), (10, "74,5")):
+        page.locator(f"#indicator-{indicator.pk} summary", has_text="Meting vastleggen").click()
+        page.fill(f"#id_m{indicator.pk}_measurement-measured_on", (today - dt.timedelta(days=days_ago)).isoformat())
+        page.fill(f"#id_m{indicator.pk}_measurement-value", value)
+        post_form(page, f"#measurement-form-{indicator.pk}")
+
+    card = page.locator(f"#indicator-{indicator.pk}")
+    chart = card.locator("svg.line-chart")
+    expect(chart).to_be_visible()
+    expect(chart.locator("text", has_text="doel 70%")).to_have_count(1)
+    expect(chart.locator("text", has_text="62%")).to_have_count(1)
+    expect(chart.locator("text", has_text="74,5%")).to_have_count(1)
+    expect(card.locator(".indicator-status--on")).to_have_text("● op doel")
+    shot(page, "outcomes-1280")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "sideways scroll at 320 px"
+    shot(page, "outcomes-320")
+
+    _fidelity_dip(trajectory, bewerker)
+    goto(page, reverse("trajectories:quality", args=[trajectory.pk]))
+    expect(page.locator("#fidelity-trend .booster")).to_contain_text("onder de drempel van 80%")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "sideways scroll at 320 px"
+    shot(page, "borgen-320")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "borgen-1280")
