@@ -41,6 +41,8 @@ NOT_HTML = {
     "trajectories:trajectory_export",
     "trajectories:organisation_export",
     "organisations:audit_log_export",
+    "trajectories:measurements_export",
+    "account:job_file",
 }
 # Builders that change state other pages depend on (finalising the open review) run last.
 LAST = ["trajectories:review_reopen"]
