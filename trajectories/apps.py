@@ -9,9 +9,10 @@ class TrajectoriesConfig(AppConfig):
     def ready(self):
         from organisations import audit
 
-        from . import revisions, structure
+        from . import revisions, structure, visibility
         from .models import Notification
 
+        visibility.connect()  # before revisions: both read what a saved trajectory was loaded with
         revisions.connect()
         # The audit log (a lower app) learns from the declaration which trajectory, and so which giving
         # organisation, an event about a part of a trajectory belongs to.

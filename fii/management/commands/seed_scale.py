@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from fii.checklists import DEFAULT_CHECKLISTS
 from fii.model import PHASES, Phase
 from organisations.models import Membership, Organisation, Person, Role, User
+from trajectories import visibility
 from trajectories.models import (
     Action,
     Assignment,
@@ -240,6 +241,8 @@ class Seeder:
             if n % 3 == 0 and self.orgs[(n + 7) % len(self.orgs)].pk != owner.pk
         ]
         self.add(Trajectory.participants.through, participants)
+        # bulk_create sends no signals: the visibility rows (trajectories/visibility.py) are written here.
+        self.created["visibility rows"] += visibility.sync([t.pk for t in trajectories])
         self.add(Assignment, [Assignment(trajectory=t) for t in trajectories])
 
         phase_states, subphase_states, transitions, checklist = [], [], [], []
