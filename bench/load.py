@@ -14,6 +14,7 @@ hurts both alike. Every figure is a ratio of two things measured in this run. Se
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -39,13 +40,18 @@ PATHS_PER_PAGE = 40
 
 # Per size (the two databases share trajectory ids, so never one cache): set in main() from --cache-url.
 CACHE_URLS: dict[str, str] = {}
+CACHE_PREFIXES: dict[str, str] = {}
+OWN = "own"  # --cache-url own: a Redis of this run's own, on a free port, stopped at the end
 
 
 def server_env(database_url: str) -> dict:
     env = dict(os.environ)
     env.pop("CACHE_URL", None)
+    env.pop("CACHE_KEY_PREFIX", None)
     if CACHE_URLS.get(database_url):
         env["CACHE_URL"] = CACHE_URLS[database_url]
+    if CACHE_PREFIXES.get(database_url):
+        env["CACHE_KEY_PREFIX"] = CACHE_PREFIXES[database_url]
     env.update(
         DATABASE_URL=database_url,
         DEBUG="0",
@@ -236,27 +242,83 @@ def prepare(database_url: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def default_cache_url() -> str:
-    """Redis on this machine when it runs (what several app servers share in production), else none."""
-    if os.environ.get("CACHE_URL"):
-        return os.environ["CACHE_URL"]
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return "redis://127.0.0.1:6379" if s.connect_ex(("127.0.0.1", 6379)) == 0 else ""
+def free_redis_port() -> int:
+    """A port nothing listens on, never Redis's usual 6379 (a shared Redis may run there)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port != 6379:
+            return port
 
 
-def cache_urls(base: str, sizes: dict[str, str]) -> dict[str, str]:
-    """One Redis database per size (15 and 14), emptied first; other caches as given."""
+class OwnRedis:
+    """``redis-server`` as a child process on a free loopback port, without persistence (``--save ''``): the
+    benchmark's cache, empty at the start and gone at the end, so no shared Redis is ever read or emptied."""
+
+    def __init__(self, port: int | None = None, *, executable: str = "redis-server"):
+        if shutil.which(executable) is None:
+            raise SystemExit(f"{executable} is not installed (apt-get install -y redis-server), or pass --cache-url")
+        self.port = port or free_redis_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--daemonize", "no", "--dir", tempfile.gettempdir(), "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()
+            raise
+
+    def ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def _wait(self, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"redis-server on port {self.port} exited with {self.process.returncode}")
+            if self.ping():
+                return
+            time.sleep(0.05)
+        raise SystemExit(f"redis-server on port {self.port} did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def __enter__(self) -> OwnRedis:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def cache_settings(base: str, sizes: dict[str, str], run: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(cache URL per database URL, key prefix per database URL) for the servers of both sizes.
+
+    A Redis (this run's own, or one given with --cache-url) is shared by both sizes under a key prefix per size
+    and per run, so the sizes never read each other's page parts, an earlier run's keys are never found, and
+    nothing is emptied: a shared Redis is only written to (under keys nobody else uses, which expire).
+    Other caches (dummy://, db://, per-process memory) are used as given."""
     if not base.startswith(("redis://", "rediss://")):
-        return {url: base for url in sizes.values()}
-    import redis
-
-    urls = {}
-    for number, url in zip((15, 14), sizes.values(), strict=False):
-        parts = urllib.parse.urlsplit(base)
-        urls[url] = urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{number}", "", ""))
-        redis.Redis.from_url(urls[url]).flushdb()
-    return urls
+        return {url: base for url in sizes.values()}, {}
+    return (
+        {url: base for url in sizes.values()},
+        {url: f"fii-bench-{run}-{name}" for name, url in sizes.items()},
+    )
 
 
 def warm_paths(port: int, info: dict, times: int) -> None:
@@ -310,16 +372,28 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8090, help="first port to try (8090; the next for small)")
     parser.add_argument(
         "--cache-url",
-        default=default_cache_url(),
-        help="CACHE_URL of the servers: Redis on 127.0.0.1:6379 when it runs (databases 15 and 14, emptied "
-        "first), else per-process memory; dummy:// caches nothing",
+        default=OWN,
+        help="CACHE_URL of the servers: 'own' (default) starts a redis-server of this run's own on a free port and "
+        "stops it at the end; a redis:// URL is used under key prefixes of this run and never emptied; dummy:// "
+        "caches nothing; '' is per-process memory",
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
     began = time.perf_counter()
-    CACHE_URLS.update(cache_urls(args.cache_url, {"large": args.large, "small": args.small}))
+    with contextlib.ExitStack() as stack:
+        cache_url = args.cache_url
+        if cache_url == OWN:
+            cache_url = stack.enter_context(OwnRedis()).url
+        urls, prefixes = cache_settings(cache_url, {"large": args.large, "small": args.small}, run=f"{os.getpid()}")
+        CACHE_URLS.update(urls)
+        CACHE_PREFIXES.update(prefixes)
+        results, info, rss = measure(args)
+    report(args, info, results, rss, time.perf_counter() - began)
+
+
+def measure(args) -> tuple[dict, dict, dict]:
     print("Collecting static files (manifest storage, as in production) ...")
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True,
                    env=server_env(args.large), timeout=300)  # fmt: skip
@@ -372,8 +446,7 @@ def main() -> None:
     finally:
         for server in servers.values():
             server.stop()
-
-    report(args, info, results, rss, time.perf_counter() - began)
+    return results, info, rss
 
 
 def rounds(ratios: list[float]) -> str:
