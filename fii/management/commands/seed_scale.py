@@ -7,7 +7,13 @@ phase it was in at the time, actions raised on lights that are not green (most o
 stakeholder register with persons, contacts, support changes and presence at reviews. ``--size small`` is a
 tenth of it (4 organisations, 200 trajectories); ``--size <n>`` seeds n trajectories.
 
-Everything goes in with ``bulk_create``, in one transaction per chunk of trajectories. The command refuses a
+Like real use, it also writes the change history (django-simple-history's tables: a "created" row for every
+tracked row and "changed" rows in the proportions the demo data's months of use produce, ``UPDATES_PER_ROW``)
+and the audit log (``AuditEvent``: one event per row that the application audits when it is created, and one
+per change), so the two tables that grow fastest are in the benchmark too.
+
+Everything goes in with ``bulk_create`` (on PostgreSQL the largest tables with ``COPY``), in one transaction
+per chunk of trajectories. The command refuses a
 database that holds trajectories it did not seed (unless ``--allow-other-data``) and one it already seeded:
 seed into a separate database named by ``DATABASE_URL`` and drop it to seed again.
 
@@ -18,6 +24,7 @@ organisation and so sees every seeded trajectory (the benchmarks log in as this 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import time
 from collections import Counter
@@ -26,11 +33,12 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone, translation
 
 from fii.checklists import DEFAULT_CHECKLISTS
 from fii.model import PHASES, Phase
-from organisations.models import Membership, Organisation, Person, Role, User
+from organisations.models import AuditEvent, Membership, Organisation, Person, Role, User
 from trajectories import visibility
 from trajectories.models import (
     Action,
@@ -54,6 +62,27 @@ from trajectories.models import (
     TrajectoryStatus,
     overall_light,
 )
+
+# "Changed" history rows per live row, as load_fii_data's months of use leave them (measured 2026-12-04 on the
+# demo data: historical rows with history_type "~" over the model's rows; models not named get none). Each
+# change is also one "update" audit event, as the application's services record them.
+UPDATES_PER_ROW = {
+    Trajectory: 2.0,
+    PhaseState: 0.45,
+    SubphaseState: 0.38,
+    Assignment: 0.14,
+    Review: 3.28,
+    ReviewItem: 0.46,
+    Action: 0.66,
+    Stakeholder: 0.23,
+}
+# The models whose creation the application audits (the demo's "create" events); rows made in bulk alongside a
+# recorded parent (phase and subphase states, checklist and review items, attendees) are not audited.
+AUDITED_CREATES = {
+    Organisation, Membership, Trajectory, Assignment, PhaseTransition, Stakeholder, Person, SupportChange, Contact,
+    Review, ReviewEvent, Action,
+}  # fmt: skip
+COPY_LARGER_THAN = 2000  # rows; on PostgreSQL, tables written with COPY instead of INSERT above this
 
 SEED_PREFIX = "Seed "
 BENCH_EMAIL = "bench@example.invalid"
@@ -148,17 +177,88 @@ class Seeder:
         self.rng = rng
         self.today = timezone.localdate()
         self.created: Counter[str] = Counter()
+        self.owner_of: dict[int | None, int] = {}  # trajectory id → giving organisation id, for the audit log
 
     def add(self, model, rows: list) -> list:
         objects = model.objects.bulk_create(rows, batch_size=BATCH)
-        with translation.override("en"):
-            self.created[str(model._meta.verbose_name_plural)] += len(objects)
+        self.count(model, len(objects))
+        self.recorded(model, objects)
         return objects
+
+    def count(self, model, number: int) -> None:
+        with translation.override("en"):
+            self.created[str(model._meta.verbose_name_plural)] += number
+
+    def when(self, obj) -> dt.datetime:
+        return getattr(obj, "created_at", None) or self.at(self.today - dt.timedelta(days=365))
+
+    def recorded(self, model, objects: list) -> None:
+        """The history and audit rows that writing ``objects`` one by one through the services would leave."""
+        if not objects:
+            return
+        updated = self.rng.choices(objects, k=round(len(objects) * UPDATES_PER_ROW.get(model, 0)))
+        history = getattr(model, "history_records", None)
+        if history is not None:
+            rows = []
+            for kind, objs in (("+", objects), ("~", updated)):
+                for obj in objs:
+                    row = history.model(
+                        history_date=self.when(obj) + dt.timedelta(days=1 if kind == "~" else 0),
+                        history_type=kind,
+                        history_change_reason="",
+                        **{field.attname: getattr(obj, field.attname) for field in history.model.tracked_fields},
+                    )
+                    rows.append(row)
+            self.write(history.model, rows)
+        events = []
+        actor = getattr(self, "actor", None)  # the bench user, once it exists
+        label = model._meta.label
+        for action, objs in (("create", objects if model in AUDITED_CREATES else []), ("update", updated)):
+            for obj in objs:
+                trajectory_id = getattr(obj, "trajectory_id", None)
+                events.append(
+                    AuditEvent(
+                        created_at=self.when(obj) + dt.timedelta(days=1 if action == "update" else 0),
+                        actor_id=actor.pk if actor else None,
+                        actor_email=actor.email if actor else "",
+                        organisation_id=self.owner_of.get(trajectory_id, getattr(obj, "owner_id", None)),
+                        action=action,
+                        object_type=label,
+                        object_id=str(obj.pk),
+                        object_label=f"{model._meta.model_name} {obj.pk}",
+                        changed_fields=["colour", "note"] if model is ReviewItem and action == "update" else [],
+                        path=f"/trajecten/{trajectory_id}/" if trajectory_id else "",
+                        method="POST",
+                    )
+                )
+        self.write(AuditEvent, events)
+
+    def write(self, model, objs: list) -> None:
+        """Rows that nobody reads back: COPY on PostgreSQL when there are many, else bulk_create."""
+        if not objs:
+            return
+        if connection.vendor == "postgresql" and len(objs) > COPY_LARGER_THAN:
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(f.column) for f in fields)
+            with (
+                connection.cursor() as cursor,
+                cursor.connection.cursor().copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+            ):
+                for obj in objs:
+                    copy.write_row(
+                        [json.dumps(getattr(obj, f.attname)) if isinstance(f, JSONField) else getattr(obj, f.attname)
+                         for f in fields]
+                    )  # fmt: skip
+        else:
+            model.objects.bulk_create(objs, batch_size=BATCH)
+        self.count(model, len(objs))
 
     def add_review_items(self, rows: list[ReviewItem]) -> None:
         """Three quarters of all rows: on PostgreSQL they go in with COPY, several times faster than INSERT."""
         if connection.vendor != "postgresql":
-            self.add(ReviewItem, rows)
+            ReviewItem.objects.bulk_create(rows, batch_size=BATCH)
+            self.count(ReviewItem, len(rows))
             return
         columns = ("review_id", "item_id", "text", "position", "colour", "carried_colour", "note")
         table = connection.ops.quote_name(ReviewItem._meta.db_table)
@@ -168,8 +268,7 @@ class Seeder:
         ):
             for ri in rows:
                 copy.write_row((ri.review.pk, ri.item_id, ri.text, ri.position, ri.colour, ri.carried_colour, ri.note))
-        with translation.override("en"):
-            self.created[str(ReviewItem._meta.verbose_name_plural)] += len(rows)
+        self.count(ReviewItem, len(rows))
 
     def at(self, day: dt.date, hour: int = 10) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
@@ -196,7 +295,9 @@ class Seeder:
                 )
                 roles.append((org, role))
         bench = User(email=BENCH_EMAIL, full_name="Benchmark Beheerder", password=self.password_hash)
-        users = self.add(User, [*users, bench])
+        users = User.objects.bulk_create([*users, bench], batch_size=BATCH)  # accounts: no history (history/)
+        self.count(User, len(users))
+        self.actor = users[-1]
         memberships = [Membership(user=u, organisation=o, role=r) for u, (o, r) in zip(users, roles, strict=False)]
         memberships += [Membership(user=users[-1], organisation=o, role=Role.BEHEERDER) for o in self.orgs]
         self.add(Membership, memberships)
@@ -235,6 +336,7 @@ class Seeder:
                 for n, owner, receiving, current, start, entered, status in plans
             ],
         )
+        self.owner_of.update((t.pk, t.owner_id) for t in trajectories)
         participants = [
             Trajectory.participants.through(trajectory_id=t.pk, organisation_id=self.orgs[(n + 7) % len(self.orgs)].pk)
             for t, (n, owner, *_rest) in zip(trajectories, plans, strict=True)
@@ -398,6 +500,7 @@ class Seeder:
             review.overall_light = overall_light(colours)
         reviews = self.add(Review, reviews)
         self.add_review_items(review_items)
+        self.recorded(ReviewItem, list(ReviewItem.objects.filter(review__in=reviews)))
         self.add(ReviewEvent, [
             ReviewEvent(review=r, kind=ReviewEvent.Kind.FINALISED, created_by=r.finalised_by, created_at=r.finalised_at)
             for r in reviews if r.finalised_at
