@@ -2,10 +2,10 @@
 
 ``--size large`` (the default) is 40 organisations and 2,000 trajectories spread over all six phases. Each
 trajectory started about a year ago in Signaleren and moved forward phase by phase (transitions), has a
-checklist of ``--items`` items for every phase it reached, a year of biweekly stoplight reviews (26) of the
-phase it was in at the time, actions raised on lights that are not green (most of them closed), and a
-stakeholder register with persons, contacts, support changes and presence at reviews. ``--size small`` is a
-tenth of it (4 organisations, 200 trajectories); ``--size <n>`` seeds n trajectories.
+checklist of ``--items`` items for every phase it reached, a year of biweekly stoplight reviews (26,
+``--reviews``) of the phase it was in at the time, actions raised on lights that are not green (most of them
+closed), and a stakeholder register with persons, contacts, support changes and presence at reviews.
+``--size small`` is a tenth of it (4 organisations, 200 trajectories); ``--size <n>`` seeds n trajectories.
 
 Like real use, it also writes the change history (django-simple-history's tables: a "created" row for every
 tracked row and "changed" rows in the proportions the demo data's months of use produce, ``UPDATES_PER_ROW``)
@@ -124,6 +124,7 @@ class Command(BaseCommand):
         parser.add_argument("--size", default="large", help="large (2,000 trajectories), small (200) or a number")
         parser.add_argument("--items", type=int, default=30, help="checklist items per phase (30)")
         parser.add_argument("--stakeholders", type=int, default=8, help="stakeholders per trajectory (8)")
+        parser.add_argument("--reviews", type=int, default=REVIEWS, help=f"biweekly reviews per trajectory ({REVIEWS})")
         parser.add_argument("--password", default="fii-bench-2026", help="password of every seeded user")
         parser.add_argument("--seed", type=int, default=9, help="random seed, for a repeatable data set (9)")
         parser.add_argument(
@@ -148,6 +149,7 @@ class Command(BaseCommand):
             organisations=organisations,
             items=options["items"],
             stakeholders=options["stakeholders"],
+            reviews=options["reviews"],
             password=options["password"],
             rng=random.Random(options["seed"]),
         )
@@ -169,7 +171,17 @@ class Command(BaseCommand):
 
 
 class Seeder:
-    def __init__(self, *, organisations: int, items: int, stakeholders: int, password: str, rng: random.Random):
+    def __init__(
+        self,
+        *,
+        organisations: int,
+        items: int,
+        stakeholders: int,
+        password: str,
+        rng: random.Random,
+        reviews: int = REVIEWS,
+    ):
+        self.reviews = max(1, reviews)
         self.organisation_count = organisations
         self.items = items
         self.stakeholders = stakeholders
@@ -459,11 +471,11 @@ class Seeder:
         reviews, review_plans = [], []
         for t, (n, owner, _receiving, current, _start, entered, _status) in zip(trajectories, plans, strict=True):
             editors = self.editors[owner.pk]
-            first = today - dt.timedelta(days=14 * (REVIEWS - 1) + rng.randint(1, 13))
-            for r in range(REVIEWS):
+            first = today - dt.timedelta(days=14 * (self.reviews - 1) + rng.randint(1, 13))
+            for r in range(self.reviews):
                 held = first + dt.timedelta(days=14 * r)
                 phase = max(j for j in range(current + 1) if entered[j] <= held or j == 0)
-                is_open = r == REVIEWS - 1 and n % 5 == 0  # every fifth trajectory is in a meeting now
+                is_open = r == self.reviews - 1 and n % 5 == 0  # every fifth trajectory is in a meeting now
                 reviews.append(
                     Review(
                         trajectory=t,
