@@ -147,7 +147,7 @@ PREPARE = textwrap.dedent(
     if connection.vendor == "postgresql":
         visible = visible_trajectories(user)
         for label, qs in (
-            ("count", visible.values("pk")),
+            ("count", visible.order_by().values("pk")),
             ("page of ids", visible.order_by("title", "pk").values("pk")[:25]),
         ):
             sql, params = qs.query.sql_with_params()
