@@ -72,6 +72,17 @@ def visible_trajectories(user, *, archived: bool | None = False) -> QuerySet:
     return trajectories
 
 
+def in_visible_trajectories(user, *, field: str = "trajectory") -> Q:
+    """Rows of the trajectories ``visible_trajectories(user)`` lists (not archived), for querysets of parts
+    (``Action.objects.filter(in_visible_trajectories(user))``). The visibility subquery is put straight on the
+    part's foreign key: behind ``trajectory__in=visible_trajectories(user)`` PostgreSQL joined every open action
+    of the installation before the semi-join (333 ms at 6,900 trajectories, against 10 ms; BENCHMARKS.md)."""
+    org_ids = list(memberships_of(user))
+    if not org_ids:
+        return Q(pk__in=[])
+    return Q(**{f"{field}_id__in": visible_ids(org_ids), f"{field}__archived_at__isnull": True})
+
+
 def get_trajectory_for_user(
     user, pk: int, *, need: Role = Role.LEZER, allow_archived: bool = False, participants: bool = True
 ):

@@ -21,7 +21,7 @@ from organisations.access import memberships_of
 from organisations.models import Role
 
 from . import key_figures, selectors
-from .access import visible_trajectories
+from .access import in_visible_trajectories
 from .models import CLOSED_STATUSES, Action, PeopleChange, Trajectory, TrajectoryStatus
 from .visibility import visible_ids
 
@@ -108,10 +108,10 @@ def my_week(user, *, today: dt.date | None = None) -> MyWeek:
 
     actions = (
         Action.objects.filter(
+            in_visible_trajectories(user),
             assignee=user,
             closed_at__isnull=True,
             due_on__lte=until,
-            trajectory__in=visible_trajectories(user),
         )
         .exclude(trajectory__status__in=CLOSED_STATUSES)
         .select_related("trajectory__owner")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from organisations import audit
 
 from .. import exports, selectors
-from ..access import visible_trajectories
+from ..access import in_visible_trajectories
 from ..models import Action
 from .reviews import ACTION_STATES
 
@@ -62,7 +62,7 @@ def actions_export(request, fmt: str):
     _check_format(fmt)
     state = request.GET.get("status", "open")
     state = state if state in ACTION_STATES else "open"
-    actions = Action.objects.filter(trajectory__in=visible_trajectories(request.user)).select_related(
+    actions = Action.objects.filter(in_visible_trajectories(request.user)).select_related(
         "trajectory", "assignee", "owner_person__person", "item"
     )
     actions = selectors.actions_filtered(actions, state)
