@@ -14,6 +14,7 @@ hurts both alike. Every figure is a ratio of two things measured in this run. Se
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -32,20 +33,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CSRF = "benchcsrftokenbenchcsrftoken1234"  # a valid 32-character CSRF secret, sent as cookie and header
-PAGES = ["baseline", "portfolio", "trajectory", "review", "light change"]
+PAGES = ["baseline", "portfolio", "trajectory", "review", "light change", "my actions", "my week"]
 TARGETS = {"portfolio": 0.25, "trajectory": 0.30, "review": 0.30, "light change": 0.35}
 PATHS_PER_PAGE = 40
 
 
 # Per size (the two databases share trajectory ids, so never one cache): set in main() from --cache-url.
 CACHE_URLS: dict[str, str] = {}
+CACHE_PREFIXES: dict[str, str] = {}
+OWN = "own"  # --cache-url own: a Redis of this run's own, on a free port, stopped at the end
 
 
 def server_env(database_url: str) -> dict:
     env = dict(os.environ)
     env.pop("CACHE_URL", None)
+    env.pop("CACHE_KEY_PREFIX", None)
     if CACHE_URLS.get(database_url):
         env["CACHE_URL"] = CACHE_URLS[database_url]
+    if CACHE_PREFIXES.get(database_url):
+        env["CACHE_KEY_PREFIX"] = CACHE_PREFIXES[database_url]
     env.update(
         DATABASE_URL=database_url,
         DEBUG="0",
@@ -77,7 +83,9 @@ PREPARE = textwrap.dedent(
     from organisations.models import User
     from trajectories.models import Review, Trajectory
 
-    user = User.objects.get(email="bench@example.invalid")
+    # --user all: the bench user, beheerder in every seeded organisation; --user one: the beheerder of the first
+    # seeded organisation only, whose pages must cost the same however many other trajectories exist (issue 21).
+    user = User.objects.get(email=%(email)r)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -85,10 +93,17 @@ PREPARE = textwrap.dedent(
     session.set_expiry(24 * 60 * 60)
     session.create()
 
+    from trajectories.access import visible_trajectories
+    from trajectories.visibility import visible_ids
+    from organisations.access import memberships_of
+
     n = %(n)d
-    ids = list(Trajectory.objects.order_by("pk").values_list("pk", flat=True))
+    total = Trajectory.objects.count()
+    ids = list(visible_trajectories(user).order_by("pk").values_list("pk", flat=True))
     step = max(1, len(ids) // n)
-    chosen = ids[2::step][:n]  # not every fifth from the first: seed_scale gives those their open review
+    # Not every fifth from the first (seed_scale gives those their open review); at most half of what the user
+    # sees, so the light changes have open reviews left in the other half.
+    chosen = ids[2::step][: min(n, len(ids) // 2)]
     finalised = {}
     done = Review.objects.filter(trajectory_id__in=chosen, finalised_at__isnull=False)
     for r in done.order_by("trajectory_id", "-held_on"):
@@ -96,7 +111,7 @@ PREPARE = textwrap.dedent(
     # Light changes in other trajectories than the measured trajectory pages, which they would make
     # render again (the portfolio rows they touch do render again: a meeting in progress does that too).
     open_reviews = list(
-        Review.objects.filter(finalised_at__isnull=True, items__isnull=False)
+        Review.objects.filter(finalised_at__isnull=True, items__isnull=False, trajectory_id__in=ids)
         .exclude(trajectory_id__in=chosen)
         .distinct()
         .order_by("trajectory_id")[:n]
@@ -111,6 +126,8 @@ PREPARE = textwrap.dedent(
         "light change": [
             reverse("trajectories:review_item", args=[r.trajectory_id, r.pk, items[r.pk]]) for r in open_reviews
         ],
+        "my actions": [reverse("trajectories:my_actions")],
+        "my week": [reverse("trajectories:my_week")],
     }
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies["sessionid"] = session.session_key
@@ -125,9 +142,23 @@ PREPARE = textwrap.dedent(
         assert response.status_code == 200, (page, urls[0], response.status_code)
         control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
         queries[page] = sum(1 for q in captured.captured_queries if not q["sql"].startswith(control))
+    # The visibility queries of every list page, as PostgreSQL plans them: the count and the first page of ids.
+    explain = {}
+    if connection.vendor == "postgresql":
+        visible = visible_trajectories(user)
+        for label, qs in (
+            ("count", visible.order_by().values("pk")),
+            ("page of ids", visible.order_by("title", "pk").values("pk")[:25]),
+        ):
+            sql, params = qs.query.sql_with_params()
+            if label == "count":
+                sql = f"SELECT count(*) FROM ({sql}) AS visible"
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) " + sql, params)
+                explain[label] = [row[0] for row in cursor.fetchall()]
     print(json.dumps({
-        "session": session.session_key, "paths": paths, "queries": queries,
-        "trajectories": len(ids), "reviews": Review.objects.count(),
+        "session": session.session_key, "paths": paths, "queries": queries, "explain": explain,
+        "trajectories": total, "visible": len(ids), "reviews": Review.objects.count(),
     }))
     """
 )
@@ -225,9 +256,12 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def prepare(database_url: str) -> dict:
+USERS = {"all": "bench@example.invalid", "one": "seed-01-0-beheerder@example.invalid"}
+
+
+def prepare(database_url: str, user: str = "all") -> dict:
     result = subprocess.run(
-        [PYTHON, "-c", PREPARE % {"n": PATHS_PER_PAGE}],
+        [PYTHON, "-c", PREPARE % {"n": PATHS_PER_PAGE, "email": USERS[user]}],
         cwd=ROOT, env={**server_env(database_url), "DJANGO_SETTINGS_MODULE": "fii.settings"},
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
@@ -236,27 +270,83 @@ def prepare(database_url: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def default_cache_url() -> str:
-    """Redis on this machine when it runs (what several app servers share in production), else none."""
-    if os.environ.get("CACHE_URL"):
-        return os.environ["CACHE_URL"]
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return "redis://127.0.0.1:6379" if s.connect_ex(("127.0.0.1", 6379)) == 0 else ""
+def free_redis_port() -> int:
+    """A port nothing listens on, never Redis's usual 6379 (a shared Redis may run there)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port != 6379:
+            return port
 
 
-def cache_urls(base: str, sizes: dict[str, str]) -> dict[str, str]:
-    """One Redis database per size (15 and 14), emptied first; other caches as given."""
+class OwnRedis:
+    """``redis-server`` as a child process on a free loopback port, without persistence (``--save ''``): the
+    benchmark's cache, empty at the start and gone at the end, so no shared Redis is ever read or emptied."""
+
+    def __init__(self, port: int | None = None, *, executable: str = "redis-server"):
+        if shutil.which(executable) is None:
+            raise SystemExit(f"{executable} is not installed (apt-get install -y redis-server), or pass --cache-url")
+        self.port = port or free_redis_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--daemonize", "no", "--dir", tempfile.gettempdir(), "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()
+            raise
+
+    def ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def _wait(self, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"redis-server on port {self.port} exited with {self.process.returncode}")
+            if self.ping():
+                return
+            time.sleep(0.05)
+        raise SystemExit(f"redis-server on port {self.port} did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def __enter__(self) -> OwnRedis:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def cache_settings(base: str, sizes: dict[str, str], run: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(cache URL per database URL, key prefix per database URL) for the servers of both sizes.
+
+    A Redis (this run's own, or one given with --cache-url) is shared by both sizes under a key prefix per size
+    and per run, so the sizes never read each other's page parts, an earlier run's keys are never found, and
+    nothing is emptied: a shared Redis is only written to (under keys nobody else uses, which expire).
+    Other caches (dummy://, db://, per-process memory) are used as given."""
     if not base.startswith(("redis://", "rediss://")):
-        return {url: base for url in sizes.values()}
-    import redis
-
-    urls = {}
-    for number, url in zip((15, 14), sizes.values(), strict=False):
-        parts = urllib.parse.urlsplit(base)
-        urls[url] = urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/{number}", "", ""))
-        redis.Redis.from_url(urls[url]).flushdb()
-    return urls
+        return {url: base for url in sizes.values()}, {}
+    return (
+        {url: base for url in sizes.values()},
+        {url: f"fii-bench-{run}-{name}" for name, url in sizes.items()},
+    )
 
 
 def warm_paths(port: int, info: dict, times: int) -> None:
@@ -307,26 +397,47 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per page and size (3)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (2)")
+    parser.add_argument(
+        "--user", choices=sorted(USERS), default="all",
+        help="all: a beheerder of every organisation (default); one: a beheerder of one organisation",
+    )  # fmt: skip
     parser.add_argument("--port", type=int, default=8090, help="first port to try (8090; the next for small)")
     parser.add_argument(
         "--cache-url",
-        default=default_cache_url(),
-        help="CACHE_URL of the servers: Redis on 127.0.0.1:6379 when it runs (databases 15 and 14, emptied "
-        "first), else per-process memory; dummy:// caches nothing",
+        default=OWN,
+        help="CACHE_URL of the servers: 'own' (default) starts a redis-server of this run's own on a free port and "
+        "stops it at the end; a redis:// URL is used under key prefixes of this run and never emptied; dummy:// "
+        "caches nothing; '' is per-process memory",
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
     began = time.perf_counter()
-    CACHE_URLS.update(cache_urls(args.cache_url, {"large": args.large, "small": args.small}))
+    with contextlib.ExitStack() as stack:
+        cache_url = args.cache_url
+        if cache_url == OWN:
+            cache_url = stack.enter_context(OwnRedis()).url
+        urls, prefixes = cache_settings(cache_url, {"large": args.large, "small": args.small}, run=f"{os.getpid()}")
+        CACHE_URLS.update(urls)
+        CACHE_PREFIXES.update(prefixes)
+        results, info, rss = measure(args)
+    report(args, info, results, rss, time.perf_counter() - began)
+
+
+def measure(args) -> tuple[dict, dict, dict]:
     print("Collecting static files (manifest storage, as in production) ...")
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True,
                    env=server_env(args.large), timeout=300)  # fmt: skip
     sizes = {"large": args.large, "small": args.small}
-    info = {name: prepare(url) for name, url in sizes.items()}
+    info = {name: prepare(url, args.user) for name, url in sizes.items()}
     for name in sizes:
-        print(f"{name}: {info[name]['trajectories']:,} trajectories, {info[name]['reviews']:,} reviews")
+        print(f"{name}: {info[name]['trajectories']:,} trajectories ({info[name]['visible']:,} visible to "
+              f"{USERS[args.user]}), {info[name]['reviews']:,} reviews")  # fmt: skip
+        for label, plan in info[name]["explain"].items():
+            print(f"  EXPLAIN ANALYZE, visibility {label} ({name}):")
+            for line in plan:
+                print(f"    {line}")
     # Page parts are cached under each trajectory's revision (trajectories/fragments.py); --cache-url dummy://
     # measures the pages with nothing cached, which is what the first view after every change costs.
     print(f"cache: {', '.join(sorted(set(CACHE_URLS.values()))) or 'per-process memory'}")
@@ -372,8 +483,7 @@ def main() -> None:
     finally:
         for server in servers.values():
             server.stop()
-
-    report(args, info, results, rss, time.perf_counter() - began)
+    return results, info, rss
 
 
 def rounds(ratios: list[float]) -> str:
@@ -399,10 +509,11 @@ def report(args, info, results, rss, seconds: float) -> None:
             runs = results[name][page]
             ratios = [run["rps"] / ((bases[r]["rps"] + bases[r + 1]["rps"]) / 2) for r, run in enumerate(runs)]
             ratio = statistics.median(ratios)
-            target = TARGETS[page]
-            verdict = "ok" if ratio >= target else "MISSED"
+            target = TARGETS.get(page)
+            verdict = "" if target is None else "ok" if ratio >= target else "MISSED"
+            shown = "" if target is None else "≥" + format(target, ".2f")
             print(f"{name:6} {page:15} {median_of(runs, 'rps'):8.1f} {median_of(runs, 'p50'):8.1f} "
-                  f"{median_of(runs, 'p95'):8.1f} {ratio:10.2f} {'≥' + format(target, '.2f'):>7} "
+                  f"{median_of(runs, 'p95'):8.1f} {ratio:10.2f} {shown:>7} "
                   f"{info[name]['queries'][page]:7d}  {verdict}  (rounds: {rounds(ratios)})")  # fmt: skip
     print()
     print("Growth: in each round, the page's p95 on the large data set over its p95 on the small one, measured")

@@ -242,6 +242,8 @@ FII_MAX_UPLOAD_BYTES = int(os.environ.get("FII_MAX_UPLOAD_BYTES", str(10 * 1024 
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Several installations (or bench/load.py's two data sets) may share one Redis without seeing each other's keys.
+    CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "")
 elif CACHE_URL.startswith("db://"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_URL[len("db://") :]}

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fii.management.commands.seed_scale import BENCH_EMAIL, Seeder
-from organisations.models import Organisation, User
+from fii.management.commands.seed_scale import BENCH_EMAIL, UPDATES_PER_ROW, Seeder
+from organisations.models import AuditEvent, Organisation, User
+from trajectories import visibility
 from trajectories.models import Action, ChecklistItem, Review, ReviewItem, Stakeholder, Trajectory
 
 from .factories import make_trajectory
@@ -45,6 +46,28 @@ def test_seed_command_creates_pages_that_render(client, capsys):
     assert portfolio.context["page"].paginator.count == 6
     assert client.get(trajectory.get_absolute_url()).status_code == 200
     assert client.get(trajectory.reviews.first().get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_command_writes_history_audit_and_visibility_rows_as_real_use_does():
+    call_command("seed_scale", "--size", "10", "--items", "4", "--stakeholders", "3")
+    reviews = Review.objects.count()
+    history = Review.history_records.model.objects
+    assert history.filter(history_type="+").count() == reviews  # one "created" row per review
+    changed = history.filter(history_type="~").count()
+    assert changed == round(reviews * UPDATES_PER_ROW[Review])  # and the changes the demo's use leaves
+    items = ReviewItem.objects.count()
+    assert ReviewItem.history_records.model.objects.filter(history_type="~").count() == round(
+        items * UPDATES_PER_ROW[ReviewItem]
+    )
+    assert ChecklistItem.history_records.model.objects.count() == ChecklistItem.objects.count()
+    events = AuditEvent.objects.filter(object_type="trajectories.Review")
+    assert events.filter(action="create").count() == reviews
+    assert events.filter(action="update").count() == changed
+    assert not AuditEvent.objects.filter(action="create", object_type="trajectories.ReviewItem").exists()
+    owned = AuditEvent.objects.filter(object_type="trajectories.Action").exclude(organisation_id=None)
+    assert owned.count() == AuditEvent.objects.filter(object_type="trajectories.Action").count() > 0
+    assert visibility.differences() == ({}, {}, {})
 
 
 @pytest.mark.django_db

@@ -1,10 +1,10 @@
 """Who may see and change which trajectory and review.
 
 A user sees a trajectory when one of their organisations takes part in it (owner, receiving or
-participating organisation), with their highest role among those organisations. Everything else
-answers 404, so nobody learns that another organisation's trajectory exists. A role that is too low
-for an action answers 403. Memberships and their cache are the organisations app's
-(``organisations/access.py``).
+participating organisation; one row each in the visibility table, ``visibility.py``), with their highest
+role among those organisations. Everything else answers 404, so nobody learns that another organisation's
+trajectory exists. A role that is too low for an action answers 403. Memberships and their cache are the
+organisations app's (``organisations/access.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from organisations.access import memberships_of, organisations_where
 from organisations.models import Organisation, Person, Role
 
 from .models import Review, Trajectory
+from .visibility import visible_ids
 
 
 def portfolio_organisations(user) -> list[tuple[int, str]]:
@@ -64,13 +65,22 @@ def visible_trajectories(user, *, archived: bool | None = False) -> QuerySet:
     org_ids = list(memberships_of(user))
     if not org_ids:
         return Trajectory.objects.none()
-    participating = Trajectory.participants.through.objects.filter(organisation_id__in=org_ids).values("trajectory_id")
-    trajectories = Trajectory.objects.filter(
-        Q(owner_id__in=org_ids) | Q(receiving_organisation_id__in=org_ids) | Q(pk__in=participating)
-    )
+    # An index lookup on (organisation, trajectory), not a scan of every trajectory (visibility.py).
+    trajectories = Trajectory.objects.filter(pk__in=visible_ids(org_ids))
     if archived is not None:
         trajectories = trajectories.filter(archived_at__isnull=not archived)
     return trajectories
+
+
+def in_visible_trajectories(user, *, field: str = "trajectory") -> Q:
+    """Rows of the trajectories ``visible_trajectories(user)`` lists (not archived), for querysets of parts
+    (``Action.objects.filter(in_visible_trajectories(user))``). The visibility subquery is put straight on the
+    part's foreign key: behind ``trajectory__in=visible_trajectories(user)`` PostgreSQL joined every open action
+    of the installation before the semi-join (333 ms at 6,900 trajectories, against 10 ms; BENCHMARKS.md)."""
+    org_ids = list(memberships_of(user))
+    if not org_ids:
+        return Q(pk__in=[])
+    return Q(**{f"{field}_id__in": visible_ids(org_ids), f"{field}__archived_at__isnull": True})
 
 
 def get_trajectory_for_user(

@@ -9,9 +9,10 @@ class TrajectoriesConfig(AppConfig):
     def ready(self):
         from organisations import audit
 
-        from . import jobs, revisions, structure
+        from . import jobs, revisions, structure, visibility
         from .models import Notification
 
+        visibility.connect()  # before revisions: both read what a saved trajectory was loaded with
         revisions.connect()
         # The background work this app knows (exports, imports), run by organisations.jobs' task.
         jobs.register_runners()

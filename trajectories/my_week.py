@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,8 +21,9 @@ from organisations.access import memberships_of
 from organisations.models import Role
 
 from . import key_figures, selectors
-from .access import visible_trajectories
+from .access import in_visible_trajectories
 from .models import CLOSED_STATUSES, Action, PeopleChange, Trajectory, TrajectoryStatus
+from .visibility import visible_ids
 
 WEEK_DAYS = 7
 
@@ -37,13 +38,7 @@ def worked_on(user) -> QuerySet[Trajectory]:
 
 
 def trajectories_of_organisations(org_ids) -> QuerySet[Trajectory]:
-    participating = Trajectory.participants.through.objects.filter(organisation_id__in=org_ids)
-    return Trajectory.objects.filter(
-        Q(owner_id__in=org_ids)
-        | Q(receiving_organisation_id__in=org_ids)
-        | Q(pk__in=participating.values("trajectory_id")),
-        archived_at__isnull=True,
-    )
+    return Trajectory.objects.filter(pk__in=visible_ids(org_ids), archived_at__isnull=True)
 
 
 @dataclass
@@ -113,10 +108,10 @@ def my_week(user, *, today: dt.date | None = None) -> MyWeek:
 
     actions = (
         Action.objects.filter(
+            in_visible_trajectories(user),
             assignee=user,
             closed_at__isnull=True,
             due_on__lte=until,
-            trajectory__in=visible_trajectories(user),
         )
         .exclude(trajectory__status__in=CLOSED_STATUSES)
         .select_related("trajectory__owner")

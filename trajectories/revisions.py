@@ -40,6 +40,10 @@ def _trajectory_model():
     return apps.get_model("trajectories", "Trajectory")
 
 
+def _visibility_model():
+    return apps.get_model("trajectories", "Visibility")
+
+
 def bump(*trajectory_ids: int | None) -> None:
     ids = {pk for pk in trajectory_ids if pk is not None}
     if ids:
@@ -153,14 +157,14 @@ def _on_user(sender, instance, raw=False, created=False, update_fields=None, **k
     if raw or created or (update_fields and set(update_fields) <= USER_BOOKKEEPING_FIELDS):
         return
     orgs = instance.memberships.values("organisation_id")
-    bump_where(Q(owner__in=orgs) | Q(receiving_organisation__in=orgs) | Q(participants__in=orgs))
+    bump_where(Q(pk__in=_visibility_model().objects.filter(organisation_id__in=orgs).values("trajectory_id")))
 
 
 def _on_membership(sender, instance, raw=False, **kwargs):
     if raw:
         return
     org = instance.organisation_id
-    bump_where(Q(owner_id=org) | Q(receiving_organisation_id=org) | Q(participants=org))
+    bump_where(Q(pk__in=_visibility_model().objects.filter(organisation_id=org).values("trajectory_id")))
 
 
 def _on_person(sender, instance, raw=False, created=False, **kwargs):

@@ -31,6 +31,7 @@ from .models import (
 )
 from .models.reviews import LIGHT_SEVERITY
 from .selectors_outcomes import outcomes_of, with_outcome_counts
+from .visibility import visible_ids
 
 
 def with_review_summary(trajectories: QuerySet[Trajectory], *, today: dt.date | None = None) -> QuerySet[Trajectory]:
@@ -138,10 +139,7 @@ def filter_portfolio(trajectories: QuerySet[Trajectory], cleaned_data: dict) -> 
             Q(title__icontains=cleaned_data["q"]) | Q(intervention_name__icontains=cleaned_data["q"])
         )
     if cleaned_data.get("organisation"):
-        org = cleaned_data["organisation"]
-        trajectories = trajectories.filter(
-            Q(owner=org) | Q(receiving_organisation=org) | Q(participants=org)
-        ).distinct()
+        trajectories = trajectories.filter(pk__in=visible_ids([cleaned_data["organisation"].pk]))
     if cleaned_data.get("phase"):
         trajectories = trajectories.filter(current_phase=cleaned_data["phase"])
     if cleaned_data.get("status"):

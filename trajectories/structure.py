@@ -538,6 +538,12 @@ OUTSIDE: tuple[Outside, ...] = (
     Outside(m.CalendarToken, "a user's secret calendar link; never leaves the installation", "token"),
     # A person's notifications about a trajectory (issue 17): no free text, only a link and structured parameters.
     Outside(m.Notification, "a user's notifications; made again by the receiving installation's scheduler", "url"),
+    # Issue 21: who sees which trajectory, one row per (organisation, trajectory) for an index lookup. Derived
+    # from owner, receiving_organisation and participants (which the export carries): the receiving installation
+    # derives its own rows on import, so exporting them would only add a second truth that could disagree.
+    Outside(
+        m.Visibility, "derived from the trajectory's organisations (trajectories/visibility.py); rebuilt, never moved"
+    ),
     Outside(m.NotificationPreference, "a user's notification settings; users are not moved with their settings"),
     Outside(Organisation, "takes part in trajectories; exported by name", "name"),
     Outside(Membership, "an account's role in an organisation"),

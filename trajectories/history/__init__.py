@@ -15,7 +15,7 @@ Every model of the trajectories and organisations apps has ``history_records = H
 simple-history listens to ``post_save``/``post_delete`` and so does not see ``bulk_create`` or
 ``queryset.update()``. Code that writes that way records history itself through the helpers below (one
 INSERT per changed row, or one bulk INSERT for a bulk write). ``seed_scale`` (benchmarks) bulk-inserts
-without history on purpose: seeded rows need no "created" record and it must stay fast.
+history rows itself, in the proportions real use leaves them (its ``UPDATES_PER_ROW``).
 Many-to-many fields (participants, review attendees) are not part of the history.
 """
 

@@ -22,6 +22,8 @@ from .core import (
     SubphaseState,
     Trajectory,
     TrajectoryStatus,
+    Visibility,
+    VisibilityRelation,
 )
 from .implementeren import Professional, ProfessionalState, ProfessionalStateChange, TrainingActivity, TrainingKind
 from .innoveren import (
@@ -166,6 +168,8 @@ __all__ = [
     "ReviewItem",
     "SubphaseState",
     "Trajectory",
+    "Visibility",
+    "VisibilityRelation",
     "TrajectoryStatus",
     "light_label",
     "overall_light",

@@ -255,6 +255,36 @@ class Trajectory(models.Model):
         return sorted(self.phase_states.all(), key=lambda s: PHASE_ORDER[s.phase])
 
 
+class VisibilityRelation(models.TextChoices):
+    OWNER = "owner", _("giving organisation")
+    RECEIVING = "receiving", _("receiving organisation")
+    PARTICIPANT = "participant", _("participating organisation")
+
+
+class Visibility(models.Model):
+    """Which organisation takes part in which trajectory: derived from ``owner``, ``receiving_organisation`` and
+    ``participants``, so that "which trajectories does this user see" is one index lookup on (organisation,
+    trajectory) instead of a scan of every trajectory. Kept by :mod:`trajectories.visibility`; the command
+    ``verify_visibility`` recomputes it from the source fields and compares."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique index leads with it
+    )
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="visibility_rows")
+    relation = models.CharField(max_length=12, choices=VisibilityRelation.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "trajectory"], name="visibility_organisation_trajectory")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.trajectory_id} ({self.relation})"
+
+
 PHASE_LABELS = dict(Phase.choices)
 PROGRESS_LABELS = dict(Progress.choices)
 

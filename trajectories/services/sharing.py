@@ -35,6 +35,7 @@ from organisations.models import Person, Role
 
 from ..access import persons_visible_to
 from ..models import Stakeholder, Trajectory
+from ..visibility import visible_ids
 
 __all__ = [
     "check_person_link",
@@ -55,11 +56,7 @@ def person_may_be_edited_by(user, person: Person) -> bool:
 
 def _shared_with(organisation_ids: set[int]) -> Q:
     """Persons that appear in a trajectory where their keeper and one of these organisations both take part."""
-    sharing = Trajectory.objects.filter(
-        Q(owner_id__in=organisation_ids)
-        | Q(receiving_organisation_id__in=organisation_ids)
-        | Q(participants__in=organisation_ids)
-    ).values("pk")
+    sharing = visible_ids(organisation_ids)
     keeper = OuterRef("organisation_id")
     keeper_takes_part = (
         Q(trajectory__owner_id=keeper)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from organisations import audit
 
 from .. import exports, selectors
-from ..access import visible_trajectories
+from ..access import in_visible_trajectories
 from ..models import Action, Measurement
 from ..selectors_outcomes import with_outcome_counts
 from .reviews import ACTION_STATES
@@ -63,7 +63,7 @@ def actions_export(request, fmt: str):
     _check_format(fmt)
     state = request.GET.get("status", "open")
     state = state if state in ACTION_STATES else "open"
-    actions = Action.objects.filter(trajectory__in=visible_trajectories(request.user)).select_related(
+    actions = Action.objects.filter(in_visible_trajectories(request.user)).select_related(
         "trajectory", "assignee", "owner_person__person", "item"
     )
     actions = selectors.actions_filtered(actions, state)
@@ -81,7 +81,7 @@ def measurements_export(request, fmt: str):
     """The measurements of every indicator of the trajectories the user sees (issue 22)."""
     _check_format(fmt)
     measurements = list(
-        Measurement.objects.filter(indicator__trajectory__in=visible_trajectories(request.user))
+        Measurement.objects.filter(in_visible_trajectories(request.user, field="indicator__trajectory"))
         .select_related("indicator__trajectory", "created_by")
         .order_by("indicator__trajectory__title", "indicator__trajectory_id", "indicator_id", "measured_on", "pk")
     )

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from .. import learning, reports
 from ..access import get_trajectory_for_user, visible_trajectories
 from ..charts import learning_charts
 from ..forms import LearningFilterForm, ReportPeriodForm
+from ..visibility import visible_ids
 
 
 def _respond(request, template: str, context: dict, *, pdf_name: str | None = None, subject=None) -> HttpResponse:
@@ -114,8 +114,7 @@ def phase_report_pdf(request, pk: int, phase: str):
 
 def _portfolio(request, org_pk: int, *, pdf: bool):
     organisation, _role = get_organisation_for_user(request.user, org_pk)
-    taking_part = Q(owner=organisation) | Q(receiving_organisation=organisation) | Q(participants=organisation)
-    trajectories = visible_trajectories(request.user).filter(taking_part).distinct()
+    trajectories = visible_trajectories(request.user).filter(pk__in=visible_ids([organisation.pk]))
     context = {"organisation": organisation, **reports.portfolio_report(trajectories)}
     name = f"portefeuille-{slugify(organisation.name)}-{timezone.localdate():%Y-%m-%d}" if pdf else None
     return _respond(request, "reports/portfolio.html", context, pdf_name=name, subject=organisation)

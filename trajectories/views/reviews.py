@@ -18,7 +18,7 @@ from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import fragments, selectors, services
-from ..access import get_review_for_user, get_trajectory_for_user, visible_trajectories
+from ..access import get_review_for_user, get_trajectory_for_user, in_visible_trajectories
 from ..charts import item_histories, light_counts, trend_chart
 from ..forms import (
     ActionCloseForm,
@@ -585,7 +585,7 @@ def action_detail(request, pk: int, action_pk: int):
 @require_http_methods(["GET"])
 def my_actions(request):
     state = _action_state(request)
-    actions = Action.objects.filter(trajectory__in=visible_trajectories(request.user)).select_related(
+    actions = Action.objects.filter(in_visible_trajectories(request.user)).select_related(
         "trajectory", "assignee", "owner_person__person", "item", "milestone"
     )
     return render(

@@ -2,12 +2,18 @@
 
 ``--size large`` (the default) is 40 organisations and 2,000 trajectories spread over all six phases. Each
 trajectory started about a year ago in Signaleren and moved forward phase by phase (transitions), has a
-checklist of ``--items`` items for every phase it reached, a year of biweekly stoplight reviews (26) of the
-phase it was in at the time, actions raised on lights that are not green (most of them closed), and a
-stakeholder register with persons, contacts, support changes and presence at reviews. ``--size small`` is a
-tenth of it (4 organisations, 200 trajectories); ``--size <n>`` seeds n trajectories.
+checklist of ``--items`` items for every phase it reached, a year of biweekly stoplight reviews (26,
+``--reviews``) of the phase it was in at the time, actions raised on lights that are not green (most of them
+closed), and a stakeholder register with persons, contacts, support changes and presence at reviews.
+``--size small`` is a tenth of it (4 organisations, 200 trajectories); ``--size <n>`` seeds n trajectories.
 
-Everything goes in with ``bulk_create``, in one transaction per chunk of trajectories. The command refuses a
+Like real use, it also writes the change history (django-simple-history's tables: a "created" row for every
+tracked row and "changed" rows in the proportions the demo data's months of use produce, ``UPDATES_PER_ROW``)
+and the audit log (``AuditEvent``: one event per row that the application audits when it is created, and one
+per change), so the two tables that grow fastest are in the benchmark too.
+
+Everything goes in with ``bulk_create`` (on PostgreSQL the largest tables with ``COPY``), in one transaction
+per chunk of trajectories. The command refuses a
 database that holds trajectories it did not seed (unless ``--allow-other-data``) and one it already seeded:
 seed into a separate database named by ``DATABASE_URL`` and drop it to seed again.
 
@@ -18,6 +24,7 @@ organisation and so sees every seeded trajectory (the benchmarks log in as this 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import time
 from collections import Counter
@@ -26,11 +33,13 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone, translation
 
 from fii.checklists import DEFAULT_CHECKLISTS
 from fii.model import PHASES, Phase
-from organisations.models import Membership, Organisation, Person, Role, User
+from organisations.models import AuditEvent, Membership, Organisation, Person, Role, User
+from trajectories import visibility
 from trajectories.models import (
     Action,
     Assignment,
@@ -53,6 +62,27 @@ from trajectories.models import (
     TrajectoryStatus,
     overall_light,
 )
+
+# "Changed" history rows per live row, as load_fii_data's months of use leave them (measured 2026-12-04 on the
+# demo data: historical rows with history_type "~" over the model's rows; models not named get none). Each
+# change is also one "update" audit event, as the application's services record them.
+UPDATES_PER_ROW = {
+    Trajectory: 2.0,
+    PhaseState: 0.45,
+    SubphaseState: 0.38,
+    Assignment: 0.14,
+    Review: 3.28,
+    ReviewItem: 0.46,
+    Action: 0.66,
+    Stakeholder: 0.23,
+}
+# The models whose creation the application audits (the demo's "create" events); rows made in bulk alongside a
+# recorded parent (phase and subphase states, checklist and review items, attendees) are not audited.
+AUDITED_CREATES = {
+    Organisation, Membership, Trajectory, Assignment, PhaseTransition, Stakeholder, Person, SupportChange, Contact,
+    Review, ReviewEvent, Action,
+}  # fmt: skip
+COPY_LARGER_THAN = 2000  # rows; on PostgreSQL, tables written with COPY instead of INSERT above this
 
 SEED_PREFIX = "Seed "
 BENCH_EMAIL = "bench@example.invalid"
@@ -94,6 +124,7 @@ class Command(BaseCommand):
         parser.add_argument("--size", default="large", help="large (2,000 trajectories), small (200) or a number")
         parser.add_argument("--items", type=int, default=30, help="checklist items per phase (30)")
         parser.add_argument("--stakeholders", type=int, default=8, help="stakeholders per trajectory (8)")
+        parser.add_argument("--reviews", type=int, default=REVIEWS, help=f"biweekly reviews per trajectory ({REVIEWS})")
         parser.add_argument("--password", default="fii-bench-2026", help="password of every seeded user")
         parser.add_argument("--seed", type=int, default=9, help="random seed, for a repeatable data set (9)")
         parser.add_argument(
@@ -118,6 +149,7 @@ class Command(BaseCommand):
             organisations=organisations,
             items=options["items"],
             stakeholders=options["stakeholders"],
+            reviews=options["reviews"],
             password=options["password"],
             rng=random.Random(options["seed"]),
         )
@@ -139,7 +171,17 @@ class Command(BaseCommand):
 
 
 class Seeder:
-    def __init__(self, *, organisations: int, items: int, stakeholders: int, password: str, rng: random.Random):
+    def __init__(
+        self,
+        *,
+        organisations: int,
+        items: int,
+        stakeholders: int,
+        password: str,
+        rng: random.Random,
+        reviews: int = REVIEWS,
+    ):
+        self.reviews = max(1, reviews)
         self.organisation_count = organisations
         self.items = items
         self.stakeholders = stakeholders
@@ -147,17 +189,88 @@ class Seeder:
         self.rng = rng
         self.today = timezone.localdate()
         self.created: Counter[str] = Counter()
+        self.owner_of: dict[int | None, int] = {}  # trajectory id → giving organisation id, for the audit log
 
     def add(self, model, rows: list) -> list:
         objects = model.objects.bulk_create(rows, batch_size=BATCH)
-        with translation.override("en"):
-            self.created[str(model._meta.verbose_name_plural)] += len(objects)
+        self.count(model, len(objects))
+        self.recorded(model, objects)
         return objects
+
+    def count(self, model, number: int) -> None:
+        with translation.override("en"):
+            self.created[str(model._meta.verbose_name_plural)] += number
+
+    def when(self, obj) -> dt.datetime:
+        return getattr(obj, "created_at", None) or self.at(self.today - dt.timedelta(days=365))
+
+    def recorded(self, model, objects: list) -> None:
+        """The history and audit rows that writing ``objects`` one by one through the services would leave."""
+        if not objects:
+            return
+        updated = self.rng.choices(objects, k=round(len(objects) * UPDATES_PER_ROW.get(model, 0)))
+        history = getattr(model, "history_records", None)
+        if history is not None:
+            rows = []
+            for kind, objs in (("+", objects), ("~", updated)):
+                for obj in objs:
+                    row = history.model(
+                        history_date=self.when(obj) + dt.timedelta(days=1 if kind == "~" else 0),
+                        history_type=kind,
+                        history_change_reason="",
+                        **{field.attname: getattr(obj, field.attname) for field in history.model.tracked_fields},
+                    )
+                    rows.append(row)
+            self.write(history.model, rows)
+        events = []
+        actor = getattr(self, "actor", None)  # the bench user, once it exists
+        label = model._meta.label
+        for action, objs in (("create", objects if model in AUDITED_CREATES else []), ("update", updated)):
+            for obj in objs:
+                trajectory_id = getattr(obj, "trajectory_id", None)
+                events.append(
+                    AuditEvent(
+                        created_at=self.when(obj) + dt.timedelta(days=1 if action == "update" else 0),
+                        actor_id=actor.pk if actor else None,
+                        actor_email=actor.email if actor else "",
+                        organisation_id=self.owner_of.get(trajectory_id, getattr(obj, "owner_id", None)),
+                        action=action,
+                        object_type=label,
+                        object_id=str(obj.pk),
+                        object_label=f"{model._meta.model_name} {obj.pk}",
+                        changed_fields=["colour", "note"] if model is ReviewItem and action == "update" else [],
+                        path=f"/trajecten/{trajectory_id}/" if trajectory_id else "",
+                        method="POST",
+                    )
+                )
+        self.write(AuditEvent, events)
+
+    def write(self, model, objs: list) -> None:
+        """Rows that nobody reads back: COPY on PostgreSQL when there are many, else bulk_create."""
+        if not objs:
+            return
+        if connection.vendor == "postgresql" and len(objs) > COPY_LARGER_THAN:
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(f.column) for f in fields)
+            with (
+                connection.cursor() as cursor,
+                cursor.connection.cursor().copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+            ):
+                for obj in objs:
+                    copy.write_row(
+                        [json.dumps(getattr(obj, f.attname)) if isinstance(f, JSONField) else getattr(obj, f.attname)
+                         for f in fields]
+                    )  # fmt: skip
+        else:
+            model.objects.bulk_create(objs, batch_size=BATCH)
+        self.count(model, len(objs))
 
     def add_review_items(self, rows: list[ReviewItem]) -> None:
         """Three quarters of all rows: on PostgreSQL they go in with COPY, several times faster than INSERT."""
         if connection.vendor != "postgresql":
-            self.add(ReviewItem, rows)
+            ReviewItem.objects.bulk_create(rows, batch_size=BATCH)
+            self.count(ReviewItem, len(rows))
             return
         columns = ("review_id", "item_id", "text", "position", "colour", "carried_colour", "note")
         table = connection.ops.quote_name(ReviewItem._meta.db_table)
@@ -167,8 +280,7 @@ class Seeder:
         ):
             for ri in rows:
                 copy.write_row((ri.review.pk, ri.item_id, ri.text, ri.position, ri.colour, ri.carried_colour, ri.note))
-        with translation.override("en"):
-            self.created[str(ReviewItem._meta.verbose_name_plural)] += len(rows)
+        self.count(ReviewItem, len(rows))
 
     def at(self, day: dt.date, hour: int = 10) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
@@ -195,7 +307,9 @@ class Seeder:
                 )
                 roles.append((org, role))
         bench = User(email=BENCH_EMAIL, full_name="Benchmark Beheerder", password=self.password_hash)
-        users = self.add(User, [*users, bench])
+        users = User.objects.bulk_create([*users, bench], batch_size=BATCH)  # accounts: no history (history/)
+        self.count(User, len(users))
+        self.actor = users[-1]
         memberships = [Membership(user=u, organisation=o, role=r) for u, (o, r) in zip(users, roles, strict=False)]
         memberships += [Membership(user=users[-1], organisation=o, role=Role.BEHEERDER) for o in self.orgs]
         self.add(Membership, memberships)
@@ -234,12 +348,15 @@ class Seeder:
                 for n, owner, receiving, current, start, entered, status in plans
             ],
         )
+        self.owner_of.update((t.pk, t.owner_id) for t in trajectories)
         participants = [
             Trajectory.participants.through(trajectory_id=t.pk, organisation_id=self.orgs[(n + 7) % len(self.orgs)].pk)
             for t, (n, owner, *_rest) in zip(trajectories, plans, strict=True)
             if n % 3 == 0 and self.orgs[(n + 7) % len(self.orgs)].pk != owner.pk
         ]
         self.add(Trajectory.participants.through, participants)
+        # bulk_create sends no signals: the visibility rows (trajectories/visibility.py) are written here.
+        self.created["visibility rows"] += visibility.sync([t.pk for t in trajectories])
         self.add(Assignment, [Assignment(trajectory=t) for t in trajectories])
 
         phase_states, subphase_states, transitions, checklist = [], [], [], []
@@ -354,11 +471,11 @@ class Seeder:
         reviews, review_plans = [], []
         for t, (n, owner, _receiving, current, _start, entered, _status) in zip(trajectories, plans, strict=True):
             editors = self.editors[owner.pk]
-            first = today - dt.timedelta(days=14 * (REVIEWS - 1) + rng.randint(1, 13))
-            for r in range(REVIEWS):
+            first = today - dt.timedelta(days=14 * (self.reviews - 1) + rng.randint(1, 13))
+            for r in range(self.reviews):
                 held = first + dt.timedelta(days=14 * r)
                 phase = max(j for j in range(current + 1) if entered[j] <= held or j == 0)
-                is_open = r == REVIEWS - 1 and n % 5 == 0  # every fifth trajectory is in a meeting now
+                is_open = r == self.reviews - 1 and n % 5 == 0  # every fifth trajectory is in a meeting now
                 reviews.append(
                     Review(
                         trajectory=t,
@@ -395,6 +512,7 @@ class Seeder:
             review.overall_light = overall_light(colours)
         reviews = self.add(Review, reviews)
         self.add_review_items(review_items)
+        self.recorded(ReviewItem, list(ReviewItem.objects.filter(review__in=reviews)))
         self.add(ReviewEvent, [
             ReviewEvent(review=r, kind=ReviewEvent.Kind.FINALISED, created_by=r.finalised_by, created_at=r.finalised_at)
             for r in reviews if r.finalised_at

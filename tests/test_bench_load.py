@@ -1,0 +1,82 @@
+"""bench/load.py's cache: a Redis of its own on a free port, or a given one used under key prefixes and never
+emptied (issue 21: it used to empty databases 14 and 15 of whatever Redis listened on 6379)."""
+
+import importlib.util
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def load():
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SIZES = {"large": "postgresql:///fii_large", "small": "postgresql:///fii_small"}
+
+
+def test_a_given_redis_is_shared_under_a_prefix_per_size_and_run_and_nothing_is_emptied(load, monkeypatch):
+    def no_client(*args, **kwargs):
+        raise AssertionError("the benchmark must not talk to a given Redis itself")
+
+    monkeypatch.setitem(__import__("sys").modules, "redis", None)  # importing redis would fail
+    monkeypatch.setattr(socket, "create_connection", no_client)
+    urls, prefixes = load.cache_settings("redis://127.0.0.1:6379/3", SIZES, run="42")
+    assert urls == {SIZES["large"]: "redis://127.0.0.1:6379/3", SIZES["small"]: "redis://127.0.0.1:6379/3"}
+    assert prefixes == {SIZES["large"]: "fii-bench-42-large", SIZES["small"]: "fii-bench-42-small"}
+    assert load.cache_settings("redis://127.0.0.1:6379/3", SIZES, run="43")[1] != prefixes
+
+
+@pytest.mark.parametrize("url", ["dummy://", "", "db://bench_cache"])
+def test_other_caches_are_used_as_given_without_prefixes(load, url):
+    assert load.cache_settings(url, SIZES, run="1") == ({SIZES["large"]: url, SIZES["small"]: url}, {})
+
+
+def test_the_servers_get_the_cache_url_and_prefix_of_their_size(load, monkeypatch):
+    monkeypatch.setenv("CACHE_KEY_PREFIX", "from-the-shell")
+    urls, prefixes = load.cache_settings("redis://127.0.0.1:7000/0", SIZES, run="7")
+    monkeypatch.setattr(load, "CACHE_URLS", urls)
+    monkeypatch.setattr(load, "CACHE_PREFIXES", prefixes)
+    env = load.server_env(SIZES["small"])
+    assert env["CACHE_URL"] == "redis://127.0.0.1:7000/0"
+    assert env["CACHE_KEY_PREFIX"] == "fii-bench-7-small"
+    monkeypatch.setattr(load, "CACHE_PREFIXES", {})
+    assert "CACHE_KEY_PREFIX" not in load.server_env(SIZES["small"])
+
+
+def test_the_free_port_is_never_the_shared_redis_port(load, monkeypatch):
+    ports = iter([6379, 6379, 51234])
+
+    class FakeSocket:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def bind(self, address):
+            self.port = next(ports)
+
+        def getsockname(self):
+            return ("127.0.0.1", self.port)
+
+    monkeypatch.setattr(load.socket, "socket", FakeSocket)
+    assert load.free_redis_port() == 51234
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
+def test_own_redis_answers_on_its_port_and_is_gone_after_the_run(load):
+    with load.OwnRedis() as redis:
+        assert redis.port != 6379
+        assert redis.url == f"redis://127.0.0.1:{redis.port}/0"
+        assert redis.ping()
+        process = redis.process
+    assert process.poll() is not None  # stopped, not left running
+    assert not redis.ping()
