@@ -145,7 +145,7 @@ def test_the_data_migration_fills_the_table_for_existing_trajectories(demo_data)
     expected = visibility.expected()
     assert len(expected) > Trajectory.objects.count()  # receiving and participating organisations too
     Visibility.objects.all().delete()
-    migration = importlib.import_module("trajectories.migrations.0022_i21_visibility")
+    migration = importlib.import_module("trajectories.migrations.0025_i21_visibility")
     migration.fill(django_apps, connection.schema_editor())
     assert_table_follows_the_source()
 
