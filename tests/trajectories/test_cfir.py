@@ -168,6 +168,7 @@ def test_a_flagged_m_stays_until_the_team_changes_or_confirms_it(client, bewerke
     assert rows == {"V.D": ("-1", False), "I.F": ("M", False), "I.A": ("+1", False)}
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_migration_makes_old_assessments_2009_and_flags_their_m_ratings_without_scoring_them(municipality, bewerker):
     trajectory = make_trajectory(owner=municipality, by=bewerker, title="Oud traject")
