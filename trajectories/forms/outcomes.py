@@ -11,7 +11,7 @@ from fii.lib.conflicts import VersionedForm
 from fii.lib.limits import TEXT
 
 from ..models import Indicator, Unit
-from ..models.outcomes import MAX_VALUE
+from ..models.outcomes import INDICATOR_FIELDS, MAX_VALUE
 from .implementeren import TodayDates
 from .trajectories import DateInput, fields_only_helper
 
@@ -40,18 +40,7 @@ class IndicatorForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "name",
-            "definition",
-            "kind",
-            "outcome",
-            "unit",
-            "scale_min",
-            "scale_max",
-            "target",
-            "direction",
-            "source",
-        ]
+        fields = list(INDICATOR_FIELDS)
         widgets = {"definition": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

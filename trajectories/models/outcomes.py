@@ -65,6 +65,21 @@ VALUE_DIGITS = 12
 MAX_VALUE = Decimal("9999999999.99")
 
 
+# What a team fills in for an indicator: the form and the services take these fields.
+INDICATOR_FIELDS = (
+    "name",
+    "definition",
+    "kind",
+    "outcome",
+    "unit",
+    "scale_min",
+    "scale_max",
+    "target",
+    "direction",
+    "source",
+)
+
+
 class Indicator(models.Model):
     """What a trajectory measures to see whether the intervention reaches people and works."""
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Action, Indicator, Measurement, Trajectory
+from ..models.outcomes import INDICATOR_FIELDS
 from .reviews import action_create
 from .versioning import differing, save_versioned
 
@@ -21,19 +22,6 @@ __all__ = [
     "indicator_update",
     "measurement_record",
 ]
-
-INDICATOR_FIELDS = (
-    "name",
-    "definition",
-    "kind",
-    "outcome",
-    "unit",
-    "scale_min",
-    "scale_max",
-    "target",
-    "direction",
-    "source",
-)
 
 
 class OutcomeError(ValueError):
