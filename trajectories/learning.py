@@ -151,7 +151,7 @@ class PhaseFigure:
 class RecoveryFigure:
     spread: Spread
     still_red: int  # episodes without a green light yet
-    trajectories: list[tuple[TrajectoryRef, int, int]]  # trajectory, episodes recovered, its median in days
+    trajectories: list[tuple[TrajectoryRef, int, float]]  # trajectory, episodes recovered, its median in days
 
 
 @dataclass

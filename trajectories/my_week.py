@@ -118,6 +118,8 @@ def my_week(user, *, today: dt.date | None = None) -> MyWeek:
         .order_by("due_on", "pk")
     )
     for action in actions:
+        if action.due_on is None:  # excluded by due_on__lte above; the guard tells the type checker
+            continue
         url = reverse("trajectories:action", args=[action.trajectory_id, action.pk])
         late = (today - action.due_on).days
         item = WeekItem("action", action.trajectory, url, action.due_on, abs(late), action=action)

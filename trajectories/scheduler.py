@@ -60,7 +60,9 @@ def send_notifications(*, now: dt.datetime | None = None) -> Outcome:
 
 def _editors(trajectories: list[Trajectory]) -> dict[int, list[User]]:
     """trajectory id → active users whose highest role on it is bewerker or beheerder; two queries."""
-    orgs_of: dict[int, set[int]] = {t.pk: {t.owner_id, t.receiving_organisation_id} - {None} for t in trajectories}
+    orgs_of: dict[int, set[int]] = {
+        t.pk: {pk for pk in (t.owner_id, t.receiving_organisation_id) if pk is not None} for t in trajectories
+    }
     through = Trajectory.participants.through.objects.filter(trajectory_id__in=list(orgs_of))
     for trajectory_id, org_id in through.values_list("trajectory_id", "organisation_id"):
         orgs_of[trajectory_id].add(org_id)
@@ -106,6 +108,8 @@ def _actions(today: dt.date, now: dt.datetime, outcome: Outcome) -> None:
     )
     deliveries = services.deliveries_of({a.assignee_id for a in actions})
     for action in actions:
+        if action.due_on is None:  # excluded by due_on__gte above; the guard tells the type checker
+            continue
         kind = NotificationKind.ACTION_OVERDUE if action.due_on < today else NotificationKind.ACTION_DUE
         _create(
             outcome,
@@ -131,7 +135,7 @@ def _trajectories(today: dt.date, now: dt.datetime, outcome: Outcome) -> None:
         recipients = editors.get(trajectory.pk, [])
         if not recipients:
             continue
-        found = []  # (kind, object id, date, url, params)
+        found: list[tuple[str, int, dt.date, str, dict[str, int]]] = []  # (kind, object id, date, url, params)
         cadence = trajectory.cadence
         reviews_url = reverse("trajectories:reviews", args=[trajectory.pk])
         if cadence.next_review_on == tomorrow:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Field, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -30,11 +31,31 @@ from .models import (
     Trajectory,
 )
 from .models.reviews import LIGHT_SEVERITY
-from .selectors_outcomes import outcomes_of, with_outcome_counts
+from .selectors_outcomes import OutcomeCounts, outcomes_of, with_outcome_counts
 from .visibility import visible_ids
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def with_review_summary(trajectories: QuerySet[Trajectory], *, today: dt.date | None = None) -> QuerySet[Trajectory]:
+
+class ReviewSummary(TypedDict):
+    """What :func:`with_review_summary` annotates (a subquery is None where there is no row)."""
+
+    last_review_on: dt.date | None
+    last_review_light: str | None
+    previous_review_light: str | None
+    review_count: int | None
+    phase_started_at: dt.datetime | None
+    open_action_count: int | None
+
+
+class TrajectorySummary(ReviewSummary, OutcomeCounts):
+    """A trajectory read by :func:`trajectory_summary`: both sets of annotations."""
+
+
+def with_review_summary(
+    trajectories: QuerySet[Trajectory], *, today: dt.date | None = None
+) -> QuerySet[WithAnnotations[Trajectory, ReviewSummary]]:
     """Annotate the last review's date, the last two finalised lights, and the current phase's start."""
     today = today or timezone.localdate()
     held = Review.objects.filter(trajectory=OuterRef("pk"), held_on__lte=today).order_by("-held_on", "-pk")
@@ -68,7 +89,7 @@ class Cadence:
     days_overdue: int
 
 
-def cadence(trajectory: Trajectory, *, today: dt.date | None = None) -> Cadence:
+def cadence(trajectory: WithAnnotations[Trajectory, ReviewSummary], *, today: dt.date | None = None) -> Cadence:
     """Needs a trajectory annotated by :func:`with_review_summary`."""
     today = today or timezone.localdate()
     started = trajectory.phase_started_at
@@ -102,13 +123,17 @@ def actions_filtered(actions: QuerySet[Action], state: str, *, today: dt.date | 
 
 def trajectory_summary(trajectory: Trajectory) -> Trajectory:
     """One trajectory annotated by :func:`with_review_summary`, with ``cadence`` and ``light_trend`` set."""
-    summary = with_outcome_counts(with_review_summary(Trajectory.objects.filter(pk=trajectory.pk))).get()
+    row = with_outcome_counts(with_review_summary(Trajectory.objects.filter(pk=trajectory.pk))).get()
+    # Both annotate() calls apply to this one query; the stubs cannot type a row annotated by two helpers.
+    summary = cast("WithAnnotations[Trajectory, TrajectorySummary]", row)
     add_light_summaries([summary])
     summary.outcomes = outcomes_of(summary)  # issue 22: in the same query
     return summary
 
 
-def add_light_summaries(trajectories: Iterable[Trajectory], *, today: dt.date | None = None) -> None:
+def add_light_summaries(
+    trajectories: Iterable[WithAnnotations[Trajectory, ReviewSummary]], *, today: dt.date | None = None
+) -> None:
     """Set ``cadence`` and ``light_trend`` on trajectories annotated by :func:`with_review_summary`."""
     for trajectory in trajectories:
         trajectory.cadence = cadence(trajectory, today=today)
@@ -173,16 +198,18 @@ def portfolio_for(user, params) -> tuple:
 def shortlist(trajectory: Trajectory) -> list[Candidate]:
     """The candidates in the order they were added, each with ``rating_for`` (criterion → rating),
     ``talk_list`` (newest first) and ``latest_talk``; three queries however long the list is."""
-    candidates = list(
+    fetched = list(
         trajectory.candidates.select_related("organisation").prefetch_related(
             "ratings",
             Prefetch("talks", queryset=OrientationTalk.objects.order_by("-held_on", "-pk"), to_attr="talk_list"),
         )
     )
-    for candidate in candidates:
+    for candidate in fetched:
         candidate.rating_for = {rating.criterion: rating for rating in candidate.ratings.all()}
         candidate.answered = sum(rating.answer != Check.ONBEKEND for rating in candidate.rating_for.values())
         candidate.latest_talk = candidate.talk_list[0] if candidate.talk_list else None
+    # The plugin types ``fetched`` as candidates with a ``talk_list``; callers read them as plain candidates.
+    candidates: list[Candidate] = list(fetched)
     return candidates
 
 
@@ -239,7 +266,9 @@ def talk_rows(candidates: list[Candidate]) -> list[dict]:
         for candidate in candidates:
             value = getattr(candidate.latest_talk, name) if candidate.latest_talk else None
             cells.append({"value": value, "label": Check(value).label} if value else None)
-        rows.append({"label": OrientationTalk._meta.get_field(name).verbose_name, "cells": cells})
+        field = OrientationTalk._meta.get_field(name)
+        assert isinstance(field, Field)  # TALK_QUESTIONS names the talk's own fields, not a reverse relation
+        rows.append({"label": field.verbose_name, "cells": cells})
     return rows
 
 

@@ -146,7 +146,7 @@ def cfir_comparison(assessments: list[CfirAssessment]) -> dict:
         rows = []
         for construct in domain.constructs:
             cells = []
-            previous = None
+            previous = ""  # read only from the second column on, after the first has set it
             for index, a in enumerate(columns):
                 row = by_assessment[a.pk].get(construct.code)
                 value = row.rating if row else ""

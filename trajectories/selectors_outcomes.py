@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
@@ -21,6 +22,18 @@ from django.utils.translation import gettext_lazy
 from .charts import LineChart, line_chart
 from .models import FidelityAnswer, FidelityScore, Indicator, Measurement, QualityMonitoring, Trajectory, Unit
 from .models.borgen import DEFAULT_FIDELITY_THRESHOLD
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class OutcomeCounts(TypedDict):
+    """What :func:`with_outcome_counts` annotates (a subquery is None where there is no indicator)."""
+
+    indicator_total: int | None
+    indicator_measured: int | None
+    indicator_on_target: int | None
+
 
 __all__ = [
     "SUGGESTIONS",
@@ -42,13 +55,13 @@ class Suggestion:
 
     key: str
     phase: str
-    name: str
-    definition: str
+    name: StrOrPromise
+    definition: StrOrPromise
     kind: str
     outcome: str
     unit: str
     target: Decimal
-    basis: str
+    basis: StrOrPromise
     scale_min: Decimal | None = None
     scale_max: Decimal | None = None
 
@@ -246,7 +259,7 @@ def add_outcome_summaries(trajectories: Iterable[Trajectory]) -> None:
         trajectory.outcomes = _summary(per.get(trajectory.pk, []))
 
 
-def with_outcome_counts(trajectories: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+def with_outcome_counts(trajectories: QuerySet[Trajectory]) -> QuerySet[WithAnnotations[Trajectory, OutcomeCounts]]:
     """Annotate the number of indicators, of measured ones and of those on target (by the latest measurement),
     as subqueries of the trajectories' own query; :func:`outcomes_of` reads them."""
     indicators = _latest_values(Indicator.objects.filter(trajectory=OuterRef("pk")))
@@ -262,7 +275,7 @@ def with_outcome_counts(trajectories: QuerySet[Trajectory]) -> QuerySet[Trajecto
     )
 
 
-def outcomes_of(trajectory: Trajectory) -> OutcomeSummary:
+def outcomes_of(trajectory: WithAnnotations[Trajectory, OutcomeCounts]) -> OutcomeSummary:
     """The summary of a trajectory annotated by :func:`with_outcome_counts`."""
     return OutcomeSummary(
         trajectory.indicator_total or 0, trajectory.indicator_measured or 0, trajectory.indicator_on_target or 0

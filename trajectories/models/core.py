@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -17,6 +18,10 @@ from fii.lib.fields import DatabaseCounterField
 from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import PHASE_ORDER, Phase, StartPoint, Subphase, phase_spec, recommended_start_phase, start_point
 from organisations.models import Organisation, Role
+
+if TYPE_CHECKING:
+    from ..selectors import Cadence
+    from ..selectors_outcomes import OutcomeSummary
 
 
 class Progress(models.TextChoices):
@@ -151,6 +156,14 @@ class Trajectory(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     history_records = HistoricalRecords(excluded_fields=["version", "revision", "export_key", "file_key"])
+
+    # Values the selectors set on a trajectory they read (annotations only: no field, no column), declared here
+    # so the type checker knows what a page may read: ``cadence`` and ``light_trend`` after
+    # selectors.add_light_summaries, ``outcomes`` after selectors_outcomes.add_outcome_summaries. What a
+    # queryset's annotate() adds is typed where it is read (WithAnnotations in the selectors).
+    cadence: Cadence
+    light_trend: str
+    outcomes: OutcomeSummary
 
     class Meta:
         verbose_name = _("trajectory")

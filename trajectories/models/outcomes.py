@@ -13,6 +13,7 @@ Mental Health and Mental Health Services Research*, 38(2), 65–76, table 1). Th
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,9 @@ from simple_history.models import HistoricalRecords
 from fii.lib.limits import TEXT
 
 from .core import Trajectory
+
+if TYPE_CHECKING:
+    from ..charts import LineChart
 
 
 class IndicatorKind(models.TextChoices):
@@ -118,6 +122,13 @@ class Indicator(models.Model):
 
     history_records = HistoricalRecords(excluded_fields=["version"])
 
+    # Set by selectors_outcomes.indicators_with_measurements (annotations only: no field, no column): the
+    # measurements oldest first, the latest of them, whether it is on target, and the chart.
+    rows: list[Measurement]
+    latest: Measurement | None
+    status: bool | None
+    chart: LineChart | None
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -183,6 +194,9 @@ class Measurement(models.Model):
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     history_records = HistoricalRecords()
+
+    # Set by selectors_outcomes.indicators_with_measurements (annotation only: no field, no column).
+    is_on_target: bool | None
 
     class Meta:
         verbose_name = _("measurement")

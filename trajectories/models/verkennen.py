@@ -90,6 +90,12 @@ class Candidate(models.Model):
 
     history_records = HistoricalRecords(excluded_fields=["version"])
 
+    # Set by selectors.shortlist (annotations only: no field, no column): criterion → rating, how many
+    # criteria are answered, and the newest talk (its prefetch ``talk_list`` is typed by the stubs' plugin).
+    rating_for: dict[str, CandidateRating]
+    answered: int
+    latest_talk: OrientationTalk | None
+
     class Meta:
         verbose_name = _("candidate organisation")
         verbose_name_plural = _("candidate organisations")

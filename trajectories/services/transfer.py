@@ -303,6 +303,7 @@ class _Importer:
         """The organisation a candidate, agreement or (from the command line) anything else names."""
         if name not in self.organisations:
             row = self.organisation_rows[name]
+            organisation: Organisation | None
             if self.owner is not None and name == self.owner.name:
                 organisation = self.owner
             elif self.owner is not None:
@@ -377,6 +378,9 @@ class _Importer:
             timestamps = {}
             for name in kind.fields:
                 model_field = kind.model._meta.get_field(name)
+                # structure.py declares only a model's own fields for the transfer format, never a reverse
+                # relation (tests/trajectories/test_structure.py checks it), so this holds for every file.
+                assert isinstance(model_field, models.Field)
                 value, where = row[name], f"{here}.{name}"
                 if name in kind.refs:
                     targets = keys[kind.refs[name]]
@@ -401,18 +405,20 @@ class _Importer:
                     setattr(obj, model_field.attname, cleaned)
                     if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
                         timestamps[name] = cleaned
-            if kind is TRAJECTORY:
+            if isinstance(obj, Trajectory):  # kind is TRAJECTORY: the only part whose model is Trajectory
+                # The import sets the key before each trajectory row; export_key is not nullable.
+                assert self.next_key is not None
                 obj.export_key, obj.file_key = self.next_key, self.next_file_key
             obj.save()
             if timestamps:  # auto_now fields take the time of the save; the file's times win
-                kind.model.objects.filter(pk=obj.pk).update(**timestamps)
+                kind.model._default_manager.filter(pk=obj.pk).update(**timestamps)
             for name, related in many.items():
                 getattr(obj, name).set(related)
             if kind.keyed:
                 keys[kind.name][row["key"]] = obj
             for child in kind.children:
                 self.objects(child, row[child.name], f"{here}.{child.name}", obj, keys)
-            if kind is TRAJECTORY:
+            if isinstance(obj, Trajectory):  # kind is TRAJECTORY, as above
                 self.imported.append(obj)
 
     def _document(self, obj, value, path):
