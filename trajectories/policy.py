@@ -11,6 +11,10 @@ take part (a reader's role while the trajectory is archived). The rules here bui
   organisations take part, and choosing the receiving one in 2b): only a beheerder of the giving
   organisation, because the trajectory is that organisation's record.
 
+The scoped look-ups take the action (``get_trajectory_for_user(user, pk, do=Do.EDIT)``): 404 outside the
+user's organisations, 403 when this module refuses. "Beheerder of the giving organisation" is
+``organisations.access.may_manage`` of the trajectory's owner, the same rule as managing an organisation.
+
 Views, services and templates (``{% may "archive" trajectory as can_archive %}``) ask this module; the
 permission matrix (tests/test_permissions.py) and tests/trajectories/test_policy.py test it.
 """
