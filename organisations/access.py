@@ -49,13 +49,26 @@ def organisations_where(user, *, at_least: Role) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=ids)
 
 
-def get_organisation_for_user(user, pk: int, *, need: Role = Role.LEZER) -> tuple[Organisation, Role]:
-    """Only members see an organisation's pages (404 otherwise); changes need a beheerder (403)."""
+# Managing an organisation (its members, invitations, audit log, checklist templates, imports and exports
+# of its records) is for its beheerders: the one organisation-level rule, next to the trajectory policy
+# (trajectories/policy.py), which builds on it for "beheerder of the giving organisation".
+MANAGER = Role.BEHEERDER
+
+
+def may_manage(user, organisation_id: int | None) -> bool:
+    """May the user manage this organisation: is the user a beheerder of it?"""
+    role = memberships_of(user).get(organisation_id) if organisation_id is not None else None
+    return role is not None and Role(role).allows(MANAGER)
+
+
+def get_organisation_for_user(user, pk: int, *, manage: bool = False) -> tuple[Organisation, Role]:
+    """Only members see an organisation's pages (404 otherwise); ``manage=True`` (changes) needs
+    :func:`may_manage` (403)."""
     role = memberships_of(user).get(pk)
     if role is None:
         raise Http404
     role = Role(role)
-    if not role.allows(need):
+    if manage and not may_manage(user, pk):
         raise PermissionDenied
     try:
         return Organisation.objects.get(pk=pk), role

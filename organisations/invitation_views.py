@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from . import invitations as service
 from .access import get_organisation_for_user
 from .forms import InvitationAcceptForm
-from .models import Invitation, Role, User
+from .models import Invitation, User
 
 # The status of the page behind a link that no longer works, per state of the invitation.
 CLOSED_STATUS = {
@@ -26,7 +26,7 @@ CLOSED_STATUS = {
 
 
 def _open_invitation(request, pk: int, invitation_pk: int) -> Invitation:
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
     return get_object_or_404(Invitation, pk=invitation_pk, organisation=organisation)
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from fii.lib.conflicts import StaleEdit, refused_stale
 
 from . import audit, services
-from .access import get_organisation_for_user
+from .access import get_organisation_for_user, may_manage
 from .forms import AuditFilterForm, InvitationForm, MemberRoleForm
 from .models import Membership, Organisation, Role
 from .submissions import create_once
@@ -29,7 +29,7 @@ def organisation_detail(request, pk: int):
     from .invitations import invitation_create
 
     organisation, role = get_organisation_for_user(request.user, pk)
-    is_beheerder = role.allows(Role.BEHEERDER)
+    is_beheerder = may_manage(request.user, organisation.pk)
     invite_form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if not is_beheerder:
@@ -65,7 +65,7 @@ def organisation_detail(request, pk: int):
             "invitations": invitations,
             "is_beheerder": is_beheerder,
             "roles": Role.choices,
-            "notices": organisation.notices.all()[:20] if role.allows(Role.BEHEERDER) else [],
+            "notices": organisation.notices.all()[:20] if may_manage(request.user, organisation.pk) else [],
         },
         status=400 if invite_form.is_bound and invite_form.errors else 200,
     )
@@ -74,7 +74,7 @@ def organisation_detail(request, pk: int):
 @login_required
 @require_http_methods(["POST"])
 def member_update(request, pk: int, membership_pk: int):
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
     membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
     try:
         if request.POST.get("action") == "remove":
@@ -104,7 +104,7 @@ def person_list(request, pk: int):
     """The persons this organisation keeps, for its beheerders: export and erase (AVG/GDPR rights)."""
     from django.db.models import Count
 
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
     persons = organisation.persons.annotate(trajectory_count=Count("stakeholder_roles")).order_by("name", "pk")
     return render(request, "organisations/person_list.html", {"organisation": organisation, "persons": persons})
 
@@ -115,7 +115,7 @@ def retention_edit(request, pk: int):
     """The organisation's retention period for personal data in its closed trajectories (beheerders)."""
     from .forms import RetentionForm
 
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
     form = RetentionForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +168,7 @@ def audit_log(request, pk: int):
     """The organisation's audit log, for its beheerders: newest first, filtered, 50 to a page."""
     from django.core.paginator import Paginator
 
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
     form, events = _audit_events(request, organisation)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     names = audit.object_type_names()
@@ -236,7 +236,7 @@ def audit_log_export(request, pk: int, fmt: str):
 
     if fmt not in AUDIT_CONTENT_TYPES:
         raise Http404
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
     _form, events = _audit_events(request, organisation)
     headers, rows = _audit_rows(events)
     content = as_csv(headers, rows) if fmt == "csv" else as_xlsx(headers, rows, title=_("Audit log"))

@@ -31,3 +31,40 @@ def test_a_lower_app_imports_no_higher_app(app):
         if module.split(".")[0] in HIGHER[app]
     ]
     assert not wrong, wrong
+
+
+# Views ask the policy (trajectories/policy.py, organisations.access.may_manage) rather than reading roles.
+VIEW_MODULES = [
+    *sorted((ROOT / "trajectories" / "views").glob("*.py")),
+    ROOT / "organisations" / "views.py",
+    ROOT / "organisations" / "invitation_views.py",
+]
+ROLE_NAMES = {"LEZER", "BEWERKER", "BEHEERDER"}
+
+
+def _role_checks(source: str) -> list[int]:
+    """Lines that name a role (``Role.BEWERKER``) or compare one (``role.allows(...)``)."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and (
+            (node.attr in ROLE_NAMES and isinstance(node.value, ast.Name) and node.value.id == "Role")
+            or node.attr == "allows"
+        )
+    )
+
+
+def test_the_role_check_guard_finds_direct_role_reads():
+    source = (
+        "def view(request, pk):\n"
+        "    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)\n"
+        "    can_edit = trajectory.user_role.allows(Role.BEHEERDER)\n"
+        "    may(request.user, Do.EDIT, trajectory)\n"
+    )
+    assert _role_checks(source) == [2, 3, 3]
+
+
+@pytest.mark.parametrize("path", VIEW_MODULES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_views_ask_the_policy_instead_of_reading_roles(path):
+    assert _role_checks(path.read_text(encoding="utf-8")) == [], f"{path.relative_to(ROOT)} reads a role directly"

@@ -20,6 +20,7 @@ from organisations.access import memberships_of, organisations_where
 from organisations.models import Organisation, Person, Role
 
 from .models import Review, Trajectory
+from .policy import GIVING_ORGANISATION, Do, may, needed_role
 from .visibility import visible_ids
 
 
@@ -41,10 +42,6 @@ def portfolio_organisations(user) -> list[tuple[int, str]]:
         )
         cache.set(key, choices, 60 * 60)
     return choices
-
-
-def can_create_trajectory(user) -> bool:
-    return any(Role(role).allows(Role.BEWERKER) for role in memberships_of(user).values())
 
 
 class TrajectoryArchived(PermissionDenied):
@@ -84,9 +81,10 @@ def in_visible_trajectories(user, *, field: str = "trajectory") -> Q:
 
 
 def get_trajectory_for_user(
-    user, pk: int, *, need: Role = Role.LEZER, allow_archived: bool = False, participants: bool = True
+    user, pk: int, *, do: Do = Do.VIEW, allow_archived: bool = False, participants: bool = True
 ):
-    """The trajectory with the user's role on it; 404 when not visible, 403 when the role is too low.
+    """The trajectory with the user's role on it; 404 when not visible, 403 when the policy refuses the
+    action ``do`` (policy.py: the role it needs, and for the giving organisation's actions its beheerder).
 
     This is the one place that makes archived trajectories read-only: asking for more than reading
     raises :class:`TrajectoryArchived` (unless ``allow_archived``, for restoring), and every page gets
@@ -107,10 +105,10 @@ def get_trajectory_for_user(
     except (Trajectory.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     role = trajectory.role_for(memberships) if participants else _role_without_participants(trajectory, memberships)
-    return _with_role(trajectory, role, need, allow_archived=allow_archived)
+    return _with_role(user, trajectory, role, do, allow_archived=allow_archived)
 
 
-def get_review_for_user(user, pk: int, review_pk: int, *, need: Role = Role.LEZER):
+def get_review_for_user(user, pk: int, review_pk: int, *, do: Do = Do.VIEW):
     """A review of a trajectory the user sees, read together with the trajectory in one query (the
     meeting page); ``review.trajectory.user_role`` as with :func:`get_trajectory_for_user`."""
     memberships = memberships_of(user)
@@ -121,13 +119,14 @@ def get_review_for_user(user, pk: int, review_pk: int, *, need: Role = Role.LEZE
         review = queryset.get(pk=review_pk, trajectory_id=pk)
     except (Review.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    _with_role(review.trajectory, _role_without_participants(review.trajectory, memberships), need)
+    _with_role(user, review.trajectory, _role_without_participants(review.trajectory, memberships), do)
     return review
 
 
-def _with_role(trajectory, role: Role | None, need: Role, *, allow_archived: bool = False):
+def _with_role(user, trajectory, role: Role | None, do: Do, *, allow_archived: bool = False):
     if role is None:
         raise Http404
+    need = needed_role(do)
     if not role.allows(need):
         raise PermissionDenied
     trajectory.actual_role = role
@@ -136,6 +135,8 @@ def _with_role(trajectory, role: Role | None, need: Role, *, allow_archived: boo
             raise TrajectoryArchived
         role = Role.LEZER
     trajectory.user_role = role
+    if do in GIVING_ORGANISATION and not may(user, do, trajectory):
+        raise PermissionDenied
     audit.note_trajectory(trajectory)
     return trajectory
 

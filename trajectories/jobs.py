@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from organisations import audit
-from organisations.access import memberships_of
+from organisations.access import may_manage
 from organisations.jobs import JobFailed, Progress, job_start, register
-from organisations.models import Job, Organisation, Role, User
+from organisations.models import Job, Organisation, User
 
 from .models import Trajectory
 from .services import transfer
@@ -32,8 +32,7 @@ JSON = "application/json; charset=utf-8"
 
 def _still_beheerder(job: Job) -> Organisation:
     organisation = job.organisation
-    role = memberships_of(job.user).get(organisation.pk) if organisation is not None else None
-    if organisation is None or role is None or not Role(role).allows(Role.BEHEERDER):
+    if organisation is None or not may_manage(job.user, organisation.pk):
         raise JobFailed(_("You are no longer a beheerder of this organisation, so this was not done."))
     return organisation
 

@@ -1,13 +1,16 @@
 """The permission policy (trajectories/policy.py): who may do what to a trajectory."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 
+from organisations.access import may_manage
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from trajectories import services
 from trajectories.access import get_trajectory_for_user
-from trajectories.policy import Do, may
+from trajectories.policy import Do, may, may_create_trajectory, needed_role, new_trajectory_owners, view_or_edit
 
 EVERYTHING = set(Do)
 
@@ -62,3 +65,56 @@ def test_the_archive_list_offers_restore_only_to_the_giving_beheerder(client, tr
         page = client.get(reverse("trajectories:archive_list"))
         assert page.status_code == 200
         assert (restore in page.content.decode()) is offered
+
+
+def test_each_action_names_the_least_role_it_needs():
+    assert {action: needed_role(action) for action in Do} == {
+        Do.VIEW: Role.LEZER,
+        Do.EDIT: Role.BEWERKER,
+        Do.REOPEN_REVIEW: Role.BEHEERDER,
+        Do.ARCHIVE: Role.BEHEERDER,
+        Do.EXPORT: Role.BEHEERDER,
+        Do.MANAGE_PARTICIPANTS: Role.BEHEERDER,
+    }
+
+
+@pytest.mark.parametrize(("method", "action"), [("GET", Do.VIEW), ("HEAD", Do.VIEW), ("POST", Do.EDIT)])
+def test_a_page_that_changes_on_post_asks_to_edit_only_then(rf, method, action):
+    assert view_or_edit(rf.generic(method, "/")) == action
+
+
+@pytest.mark.parametrize("action", [Do.ARCHIVE, Do.EXPORT, Do.MANAGE_PARTICIPANTS])
+def test_the_look_up_refuses_the_giving_organisations_actions_to_the_receiving_beheerder(
+    trajectory, beheerder, receiving_beheerder, action
+):
+    with pytest.raises(PermissionDenied):
+        get_trajectory_for_user(receiving_beheerder, trajectory.pk, do=action)
+    assert get_trajectory_for_user(beheerder, trajectory.pk, do=action).pk == trajectory.pk
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("bewerker", None), ("lezer", PermissionDenied), ("outsider", Http404)]
+)
+def test_the_look_up_for_editing_answers_403_to_a_reader_and_404_to_an_outsider(trajectory, personas, persona, status):
+    if status is None:
+        assert get_trajectory_for_user(personas[persona], trajectory.pk, do=Do.EDIT).user_role == Role.BEWERKER
+    else:
+        with pytest.raises(status):
+            get_trajectory_for_user(personas[persona], trajectory.pk, do=Do.EDIT)
+
+
+@pytest.mark.parametrize(
+    ("persona", "manages", "creates_here", "creates"),
+    [
+        ("beheerder", True, True, True),
+        ("bewerker", False, True, True),
+        ("lezer", False, False, False),
+        ("outsider", False, False, True),  # a bewerker of another organisation creates for that one
+    ],
+)
+def test_organisation_rules(trajectory, personas, persona, manages, creates_here, creates):
+    user = personas[persona]
+    assert may_manage(user, trajectory.owner_id) is manages
+    assert may_manage(user, None) is False
+    assert (trajectory.owner in new_trajectory_owners(user)) is creates_here
+    assert may_create_trajectory(user) is creates

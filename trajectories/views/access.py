@@ -5,27 +5,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organisations.forms import FirstBeheerderInvitationForm
-from organisations.models import Invitation, Role
+from organisations.models import Invitation
 from organisations.submissions import create_once
 
 from .. import services
 from ..access import get_trajectory_for_user
-from ..policy import Do, may
+from ..policy import Do
 
 
 @login_required
 @require_http_methods(["GET"])
 def organisation_access(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER, allow_archived=True)
-    if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
-        raise PermissionDenied
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.MANAGE_PARTICIPANTS, allow_archived=True)
     organisations = list(services.taking_part(trajectory))
     pending = Invitation.objects.filter(
         organisation__in=organisations, on_behalf_of=trajectory.owner_id, accepted_at__isnull=True
@@ -44,9 +42,7 @@ def organisation_access(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @create_once
 def first_beheerder_invite(request, pk: int, org_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
-    if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
-        raise PermissionDenied
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.MANAGE_PARTICIPANTS)
     organisation = get_object_or_404(services.taking_part(trajectory), pk=org_pk)
     has_members = organisation.member_count > 0
     form = FirstBeheerderInvitationForm(request.POST or None)

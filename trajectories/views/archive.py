@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from organisations.models import Role
-
 from .. import services
 from ..access import get_trajectory_for_user, visible_trajectories
 from ..forms import ArchiveForm
-from ..policy import Do, may
+from ..policy import Do
 
 PAGE_SIZE = 25
 
@@ -23,9 +20,7 @@ PAGE_SIZE = 25
 @login_required
 @require_http_methods(["GET", "POST"])
 def trajectory_archive(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
-    if not may(request.user, Do.ARCHIVE, trajectory):
-        raise PermissionDenied
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.ARCHIVE)
     form = ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.trajectory_archive(trajectory=trajectory, by=request.user, reason=form.cleaned_data["reason"])
@@ -40,9 +35,7 @@ def trajectory_archive(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def trajectory_restore(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER, allow_archived=True)
-    if not may(request.user, Do.ARCHIVE, trajectory):
-        raise PermissionDenied
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.ARCHIVE, allow_archived=True)
     if not trajectory.is_archived:
         messages.info(request, _("This trajectory is not archived."))
         return redirect(trajectory)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fii.lib.conflicts import refused_stale
-from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import selectors_borgen as selectors
@@ -29,12 +28,13 @@ from ..forms import (
     QualityForm,
 )
 from ..models import Evaluation, FidelityChecklist, Improvement
+from ..policy import Do, may
 
 # 6a/6b Quality ----------------------------------------------------------------------------------
 
 
 def _quality_page(request, trajectory, *, checklist_form=None, feedback_form=None, evaluation_form=None, status=200):
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    can_edit = may(request.user, Do.EDIT, trajectory)
     return render(
         request,
         "trajectories/borgen/quality.html",
@@ -64,7 +64,7 @@ def quality(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def quality_edit(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = QualityForm(request.POST or None, instance=services.quality_for(trajectory))
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,7 +97,7 @@ def quality_edit(request, pk: int):
 @require_http_methods(["POST"])
 @create_once
 def fidelity_create(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = FidelityChecklistForm(request.POST, trajectory=trajectory, prefix="checklist")
     if form.is_valid():
         try:
@@ -116,7 +116,7 @@ def fidelity_create(request, pk: int):
 
 
 def _checklist_page(request, trajectory, checklist, *, form=None, status=200):
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    can_edit = may(request.user, Do.EDIT, trajectory)
     items = list(checklist.items.all())
     observations = list(checklist.observations.select_related("created_by", "professional").prefetch_related("scores"))
     for observation in observations:
@@ -157,7 +157,7 @@ def fidelity(request, pk: int, checklist_pk: int):
 @login_required
 @require_http_methods(["POST"])
 def fidelity_observe(request, pk: int, checklist_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     checklist = _checklist_for(trajectory, checklist_pk)
     form = ObservationForm(request.POST, items=checklist.items.all(), professionals=trajectory.professionals.all())
     if form.is_valid():
@@ -179,7 +179,7 @@ def fidelity_observe(request, pk: int, checklist_pk: int):
 @require_http_methods(["POST"])
 @create_once
 def feedback_create(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = FeedbackForm(request.POST, prefix="feedback")
     if form.is_valid():
         services.feedback_record(trajectory=trajectory, by=request.user, **form.cleaned_data)
@@ -192,7 +192,7 @@ def feedback_create(request, pk: int):
 @require_http_methods(["POST"])
 @create_once
 def evaluation_create(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = EvaluationForm(request.POST, prefix="evaluation")
     if form.is_valid():
         services.evaluation_record(
@@ -212,7 +212,7 @@ def evaluation_create(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @create_once
 def improvement_create(request, pk: int, evaluation_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     evaluation = get_object_or_404(Evaluation, trajectory=trajectory, pk=evaluation_pk)
     form = ImprovementForm(request.POST or None, prefix="improvement")
     if request.method == "POST" and form.is_valid():
@@ -230,7 +230,7 @@ def improvement_create(request, pk: int, evaluation_pk: int):
 @login_required
 @require_http_methods(["POST"])
 def improvement_done(request, pk: int, improvement_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     improvement = get_object_or_404(Improvement, evaluation__trajectory=trajectory, pk=improvement_pk)
     try:
         services.improvement_done(improvement=improvement, by=request.user)

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_http_methods
 from fii.checklists import DEFAULT_CHECKLISTS
 from fii.lib.conflicts import refused_stale
 from fii.model import PHASE_SPECS, PHASES
-from organisations.access import get_organisation_for_user
-from organisations.models import Role
+from organisations.access import get_organisation_for_user, may_manage
 from organisations.submissions import create_once
 
 from .. import services
@@ -22,6 +21,7 @@ from ..access import get_trajectory_for_user
 from ..charts import item_histories
 from ..forms import ChecklistItemForm
 from ..models import ChecklistItem, ChecklistTemplateItem, Progress
+from ..policy import Do, may, view_or_edit
 
 ITEM_OPS = {"reword", "up", "down", "retire", "restore"}
 
@@ -66,8 +66,8 @@ def _apply_item_op(request, item, phase: str):
 @require_http_methods(["GET", "POST"])
 @create_once
 def checklist(request, pk: int, phase: str):
-    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
-    trajectory = get_trajectory_for_user(request.user, pk, need=need)
+    do = view_or_edit(request)
+    trajectory = get_trajectory_for_user(request.user, pk, do=do)
     spec = _phase_or_404(phase)
     form = ChecklistItemForm(request.POST or None, phase=phase)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +96,7 @@ def checklist(request, pk: int, phase: str):
             "retired": [i for i in items if i.is_retired],
             "form": form,
             "phase_started": state is not None and state.status in (Progress.BEZIG, Progress.AFGEROND),
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_edit": may(request.user, Do.EDIT, trajectory),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -106,7 +106,7 @@ def checklist(request, pk: int, phase: str):
 @require_http_methods(["POST"])
 def checklist_fill(request, pk: int, phase: str):
     """Copy the template into a phase that has no checklist yet (for example a phase not started)."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     _phase_or_404(phase)
     added = services.checklist_copy_from_template(trajectory=trajectory, phase=phase, by=request.user)
     if added:
@@ -118,8 +118,8 @@ def checklist_fill(request, pk: int, phase: str):
 @require_http_methods(["GET", "POST"])
 def checklist_item(request, pk: int, item_pk: int):
     """One line: its light over the reviews, and (for editors) rewording, reordering, retiring."""
-    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
-    trajectory = get_trajectory_for_user(request.user, pk, need=need)
+    do = view_or_edit(request)
+    trajectory = get_trajectory_for_user(request.user, pk, do=do)
     item = get_object_or_404(ChecklistItem, trajectory=trajectory, pk=item_pk)
     form = ChecklistItemForm(
         initial={"text": item.text, "subphase": item.subphase}, phase=item.phase, prefix=f"item{item.pk}", item=item
@@ -130,7 +130,7 @@ def checklist_item(request, pk: int, item_pk: int):
         "spec": PHASE_SPECS[item.phase],
         "history": item.assessments.select_related("review").order_by("-review__held_on", "-review_id"),
         "form": form,
-        "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+        "can_edit": may(request.user, Do.EDIT, trajectory),
     }
     if request.method == "POST":
         try:
@@ -153,16 +153,16 @@ def checklist_item(request, pk: int, item_pk: int):
     return render(request, "trajectories/checklist_item.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _template_page(request, organisation, role, phase: str, *, form=None, item_form=None, status=200):
+def _template_page(request, organisation, can_manage: bool, phase: str, *, form=None, item_form=None, status=200):
     return render(
         request,
         "trajectories/template.html",
-        _template_context(organisation, role, phase, form, item_form),
+        _template_context(organisation, can_manage, phase, form, item_form),
         status=status,
     )
 
 
-def _template_context(organisation, role, phase: str, form=None, item_form=None) -> dict:
+def _template_context(organisation, can_manage: bool, phase: str, form=None, item_form=None) -> dict:
     uses_defaults = services.template_uses_defaults(organisation, phase)
     items = [] if uses_defaults else list(ChecklistTemplateItem.objects.filter(organisation=organisation, phase=phase))
     if item_form is not None:
@@ -180,7 +180,7 @@ def _template_context(organisation, role, phase: str, form=None, item_form=None)
         "retired": [i for i in items if i.is_retired],
         "form": form or ChecklistItemForm(phase=phase),
         "item_form": item_form,
-        "can_edit": role.allows(Role.BEHEERDER),
+        "can_edit": can_manage,
     }
 
 
@@ -192,18 +192,19 @@ def template(request, org_pk: int, phase: str):
 
     The defaults apply until the first change, which gives the organisation its own copy.
     """
-    need = Role.BEHEERDER if request.method == "POST" else Role.LEZER
-    organisation, role = get_organisation_for_user(request.user, org_pk, need=need)
+    organisation, role = get_organisation_for_user(request.user, org_pk, manage=request.method == "POST")
     _phase_or_404(phase)
     if request.method == "GET":
-        return _template_page(request, organisation, role, phase)
+        return _template_page(request, organisation, may_manage(request.user, organisation.pk), phase)
     if request.POST.get("op") == "customise":
         services.template_customise(organisation=organisation, phase=phase)
         messages.success(request, _("Your organisation now has its own copy of this template."))
         return redirect("trajectories:template", org_pk=organisation.pk, phase=phase)
     form = ChecklistItemForm(request.POST, phase=phase)
     if not form.is_valid():
-        return _template_page(request, organisation, role, phase, form=form, status=400)
+        return _template_page(
+            request, organisation, may_manage(request.user, organisation.pk), phase, form=form, status=400
+        )
     services.checklist_item_add(
         owner=organisation, phase=phase, text=form.cleaned_data["text"], subphase=form.cleaned_data["subphase"]
     )
@@ -214,7 +215,7 @@ def template(request, org_pk: int, phase: str):
 @login_required
 @require_http_methods(["POST"])
 def template_item(request, org_pk: int, item_pk: int):
-    organisation, role = get_organisation_for_user(request.user, org_pk, need=Role.BEHEERDER)
+    organisation, role = get_organisation_for_user(request.user, org_pk, manage=True)
     item = get_object_or_404(ChecklistTemplateItem, organisation=organisation, pk=item_pk)
     try:
         invalid = _apply_item_op(request, item, item.phase)
@@ -229,7 +230,9 @@ def template_item(request, org_pk: int, item_pk: int):
         return refused_stale(
             request,
             "trajectories/template.html",
-            _template_context(organisation, role, theirs.phase, item_form=make_form(request.POST)),
+            _template_context(
+                organisation, may_manage(request.user, organisation.pk), theirs.phase, item_form=make_form(request.POST)
+            ),
             make_form=make_form,
             theirs=[theirs],
             versions={"version": theirs.version},
@@ -237,5 +240,7 @@ def template_item(request, org_pk: int, item_pk: int):
         )
     if invalid is not None:
         invalid.item_pk = item.pk
-        return _template_page(request, organisation, role, item.phase, item_form=invalid, status=400)
+        return _template_page(
+            request, organisation, may_manage(request.user, organisation.pk), item.phase, item_form=invalid, status=400
+        )
     return redirect(reverse("trajectories:template", args=[organisation.pk, item.phase]) + f"#item-{item.pk}")

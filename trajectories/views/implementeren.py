@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import selectors_implementeren as selectors
@@ -25,12 +24,13 @@ from ..forms import (
     TrainingForm,
 )
 from ..models import Professional
+from ..policy import Do, may, view_or_edit
 
 # 5c Selection, training and coaching -------------------------------------------------------------
 
 
 def _training_page(request, trajectory, *, training_form=None, professional_form=None, status=200):
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    can_edit = may(request.user, Do.EDIT, trajectory)
     return render(
         request,
         "trajectories/implementeren/training.html",
@@ -50,8 +50,8 @@ def _training_page(request, trajectory, *, training_form=None, professional_form
 @require_http_methods(["GET", "POST"])
 @create_once
 def training(request, pk: int):
-    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
-    trajectory = get_trajectory_for_user(request.user, pk, need=need)
+    do = view_or_edit(request)
+    trajectory = get_trajectory_for_user(request.user, pk, do=do)
     if request.method == "POST":
         form = TrainingForm(request.POST, prefix="training")
         if form.is_valid():
@@ -66,7 +66,7 @@ def training(request, pk: int):
 @require_http_methods(["POST"])
 @create_once
 def professional_create(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = ProfessionalForm(request.POST, prefix="pro")
     if form.is_valid():
         services.professional_add(trajectory=trajectory, by=request.user, **form.cleaned_data)
@@ -78,7 +78,7 @@ def professional_create(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def professional_state(request, pk: int, professional_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     professional = get_object_or_404(Professional, trajectory=trajectory, pk=professional_pk)
     form = ProfessionalStateForm(request.POST or None, initial={"state": professional.state})
     if request.method == "POST" and form.is_valid():

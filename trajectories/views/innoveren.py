@@ -17,7 +17,6 @@ from fii import eric
 from fii.cfir import RATING_RULES, CfirVersion, framework
 from fii.lib.conflicts import refused_stale
 from fii.model import EFFECTIVENESS_HELP, EffectivenessLevel
-from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import selectors_innoveren as selectors
@@ -26,11 +25,7 @@ from ..access import get_trajectory_for_user
 from ..forms import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
 from ..forms.innoveren import field_key
 from ..models import CfirAssessment, CfirRating, MethodVersion
-
-
-def _role_for(request):
-    return Role.BEWERKER if request.method == "POST" else Role.LEZER
-
+from ..policy import Do, may, view_or_edit
 
 # 3a Innovation versus implementability ----------------------------------------------------------
 
@@ -39,8 +34,8 @@ def _role_for(request):
 @require_http_methods(["GET", "POST"])
 @create_once
 def implementability(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=_role_for(request))
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=view_or_edit(request))
+    can_edit = may(request.user, Do.EDIT, trajectory)
     form = ImplementabilityForm(request.POST or None) if can_edit else None
     status = 200
     if request.method == "POST":
@@ -83,7 +78,7 @@ def method(request, pk: int):
             "is_current": True,
             "ladder": _ladder(current.effectiveness if current else None),
             "versions": trajectory.method_versions.select_related("created_by"),
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_edit": may(request.user, Do.EDIT, trajectory),
         },
     )
 
@@ -116,7 +111,7 @@ def method_version(request, pk: int, number: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def method_edit(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     current = selectors.method_current(trajectory)
     form = MethodForm(request.POST or None, current=current)
     context = {"trajectory": trajectory, "form": form, "current": current}
@@ -172,8 +167,8 @@ def _assessment_for(trajectory, assessment_pk: int) -> CfirAssessment:
 @require_http_methods(["GET", "POST"])
 @create_once
 def cfir_list(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=_role_for(request))
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=view_or_edit(request))
+    can_edit = may(request.user, Do.EDIT, trajectory)
     form = CfirAssessmentForm(request.POST or None, trajectory=trajectory) if can_edit else None
     status = 200
     if request.method == "POST":
@@ -207,7 +202,7 @@ def cfir_detail(request, pk: int, assessment_pk: int):
         {
             "trajectory": trajectory,
             "cfir": selectors.cfir_overview(assessment),
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_edit": may(request.user, Do.EDIT, trajectory),
         },
     )
 
@@ -215,7 +210,7 @@ def cfir_detail(request, pk: int, assessment_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cfir_rate(request, pk: int, assessment_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     assessment = _assessment_for(trajectory, assessment_pk)
     form = CfirRateForm(request.POST or None, assessment=assessment)
     context = {"trajectory": trajectory, "assessment": assessment, "form": form, "rating_rules": RATING_RULES}
@@ -284,7 +279,7 @@ def cfir_compare(request, pk: int):
 @create_once
 def cfir_strategy_take_up(request, pk: int, assessment_pk: int, rating_pk: int):
     """One click on a suggested strategy for a barrier: it becomes an open stoplight action (issue 22)."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     assessment = _assessment_for(trajectory, assessment_pk)
     rating = get_object_or_404(CfirRating, assessment=assessment, pk=rating_pk)
     rating.assessment = assessment

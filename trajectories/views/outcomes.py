@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fii.lib.conflicts import refused_stale
-from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import selectors_outcomes as selectors
@@ -65,7 +64,7 @@ def outcomes(request, pk: int):
 @require_http_methods(["POST"])
 @create_once
 def indicator_create(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = IndicatorForm(request.POST, prefix="indicator")
     if form.is_valid():
         indicator = services.indicator_create(trajectory=trajectory, by=request.user, **form.values())
@@ -79,7 +78,7 @@ def indicator_create(request, pk: int):
 @create_once
 def indicator_suggest(request, pk: int):
     """Add a suggested indicator as a starting point, then open it for editing."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     suggestion = selectors.SUGGESTIONS_BY_KEY.get(request.POST.get("suggestion", ""))
     if suggestion is None:
         raise Http404
@@ -91,7 +90,7 @@ def indicator_suggest(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk: int, indicator_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     indicator = get_object_or_404(Indicator, trajectory=trajectory, pk=indicator_pk)
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +122,7 @@ def indicator_edit(request, pk: int, indicator_pk: int):
 @require_http_methods(["POST"])
 @create_once
 def measurement_create(request, pk: int, indicator_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     indicator = get_object_or_404(Indicator, trajectory=trajectory, pk=indicator_pk)
     form = _measurement_form(request.POST, indicator)
     if form.is_valid():
@@ -138,7 +137,7 @@ def measurement_create(request, pk: int, indicator_pk: int):
 @create_once
 def booster_action(request, pk: int):
     """Turn the suggested booster into a stoplight action. The text comes from the trend, never from the POST."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     trend = selectors.fidelity_trend(trajectory)
     if not trend.below:
         messages.info(request, _("Fidelity is not below the threshold; no booster is needed."))

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fii.lib.conflicts import refused_stale
-from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import key_figures, services
@@ -25,6 +24,7 @@ from ..forms import (
     TeamMemberForm,
 )
 from ..models import Competency, Side, Stakeholder, TeamChange, TeamMandate, TeamMember, Trajectory
+from ..policy import Do, may, view_or_edit
 
 
 def _register(trajectory: Trajectory, *, with_history: bool = False) -> list[Stakeholder]:
@@ -66,7 +66,7 @@ def stakeholder_list(request, pk: int):
             "stakeholders": stakeholders,
             "coverage": key_figures.coverage(stakeholders),
             "sides": Side.choices,
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_edit": may(request.user, Do.EDIT, trajectory),
         },
     )
 
@@ -92,7 +92,7 @@ def stakeholder_map(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @create_once
 def stakeholder_add(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     persons = services.linkable_persons(trajectory=trajectory, user=request.user).order_by("name", "pk")
     form = StakeholderForm(request.POST if request.method == "POST" else None, persons=persons)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +126,7 @@ def _stakeholder_for(trajectory: Trajectory, stakeholder_pk: int) -> Stakeholder
 @login_required
 @require_http_methods(["GET", "POST"])
 def stakeholder_edit(request, pk: int, stakeholder_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     stakeholder = _stakeholder_for(trajectory, stakeholder_pk)
     form = StakeholderForm(
         request.POST if request.method == "POST" else None,
@@ -171,10 +171,10 @@ def stakeholder_edit(request, pk: int, stakeholder_pk: int):
     )
 
 
-def _detail_context(trajectory: Trajectory, stakeholder: Stakeholder, contact_form=None) -> dict:
+def _detail_context(user, trajectory: Trajectory, stakeholder: Stakeholder, contact_form=None) -> dict:
     changes = list(stakeholder.support_changes.select_related("created_by"))
     annotated = key_figures.annotated_register(Stakeholder.objects.filter(pk=stakeholder.pk)).get()
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    can_edit = may(user, Do.EDIT, trajectory)
     return {
         "trajectory": trajectory,
         "stakeholder": stakeholder,
@@ -194,14 +194,16 @@ def _detail_context(trajectory: Trajectory, stakeholder: Stakeholder, contact_fo
 def stakeholder_detail(request, pk: int, stakeholder_pk: int):
     trajectory = get_trajectory_for_user(request.user, pk)
     stakeholder = _stakeholder_for(trajectory, stakeholder_pk)
-    return render(request, "trajectories/stakeholder_detail.html", _detail_context(trajectory, stakeholder))
+    return render(
+        request, "trajectories/stakeholder_detail.html", _detail_context(request.user, trajectory, stakeholder)
+    )
 
 
 @login_required
 @require_POST
 @create_once
 def contact_add(request, pk: int, stakeholder_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     stakeholder = _stakeholder_for(trajectory, stakeholder_pk)
     form = ContactForm(request.POST)
     if form.is_valid():
@@ -209,10 +211,10 @@ def contact_add(request, pk: int, stakeholder_pk: int):
         if not request.htmx:
             messages.success(request, _("Contact recorded."))
             return redirect(stakeholder)
-        context = _detail_context(trajectory, stakeholder)
+        context = _detail_context(request.user, trajectory, stakeholder)
         context["contact_saved"] = True
         return render(request, "trajectories/stakeholder_detail.html#contacts", context)
-    context = _detail_context(trajectory, stakeholder, contact_form=form)
+    context = _detail_context(request.user, trajectory, stakeholder, contact_form=form)
     if request.htmx:
         # htmx swaps 2xx answers only; the errors are in the form.
         return render(request, "trajectories/stakeholder_detail.html#contacts", context)
@@ -223,9 +225,9 @@ def contact_add(request, pk: int, stakeholder_pk: int):
 @require_http_methods(["GET", "POST"])
 @create_once
 def report_backs(request, pk: int):
-    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
-    trajectory = get_trajectory_for_user(request.user, pk, need=need)
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    do = view_or_edit(request)
+    trajectory = get_trajectory_for_user(request.user, pk, do=do)
+    can_edit = may(request.user, Do.EDIT, trajectory)
     stakeholders = Stakeholder.objects.filter(trajectory=trajectory).select_related("person").order_by("person__name")
     form = ReportBackForm(request.POST or None, stakeholders=stakeholders) if can_edit else None
     status = 200
@@ -272,7 +274,7 @@ def team(request, pk: int):
             "changes": TeamChange.objects.filter(trajectory=trajectory).select_related(
                 "member__stakeholder__person", "created_by"
             ),
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_edit": may(request.user, Do.EDIT, trajectory),
         },
     )
 
@@ -281,7 +283,7 @@ def team(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @create_once
 def team_member_add(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     candidates = (
         Stakeholder.objects.filter(trajectory=trajectory)
         .exclude(pk__in=TeamMember.objects.filter(trajectory=trajectory, left_on__isnull=True).values("stakeholder_id"))
@@ -309,7 +311,7 @@ def team_member_add(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def team_member(request, pk: int, member_pk: int):
     """Change a member's role and competencies, or record that they left the team."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     member = get_object_or_404(
         TeamMember.objects.select_related("stakeholder__person"), trajectory=trajectory, pk=member_pk
     )
@@ -360,7 +362,7 @@ def team_member(request, pk: int, member_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_mandate(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     mandate = TeamMandate.objects.filter(trajectory=trajectory).first() or TeamMandate(trajectory=trajectory)
     form = TeamMandateForm(request.POST if request.method == "POST" else None, instance=mandate)
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from organisations import audit
 from organisations.access import get_organisation_for_user
-from organisations.models import Person, Role
+from organisations.models import Person
 
 from ..forms import PersonEraseForm
 from ..services import person_erase as erase
@@ -27,7 +27,7 @@ def _person_of(organisation, person_pk: int) -> Person:
 @login_required
 @require_http_methods(["GET"])
 def person_export(request, pk: int, person_pk: int):
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
     person = _person_of(organisation, person_pk)
     response = HttpResponse(person_export_json(person=person), content_type="application/json; charset=utf-8")
     name = slugify(person.name) or "persoon"
@@ -40,7 +40,7 @@ def person_export(request, pk: int, person_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_erase(request, pk: int, person_pk: int):
-    organisation, _role = get_organisation_for_user(request.user, pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
     person = _person_of(organisation, person_pk)
     if person.is_erased:
         messages.info(request, _("This person was already erased."))

@@ -20,12 +20,12 @@ from fii.lib.pdf import ReportTooLarge, render_pdf
 from fii.model import PHASE_SPECS
 from organisations import audit
 from organisations.access import get_organisation_for_user
-from organisations.models import Role
 
 from .. import learning, reports
 from ..access import get_trajectory_for_user, visible_trajectories
 from ..charts import learning_charts
 from ..forms import LearningFilterForm, ReportPeriodForm
+from ..policy import Do, may
 from ..visibility import visible_ids
 
 
@@ -55,7 +55,7 @@ def _progress(request, pk: int, *, pdf: bool):
     context = {
         **reports.progress_report(trajectory, period),
         "form": form,
-        "can_issue": trajectory.user_role.allows(Role.BEWERKER),
+        "can_issue": may(request.user, Do.EDIT, trajectory),
     }
     name = f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}" if pdf else None
     return _respond(request, "reports/progress.html", context, pdf_name=name, subject=trajectory)
@@ -71,7 +71,7 @@ def _period(request, trajectory):
 @require_POST
 def progress_report_issue(request, pk: int):
     """Record the report as issued for its period, so the next one starts the day after; then get the PDF."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     period, _form = _period(request, trajectory)
     reports.record_issued(trajectory, period, by=request.user)
     messages.success(request, _("Report recorded as issued; the next one starts the day after this period."))

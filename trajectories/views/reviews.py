@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
 from fii.model import PHASE_SPECS
-from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import fragments, selectors, services
@@ -30,7 +29,7 @@ from ..forms import (
 )
 from ..forms.reviews import attendee_keys
 from ..models import Action, Light, Review, ReviewItem, Trajectory
-from ..policy import Do, may
+from ..policy import Do, may, view_or_edit
 from ..selectors_people import PersonOption, attendees_of, trajectory_people
 
 ACTION_STATES = ["open", "overdue", "done"]
@@ -59,7 +58,7 @@ def review_list(request, pk: int):
             "open_review": open_review,
             "chart": trend_chart(charted, light_counts(charted)),
             "cadence": selectors.trajectory_summary(trajectory).cadence,
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_edit": may(request.user, Do.EDIT, trajectory),
         },
     )
 
@@ -79,7 +78,7 @@ def _attendees_of_previous_review(trajectory: Trajectory, people: list[PersonOpt
 @require_http_methods(["GET", "POST"])
 @create_once
 def review_start(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     open_review = trajectory.open_review()
     if open_review:
         messages.info(request, _("This review is still open; finalise it before you start the next one."))
@@ -126,7 +125,7 @@ def _review_context(request, trajectory: Trajectory, review: Review) -> dict:
     for phase in review.phases:
         phase_items = [ri for ri in items if ri.item.phase == phase]
         groups.append({"phase": phase, "spec": PHASE_SPECS[phase], "items": phase_items})
-    can_edit = trajectory.user_role.allows(Role.BEWERKER) and not review.is_final
+    can_edit = may(request.user, Do.EDIT, trajectory) and not review.is_final
     return {
         "trajectory": trajectory,
         "review": review,
@@ -179,7 +178,7 @@ def _meeting_form(request, trajectory: Trajectory, review: Review, form, status:
 @require_http_methods(["GET", "POST"])
 def review_edit(request, pk: int, review_pk: int):
     """Date, attendees and summary: edited in place on the review page (htmx) or on this page without JavaScript."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     review = _review_for(trajectory, review_pk)
     if review.is_final and request.method == "GET":
         messages.error(request, _("This review is finalised and can no longer be changed."))
@@ -301,7 +300,7 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
 @create_once
 def review_item(request, pk: int, review_pk: int, item_pk: int):
     """One change from the meeting table: a light, a note, a new action or closing an action."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER, participants=False)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT, participants=False)
     # The item with its review in one query: this is the meeting's hot path.
     ri = get_object_or_404(
         ReviewItem.objects.select_related("item", "review"),
@@ -387,7 +386,7 @@ def _item_action_close(request, trajectory, review, ri):
 @create_once
 def review_finalise(request, pk: int, review_pk: int):
     """Finalising asks first, listing what deserves a look; only a POST with ``confirmed`` finalises."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     review = _review_for(trajectory, review_pk)
     if review.is_final:
         messages.info(request, _("This review was already finalised."))
@@ -410,7 +409,7 @@ def review_finalise(request, pk: int, review_pk: int):
 @require_http_methods(["GET", "POST"])
 @create_once
 def review_reopen(request, pk: int, review_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.REOPEN_REVIEW)
     review = _review_for(trajectory, review_pk)
     form = ReviewReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -454,9 +453,9 @@ def _action_state(request) -> str:
 @require_http_methods(["GET", "POST"])
 @create_once
 def action_list(request, pk: int):
-    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
-    trajectory = get_trajectory_for_user(request.user, pk, need=need)
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    do = view_or_edit(request)
+    trajectory = get_trajectory_for_user(request.user, pk, do=do)
+    can_edit = may(request.user, Do.EDIT, trajectory)
     form = None
     if can_edit:
         form = ActionForm(request.POST or None, people=trajectory_people(trajectory))
@@ -498,8 +497,8 @@ def action_list(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def action_detail(request, pk: int, action_pk: int):
     """Readers see the action; editors change, close or re-open it."""
-    need = Role.BEWERKER if request.method == "POST" else Role.LEZER
-    trajectory = get_trajectory_for_user(request.user, pk, need=need)
+    do = view_or_edit(request)
+    trajectory = get_trajectory_for_user(request.user, pk, do=do)
     action = get_object_or_404(
         Action.objects.select_related("item", "milestone", "review", "assignee", "owner_person__person"),
         trajectory=trajectory,
@@ -575,7 +574,7 @@ def action_detail(request, pk: int, action_pk: int):
             "action": action,
             "form": form,
             "close_form": close_form,
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_edit": may(request.user, Do.EDIT, trajectory),
         },
         status=status,
     )

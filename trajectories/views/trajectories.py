@@ -13,8 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fii.lib.conflicts import refused_stale
 from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
-from organisations.access import organisations_where
-from organisations.models import Organisation, Role
+from organisations.models import Organisation
 from organisations.services import notices_for
 from organisations.submissions import create_once
 
@@ -28,7 +27,7 @@ from .. import (
     services,
 )
 from .. import selectors_innoveren as phase_selectors
-from ..access import can_create_trajectory, get_trajectory_for_user
+from ..access import get_trajectory_for_user
 from ..forms import (
     AssignmentForm,
     SubphaseForm,
@@ -37,7 +36,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Assignment, PhaseState, SubphaseState, Trajectory
-from ..policy import Do, may
+from ..policy import Do, may, may_create_trajectory, new_trajectory_owners
 from ..selectors_phases import open_points_summary, phase_open_points, subphase_work
 
 PAGE_SIZE = 25
@@ -63,7 +62,7 @@ def portfolio(request):
         "page": page,
         "rows": [rows[t.pk] for t in page.object_list],
         "query": query.urlencode(),
-        "can_create": can_create_trajectory(request.user),
+        "can_create": may_create_trajectory(request.user),
     }
     if not request.htmx:
         context["notices"] = list(notices_for(request.user))
@@ -92,7 +91,7 @@ def _portfolio_row_contexts(ids) -> dict[int, dict]:
 @require_http_methods(["GET", "POST"])
 @create_once
 def trajectory_create(request):
-    owners = organisations_where(request.user, at_least=Role.BEWERKER)
+    owners = new_trajectory_owners(request.user)
     if not owners.exists():
         raise PermissionDenied
     if request.method == "POST":
@@ -137,12 +136,12 @@ def trajectory_detail(request, pk: int):
         fragments.key(
             "trajectory", trajectory.pk, trajectory.revision, trajectory.user_role, trajectory.actual_role, can_archive
         ),
-        lambda: {**_detail_context(trajectory), "can_archive": can_archive, "can_export": can_export},
+        lambda: {**_detail_context(request.user, trajectory), "can_archive": can_archive, "can_export": can_export},
     )
     return render(request, "trajectories/trajectory_detail.html", {"trajectory": trajectory, "body": body})
 
 
-def _detail_context(trajectory: Trajectory) -> dict:
+def _detail_context(user, trajectory: Trajectory) -> dict:
     prefetch_related_objects([trajectory], "participants")
     phase_rows = selectors.phase_rows(trajectory)
     return {
@@ -160,14 +159,14 @@ def _detail_context(trajectory: Trajectory) -> dict:
         "balance": selectors.ownership_balance(trajectory) if trajectory.receiving_organisation_id else None,
         "start_point": trajectory.start_point(),
         "transitions": trajectory.transitions.select_related("created_by"),
-        "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+        "can_edit": may(user, Do.EDIT, trajectory),
     }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def trajectory_edit(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = TrajectoryEditForm(request.POST or None, instance=trajectory)
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,7 +221,7 @@ def phase_detail(request, pk: int, phase: str):
             if phase == Phase.IMPLEMENTEREN
             else None,
             "borgen": selectors_borgen.borgen_overview(trajectory) if phase == Phase.BORGEN else None,
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_edit": may(request.user, Do.EDIT, trajectory),
         },
     )
 
@@ -230,7 +229,7 @@ def phase_detail(request, pk: int, phase: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def subphase_edit(request, pk: int, code: str):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     if code not in SUBPHASE_SPECS:
         raise Http404
     state = get_object_or_404(SubphaseState, trajectory=trajectory, subphase=code)
@@ -279,7 +278,7 @@ def subphase_edit(request, pk: int, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_edit(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     # Every trajectory gets its assignment in trajectory_create; the back office cannot add trajectories.
     assignment = get_object_or_404(Assignment, trajectory=trajectory)
     assignment.trajectory = trajectory  # reuse the scoped, already-fetched trajectory
@@ -316,7 +315,7 @@ def assignment_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def trajectory_transition(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     states = dict(trajectory.phase_states.values_list("phase", "status"))
     open_points = phase_open_points(trajectory, trajectory.current_phase)
     form = TransitionForm(request.POST or None, trajectory=trajectory, states=states, open_points=open_points)
@@ -384,9 +383,7 @@ def trajectory_organisations(request, pk: int):
 
 
 def _owner_beheerder_trajectory(request, pk: int) -> Trajectory:
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
-    if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
-        raise PermissionDenied
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.MANAGE_PARTICIPANTS)
     return trajectory
 
 

@@ -18,7 +18,6 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations.access import get_organisation_for_user
-from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import jobs, services
@@ -51,7 +50,7 @@ def trajectory_export(request, pk: int):
 @require_POST
 def organisation_export(request, org_pk: int):
     """Queue the export of all the organisation's trajectories; its page shows the progress (bench/export.py)."""
-    organisation, _role = get_organisation_for_user(request.user, org_pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, org_pk, manage=True)
     job = jobs.organisation_export_start(user=request.user, organisation=organisation)
     return redirect("account:job", pk=job.pk)
 
@@ -62,7 +61,7 @@ def organisation_export(request, org_pk: int):
 def organisation_import(request, org_pk: int):
     """Check the file's JSON here, then import it in the background: the job's page shows the progress and,
     when the file breaks a rule of the format, the reason."""
-    organisation, _role = get_organisation_for_user(request.user, org_pk, need=Role.BEHEERDER)
+    organisation, _role = get_organisation_for_user(request.user, org_pk, manage=True)
     form = TrajectoryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = request.FILES["file"]

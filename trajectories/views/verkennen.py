@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 from fii.lib.conflicts import refused_stale
 from fii.model import FINANCING_QUESTIONS, PHASE_SPECS, SHORTLIST_CRITERIA, Phase
 from organisations import audit
-from organisations.models import Role
 from organisations.submissions import create_once
 
 from .. import selectors, services
@@ -38,12 +37,8 @@ from ..forms import (
     TalkForm,
 )
 from ..models import Action, Candidate, CandidateStatus, Milestone, PeopleChange, Trajectory
-from ..policy import Do, may
+from ..policy import Do, may, view_or_edit
 from ..selectors_people import trajectory_people
-
-
-def _editor_for_post(request):
-    return Role.BEWERKER if request.method == "POST" else Role.LEZER
 
 
 def _candidate_for(trajectory: Trajectory, candidate_pk: int) -> Candidate:
@@ -61,7 +56,7 @@ def _candidate_for(trajectory: Trajectory, candidate_pk: int) -> Candidate:
 @require_http_methods(["GET", "POST"])
 @create_once
 def shortlist(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=_editor_for_post(request))
+    trajectory = get_trajectory_for_user(request.user, pk, do=view_or_edit(request))
     form = CandidateAddForm(request.POST or None, trajectory=trajectory)
     status = 200
     if request.method == "POST":
@@ -91,7 +86,7 @@ def shortlist(request, pk: int):
             "candidates": candidates,
             "size_warning": selectors.shortlist_size_warning(len(candidates)),
             "form": form,
-            "can_edit": trajectory.user_role.allows(Role.BEWERKER),
+            "can_edit": may(request.user, Do.EDIT, trajectory),
             "sub": PHASE_SPECS[Phase.VERKENNEN].subphases[0],
             "criteria_total": len(SHORTLIST_CRITERIA),
         },
@@ -119,7 +114,7 @@ def shortlist_compare(request, pk: int):
 
 
 def _candidate_page(request, trajectory, candidate, *, talk_form=None, status_form=None, status=200):
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    can_edit = may(request.user, Do.EDIT, trajectory)
     ratings = {rating.criterion: rating for rating in candidate.ratings.all()}
     return render(
         request,
@@ -153,7 +148,7 @@ def candidate_detail(request, pk: int, candidate_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_assess(request, pk: int, candidate_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     candidate = _candidate_for(trajectory, candidate_pk)
     form = CandidateAssessForm(request.POST or None, instance=candidate)
     context = {
@@ -200,7 +195,7 @@ def _rating_values(candidate: Candidate) -> dict[str, str]:
 @login_required
 @require_http_methods(["POST"])
 def candidate_status(request, pk: int, candidate_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     candidate = _candidate_for(trajectory, candidate_pk)
     if candidate.status == CandidateStatus.GEKOZEN and not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
         # Leaving "chosen" ends the receiving organisation's access: the giving organisation's decision.
@@ -226,7 +221,7 @@ def candidate_status(request, pk: int, candidate_pk: int):
 @require_http_methods(["POST"])
 @create_once
 def talk_create(request, pk: int, candidate_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     candidate = _candidate_for(trajectory, candidate_pk)
     form = TalkForm(request.POST)
     if form.is_valid():
@@ -240,9 +235,7 @@ def talk_create(request, pk: int, candidate_pk: int):
 @require_http_methods(["GET", "POST"])
 def candidate_choose(request, pk: int, candidate_pk: int):
     """Choosing gives the organisation's members access: only beheerders of the giving organisation choose."""
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEHEERDER)
-    if not may(request.user, Do.MANAGE_PARTICIPANTS, trajectory):
-        raise PermissionDenied
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.MANAGE_PARTICIPANTS)
     candidate = _candidate_for(trajectory, candidate_pk)
     form = CandidateChooseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -278,8 +271,8 @@ def candidate_choose(request, pk: int, candidate_pk: int):
 @require_http_methods(["GET", "POST"])
 @create_once
 def agreement(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=_editor_for_post(request))
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=view_or_edit(request))
+    can_edit = may(request.user, Do.EDIT, trajectory)
     initial = {"parties": f"{trajectory.owner}, {trajectory.receiving_organisation or ''}".rstrip(", ")}
     form = AgreementForm(request.POST or None, request.FILES or None, initial=initial) if can_edit else None
     status = 200
@@ -331,7 +324,7 @@ def agreement_document(request, pk: int, agreement_pk: int):
 
 
 def _plan_page(request, trajectory, *, milestone_form=None, task_form=None, change_form=None, status=200):
-    can_edit = trajectory.user_role.allows(Role.BEWERKER)
+    can_edit = may(request.user, Do.EDIT, trajectory)
     milestones = trajectory.milestones.all()
     tasks = Action.objects.select_related("assignee", "owner_person__person", "organisation")
     roadmap = list(milestones.prefetch_related(Prefetch("tasks", queryset=tasks, to_attr="task_list")))
@@ -371,7 +364,7 @@ def plan(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     current = selectors.plan_of(trajectory)
     form = PlanForm(request.POST or None, instance=current, trajectory=trajectory)
     status = 200
@@ -412,7 +405,7 @@ def plan_edit(request, pk: int):
 @require_http_methods(["POST"])
 @create_once
 def milestone_create(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = MilestoneForm(request.POST)
     if form.is_valid():
         services.milestone_save(trajectory=trajectory, by=request.user, **form.cleaned_data)
@@ -424,7 +417,7 @@ def milestone_create(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, pk: int, milestone_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     milestone = get_object_or_404(Milestone, trajectory=trajectory, pk=milestone_pk)
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
@@ -460,7 +453,7 @@ def milestone_edit(request, pk: int, milestone_pk: int):
 @require_http_methods(["POST"])
 @create_once
 def plan_task_create(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = ActionForm(
         request.POST, people=trajectory_people(trajectory), milestones=trajectory.milestones.all(), prefix="task"
     )
@@ -483,7 +476,7 @@ def plan_task_create(request, pk: int):
 @require_http_methods(["POST"])
 @create_once
 def people_change_create(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     form = PeopleChangeForm(request.POST, prefix="change")
     if form.is_valid():
         services.people_change_record(trajectory=trajectory, by=request.user, **form.cleaned_data)
@@ -501,7 +494,7 @@ def people_change_create(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def people_change_revisit(request, pk: int, change_pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, need=Role.BEWERKER)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     change = get_object_or_404(PeopleChange, trajectory=trajectory, pk=change_pk)
     form = PeopleChangeRevisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
