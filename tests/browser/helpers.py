@@ -1,8 +1,23 @@
 """Steps shared by the browser tests. Each one checks the HTTP status before the test goes on."""
 
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Page, Response
+
+# Screenshots of the browser tests, to look at after a run (ignored by git).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def shot_fits(page: Page, name: str) -> None:
+    """Screenshots of the page at 1280 and 320 px (``<name>-<width>.png``), failing when it scrolls sideways."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def goto(page: Page, path: str, *, status: int = 200) -> Response:

@@ -2,24 +2,10 @@
 −2 as a barrier and the M as missing data, and a second analysis is compared with the first. Screenshots of
 the CFIR pages at 1280 and 320 px go to screenshots/ in the worktree (ignored by git)."""
 
-from pathlib import Path
-
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from .helpers import goto
-
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 800})
+from .helpers import goto, shot_fits
 
 
 def submit_main_form(page: Page) -> None:
@@ -51,7 +37,7 @@ def test_updated_cfir_with_a_missing_data_m_and_a_minus_two(login_as, bewerker, 
     page.select_option("#id_rating_II_F", "M")
     page.fill("#id_rationale_II_F", "Nog niet met de fondsen gesproken")
     page.select_option("#id_rating_IV_H", "+1")
-    shot(page, "cfir-rate")
+    shot_fits(page, "cfir-rate")
     submit_main_form(page)
 
     expect(page.locator("table.cfir-heatmap caption")).to_contain_text("3 van 67")
@@ -61,7 +47,7 @@ def test_updated_cfir_with_a_missing_data_m_and_a_minus_two(login_as, bewerker, 
     expect(missing).to_contain_text("Financiering")
     expect(missing).to_contain_text("Nog niet met de fondsen gesproken")
     expect(page.locator("#facilitators-heading + ul")).to_contain_text("Uitvoerders")
-    shot(page, "cfir-detail")
+    shot_fits(page, "cfir-detail")
 
     # A second analysis a year on: the comparison marks what changed.
     create_assessment(page, trajectory, "Welzijn Noord, na een jaar", "2027-09-01")
@@ -75,6 +61,6 @@ def test_updated_cfir_with_a_missing_data_m_and_a_minus_two(login_as, bewerker, 
     financing = page.locator("tr", has=page.locator("th", has_text="Financiering"))
     expect(financing.locator("td").nth(1)).to_contain_text("was M")
     expect(financing.locator("td").nth(1)).not_to_contain_text("slechter")
-    shot(page, "cfir-compare")
+    shot_fits(page, "cfir-compare")
     goto(page, reverse("trajectories:cfir_list", args=[trajectory.pk]))
-    shot(page, "cfir-list")
+    shot_fits(page, "cfir-list")

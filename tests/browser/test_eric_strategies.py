@@ -1,31 +1,17 @@
 """Issue 22 in the browser: a CFIR barrier shows its suggested ERIC strategies; one click adds a strategy as an
 action, and the next stoplight review lists it among the open actions. Screenshots of the CFIR page with its
-suggestions and of the strategy list at 1280 and 320 px go to /work/shots/i22-eric/ when that folder exists
-(else to screenshots/ in the worktree, ignored by git)."""
+suggestions and of the strategy list at 1280 and 320 px go to screenshots/
+(ignored by git)."""
 
 import datetime as dt
-from pathlib import Path
 
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from trajectories import services
 from trajectories.models import CfirRating
 
-from .helpers import goto
-
-SHARED = Path("/work/shots/i22-eric")
-SHOTS = SHARED if SHARED.is_dir() else Path(__file__).resolve().parents[2] / "screenshots"
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 800})
+from .helpers import goto, shot_fits
 
 
 def test_a_suggested_strategy_becomes_an_action_in_the_next_review(login_as, bewerker, trajectory):
@@ -44,13 +30,13 @@ def test_a_suggested_strategy_becomes_an_action_in_the_next_review(login_as, bew
     item = section.locator("li", has_text="Instrumenten voor kwaliteitsbewaking maken")
     expect(item).to_contain_text("niveau 1")
     expect(item).to_contain_text("60% van de deskundigen")
-    shot(page, "cfir-strategies")
+    shot_fits(page, "cfir-strategies")
     with page.expect_navigation():
         item.get_by_role("button", name="Als actie toevoegen").click()
     expect(page.locator("main")).to_contain_text("staat nu als open actie klaar")
     expect(section.locator("li", has_text="Instrumenten voor kwaliteitsbewaking maken")).to_contain_text("overgenomen")
     expect(section).to_contain_text("Overgenomen")
-    shot(page, "cfir-strategies-taken")
+    shot_fits(page, "cfir-strategies-taken")
 
     review = services.review_start(
         trajectory=trajectory, by=bewerker, held_on=dt.date(2026, 9, 15), phases=[trajectory.current_phase]
@@ -61,4 +47,4 @@ def test_a_suggested_strategy_becomes_an_action_in_the_next_review(login_as, bew
     goto(page, reverse("trajectories:strategies") + "?cluster=financial")
     expect(page.locator("main p[role=status]")).to_contain_text("9 strategieën")
     goto(page, reverse("trajectories:strategies"))
-    shot(page, "strategies")
+    shot_fits(page, "strategies")
