@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from fii.model import PhaseSpec, phase_spec
 
 from .charts import LineChart, line_chart
-from .models import FidelityAnswer, FidelityScore, Indicator, Measurement, QualityMonitoring, Trajectory, Unit
+from .models import FidelityAnswer, FidelityScore, Indicator, Measurement, Trajectory, Unit
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
