@@ -80,9 +80,12 @@ def test_team_member_adds_an_indicator_and_two_measurements_and_sees_the_chart(l
     shot_fits(page, "borgen")
 
 
-def test_beheerder_sets_the_teams_threshold_and_borgen_suggestions_come_first(login_as, beheerder, trajectory):
+def test_beheerder_sets_the_teams_threshold_and_borgen_suggestions_come_first(
+    login_as, problems, beheerder, trajectory
+):
     """The team's threshold (organisation page) becomes the trajectory's; in phase 6 the Borgen indicators lead."""
     page = login_as(beheerder, viewport={"width": 1280, "height": 900})
+    problems.expect_status(reverse("organisations:fidelity_threshold", args=[trajectory.owner_id]), 400)
     goto(page, reverse("organisations:detail", args=[trajectory.owner_id]))
     follow(page, page.locator("main").get_by_role("link", name="Drempel modelgetrouwheid"))
     page.fill("#id_fidelity_threshold", "101")
