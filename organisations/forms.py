@@ -77,6 +77,27 @@ class RetentionForm(VersionedForm, forms.ModelForm):
         return months
 
 
+class FidelityThresholdForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        from .models import Organisation
+
+        model = Organisation
+        fields = ["fidelity_threshold"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["fidelity_threshold"]
+        field.widget.attrs.update({"min": 1, "max": 100})
+        field.error_messages["invalid"] = _("Enter a whole percentage.")
+        field.error_messages["required"] = _("Enter a percentage between 1 and 100.")
+
+    def clean_fidelity_threshold(self):
+        value = self.cleaned_data["fidelity_threshold"]
+        if not 1 <= value <= 100:
+            raise forms.ValidationError(_("Enter a percentage between 1 and 100."))
+        return value
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -136,6 +137,16 @@ class Organisation(models.Model):
             "trajectory stays. Leave empty to keep personal data until someone erases it."
         ),
     )
+    # The team's fidelity threshold (issue 22): a trajectory of this organisation starts with it and may set its own.
+    fidelity_threshold = models.PositiveSmallIntegerField(
+        _("fidelity threshold (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Below this percentage of active components carried out as intended, the Borgen page suggests a "
+            "booster. New trajectories of this organisation start with it; each trajectory can set its own."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Raised by every save of the retention form, so a form opened before a colleague saved is refused (issue 16).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -146,6 +157,12 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fidelity_threshold__gte=1, fidelity_threshold__lte=100),
+                name="organisation_fidelity_threshold_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -120,3 +120,19 @@ def organisation_retention_set(
     current.version += 1
     current.save(update_fields=["retention_months", "version"])
     return current
+
+
+@transaction.atomic
+def organisation_fidelity_threshold_set(
+    *, organisation: Organisation, fidelity_threshold: int, expected_version: int
+) -> Organisation:
+    """Set the team's fidelity threshold that new trajectories start with (issue 22), unless a colleague saved
+    the organisation's settings since the form was opened (:class:`StaleEdit`). Trajectories that already set
+    their own threshold keep it."""
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current, ["fidelity_threshold"])
+    current.fidelity_threshold = fidelity_threshold
+    current.version += 1
+    current.save(update_fields=["fidelity_threshold", "version"])
+    return current

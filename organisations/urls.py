@@ -21,6 +21,7 @@ urlpatterns = [
     path("uitnodiging/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("organisaties/<int:pk>/personen/", views.person_list, name="persons"),
     path("organisaties/<int:pk>/bewaartermijn/", views.retention_edit, name="retention"),
+    path("organisaties/<int:pk>/getrouwheid/", views.fidelity_threshold_edit, name="fidelity_threshold"),
     path("organisaties/<int:pk>/auditlog/", views.audit_log, name="audit_log"),
     path("organisaties/<int:pk>/auditlog.<str:fmt>", views.audit_log_export, name="audit_log_export"),
 ]

@@ -144,6 +144,41 @@ def retention_edit(request, pk: int):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def fidelity_threshold_edit(request, pk: int):
+    """The team's fidelity threshold that new trajectories of this organisation start with (beheerders)."""
+    from .forms import FidelityThresholdForm
+
+    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
+    form = FidelityThresholdForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_fidelity_threshold_set(
+                organisation=organisation,
+                fidelity_threshold=form.cleaned_data["fidelity_threshold"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as stale:
+            theirs = stale.current
+            return refused_stale(
+                request,
+                "organisations/fidelity_threshold_edit.html",
+                {"organisation": theirs},
+                make_form=lambda data: FidelityThresholdForm(data, instance=Organisation.objects.get(pk=theirs.pk)),
+                theirs=[theirs],
+                versions={"version": theirs.version},
+            )
+        messages.success(request, _("Fidelity threshold saved."))
+        return redirect("organisations:detail", pk=organisation.pk)
+    return render(
+        request,
+        "organisations/fidelity_threshold_edit.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
 AUDIT_PAGE_SIZE = 50
 AUDIT_CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

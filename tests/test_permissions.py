@@ -410,6 +410,7 @@ MATRIX = {
     "trajectories:organisation_export": (lambda t: [t.owner_id], "post", OWNER_BEHEERDER_POST),
     "trajectories:organisation_import": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
     "organisations:retention": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
+    "organisations:fidelity_threshold": (lambda t: [t.owner_id], "get", BEHEERDER_ONLY),
     # Archive instead of delete (beheerders of the giving organisation), and the history of every object.
     "trajectories:archive_list": (None, "get", ANY_USER),
     "trajectories:archive": (trajectory_args, "get", BEHEERDER_ONLY),
@@ -470,6 +471,7 @@ POST_DATA = {
     "trajectories:measurement_create": {"measurement-measured_on": "2026-01-05", "measurement-value": "12"},
     "trajectories:archive": {"reason": "Afgerond en overgedragen"},
     "organisations:retention": {"retention_months": "24"},
+    "organisations:fidelity_threshold": {"fidelity_threshold": "70"},
 }
 
 

@@ -194,6 +194,14 @@ EDIT_FORMS = [
         beheerders=True,
     ),
     Edit(
+        "organisations:fidelity_threshold",
+        lambda t: [t.owner_id],
+        "fidelity_threshold",
+        lambda t: str(type(t.owner).objects.get(pk=t.owner_id).fidelity_threshold),
+        values=("70", "60"),
+        beheerders=True,
+    ),
+    Edit(
         "trajectories:checklist_item",
         lambda t: [t.pk, t.checklist_items.order_by("pk").first().pk],
         "item{1}-text",

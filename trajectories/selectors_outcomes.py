@@ -19,9 +19,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fii.model import PhaseSpec, phase_spec
+
 from .charts import LineChart, line_chart
-from .models import FidelityAnswer, FidelityScore, Indicator, Measurement, QualityMonitoring, Trajectory, Unit
-from .models.borgen import DEFAULT_FIDELITY_THRESHOLD
+from .models import FidelityAnswer, FidelityScore, Indicator, Measurement, Trajectory, Unit
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -44,6 +45,7 @@ __all__ = [
     "indicators_with_measurements",
     "outcome_summary",
     "outcomes_of",
+    "suggestions_for",
     "with_outcome_counts",
 ]
 
@@ -171,6 +173,33 @@ SUGGESTIONS: tuple[Suggestion, ...] = (
     ),
 )
 SUGGESTIONS_BY_KEY = {s.key: s for s in SUGGESTIONS}
+
+
+@dataclass(frozen=True)
+class PhaseSuggestions:
+    """The suggestions for the phase a trajectory is in, first, and the rest behind them (nothing is hidden)."""
+
+    phase: str  # the phase whose suggestions come first
+    for_phase: list[Suggestion]
+    others: list[Suggestion]
+
+    @property
+    def phase_spec(self) -> PhaseSpec:
+        return phase_spec(self.phase)
+
+    def __bool__(self) -> bool:
+        return bool(self.for_phase or self.others)
+
+
+def suggestions_for(current_phase: str, *, taken: Iterable[str] = ()) -> PhaseSuggestions:
+    """Suggested indicators for the trajectory's current phase, leaving out names already in use.
+
+    Phase 6 Borgen gets the handreiking's Borgen wording (6a, the fidelity checklist, client outcomes, routine);
+    every other phase gets phase 5 Implementeren's (reach and adoption), as that is where measuring starts."""
+    phase = "borgen" if current_phase == "borgen" else "implementeren"
+    names = {name.casefold() for name in taken}
+    open_ = [s for s in SUGGESTIONS if str(s.name).casefold() not in names]
+    return PhaseSuggestions(phase, [s for s in open_ if s.phase == phase], [s for s in open_ if s.phase != phase])
 
 
 def _as_float(value: Decimal | None) -> float | None:
@@ -334,8 +363,13 @@ class FidelityTrend:
 
 
 def fidelity_threshold(trajectory: Trajectory) -> int:
-    quality = QualityMonitoring.objects.filter(trajectory=trajectory).only("fidelity_threshold").first()
-    return quality.fidelity_threshold if quality else DEFAULT_FIDELITY_THRESHOLD
+    """The trajectory's own threshold, or, until it sets one, its owning team's (one query)."""
+    own, team = (
+        Trajectory.objects.filter(pk=trajectory.pk)
+        .values_list("quality_monitoring__fidelity_threshold", "owner__fidelity_threshold")
+        .get()
+    )
+    return own if own is not None else team
 
 
 def fidelity_trend(trajectory: Trajectory, *, threshold: int | None = None) -> FidelityTrend:

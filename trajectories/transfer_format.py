@@ -96,7 +96,9 @@ LEFT_OUT_FIELDS = {
     Organisation: {
         "created_at": "local to the installation; an existing organisation is reused as it is",
         "retention_months": "a setting of the receiving installation's organisation",
-        "version": "edit counter against lost updates of the retention setting; local to the installation",
+        "fidelity_threshold": "a team setting of the receiving installation's organisation; a trajectory carries "
+        "its own threshold in its quality monitoring",
+        "version": "edit counter against lost updates of the organisation's settings; local to the installation",
     },
     User: {
         "password": "secret; imported users get no usable password",

@@ -78,3 +78,34 @@ def test_team_member_adds_an_indicator_and_two_measurements_and_sees_the_chart(l
     goto(page, reverse("trajectories:quality", args=[trajectory.pk]))
     expect(page.locator("#fidelity-trend .booster")).to_contain_text("onder de drempel van 80%")
     shot_fits(page, "borgen")
+
+
+def test_beheerder_sets_the_teams_threshold_and_borgen_suggestions_come_first(
+    login_as, problems, beheerder, trajectory
+):
+    """The team's threshold (organisation page) becomes the trajectory's; in phase 6 the Borgen indicators lead."""
+    page = login_as(beheerder, viewport={"width": 1280, "height": 900})
+    problems.expect_status(reverse("organisations:fidelity_threshold", args=[trajectory.owner_id]), 400)
+    goto(page, reverse("organisations:detail", args=[trajectory.owner_id]))
+    follow(page, page.locator("main").get_by_role("link", name="Drempel modelgetrouwheid"))
+    page.fill("#id_fidelity_threshold", "101")
+    with page.expect_navigation():
+        page.locator("main").locator("button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("Vul een percentage tussen 1 en 100 in.")
+    expect(page.locator("#id_fidelity_threshold")).to_have_value("101")  # the input is kept
+    shot_fits(page, "team-threshold")
+    page.fill("#id_fidelity_threshold", "70")
+    post_form(page, "main form")
+    expect(page.locator("main")).to_contain_text("Drempel modelgetrouwheid: 70%")
+
+    _fidelity_dip(trajectory, beheerder)  # the latest month: 1 of 2 = 50 %
+    goto(page, reverse("trajectories:quality", args=[trajectory.pk]))
+    expect(page.locator("#fidelity-trend .booster")).to_contain_text("onder de drempel van 70%")
+
+    trajectory.current_phase = "borgen"
+    trajectory.save(update_fields=["current_phase"])
+    goto(page, reverse("trajectories:outcomes", args=[trajectory.pk]))
+    expect(page.locator("#suggestions-heading")).to_have_text("Suggesties uit de handreiking voor fase 6 Borgen")
+    expect(page.locator("#suggestions-heading + p + ul li")).to_have_count(4)
+    expect(page.locator("details summary", has_text="3 suggesties voor andere fasen")).to_be_visible()
+    shot_fits(page, "outcomes-borgen-suggestions")

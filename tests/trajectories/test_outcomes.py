@@ -138,6 +138,53 @@ def test_a_suggestion_is_added_with_one_click_then_opened_for_editing(client, be
     )
 
 
+def _suggestion_lists(page: str) -> tuple[str, str]:
+    """The page's first suggestion list (the current phase) and the folded one (other phases)."""
+    first, _sep, rest = page.partition('id="suggestions-heading"')[2].partition("<details")
+    return first, rest.partition("</details>")[0]
+
+
+@pytest.mark.parametrize(
+    ("phase", "heading", "first", "folded"),
+    [
+        ("implementeren", "fase 5 Implementeren", "bereik-doelgroep", "waardering-clienten"),
+        ("borgen", "fase 6 Borgen", "waardering-clienten", "bereik-doelgroep"),
+        ("innoveren", "fase 5 Implementeren", "adoptie-professionals", "borging-routine"),
+    ],
+)
+def test_suggestions_follow_the_current_phase_and_the_others_stay_reachable(
+    client, bewerker, trajectory, phase, heading, first, folded
+):
+    trajectory.current_phase = phase
+    trajectory.save(update_fields=["current_phase"])
+    client.force_login(bewerker)
+    page = client.get(reverse("trajectories:outcomes", args=[trajectory.pk])).content.decode()
+    assert heading in page.partition('id="suggestions-heading"')[2].partition("</h3>")[0]
+    current, others = _suggestion_lists(page)
+    assert f'value="{first}"' in current and f'value="{folded}"' not in current
+    assert f'value="{folded}"' in others and f'value="{first}"' not in others
+    wanted = {
+        s.key for s in selectors_outcomes.SUGGESTIONS if s.phase == ("borgen" if phase == "borgen" else "implementeren")
+    }
+    assert {s.key for s in selectors_outcomes.suggestions_for(phase).for_phase} == wanted
+
+
+def test_a_phase_suggestion_added_and_edited_leaves_the_phase_list_and_stays_editable(client, bewerker, trajectory):
+    trajectory.current_phase = "borgen"
+    trajectory.save(update_fields=["current_phase"])
+    client.force_login(bewerker)
+    client.post(reverse("trajectories:indicator_suggest", args=[trajectory.pk]), {"suggestion": "uitkomst-doelen"})
+    indicator = trajectory.indicators.get()
+    chosen = selectors_outcomes.suggestions_for("borgen", taken=[indicator.name])
+    assert "uitkomst-doelen" not in {s.key for s in chosen.for_phase + chosen.others}
+    assert len(chosen.for_phase) == 3 and len(chosen.others) == 3
+    everything = selectors_outcomes.suggestions_for("borgen", taken=[s.name for s in selectors_outcomes.SUGGESTIONS])
+    assert not everything
+    page = client.get(reverse("trajectories:outcomes", args=[trajectory.pk])).content.decode()
+    assert 'value="uitkomst-doelen"' not in page
+    assert reverse("trajectories:indicator_edit", args=[trajectory.pk, indicator.pk]) in page
+
+
 # Summaries and charts ------------------------------------------------------------------------------
 
 
@@ -242,6 +289,46 @@ def test_fidelity_per_month_component_and_professional_hand_computed(trajectory,
     assert not trend.below  # recovered in May
     assert [p.text for p in trend.chart.points] == ["80%", "33%", "100%"]
     assert [p.on_target for p in trend.chart.points] == [True, False, True]
+
+
+def test_a_trajectory_starts_with_its_teams_threshold_and_keeps_its_own(client, bewerker, trajectory, checklist):
+    municipality = trajectory.owner
+    municipality.fidelity_threshold = 60
+    municipality.save(update_fields=["fidelity_threshold"])
+    _observe(checklist, dt.date(2026, 6, 2), ["ja", "nee", "ja"])  # June: 2/3 = 67 %
+    assert selectors_outcomes.fidelity_threshold(trajectory) == 60  # nothing set yet: the team's
+    assert not selectors_outcomes.fidelity_trend(trajectory).below  # 67 % is above the team's 60 %
+    client.force_login(bewerker)
+    page = client.get(reverse("trajectories:quality_edit", args=[trajectory.pk])).content.decode()
+    assert 'value="60"' in page.partition('name="fidelity_threshold"')[2][:80]  # opens with the team's threshold
+    services.quality_update(trajectory=trajectory, by=bewerker, guard_name="Mira")
+    trajectory.quality_monitoring.refresh_from_db()
+    assert trajectory.quality_monitoring.fidelity_threshold == 60
+    services.quality_update(trajectory=trajectory, by=bewerker, fidelity_threshold=75)
+    municipality.fidelity_threshold = 90
+    municipality.save(update_fields=["fidelity_threshold"])
+    assert selectors_outcomes.fidelity_threshold(trajectory) == 75  # its own choice is kept
+    assert selectors_outcomes.fidelity_trend(trajectory).below
+
+
+def test_only_a_beheerder_sets_the_teams_threshold_and_a_bad_value_is_refused_in_dutch(
+    client, beheerder, bewerker, trajectory
+):
+    municipality = trajectory.owner
+    url = reverse("organisations:fidelity_threshold", args=[municipality.pk])
+    client.force_login(bewerker)
+    assert client.post(url, {"fidelity_threshold": "70", "version": municipality.version}).status_code == 403
+    client.force_login(beheerder)
+    for bad in ("0", "101", "zeventig"):
+        response = client.post(url, {"fidelity_threshold": bad, "version": municipality.version})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "Vul een" in page and f'value="{bad}"' in page  # a Dutch message at the field, the input kept
+    assert client.post(url, {"fidelity_threshold": "70", "version": municipality.version}).status_code == 302
+    municipality.refresh_from_db()
+    assert municipality.fidelity_threshold == 70
+    assert "70%" in client.get(reverse("organisations:detail", args=[municipality.pk])).content.decode()
+    assert selectors_outcomes.fidelity_threshold(trajectory) == 70
 
 
 def test_below_the_threshold_suggests_a_booster_that_one_click_makes_an_action_once(

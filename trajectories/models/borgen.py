@@ -18,7 +18,8 @@ from .core import Trajectory
 from .implementeren import Professional
 from .innoveren import MethodVersion
 
-# The team's default; each trajectory can set its own (QualityMonitoring.fidelity_threshold).
+# The default of the team's default (Organisation.fidelity_threshold), which a trajectory's quality monitoring
+# starts with; each trajectory can then set its own.
 DEFAULT_FIDELITY_THRESHOLD = 80
 
 

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations.models import Organisation
+
 from ..models import (
     Evaluation,
     Feedback,
@@ -44,7 +46,15 @@ class BorgenError(ValueError):
 
 
 def quality_for(trajectory: Trajectory) -> QualityMonitoring:
-    quality, _created = QualityMonitoring.objects.get_or_create(trajectory=trajectory)
+    """The trajectory's quality monitoring; a new one starts with the owning team's fidelity threshold."""
+    quality = QualityMonitoring.objects.filter(trajectory=trajectory).first()
+    if quality is None:
+        team_threshold = Organisation.objects.filter(pk=trajectory.owner_id).values_list(
+            "fidelity_threshold", flat=True
+        )
+        quality, _created = QualityMonitoring.objects.get_or_create(
+            trajectory=trajectory, defaults={"fidelity_threshold": team_threshold.get()}
+        )
     return quality
 
 

@@ -38,7 +38,7 @@ def _outcomes_page(request, trajectory, *, indicator_form=None, measurement_form
     measurement_forms = measurement_forms or {}
     for indicator in indicators:
         indicator.form = measurement_forms.get(indicator.pk) or _measurement_form(None, indicator) if can_edit else None
-    taken = {i.name.casefold() for i in indicators}
+    taken = [i.name for i in indicators]
     return render(
         request,
         "trajectories/outcomes.html",
@@ -46,7 +46,7 @@ def _outcomes_page(request, trajectory, *, indicator_form=None, measurement_form
             "trajectory": trajectory,
             "indicators": indicators,
             "summary": selectors.summary_of(indicators),
-            "suggestions": [s for s in selectors.SUGGESTIONS if str(s.name).casefold() not in taken],
+            "suggestions": selectors.suggestions_for(trajectory.current_phase, taken=taken),
             "indicator_form": indicator_form or (IndicatorForm(prefix="indicator") if can_edit else None),
             "can_edit": can_edit,
         },
