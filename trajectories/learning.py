@@ -11,9 +11,10 @@ measures the page on ``seed_scale --size large``.
 The figures:
 
 - *Checklist items most often red or orange*: over the lights given in finalised stoplight reviews, grouped by
-  phase and wording of the checklist item. Trajectories copy their lines from the owner's template (or the
-  product's defaults) with the same wording (``services/checklists.py``), so one template line groups the same
-  line in every trajectory; a line a team wrote itself groups with lines of the same wording elsewhere.
+  the owner's template line a trajectory's line was copied from (``ChecklistItem.template_item``, set by
+  ``services/checklists.py``; a team's rewording stays in the group). Lines without one (the product's default
+  lines, lines a team wrote itself, imported lines) group by phase and wording, as the defaults are copied with
+  the same wording into every trajectory.
 - *Days per phase*: from the start to the completion of every completed phase (``PhaseState``), as median,
   quartiles and range; re-openings (a transition into a phase that was completed before) and skipped phases.
 - *Red back to green*: an episode starts at the first finalised review where an item turns red and ends at the
@@ -41,7 +42,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from fii.cfir import construct_label
@@ -83,6 +97,7 @@ class ItemFigure:
     red: int
     orange: int
     trajectories: list[TrajectoryRef] = field(default_factory=list)
+    template_item_id: int | None = None  # the template line behind the group; None: grouped by wording
 
     @property
     def not_green(self) -> int:
@@ -280,39 +295,63 @@ def _finalised_items(ids):
     return ReviewItem.objects.filter(review__trajectory__in=ids, review__finalised_at__isnull=False)
 
 
+def _line_key(phase: str, template_item_id: int | None, text: str) -> tuple[str, int | None, str]:
+    """A checklist line over all trajectories: its template line, or its wording when it has none."""
+    return (phase, template_item_id, "" if template_item_id else text)
+
+
 def _items(ids, refs: dict[int, TrajectoryRef], *, top: int) -> tuple[list[ItemFigure], int]:
-    """The lines most often red or orange: one grouped query, one for the trajectories behind the top lines."""
+    """The lines most often red or orange: one grouped query, one for the trajectories behind the top lines.
+
+    Lines copied from the owner's template group by that template line (a team's rewording of its copy stays in
+    the group, and the figure shows the template's wording); other lines group by phase and wording.
+    """
     rows = (
         _finalised_items(ids)
-        .values("item__phase", "item__text")
+        .annotate(wording=Case(When(item__template_item__isnull=True, then=F("item__text")), default=Value("")))
+        .values("item__phase", "item__template_item", "wording")
         .annotate(
+            template_text=Max("item__template_item__text"),
             assessed=Count("pk", filter=~Q(colour="")),
             red=Count("pk", filter=Q(colour=Light.ROOD)),
             orange=Count("pk", filter=Q(colour=Light.ORANJE)),
         )
         .order_by()
     )
-    figures = [ItemFigure(r["item__phase"], r["item__text"], r["assessed"], r["red"], r["orange"]) for r in rows]
+    figures = [
+        ItemFigure(
+            r["item__phase"],
+            r["template_text"] or r["wording"],
+            r["assessed"],
+            r["red"],
+            r["orange"],
+            template_item_id=r["item__template_item"],
+        )
+        for r in rows
+    ]
     assessments = sum(f.assessed for f in figures)
     figures = [f for f in figures if f.not_green]
-    figures.sort(key=lambda f: (-f.not_green, -f.share, PHASE_ORDER[f.phase], f.text))
+    figures.sort(key=lambda f: (-f.not_green, -f.share, PHASE_ORDER[f.phase], f.text, f.template_item_id or 0))
     figures = figures[:top]
     if figures:
         wanted = Q()
         for f in figures:
-            wanted |= Q(item__phase=f.phase, item__text=f.text)
+            if f.template_item_id:
+                wanted |= Q(item__template_item=f.template_item_id)
+            else:
+                wanted |= Q(item__phase=f.phase, item__template_item__isnull=True, item__text=f.text)
         behind = (
             _finalised_items(ids)
             .filter(wanted, colour__in=NOT_GREEN)
-            .values_list("item__phase", "item__text", "review__trajectory_id")
+            .values_list("item__phase", "item__template_item", "item__text", "review__trajectory_id")
             .distinct()
             .order_by()
         )
-        found: dict[tuple[str, str], set[int]] = defaultdict(set)
-        for phase, text, trajectory_id in behind:
-            found[phase, text].add(trajectory_id)
+        found: dict[tuple[str, int | None, str], set[int]] = defaultdict(set)
+        for phase, template_item_id, text, trajectory_id in behind:
+            found[_line_key(phase, template_item_id, text)].add(trajectory_id)
         for f in figures:
-            f.trajectories = _refs(found[f.phase, f.text], refs)
+            f.trajectories = _refs(found[_line_key(f.phase, f.template_item_id, f.text)], refs)
     return figures, assessments
 
 

@@ -144,7 +144,11 @@ TRAJECTORY = Part(
             m.ChecklistItem,
             "checklist_items",
             "phase subphase text position retired_at created_at created_by",
-            left_out={"version": VERSION_COUNTER},
+            left_out={
+                "version": VERSION_COUNTER,
+                "template_item": "the organisation's template line it was copied from; templates are organisation "
+                "settings and stay behind, so an imported line has none and groups by its wording",
+            },
             keyed=True,
             history="checklistpunt",
             kept="text",

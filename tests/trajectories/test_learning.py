@@ -279,3 +279,53 @@ def test_pdf_has_every_section(client, small_set, lezer, municipality):
 def test_phase_state_of_a_reopened_phase_is_left_out(small_set):
     state = PhaseState.objects.get(trajectory=small_set["bravo"], phase="innoveren")
     assert state.status == Progress.BEZIG and state.completed_at is None
+
+
+def test_lines_copied_from_the_template_are_linked_to_their_template_line(clock, municipality, bewerker):
+    from trajectories.models import ChecklistTemplateItem
+
+    before = create(municipality, bewerker, "Met standaardregels", days_ago=100)
+    assert not before.checklist_items.filter(template_item__isnull=False).exists()  # defaults have no row
+    services.template_customise(organisation=municipality, phase="verkennen")
+    after = create(municipality, bewerker, "Met eigen sjabloon", days_ago=90)
+    template = {t.text: t.pk for t in ChecklistTemplateItem.objects.filter(organisation=municipality)}
+    lines = list(after.checklist_items.filter(phase="verkennen"))
+    assert lines and all(line.template_item_id == template[line.text] for line in lines)
+    own = services.checklist_item_add(owner=after, phase="verkennen", text="Eigen regel", by=bewerker)
+    assert own.template_item_id is None
+
+
+def test_lines_group_by_their_template_line_and_fall_back_to_wording(clock, municipality, bewerker):
+    from trajectories.checklist_links import link_to_template_lines
+    from trajectories.models import ChecklistItem, ChecklistTemplateItem
+
+    charlie = create(municipality, bewerker, "Charlie", days_ago=100)  # copied from the defaults: no link
+    services.template_customise(organisation=municipality, phase="verkennen")
+    alfa = create(municipality, bewerker, "Alfa", days_ago=90)
+    bravo = create(municipality, bewerker, "Bravo", days_ago=90)
+    first = bravo.checklist_items.get(phase="verkennen", position=1)
+    services.checklist_item_reword(item=first, text="In onze eigen woorden", subphase=first.subphase)
+    review(alfa, bewerker, days_ago=80, phase="verkennen", colours=["rood", "groen", "groen"])
+    review(bravo, bewerker, days_ago=80, phase="verkennen", colours=["oranje", "groen", "groen"])
+    review(charlie, bewerker, days_ago=80, phase="verkennen", colours=["rood", "groen", "groen"])
+    template_line = ChecklistTemplateItem.objects.get(organisation=municipality, phase="verkennen", position=1)
+
+    linked, unlinked = sorted(overview(municipality).items, key=lambda f: f.template_item_id is None)
+    # Bravo's reworded copy stays with its template line, under the template's wording.
+    assert (linked.template_item_id, linked.text) == (template_line.pk, template_line.text)
+    assert (linked.red, linked.orange, linked.assessed) == (1, 1, 2)
+    assert titles(linked.trajectories) == ["Alfa", "Bravo"]
+    # Charlie's line has the same wording but no link: grouped by its wording, apart.
+    assert (unlinked.template_item_id, unlinked.text) == (None, template_line.text)
+    assert (unlinked.red, unlinked.orange, unlinked.assessed) == (1, 0, 1)
+    assert titles(unlinked.trajectories) == ["Charlie"]
+
+    # The data migration's matching links every line of Charlie's by owner, phase and wording (Alfa's and
+    # Bravo's lines, the reworded one too, are linked already): then one line, over all three trajectories.
+    unlinked_lines = ChecklistItem.objects.filter(template_item__isnull=True)
+    assert set(unlinked_lines.values_list("trajectory__title", flat=True)) == {"Charlie"}
+    assert link_to_template_lines(ChecklistItem, ChecklistTemplateItem) == charlie.checklist_items.count()
+    assert charlie.checklist_items.filter(phase="verkennen", template_item__isnull=True).count() == 0
+    (line,) = overview(municipality).items
+    assert (line.template_item_id, line.red, line.orange, line.assessed) == (template_line.pk, 2, 1, 3)
+    assert titles(line.trajectories) == ["Alfa", "Bravo", "Charlie"]

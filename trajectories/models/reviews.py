@@ -99,6 +99,17 @@ class ChecklistItem(ChecklistItemBase):
     """One line of a trajectory's checklist for a phase. Retired items stay for the history."""
 
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="checklist_items")
+    # The owner's template line this line was copied from (issue 22), so the learning page groups one template
+    # line over all trajectories even after a team rewords its copy. Empty for the product's default lines
+    # (they have no row), for lines a team added itself and for lines that came in through an import.
+    template_item = models.ForeignKey(
+        ChecklistTemplateItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trajectory_items",
+        verbose_name=_("template line"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -34,6 +34,7 @@ __all__ = [
 class TemplateLine:
     subphase: str
     text: str
+    template_item_id: int | None = None  # the organisation's own template line; None for a product default
 
 
 def template_uses_defaults(organisation: Organisation, phase: str) -> bool:
@@ -44,7 +45,7 @@ def template_lines(organisation: Organisation, phase: str) -> list[TemplateLine]
     """The active lines a trajectory of this organisation gets when ``phase`` starts."""
     own = ChecklistTemplateItem.objects.filter(organisation=organisation, phase=phase)
     if own.exists():
-        return [TemplateLine(i.subphase, i.text) for i in own.filter(retired_at__isnull=True)]
+        return [TemplateLine(i.subphase, i.text, i.pk) for i in own.filter(retired_at__isnull=True)]
     # The defaults are stored in the product's language, whoever happens to trigger the copy.
     with translation.override(settings.LANGUAGE_CODE):
         return [TemplateLine(d.subphase, str(d.text)) for d in DEFAULT_CHECKLISTS[phase]]
@@ -83,6 +84,7 @@ def checklist_copy_from_template(*, trajectory: Trajectory, phase: str, by) -> i
                 phase=phase,
                 subphase=line.subphase,
                 text=line.text,
+                template_item_id=line.template_item_id,
                 position=n,
                 created_by=by,
             )
