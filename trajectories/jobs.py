@@ -3,7 +3,8 @@
 Measured with bench/export.py (BENCHMARKS.md): an organisation's JSON export grows with its trajectories
 (50 large ones: 15 s on a loaded machine), so it always runs here; an import writes every row of the file
 (not measured; it is never quicker than the export that made the file) and runs here too. One trajectory's
-export stays a direct download (about 0.3 s of a loaded machine for a large one).
+export stays a direct download (about 0.3 s of a loaded machine for a large one). The list of actions as CSV or
+XLSX (5.6 s and 11.3 s for 26,000 actions in a request) runs here too, read in chunks and written as it is read.
 
 Each runner checks again that the user who asked may still do it (a role can change between the click and
 the run), and raises :class:`JobFailed` with a reason for the user when the work cannot be done.
