@@ -87,6 +87,7 @@ def lists(owner: int) -> None:
 
     from trajectories import exports, selectors
     from trajectories.models import Action, Trajectory
+    from trajectories.selectors_outcomes import with_outcome_counts
 
     def timed(label, make):
         reset_queries()
@@ -105,7 +106,8 @@ def lists(owner: int) -> None:
     settings.DEBUG = True
     trajectories = Trajectory.objects.filter(owner_id=owner).select_related("owner", "receiving_organisation")
     print("List exports of all these trajectories (direct downloads):")
-    timed("portfolio", lambda: exports.portfolio_table(selectors.with_review_summary(trajectories)))
+    summaries = with_outcome_counts(selectors.with_review_summary(trajectories))
+    timed("portfolio", lambda: exports.portfolio_table(summaries))
     actions = Action.objects.filter(trajectory__owner_id=owner).select_related(
         "trajectory", "assignee", "owner_person__person", "item"
     )
