@@ -4,7 +4,7 @@ Run from the project root; it seeds a throw-away SQLite database of its own (``s
 developer's, with the largest size, and moves every seeded trajectory to one organisation; a smaller size
 exports the first trajectories of it:
 
-    .venv/bin/python bench/export.py [--sizes 50 500] [--before 646098f] [--repeat 1]
+    .venv/bin/python bench/export.py [--sizes 50 500] [--before 646098f] [--repeat 1] [--lists-only]
 
 ``--before`` names a commit whose ``trajectories/services/transfer.py`` is loaded next to the current one (the
 exporter before issue 21: one query per object it follows); ``--before ''`` measures only the current code.
@@ -87,6 +87,7 @@ def lists(owner: int) -> None:
 
     from trajectories import exports, selectors
     from trajectories.models import Action, Trajectory
+    from trajectories.selectors_outcomes import with_outcome_counts
 
     def timed(label, make):
         reset_queries()
@@ -105,12 +106,55 @@ def lists(owner: int) -> None:
     settings.DEBUG = True
     trajectories = Trajectory.objects.filter(owner_id=owner).select_related("owner", "receiving_organisation")
     print("List exports of all these trajectories (direct downloads):")
-    timed("portfolio", lambda: exports.portfolio_table(selectors.with_review_summary(trajectories)))
+    summaries = with_outcome_counts(selectors.with_review_summary(trajectories))
+    timed("portfolio", lambda: exports.portfolio_table(summaries))
     actions = Action.objects.filter(trajectory__owner_id=owner).select_related(
         "trajectory", "assignee", "owner_person__person", "item"
     )
     timed("all actions", lambda: exports.actions_table(actions))
     settings.DEBUG = False
+    actions_job(actions)
+    settings.DEBUG = False
+
+
+def actions_job(actions) -> None:
+    """All actions as the background job writes them (issue 21): read in chunks with ``iterator()`` and written
+    as they come, next to the whole list built in memory as the request did; seconds, then (a second pass,
+    under tracemalloc, which slows it) the peak of Python's memory."""
+    import tracemalloc
+
+    from fii.lib.spreadsheets import csv_chunks, xlsx_chunks
+    from trajectories import exports
+    from trajectories.jobs import READ_CHUNK
+
+    def in_request(fmt):
+        headers, rows = exports.actions_table(actions)
+        yield exports.as_csv(headers, rows) if fmt == "csv" else exports.as_xlsx(headers, rows, title="x")
+
+    def as_job(fmt):
+        rows = exports.action_rows(actions.iterator(chunk_size=READ_CHUNK))
+        headers, widths = exports.actions_headers(), exports.ACTIONS_WIDTHS
+        return csv_chunks(headers, rows) if fmt == "csv" else xlsx_chunks(headers, rows, title="x", widths=widths)
+
+    count = actions.count()
+    print(f"All {count:,} actions, in the request (before) and as the job writes them (after); load "
+          f"{os.getloadavg()[0]:.2f}:")  # fmt: skip
+    for fmt in ("csv", "xlsx"):
+        for label, make in (("in request", in_request), ("job", as_job)):
+            began = time.perf_counter()
+            with tempfile.TemporaryFile() as handle:
+                for chunk in make(fmt):
+                    handle.write(chunk)
+                size = handle.tell()
+            seconds = time.perf_counter() - began
+            tracemalloc.start()
+            with tempfile.TemporaryFile() as handle:
+                for chunk in make(fmt):
+                    handle.write(chunk)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            print(f"  actions {fmt:<4} {label:<10} {seconds:6.2f} s  {size / 1e6:5.1f} MB file  "
+                  f"peak {peak / 1e6:6.1f} MB (load {os.getloadavg()[0]:.2f})")  # fmt: skip
 
 
 def main() -> None:
@@ -118,6 +162,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500])
     parser.add_argument("--before", default="646098f", help="commit of the exporter before issue 21 ('' skips)")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--lists-only", action="store_true", help="seed the largest size, time only the list exports")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="fii-bench-export-") as tmp:
@@ -137,7 +182,7 @@ def main() -> None:
         Trajectory.objects.filter(receiving_organisation_id=owner).update(receiving_organisation=None)
         Trajectory.objects.update(owner_id=owner)
         print(f"Seeded {max(args.sizes)} trajectories in {time.perf_counter() - began:.0f} s.")
-        for size in sorted(args.sizes):
+        for size in [] if args.lists_only else sorted(args.sizes):
             first = list(Trajectory.objects.order_by("pk").values_list("pk", flat=True)[:size])
             print(f"{size} trajectories:")
             trajectories = Trajectory.objects.filter(owner_id=owner, pk__in=first)

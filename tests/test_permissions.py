@@ -15,6 +15,8 @@ LOGIN = 302  # anonymous users are sent to the login page
 READ = {"anonymous": LOGIN, "outsider": 404, "lezer": 200, "bewerker": 200, "beheerder": 200}
 WRITE_FORM = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 200, "beheerder": 200}
 ANY_USER = {"anonymous": LOGIN, "outsider": 200, "lezer": 200, "bewerker": 200, "beheerder": 200}
+# Starting a job about what the user sees (the actions export): everyone may, and is sent to the job's page.
+ANY_USER_POST = {"anonymous": LOGIN, "outsider": 302, "lezer": 302, "bewerker": 302, "beheerder": 302}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 REDIRECTS = dict.fromkeys(PERSONAS, 302)
 WRITE_POST = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 302, "beheerder": 302}
@@ -382,7 +384,7 @@ MATRIX = {
     "trajectories:learning_pdf": (lambda t: [t.owner_id], "get", READ),
     # Exports list only what the user may see; an outsider gets their own (empty) list.
     "trajectories:portfolio_export": (lambda t: ["csv"], "get", ANY_USER),
-    "trajectories:actions_export": (lambda t: ["xlsx"], "get", ANY_USER),
+    "trajectories:actions_export": (lambda t: ["xlsx"], "post", ANY_USER_POST),
     "trajectories:measurements_export": (lambda t: ["csv"], "get", ANY_USER),
     "trajectories:calendar": (None, "get", ANY_USER),
     # Feeds authenticate by the secret token in the URL (here the bewerker's), not by the session.

@@ -6,17 +6,24 @@ values: ``str``, ``int``, ``datetime.date`` or ``None``. The writers turn those 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fii.lib.spreadsheets import Cell, as_csv, as_xlsx  # noqa: F401 (the writers, used as exports.as_csv)
 from fii.model import PHASE_SPECS, Phase
+from organisations import audit
 
 from . import selectors
 from .models import Action, Measurement, Trajectory, TrajectoryStatus, light_label
 from .selectors_outcomes import outcomes_of
+
+
+def record_export(trajectory_owners: Iterable[int | None], *, what: str, fmt: str) -> None:
+    """One audit event per organisation whose trajectories are in the file, so each one's beheerders see it."""
+    for org_id in sorted(set(trajectory_owners), key=lambda pk: pk or 0) or [None]:
+        audit.record(audit.Action.EXPORT, object_type=what, organisation=org_id, detail=fmt)
 
 
 def _trend_label(trend: str) -> str:
@@ -69,9 +76,8 @@ def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list
     return headers, rows
 
 
-def actions_table(actions: Iterable[Action]) -> tuple[list[str], list[list[Cell]]]:
-    """Needs actions with trajectory, assignee, owner_person__person and item selected."""
-    headers = [
+def actions_headers() -> list[str]:
+    return [
         _("Trajectory"),
         _("Action"),
         _("Checklist item"),
@@ -81,8 +87,15 @@ def actions_table(actions: Iterable[Action]) -> tuple[list[str], list[list[Cell]
         _("Closed on"),
         _("Closing note"),
     ]
+
+
+# Column widths of the streamed Excel file (characters), which cannot be measured from rows not yet read.
+ACTIONS_WIDTHS = [30, 45, 30, 22, 10, 10, 10, 45]
+
+
+def action_rows(actions: Iterable[Action]) -> Iterator[list[Cell]]:
+    """One row per action, as they are read. Needs trajectory, assignee, owner_person__person and item selected."""
     today = timezone.localdate()
-    rows: list[list[Cell]] = []
     for action in actions:
         if action.closed_at is not None:
             state = _("Done")
@@ -90,19 +103,21 @@ def actions_table(actions: Iterable[Action]) -> tuple[list[str], list[list[Cell]
             state = _("Overdue")
         else:
             state = _("Open")
-        rows.append(
-            [
-                action.trajectory.title,
-                action.description,
-                action.item.text if action.item else "",
-                action.owner_name,
-                action.due_on,
-                state,
-                timezone.localdate(action.closed_at) if action.closed_at else None,
-                action.closing_note,
-            ]
-        )
-    return headers, rows
+        yield [
+            action.trajectory.title,
+            action.description,
+            action.item.text if action.item else "",
+            action.owner_name,
+            action.due_on,
+            state,
+            timezone.localdate(action.closed_at) if action.closed_at else None,
+            action.closing_note,
+        ]
+
+
+def actions_table(actions: Iterable[Action]) -> tuple[list[str], list[list[Cell]]]:
+    """Needs actions with trajectory, assignee, owner_person__person and item selected."""
+    return actions_headers(), list(action_rows(actions))
 
 
 def measurements_table(measurements: Iterable[Measurement]) -> tuple[list[str], list[list[Cell]]]:

@@ -3,7 +3,8 @@
 Measured with bench/export.py (BENCHMARKS.md): an organisation's JSON export grows with its trajectories
 (50 large ones: 15 s on a loaded machine), so it always runs here; an import writes every row of the file
 (not measured; it is never quicker than the export that made the file) and runs here too. One trajectory's
-export stays a direct download (about 0.3 s of a loaded machine for a large one).
+export stays a direct download (about 0.3 s of a loaded machine for a large one). The list of actions as CSV or
+XLSX (5.6 s and 11.3 s for 26,000 actions in a request) runs here too, read in chunks and written as it is read.
 
 Each runner checks again that the user who asked may still do it (a role can change between the click and
 the run), and raises :class:`JobFailed` with a reason for the user when the work cannot be done.
@@ -11,23 +12,38 @@ the run), and raises :class:`JobFailed` with a reason for the user when the work
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fii.lib.spreadsheets import csv_chunks, xlsx_chunks
 from organisations import audit
 from organisations.access import may_manage
 from organisations.jobs import JobFailed, Progress, job_start, register
 from organisations.models import Job, Organisation, User
 
-from .models import Trajectory
+from . import exports, selectors
+from .access import in_visible_trajectories
+from .models import Action, Trajectory
 from .services import transfer
 from .transfer_schema import read_document
 
 EXPORT = "trajectories_export"
 IMPORT = "trajectories_import"
+ACTIONS_EXPORT = "actions_export"
 JSON = "application/json; charset=utf-8"
+SPREADSHEETS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ACTION_STATES = ("open", "overdue", "done")
+EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of which is the header
+READ_CHUNK = 2000  # actions read per query while the file is written
+PROGRESS_EVERY = 500  # actions between two progress reports
 
 
 def _still_beheerder(job: Job) -> Organisation:
@@ -102,6 +118,64 @@ def _import(job: Job, progress: Progress) -> None:
     )[:2000]
 
 
+def actions_export_start(*, user: User, fmt: str, state: str, mine: bool) -> Job:
+    """Queue the spreadsheet of the actions the user sees, with the filters of the actions page."""
+    if fmt not in SPREADSHEETS:
+        raise ValueError(f"Unknown spreadsheet format {fmt!r}")
+    state = state if state in ACTION_STATES else "open"
+    return job_start(
+        user=user,
+        kind=ACTIONS_EXPORT,
+        title=_("Actions as %(format)s") % {"format": "Excel" if fmt == "xlsx" else "CSV"},
+        options={"fmt": fmt, "status": state, "mine": mine},
+    )
+
+
+def _actions_export(job: Job, progress: Progress) -> None:
+    """The rows are read in chunks and written as they come (a file of 26,000 actions is never held whole);
+    what the user sees is decided now, at the run, not at the click."""
+    fmt = job.options.get("fmt", "csv")
+    if fmt not in SPREADSHEETS:
+        raise JobFailed(_("This file format cannot be made."))
+    actions = Action.objects.filter(in_visible_trajectories(job.user)).select_related(
+        "trajectory", "assignee", "owner_person__person", "item"
+    )
+    actions = selectors.actions_filtered(actions, str(job.options.get("status", "open")))
+    if job.options.get("mine"):
+        actions = actions.filter(assignee=job.user)
+    total = actions.count()
+    if fmt == "xlsx" and total > EXCEL_MAX_ROWS:
+        raise JobFailed(
+            _(
+                "An Excel sheet holds at most %(limit)s rows and this list has %(count)s actions. Choose CSV, or "
+                "fewer actions (only open ones, or only yours)."
+            )
+            % {
+                "limit": number_format(EXCEL_MAX_ROWS, force_grouping=True),
+                "count": number_format(total, force_grouping=True),
+            }
+        )
+    progress(0, total)
+    owners: set[int | None] = set()
+
+    def read() -> Iterator[Action]:
+        for done, action in enumerate(actions.iterator(chunk_size=READ_CHUNK), start=1):
+            owners.add(action.trajectory.owner_id)
+            yield action
+            if done % PROGRESS_EVERY == 0:
+                progress(done, total)
+        progress(total, total)
+
+    headers, rows = exports.actions_headers(), exports.action_rows(read())
+    if fmt == "csv":
+        chunks = csv_chunks(headers, rows)
+    else:
+        chunks = xlsx_chunks(headers, rows, title=_("Actions"), widths=exports.ACTIONS_WIDTHS)
+    progress.write_result(chunks, name=f"acties-{timezone.localdate():%Y-%m-%d}.{fmt}", content_type=SPREADSHEETS[fmt])
+    exports.record_export(owners, what="trajectories.Action", fmt=fmt)
+
+
 def register_runners() -> None:
     register(EXPORT, _export)
     register(IMPORT, _import)
+    register(ACTIONS_EXPORT, _actions_export)

@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 Cell = str | int | dt.date | None
 
@@ -81,3 +81,71 @@ def as_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: st
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, chunk_rows: int = 1000) -> Iterator[bytes]:
+    """:func:`as_csv` in pieces of ``chunk_rows`` rows, for a file written while the rows are read."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([_csv_cell(h) for h in headers])
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(value) for value in row])
+        if count % chunk_rows == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def xlsx_chunks(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    title: str,
+    widths: Sequence[int],
+    chunk_size: int = 1 << 16,
+) -> Iterator[bytes]:
+    """:func:`as_xlsx` written row by row (openpyxl's write-only mode keeps no rows in memory), then read back
+    in pieces. The column widths are given, since a streamed sheet cannot be measured before it is written."""
+    import tempfile
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(title))
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def header_cell(text: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_XML_CHARACTERS.sub("", text))
+        cell.font = bold
+        return cell
+
+    def cell_of(value: Cell) -> WriteOnlyCell | Cell:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_XML_CHARACTERS.sub("", value))
+            cell.data_type = "s"  # openpyxl turns a string starting with "=" into a formula; keep it text
+            return cell
+        if isinstance(value, dt.date):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = DATE_FORMAT
+            return cell
+        return value
+
+    sheet.append([header_cell(h) for h in headers])
+    count = 1
+    for row in rows:
+        sheet.append([cell_of(value) for value in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count}"
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        while chunk := handle.read(chunk_size):
+            yield chunk

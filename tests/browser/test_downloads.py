@@ -2,10 +2,15 @@
 reload, the result once the worker is done; the Downloads page lists it. Screenshots at 1280 and 320 px go to
 screenshots/ in the worktree (ignored by git)."""
 
+import io
+
 from django.urls import reverse
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from organisations.models import Job
 from tests.mailhelpers import run_queued_tasks
+from trajectories import services
 
 from .helpers import goto, shot_fits
 
@@ -32,3 +37,36 @@ def test_an_export_shows_its_progress_and_then_its_file_under_downloads(login_as
     goto(page, reverse("account:downloads"))
     expect(page.locator(".downloads__item")).to_contain_text("Export van de trajecten van Gemeente Testdam")
     shot_fits(page, "i21-downloads")
+
+
+def test_an_actions_export_shows_its_progress_and_is_downloaded_from_downloads(login_as, bewerker, trajectory):
+    for n in range(4):
+        services.action_create(trajectory=trajectory, by=bewerker, description=f"Bellen {n}", assignee=bewerker)
+    page = login_as(bewerker)
+    goto(page, reverse("trajectories:my_actions"))
+    shot_fits(page, "i21-actions-export-button")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Excel").click()
+    job = Job.objects.get(kind="actions_export")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Acties als Excel")
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "0")
+
+    # Half-way, as the worker reports it: the page shows it without a reload, in text as well as in the bar.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, done=2, total=4)
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "50", timeout=8_000)
+    expect(page.locator("#job-progress-label")).to_contain_text("2 van 4")
+    shot_fits(page, "i21-actions-export-running")
+
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, done=0, total=0)
+    assert run_queued_tasks() == 1
+    expect(page.locator("#job-status")).to_contain_text("Klaar", timeout=8_000)
+
+    goto(page, reverse("account:downloads"))
+    expect(page.locator(".downloads__item")).to_contain_text("Acties als Excel")
+    shot_fits(page, "i21-actions-export-downloads")
+    with page.expect_download() as download:
+        page.locator(".downloads__item a[download]").first.click()
+    name = download.value.suggested_filename
+    assert name.startswith("acties-") and name.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active  # the saved file has no suffix
+    assert sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True)) == [f"Bellen {n}" for n in range(4)]

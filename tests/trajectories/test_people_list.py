@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from organisations.models import OutgoingMail, Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
+from tests.trajectories.test_exports import actions_file
 from tests.trajectories.test_reports import pdf_text
 from trajectories import selectors, services
 from trajectories.models import Action, Notification
@@ -292,10 +293,10 @@ def person_owned(trajectory, bewerker):
 
 def test_actions_exports_show_person_owners_by_name(client, person_owned, bewerker):
     client.force_login(bewerker)
-    csv_text = client.get(reverse("trajectories:actions_export", args=["csv"])).content.decode("utf-8-sig")
+    csv_text = actions_file(client, "csv").content.decode("utf-8-sig")
     rows = {line.split(";")[1]: line.split(";")[3] for line in csv_text.splitlines()[1:]}
     assert rows == {"Inhaaltraining": "Jurist Jansen", "Zaal": bewerker.get_full_name()}
-    sheet = load_workbook(io.BytesIO(client.get(reverse("trajectories:actions_export", args=["xlsx"])).content)).active
+    sheet = load_workbook(io.BytesIO(actions_file(client, "xlsx").content)).active
     owners = {row[1]: row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert owners == {"Inhaaltraining": "Jurist Jansen", "Zaal": bewerker.get_full_name()}
 

@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.models import Membership, Role
+from organisations.jobs import run_job
+from organisations.models import Job, Membership, Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
+from trajectories import jobs as trajectory_jobs
 from trajectories import services, visibility
 from trajectories.access import visible_trajectories
 from trajectories.models import Action, CalendarToken, Trajectory, Visibility
@@ -173,6 +175,16 @@ def _statements(client, url) -> list[str]:
     return [q["sql"] for q in queries.captured_queries]
 
 
+def _job_statements(user) -> list[str]:
+    """The actions export runs as a job (issue 21): its queries, run the way the worker runs it."""
+    job = trajectory_jobs.actions_export_start(user=user, fmt="csv", state="open", mine=False)
+    with CaptureQueriesContext(connection) as queries:
+        run_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error
+    return [q["sql"] for q in queries.captured_queries]
+
+
 def test_lists_of_a_users_trajectories_read_the_table_with_the_same_queries_however_many_others_exist(
     client, municipality, bewerker
 ):
@@ -194,14 +206,15 @@ def test_lists_of_a_users_trajectories_read_the_table_with_the_same_queries_howe
         reverse("trajectories:my_week"),
         reverse("trajectories:calendar_feed", args=[token]),
         reverse("trajectories:portfolio_export", args=["csv"]),
-        reverse("trajectories:actions_export", args=["csv"]),
         reverse("trajectories:portfolio_report", args=[municipality.pk]),
     ]
     _other_organisations_trajectories(1)
     few = {url: _statements(client, url) for url in urls}
+    few["actions export job"] = _job_statements(bewerker)
     _other_organisations_trajectories(6)
     many = {url: _statements(client, url) for url in urls}
-    for url in urls:
+    many["actions export job"] = _job_statements(bewerker)
+    for url in [*urls, "actions export job"]:
         assert len(many[url]) == len(few[url]), url
         listing = [sql for sql in many[url] if "trajectories_visibility" in sql]
         assert listing, f"{url} does not read the visibility table"

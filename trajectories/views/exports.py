@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from organisations import audit
-
-from .. import exports, selectors
+from .. import exports, jobs, selectors
 from ..access import in_visible_trajectories
-from ..models import Action, Measurement
+from ..models import Measurement
 from ..selectors_outcomes import with_outcome_counts
-from .reviews import ACTION_STATES
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -29,10 +25,7 @@ def _check_format(fmt: str) -> None:
         raise Http404
 
 
-def _record_export(trajectory_owners: Iterable[int | None], *, what: str, fmt: str) -> None:
-    """One audit event per organisation whose trajectories are in the file, so each one's beheerders see it."""
-    for org_id in sorted(set(trajectory_owners), key=lambda pk: pk or 0) or [None]:
-        audit.record(audit.Action.EXPORT, object_type=what, organisation=org_id, detail=fmt)
+_record_export = exports.record_export
 
 
 def _download(headers, rows, *, fmt: str, name: str, title: str) -> HttpResponse:
@@ -58,21 +51,15 @@ def portfolio_export(request, fmt: str):
 
 
 @login_required
-@require_GET
+@require_POST
 def actions_export(request, fmt: str):
+    """Queue the actions the user sees as a spreadsheet (a job: 26,000 actions took 5.6 s as CSV, 11.3 s as
+    XLSX in a request); its page shows the progress and the file is kept under Downloads."""
     _check_format(fmt)
-    state = request.GET.get("status", "open")
-    state = state if state in ACTION_STATES else "open"
-    actions = Action.objects.filter(in_visible_trajectories(request.user)).select_related(
-        "trajectory", "assignee", "owner_person__person", "item"
+    job = jobs.actions_export_start(
+        user=request.user, fmt=fmt, state=request.POST.get("status", "open"), mine=bool(request.POST.get("mine"))
     )
-    actions = selectors.actions_filtered(actions, state)
-    if request.GET.get("mine"):
-        actions = actions.filter(assignee=request.user)
-    actions = list(actions)
-    headers, rows = exports.actions_table(actions)
-    _record_export((a.trajectory.owner_id for a in actions), what="trajectories.Action", fmt=fmt)
-    return _download(headers, rows, fmt=fmt, name="acties", title=_("Actions"))
+    return redirect("account:job", pk=job.pk)
 
 
 @login_required
