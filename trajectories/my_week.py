@@ -13,7 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,10 +34,25 @@ from organisations.models import Role
 
 from . import key_figures, selectors
 from .access import in_visible_trajectories
-from .models import CLOSED_STATUSES, Action, PeopleChange, Trajectory, TrajectoryStatus
+from .models import (
+    CLOSED_STATUSES,
+    Action,
+    PeopleChange,
+    PhaseState,
+    Review,
+    ReviewInterval,
+    Trajectory,
+    TrajectoryStatus,
+)
 from .visibility import visible_ids
 
 WEEK_DAYS = 7
+# The bound a person needs: nobody works through more in a week. Beyond it the page links to the full lists
+# (my actions, paginated; the portfolio), so the page costs the same for 30 trajectories as for 20,000.
+MAX_ACTIONS = 25
+MAX_TRAJECTORIES = 40
+# For ordering only: a month and a quarter in days (the exact date is computed by Trajectory.next_review_on).
+APPROXIMATE_DAYS = {ReviewInterval.TWEEWEKELIJKS: 14, ReviewInterval.MAANDELIJKS: 30, ReviewInterval.PER_KWARTAAL: 91}
 
 
 def worked_on(user) -> QuerySet[Trajectory]:
@@ -39,6 +66,30 @@ def worked_on(user) -> QuerySet[Trajectory]:
 
 def trajectories_of_organisations(org_ids) -> QuerySet[Trajectory]:
     return Trajectory.objects.filter(pk__in=visible_ids(org_ids), archived_at__isnull=True)
+
+
+def most_urgent(trajectories: QuerySet[Trajectory], *, today: dt.date, limit: int) -> list[int]:
+    """The ``limit`` active trajectories whose next stoplight review comes first (the longest overdue first),
+    ordered in the database, so that the signals are computed for at most ``limit`` trajectories."""
+    last_review = Review.objects.filter(trajectory=OuterRef("pk"), held_on__lte=today).order_by("-held_on", "-pk")
+    phase_start = PhaseState.objects.filter(trajectory=OuterRef("pk"), phase=OuterRef("current_phase"))
+    base = Coalesce(
+        Subquery(last_review.values("held_on")[:1]),
+        TruncDate(Subquery(phase_start.values("started_at")[:1])),
+        F("start_date"),
+        output_field=DateField(),
+    )
+    interval = Case(
+        *[When(review_interval=k, then=Value(dt.timedelta(days=d))) for k, d in APPROXIMATE_DAYS.items()],
+        default=Value(dt.timedelta(days=14)),
+        output_field=DurationField(),
+    )
+    return list(
+        trajectories.filter(status=TrajectoryStatus.ACTIEF)
+        .annotate(next_approximately=ExpressionWrapper(base + interval, output_field=DateField()))
+        .order_by("next_approximately", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 @dataclass
@@ -93,6 +144,8 @@ class MyWeek:
     overdue: list[WeekItem] = field(default_factory=list)
     due: list[WeekItem] = field(default_factory=list)
     signals: list[WeekItem] = field(default_factory=list)
+    more_actions: bool = False  # more open actions are due than the page shows (MAX_ACTIONS)
+    more_trajectories: bool = False  # the user works on more trajectories than the page watches
 
     @property
     def count(self) -> int:
@@ -106,7 +159,7 @@ def my_week(user, *, today: dt.date | None = None) -> MyWeek:
     if not week.has_access:
         return week
 
-    actions = (
+    due_query = (
         Action.objects.filter(
             in_visible_trajectories(user),
             assignee=user,
@@ -115,9 +168,11 @@ def my_week(user, *, today: dt.date | None = None) -> MyWeek:
         )
         .exclude(trajectory__status__in=CLOSED_STATUSES)
         .select_related("trajectory__owner")
-        .order_by("due_on", "pk")
+        .order_by("due_on", "pk")[: MAX_ACTIONS + 1]
     )
-    for action in actions:
+    due_actions = list(due_query)
+    week.more_actions = len(due_actions) > MAX_ACTIONS
+    for action in due_actions[:MAX_ACTIONS]:
         if action.due_on is None:  # excluded by due_on__lte above; the guard tells the type checker
             continue
         url = reverse("trajectories:action", args=[action.trajectory_id, action.pk])
@@ -125,7 +180,10 @@ def my_week(user, *, today: dt.date | None = None) -> MyWeek:
         item = WeekItem("action", action.trajectory, url, action.due_on, abs(late), action=action)
         (week.overdue if late > 0 else week.due).append(item)
 
-    for signals in trajectory_signals(worked_on(user), today=today):
+    watched = most_urgent(worked_on(user), today=today, limit=MAX_TRAJECTORIES + 1)
+    week.more_trajectories = len(watched) > MAX_TRAJECTORIES
+    candidates = Trajectory.objects.filter(pk__in=watched[:MAX_TRAJECTORIES])
+    for signals in trajectory_signals(candidates, today=today):
         trajectory = signals.trajectory
         cadence = trajectory.cadence
         if cadence.next_review_on <= until:

@@ -188,3 +188,54 @@ def test_query_count_is_flat_in_the_size_of_the_data(client, django_assert_max_n
     large = count()
     assert large == small
     assert my_week(user, today=TODAY).count > 3 * 27
+
+
+def test_only_the_most_urgent_actions_are_shown_with_a_link_to_all_of_them(client, bewerker, trajectory, monkeypatch):
+    monkeypatch.setattr("trajectories.my_week.MAX_ACTIONS", 2)
+    for n, due in enumerate((-1, -6, 3, -3)):
+        services.action_create(
+            trajectory=trajectory, by=bewerker, description=f"Taak {n}", assignee=bewerker, due_on=days(due)
+        )
+    week = my_week(bewerker, today=TODAY)
+    assert [i.action.description for i in week.overdue if i.action] == ["Taak 1", "Taak 3"]  # 6 and 3 days late
+    assert not week.due and week.more_actions and not week.more_trajectories
+
+    client.force_login(bewerker)
+    html = client.get("/").content.decode()
+    assert "Taak 1" in html and "Taak 3" in html and "Taak 0" not in html and "Taak 2" not in html
+    assert "deze pagina toont de 2 meest dringende" in html
+    assert f'href="{reverse("trajectories:my_actions")}?mine=1">Bekijk al uw open acties' in html
+
+
+def test_reviews_and_signals_come_from_the_trajectories_whose_review_is_most_urgent(
+    client, bewerker, municipality, monkeypatch
+):
+    monkeypatch.setattr("trajectories.my_week.MAX_TRAJECTORIES", 2)
+    due = {"Laat": -5, "Later": -1, "Bijna": 3, "Ver": 20}
+    made = {}
+    for title, day in due.items():
+        made[title] = make_trajectory(owner=municipality, by=bewerker, title=title)
+        review_due_on(made[title], days(day))
+    silent_key_figure(made["Ver"], bewerker, name="Niet Getoond")  # its trajectory is not among the two
+    silent_key_figure(made["Later"], bewerker, name="Wel Getoond")
+    Trajectory.objects.filter(pk=made["Laat"].pk).update(review_interval="maandelijks")  # due 16 days later
+
+    week = my_week(bewerker, today=TODAY)
+    assert [i.trajectory.title for i in week.overdue] == ["Later"]
+    assert [i.trajectory.title for i in week.due] == ["Bijna"]
+    assert [i.flag.stakeholder.person.name for i in week.signals] == ["Wel Getoond"]
+    assert week.more_trajectories and not week.more_actions
+
+    client.force_login(bewerker)
+    html = client.get("/").content.decode()
+    assert "Niet Getoond" not in html
+    assert "van de 2 trajecten waarvan de stoplichtbespreking het meest dringend is" in html
+    assert f'href="{reverse("trajectories:portfolio")}">Bekijk alle trajecten in het portfolio' in html
+
+
+def test_no_bound_note_while_everything_fits(client, bewerker, trajectory):
+    review_due_on(trajectory, days(-2))
+    week = my_week(bewerker, today=TODAY)
+    assert not week.more_actions and not week.more_trajectories
+    client.force_login(bewerker)
+    assert 'id="week-bound"' not in client.get("/").content.decode()

@@ -22,7 +22,12 @@ PAGE_SIZE = 25
 @login_required
 @require_http_methods(["GET"])
 def my_week(request):
-    return render(request, "trajectories/my_week.html", {"week": week_selectors.my_week(request.user)})
+    context = {
+        "week": week_selectors.my_week(request.user),
+        "max_actions": week_selectors.MAX_ACTIONS,
+        "max_trajectories": week_selectors.MAX_TRAJECTORIES,
+    }
+    return render(request, "trajectories/my_week.html", context)
 
 
 @login_required
