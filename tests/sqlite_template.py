@@ -1,0 +1,81 @@
+"""The migrated SQLite test database, built once per machine and copied into each pytest worker (issue 20).
+
+Every xdist worker used to run all migrations into its own in-memory database (minutes of CPU on a loaded
+2-core machine). Now the first worker to get the file lock migrates as before and backs its database up into a
+file under the temporary directory, keyed by a hash of everything that decides its contents (migrations,
+fixtures, models, Django's version); every other worker, and every later run with the same key, copies that
+file into its in-memory database with SQLite's backup API. Same schema, same rows, same migrations: only who
+runs them changes. PostgreSQL and ``--reuse-db`` runs are untouched. FII_TEST_DB_TEMPLATE=0 switches it off.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.core.management import call_command
+from django.db.backends.sqlite3.creation import DatabaseCreation
+
+ROOT = Path(__file__).resolve().parent.parent
+DIRECTORY = Path(tempfile.gettempdir()) / "fii-test-db"
+
+
+def _key() -> str:
+    digest = hashlib.sha256(django.get_version().encode())
+    digest.update(repr(settings.INSTALLED_APPS).encode())
+    digest.update(os.environ.get("CACHE_URL", "").encode())
+    # All code of the apps, not only models and migrations: a data migration may call a helper module, and
+    # post_migrate receivers write rows too. A change anywhere builds a new template once.
+    files = [
+        *(p for app in ("fii", "organisations", "trajectories") for p in (ROOT / app).rglob("*.py")),
+        *(p for p in ROOT.glob("fixtures/**/*") if p.is_file()),
+    ]
+    for path in sorted(files):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_original_create_test_db = DatabaseCreation.create_test_db
+
+
+def _create_test_db(self, verbosity=1, autoclobber=False, serialize=None, keepdb=False):
+    test_name = self._get_test_db_name()
+    if keepdb or not self.is_in_memory_db(test_name) or not self.connection.settings_dict["TEST"].get("MIGRATE", True):
+        return _original_create_test_db(self, verbosity, autoclobber, serialize, keepdb)
+    DIRECTORY.mkdir(exist_ok=True)
+    template = DIRECTORY / f"{self.connection.alias}-{_key()}.sqlite3"
+    with open(DIRECTORY / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            name = _original_create_test_db(self, verbosity, autoclobber, serialize, keepdb)
+            self.connection.ensure_connection()
+            partial = template.with_suffix(f".{os.getpid()}.part")
+            target = sqlite3.connect(partial)
+            self.connection.connection.backup(target)
+            target.close()
+            os.replace(partial, template)
+            return name
+    # What create_test_db does after migrating, with the copy in place of the migrations.
+    self.connection.close()
+    settings.DATABASES[self.connection.alias]["NAME"] = test_name
+    self.connection.settings_dict["NAME"] = test_name
+    self.connection.ensure_connection()
+    source = sqlite3.connect(template)
+    source.backup(self.connection.connection)
+    source.close()
+    if serialize:
+        self.connection._test_serialized_contents = self.serialize_db_to_string()
+    call_command("createcachetable", database=self.connection.alias)
+    return test_name
+
+
+def install() -> None:
+    if os.environ.get("FII_TEST_DB_TEMPLATE", "1") != "0":
+        DatabaseCreation.create_test_db = _create_test_db
