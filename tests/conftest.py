@@ -54,7 +54,7 @@ def _empty_cache():
 def _demo_rows(django_db_setup, django_db_blocker):
     """The demo data's rows, loaded once per session (and per xdist worker); see tests/demo_snapshot.py."""
     with django_db_blocker.unblock():
-        return demo_snapshot.take()
+        return sqlite_template.shared_rows(demo_snapshot.take)
 
 
 @pytest.fixture

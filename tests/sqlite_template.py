@@ -10,11 +10,14 @@ runs them changes. PostgreSQL and ``--reuse-db`` runs are untouched. FII_TEST_DB
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
 import os
+import pickle
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import django
@@ -74,6 +77,36 @@ def _create_test_db(self, verbosity=1, autoclobber=False, serialize=None, keepdb
         self.connection._test_serialized_contents = self.serialize_db_to_string()
     call_command("createcachetable", database=self.connection.alias)
     return test_name
+
+
+def shared_rows(take: Callable[[], list]) -> list:
+    """The demo data's rows (tests/demo_snapshot.py), taken by the first worker and read from a file by the
+    others: loading the demo replays months of reviews, the same rows for every worker of the same code on the
+    same day (the demo's dates are relative to today, so the day is part of the key). Only where the template
+    above is in use: on PostgreSQL every worker takes its own."""
+    if not _active():
+        return take()
+    DIRECTORY.mkdir(exist_ok=True)
+    path = DIRECTORY / f"demo-{_key()}-{dt.date.today().isoformat()}.pickle"
+    with open(DIRECTORY / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        rows = take()
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(rows))
+        os.replace(partial, path)
+        return rows
+
+
+def _active() -> bool:
+    from django.db import connection
+
+    return (
+        DatabaseCreation.create_test_db is _create_test_db
+        and connection.vendor == "sqlite"
+        and connection.creation.is_in_memory_db(connection.settings_dict["NAME"])
+    )
 
 
 def install() -> None:
