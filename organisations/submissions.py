@@ -72,10 +72,11 @@ def create_once(view: Callable) -> Callable:
             return _replay(request, earlier)
         with _collecting(request):
             try:
+                # The one block of its own: a savepoint inside the request's transaction (AuditMiddleware), so a
+                # release or a taken token rolls back the claim alone. A failed claim leaves the block at once.
                 with transaction.atomic():
                     try:
-                        with transaction.atomic():
-                            claim = FormSubmission.objects.create(token=token, user=request.user)
+                        claim = FormSubmission.objects.create(token=token, user=request.user)
                     except IntegrityError:
                         raise _Taken from None
                     before = audit.changes_recorded()

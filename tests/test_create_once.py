@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
@@ -180,6 +182,21 @@ def test_a_post_without_a_token_still_creates(client, bewerker, trajectory):
     assert response.status_code == 302
     assert Milestone.objects.filter(trajectory=trajectory).count() == 1
     assert not FormSubmission.objects.exists()
+
+
+def test_the_token_claim_adds_one_savepoint_to_the_requests_transaction(client, bewerker, trajectory):
+    """create_once keeps one block of its own inside the request's transaction (AuditMiddleware), not two."""
+    client.force_login(bewerker)
+    url = reverse("trajectories:milestone_create", args=[trajectory.pk])
+
+    def savepoints(data: dict) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, data).status_code == 302
+        return sum(query["sql"].startswith("SAVEPOINT") for query in queries.captured_queries)
+
+    without_token = savepoints({"title": "Kick-off", "due_on": "2026-12-01"})
+    with_token = savepoints({"title": "Evaluation", "due_on": "2026-12-02", TOKEN_FIELD: new_token()})
+    assert with_token - without_token == 1
 
 
 def test_a_form_with_errors_releases_its_token_for_the_corrected_form(client, bewerker, trajectory):

@@ -2,6 +2,7 @@
 inside a function; the higher app registers what the lower one needs at start-up (TrajectoriesConfig.ready)."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,59 @@ def test_the_role_check_guard_finds_direct_role_reads():
 @pytest.mark.parametrize("path", VIEW_MODULES, ids=lambda path: str(path.relative_to(ROOT)))
 def test_views_ask_the_policy_instead_of_reading_roles(path):
     assert _role_checks(path.read_text(encoding="utf-8")) == [], f"{path.relative_to(ROOT)} reads a role directly"
+
+
+# The page cache stays in its room (trajectories/fragments.py, revisions.py, visibility.py): models do not
+# remember what they were loaded with for it, and templates do not know whether their body came from a cache.
+MODEL_MODULES = [*sorted((ROOT / "trajectories" / "models").glob("*.py")), ROOT / "organisations" / "models.py"]
+CACHE_HOOKS = {"from_db", "_loaded_visibility"}
+
+
+def _cache_hooks(source: str) -> list[str]:
+    tree = ast.parse(source)
+    names = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+    names += [node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names += [node.module or "", *(alias.name for alias in node.names)]
+    return sorted({name for name in names if name in CACHE_HOOKS or name.endswith("fragments")})
+
+
+def test_the_cache_guard_finds_a_model_that_keeps_state_for_the_cache():
+    source = (
+        "from trajectories import fragments\n"
+        "class Trajectory:\n"
+        "    @classmethod\n"
+        "    def from_db(cls, db, names, values):\n"
+        "        instance._loaded_visibility = 1\n"
+    )
+    assert _cache_hooks(source) == ["_loaded_visibility", "fragments", "from_db"]
+    assert _cache_hooks("from .. import fragments\n") == ["fragments"]
+
+
+@pytest.mark.parametrize("path", MODEL_MODULES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_models_know_nothing_of_the_page_cache(path):
+    assert _cache_hooks(path.read_text(encoding="utf-8")) == [], f"{path.relative_to(ROOT)} serves the cache"
+
+
+def _template_cache_marks(text: str) -> list[str]:
+    marks = [r"{%\s*if\s+body\s*%}", r"fragments\.py", r"\bcached?\b"]
+    return [mark for mark in marks if re.search(mark, text, flags=re.IGNORECASE)]
+
+
+def test_the_template_guard_finds_a_cache_wrapper():
+    assert _template_cache_marks("{% if body %}{{ body }}{% else %}…{% endif %}") == [r"{%\s*if\s+body\s*%}"]
+    assert _template_cache_marks("{# cached under the revision (trajectories/fragments.py) #}") == [
+        r"fragments\.py",
+        r"\bcached?\b",
+    ]
+    assert _template_cache_marks("{{ body }}") == []
+
+
+def test_templates_know_nothing_of_the_page_cache():
+    wrong = {
+        str(path.relative_to(ROOT)): marks
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        if (marks := _template_cache_marks(path.read_text(encoding="utf-8")))
+    }
+    assert not wrong, wrong

@@ -14,6 +14,7 @@ class TrajectoriesConfig(AppConfig):
 
         visibility.connect()  # before revisions: both read what a saved trajectory was loaded with
         revisions.connect()
+        visibility.connect_last()  # moves what a saved trajectory was loaded with on, after both compared
         # The background work this app knows (exports, imports), run by organisations.jobs' task.
         jobs.register_runners()
         # The audit log (a lower app) learns from the declaration which trajectory, and so which giving

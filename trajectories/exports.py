@@ -27,7 +27,9 @@ def record_export(trajectory_owners: Iterable[int | None], *, what: str, fmt: st
 
 
 def _trend_label(trend: str) -> str:
-    return {"better": _("better"), "worse": _("worse"), "same": _("unchanged")}.get(trend, "")
+    return {"better": _("better"), "worse": _("worse"), "same": _("unchanged"), "new_phase": _("new phase")}.get(
+        trend, ""
+    )
 
 
 def portfolio_table(trajectories: Iterable[Trajectory]) -> tuple[list[str], list[list[Cell]]]:

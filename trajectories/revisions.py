@@ -26,6 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from organisations.access import access_changed
 
 from . import structure
+from .visibility import loaded_visibility
 
 # User fields written by logging in and out; they show on no page.
 USER_BOOKKEEPING_FIELDS = {"last_login", "password", "session_epoch", "unread_notifications", "language"}
@@ -132,10 +133,9 @@ def _on_trajectory_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
     now = instance.visibility()
-    loaded = getattr(instance, "_loaded_visibility", None)
+    loaded = loaded_visibility(instance)
     if created or loaded != now:
         access_changed({*now[:2], *(loaded[:2] if loaded else ())} | instance.organisation_ids())
-    instance._loaded_visibility = now
 
 
 def _on_trajectory_deleting(sender, instance, **kwargs):

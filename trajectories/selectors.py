@@ -44,6 +44,8 @@ class ReviewSummary(TypedDict):
     last_review_on: dt.date | None
     last_review_light: str | None
     previous_review_light: str | None
+    last_review_phases: list[str] | None
+    previous_review_phases: list[str] | None
     review_count: int | None
     phase_started_at: dt.datetime | None
     open_action_count: int | None
@@ -67,6 +69,9 @@ def with_review_summary(
         last_review_on=Subquery(held.values("held_on")[:1]),
         last_review_light=Subquery(final.values("overall_light")[:1]),
         previous_review_light=Subquery(final.values("overall_light")[1:2]),
+        # The trend compares like with like: two reviews of the same phases.
+        last_review_phases=Subquery(final.values("phases")[:1]),
+        previous_review_phases=Subquery(final.values("phases")[1:2]),
         review_count=Subquery(
             Review.objects.filter(trajectory=OuterRef("pk"))
             .order_by()
@@ -101,11 +106,21 @@ def cadence(trajectory: WithAnnotations[Trajectory, ReviewSummary], *, today: dt
     return Cadence(trajectory.last_review_on, next_on, overdue, (today - next_on).days if overdue else 0)
 
 
-def light_trend(latest: str | None, previous: str | None) -> str:
-    """ "better", "worse", "same" or "" (fewer than two reviews) between the last two overall lights."""
+def light_trend(
+    latest: str | None,
+    previous: str | None,
+    *,
+    latest_phases: Iterable[str] | None = None,
+    previous_phases: Iterable[str] | None = None,
+) -> str:
+    """ "better", "worse", "same" or "" (fewer than two reviews) between the last two overall lights;
+    "new_phase" when the last review covered other phases than the one before (its checklist differs, so
+    its light is no step up or down from the previous one)."""
     # Not assessed ("") is no position on the scale, so it is neither better nor worse.
     if not latest or not previous:
         return ""
+    if sorted(latest_phases or ()) != sorted(previous_phases or ()):
+        return "new_phase"
     delta = LIGHT_SEVERITY[latest] - LIGHT_SEVERITY[previous]
     return "worse" if delta > 0 else "better" if delta < 0 else "same"
 
@@ -137,7 +152,12 @@ def add_light_summaries(
     """Set ``cadence`` and ``light_trend`` on trajectories annotated by :func:`with_review_summary`."""
     for trajectory in trajectories:
         trajectory.cadence = cadence(trajectory, today=today)
-        trajectory.light_trend = light_trend(trajectory.last_review_light, trajectory.previous_review_light)
+        trajectory.light_trend = light_trend(
+            trajectory.last_review_light,
+            trajectory.previous_review_light,
+            latest_phases=trajectory.last_review_phases,
+            previous_phases=trajectory.previous_review_phases,
+        )
 
 
 def phase_rows(trajectory: Trajectory) -> list[dict]:

@@ -22,11 +22,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_init, post_save
 
 from .models import Trajectory, Visibility, VisibilityRelation
 
-__all__ = ["connect", "differences", "expected", "rebuild", "sync", "visible_ids"]
+__all__ = ["connect", "differences", "expected", "loaded_visibility", "rebuild", "sync", "visible_ids"]
 
 # When an organisation takes part in two ways, the row names the first of these.
 _ORDER = (VisibilityRelation.OWNER, VisibilityRelation.RECEIVING, VisibilityRelation.PARTICIPANT)
@@ -111,11 +111,27 @@ def rebuild() -> int:
 # Receivers: the writes that change who takes part (the access version listens to the same ones) --------------
 
 
+# What a trajectory had when it was read, kept on the instance by the receivers here, never by the model.
+LOADED = "_fii_loaded_visibility"
+
+
+def _on_trajectory_init(sender, instance, **kwargs):
+    """Remember what a trajectory read from the database had (a new one, without a primary key, has nothing)."""
+    if instance.pk is not None:
+        instance.__dict__[LOADED] = instance.visibility()
+
+
+def loaded_visibility(instance: Trajectory) -> tuple | None:
+    """``Trajectory.visibility()`` as it was when the instance was read or last saved; None for a new one."""
+    return instance.__dict__.get(LOADED)
+
+
 def _on_trajectory_saved(sender, instance, raw=False, created=False, **kwargs):
-    """Connected before the access version's receiver, which moves ``_loaded_visibility`` on (models/core.py)."""
+    """Connected before the access version's receiver (``revisions.py``), which reads what the trajectory was
+    loaded with too; the last receiver, :func:`_on_trajectory_saved_last`, moves it on."""
     if raw:  # loaddata: whoever loads trajectories raw calls rebuild() after (load_fii_data)
         return
-    loaded = getattr(instance, "_loaded_visibility", None)
+    loaded = loaded_visibility(instance)
     if created or loaded is None or loaded[:2] != instance.visibility()[:2]:
         sync([instance.pk])
 
@@ -139,5 +155,17 @@ def _on_participants(sender, instance, action, reverse, pk_set, **kwargs):
 def connect() -> None:
     """Called once from TrajectoriesConfig.ready(). Deleting a trajectory or an organisation deletes its rows
     (``on_delete=CASCADE``)."""
+    post_init.connect(_on_trajectory_init, sender=Trajectory, dispatch_uid="fii-visibility-loaded")
     post_save.connect(_on_trajectory_saved, sender=Trajectory, dispatch_uid="fii-visibility-trajectory")
     m2m_changed.connect(_on_participants, sender=Trajectory.participants.through, dispatch_uid="fii-visibility-part")
+
+
+def _on_trajectory_saved_last(sender, instance, raw=False, **kwargs):
+    """After every receiver compared: what was saved is now what the instance was loaded with."""
+    if not raw:
+        instance.__dict__[LOADED] = instance.visibility()
+
+
+def connect_last() -> None:
+    """Called from TrajectoriesConfig.ready() after every other receiver of a saved trajectory is connected."""
+    post_save.connect(_on_trajectory_saved_last, sender=Trajectory, dispatch_uid="fii-visibility-loaded-moved")

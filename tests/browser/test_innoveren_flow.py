@@ -1,15 +1,11 @@
 """Phases 3, 5c and 6 in the browser: a method description with three active components, a fidelity
 checklist generated from it with two scored observations, a training in the log, and a partial CFIR
-assessment with its overview. Screenshots go to /tmp/shots6/."""
-
-from pathlib import Path
+assessment with its overview. Screenshots: ``helpers.shot_fits``."""
 
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from .helpers import follow, goto
-
-SHOTS = Path("/tmp/shots6")
+from .helpers import follow, goto, shot_fits
 
 
 def post_form(page: Page, form_selector: str, *, status: int = 200) -> None:
@@ -20,11 +16,6 @@ def post_form(page: Page, form_selector: str, *, status: int = 200) -> None:
     assert response.status == status, f"{response.url} answered {response.status}"
     if status == 200:
         assert response.request.redirected_from is not None, "the form did not redirect"
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_method_fidelity_training_and_cfir(login_as, bewerker, trajectory, problems):
@@ -45,7 +36,7 @@ def test_method_fidelity_training_and_cfir(login_as, bewerker, trajectory, probl
     post_form(page, "main form")
     expect(page.locator("main")).to_contain_text("Huidige versie 1")
     expect(page.locator("ol.active-components li")).to_have_count(3)
-    shot(page, "method")
+    shot_fits(page, "innoveren-method")
 
     # 6a: generate a fidelity checklist from it and score two observations.
     goto(page, reverse("trajectories:quality", args=[trajectory.pk]))
@@ -65,7 +56,7 @@ def test_method_fidelity_training_and_cfir(login_as, bewerker, trajectory, probl
     expect(rows.nth(1)).to_contain_text("0%")
     expect(rows.nth(2)).to_contain_text("100%")
     expect(rows.nth(2)).to_contain_text("(1/1)")
-    shot(page, "fidelity")
+    shot_fits(page, "innoveren-fidelity")
 
     # A missing answer comes back with the error next to the component and the input kept.
     checklist = trajectory.fidelity_checklists.get()
@@ -88,7 +79,7 @@ def test_method_fidelity_training_and_cfir(login_as, bewerker, trajectory, probl
     log = page.locator("#log table tbody tr")
     expect(log).to_have_count(1)
     expect(log.first).to_contain_text("Marieke Bos")
-    shot(page, "training")
+    shot_fits(page, "innoveren-training")
 
     # CFIR: a partial assessment and its overview.
     goto(page, reverse("trajectories:cfir_list", args=[trajectory.pk]))
@@ -101,17 +92,17 @@ def test_method_fidelity_training_and_cfir(login_as, bewerker, trajectory, probl
     page.select_option("#id_rating_V_B_3", "+2")
     page.fill("#id_rationale_V_B_3", "Teamleider trekt de kar")
     page.select_option("#id_rating_II_D", "X")
-    shot(page, "cfir_rate")
+    shot_fits(page, "innoveren-cfir-rate")
     post_form(page, "main form")
     expect(page.locator("table.cfir-heatmap caption")).to_contain_text("3 van 39")
     expect(page.locator(".cfir-cell--neg2")).to_contain_text("−2")
     expect(page.locator(".cfir-cell--mixed")).to_contain_text("X")
     expect(page.locator("#barriers-heading + ul")).to_contain_text("Available Resources")
     expect(page.locator("#facilitators-heading + ul")).to_contain_text("Champions")
-    shot(page, "cfir")
+    shot_fits(page, "innoveren-cfir")
 
     goto(page, reverse("trajectories:phase", args=[trajectory.pk, "innoveren"]))
     expect(page.locator("#innoveren")).to_contain_text("1 belemmeringen")
-    shot(page, "phase_innoveren")
+    shot_fits(page, "innoveren-phase-innoveren")
     goto(page, reverse("trajectories:phase_report", args=[trajectory.pk, "borgen"]))
-    shot(page, "report_borgen")
+    shot_fits(page, "innoveren-report-borgen")

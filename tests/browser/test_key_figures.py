@@ -4,7 +4,6 @@ Selectors use URLs, ids, names and values rather than visible text where they ca
 """
 
 import datetime as dt
-from pathlib import Path
 
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,15 +12,9 @@ from playwright.sync_api import Page, expect
 
 from trajectories import services
 
-from .helpers import document_was_kept, follow, goto, htmx_request, mark_document, submit
+from .helpers import SCREENSHOTS, document_was_kept, follow, goto, htmx_request, mark_document, shot_fits, submit
 
-SHOTS = Path("/tmp/shots5")
 VIEWPORT = {"width": 1280, "height": 800}
-
-
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
 def _add_stakeholder(page: Page, trajectory, *, name, function, level, side, influence, support, desired="steunend"):
@@ -91,7 +84,7 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
     )
     rows = page.locator("table.stakeholder-table tbody tr")
     expect(rows).to_have_count(4)
-    _shot(page, "register")
+    shot_fits(page, "key-figures-register")
 
     # Bad input comes back (400) with a Dutch message next to the field, and the typed name kept.
     add_url = reverse("trajectories:stakeholder_add", args=[trajectory.pk])
@@ -111,14 +104,14 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
     expect(page.locator("table.stakeholder-map-table tbody tr")).to_have_count(4)
     expect(page.locator("table.coverage-table tr.coverage--missing")).to_have_count(3)  # projectleider, burger, extern
     expect(page.locator("table.coverage-table tr.coverage--no_support")).to_have_count(2)  # wethouder, lijnmanager
-    _shot(page, "map")
+    shot_fits(page, "key-figures-map")
 
     # The stale key figure is flagged on the trajectory page and in the portfolio.
     goto(page, trajectory.get_absolute_url())
     card = page.locator(".key-figures-card")
     expect(card.locator(".silence-flag")).to_have_count(1)
     expect(card.locator(".silence-flag")).to_contain_text("Wethouder Stil")
-    _shot(page, "trajectory")
+    shot_fits(page, "key-figures-trajectory")
     goto(page, reverse("trajectories:portfolio"))
     expect(page.locator("details.silence-summary")).to_have_count(1)
 
@@ -135,7 +128,7 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
     expect(page.locator("#silence-alert .alert-warning")).to_have_count(0)  # swapped out of band
     with translation.override("nl"):
         expect(page.locator("#last-contact")).to_have_text(date_format(today, "j F Y"))
-    _shot(page, "stakeholder")
+    shot_fits(page, "key-figures-stakeholder")
     goto(page, trajectory.get_absolute_url())
     expect(page.locator(".key-figures-card .silence-flag")).to_have_count(0)
     goto(page, reverse("trajectories:portfolio"))
@@ -161,13 +154,16 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
     expect(page.locator(".competency--missing")).to_contain_text("Communicatie")
     expect(page.locator(".competency--covered")).to_have_count(4)
     expect(page.locator("ul.team-changes li")).to_have_count(3)
-    _shot(page, "team")
+    shot_fits(page, "key-figures-team")
 
     # The phase report of Versterken carries the same map.
     follow(page, page.locator(f"a[href='{reverse('trajectories:stakeholder_map', args=[trajectory.pk])}']").first)
     goto(page, reverse("trajectories:phase_report", args=[trajectory.pk, "versterken"]))
     expect(page.locator("svg.stakeholder-map")).to_be_visible()
-    _shot(page, "phase-report")
+    # The phase report is laid out for A4 (its map and tables are as wide as the paper): at 320 px it scrolls
+    # sideways by some 370 px, so it gets a screenshot at 1280 px only (a finding left for the report's layout).
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "key-figures-phase-report-1280.png"), full_page=True)
 
     # On a tablet the new pages fit the screen (wide tables scroll inside their own box).
     page.set_viewport_size({"width": 768, "height": 1024})
@@ -175,4 +171,3 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
         goto(page, reverse(f"trajectories:{name}", args=[trajectory.pk]))
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width + 1, f"{name} is {scroll_width}px wide in a {inner_width}px window"
-    _shot(page, "team-768")

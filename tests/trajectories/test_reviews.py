@@ -7,6 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from fii.checklists import DEFAULT_CHECKLISTS
+from fii.model import Phase
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
 from trajectories import selectors, services
@@ -197,6 +198,42 @@ def test_portfolio_and_trajectory_flag_overdue_reviews_and_show_the_light_trend(
     assertContains(portfolio, "slechter")
     detail = client.get(trajectory.get_absolute_url())
     assertContains(detail, "bespreking te laat")
+
+
+def test_the_trend_compares_reviews_of_the_same_phase_only(client, trajectory, bewerker):
+    """A green review of one phase and a red one of the next are no step down: the page says "new phase"."""
+    today = dt.date.today()
+    phases = [p for p in Phase.values if p != trajectory.current_phase]
+    first = services.review_start(
+        trajectory=trajectory, by=bewerker, held_on=today - dt.timedelta(days=30), phases=[phases[0]]
+    )
+    colour_all(first, bewerker, *["groen"] * 40)
+    services.review_finalise(review=first, by=bewerker)
+    second = start(trajectory, bewerker, held_on=today - dt.timedelta(days=20))
+    colour_all(second, bewerker, *["rood"] * 40)
+    services.review_finalise(review=second, by=bewerker)
+
+    t = annotated(trajectory)
+    assert (t.last_review_phases, t.previous_review_phases) == ([trajectory.current_phase], [phases[0]])
+    selectors.add_light_summaries([t])
+    assert t.light_trend == "new_phase"
+    client.force_login(bewerker)
+    for url in (reverse("trajectories:portfolio"), trajectory.get_absolute_url()):
+        page = client.get(url)
+        assertContains(page, "nieuwe fase")
+        assertNotContains(page, "slechter")
+
+    # A second review of the same phase is compared with the first of that phase again.
+    third = start(trajectory, bewerker, held_on=today - dt.timedelta(days=10))
+    colour_all(third, bewerker, *["groen"] * 40)
+    services.review_finalise(review=third, by=bewerker)
+    t = annotated(trajectory)
+    selectors.add_light_summaries([t])
+    assert t.light_trend == "better"
+    assert selectors.light_trend("rood", "groen", latest_phases=["borgen"], previous_phases=["borgen"]) == "worse"
+    assert selectors.light_trend("rood", "groen", latest_phases=["borgen"], previous_phases=["innoveren"]) == (
+        "new_phase"
+    )
 
 
 # Concurrent editing: optimistic locking.

@@ -193,13 +193,6 @@ class Trajectory(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("trajectories:detail", args=[self.pk])
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        # Compared after a save: who sees the trajectory in lists changes with them (trajectories/revisions.py).
-        instance._loaded_visibility = instance.visibility()
-        return instance
-
     def visibility(self) -> tuple:
         """What decides who finds the trajectory in their lists: its organisations, and whether it is archived."""
         return (

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
@@ -158,7 +159,7 @@ def review_detail(request, pk: int, review_pk: int):
     trajectory = review.trajectory
     body = fragments.render_part(
         request,
-        "trajectories/review_detail.html#body",
+        "trajectories/_review_body.html",
         fragments.key("review", trajectory.pk, trajectory.revision, review.pk, trajectory.user_role),
         lambda: _review_context(request, trajectory, review),
     )
@@ -233,7 +234,7 @@ def review_edit(request, pk: int, review_pk: int):
                 "can_edit": True,
                 "meeting_saved": True,
             }
-            return render(request, "trajectories/review_detail.html#meeting", context)
+            return render(request, "trajectories/_review_body.html#meeting", context)
         messages.success(request, _("Review details saved."))
         return redirect(review)
     return _meeting_form(request, trajectory, review, form)
@@ -284,15 +285,17 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
             "unassessed": review.items.filter(colour="").count() if unassessed is None else unassessed,
             "people": trajectory_people(trajectory) if part == "actions_cell" else [],
         }
-        template = f"trajectories/review_detail.html#{part}"
     else:
         context = _review_context(request, trajectory, review)
         ri = next(ri for ri in context["items"] if ri.pk == review_item.pk)
-        template = "trajectories/review_detail.html"
     for name, value in flags.items():
         setattr(ri, name, value)
+    if not request.htmx:  # the whole page, rendered afresh: it shows this row's conflict
+        body = render_to_string("trajectories/_review_body.html", context, request)
+        page = {"trajectory": trajectory, "review": review, "body": body}
+        return render(request, "trajectories/review_detail.html", page, status=status)
     # htmx swaps 2xx answers only; the conflict text in the cell tells the user what happened.
-    return render(request, template, context, status=200 if request.htmx else status)
+    return render(request, f"trajectories/_review_body.html#{part}", context)
 
 
 @login_required

@@ -132,7 +132,7 @@ def trajectory_detail(request, pk: int):
     can_archive, can_export = may(request.user, Do.ARCHIVE, trajectory), may(request.user, Do.EXPORT, trajectory)
     body = fragments.render_part(
         request,
-        "trajectories/trajectory_detail.html#body",
+        "trajectories/_trajectory_body.html",
         fragments.key(
             "trajectory", trajectory.pk, trajectory.revision, trajectory.user_role, trajectory.actual_role, can_archive
         ),
