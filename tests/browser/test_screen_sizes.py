@@ -1,12 +1,11 @@
 """The main pages at the three screens users have: a laptop, a projector at 150% zoom and a tablet.
 
 Each page is checked for horizontal overflow of the page itself (wide tables scroll inside their own
-.table-responsive region) and saved as a screenshot in /tmp/shots10/ for a person to look at. Printing is
+.table-responsive region) and saved as a screenshot in screenshots/ for a person to look at. Printing is
 checked the same way: the print stylesheet hides navigation, buttons and forms.
 """
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -17,9 +16,9 @@ from tests.factories import OrganisationFactory
 from tests.test_permissions import MATRIX
 from trajectories import services
 
-from .helpers import goto
+from .helpers import SCREENSHOTS, goto
 
-SHOTS = Path("/tmp/shots10")
+SHOTS = SCREENSHOTS
 SIZES = {
     "laptop": {"viewport": {"width": 1280, "height": 800}},
     # A 1920×1080 projector at 150% zoom: 1280×720 CSS pixels at a device scale factor of 1.5.

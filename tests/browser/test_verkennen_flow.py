@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from organisations.models import Organisation, Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-from .helpers import follow, goto
+from .helpers import follow, goto, shot_fits
 
 
 def post_form(page: Page, form_selector: str) -> None:
@@ -72,8 +72,7 @@ def test_shortlist_comparison_talk_and_choice(login_as, bewerker, beheerder, tra
     expect(learning_row.locator("td").nth(0)).to_contain_text("Intervisie elke maand")
     expect(learning_row.locator("td").nth(1)).to_contain_text("Nee")
     expect(learning_row.locator("td").nth(2)).to_contain_text("Nog niet beoordeeld")
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path="/tmp/shots/compare.png", full_page=True)
+    shot_fits(page, "verkennen-compare")
 
     # A talk with the first candidate, then the choice.
     candidate = trajectory.candidates.get(organisation=welzijn)
