@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from tests.factories import make_trajectory
 from trajectories import services
-from trajectories.calendar import build_feed
+from trajectories.calendar import build_feed, one_line
 from trajectories.models import CalendarToken, Trajectory
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
@@ -127,6 +127,23 @@ def test_building_the_feed_takes_the_same_queries_for_one_or_many_trajectories(s
         body = build_feed(Trajectory.objects.all(), name="x", today=today, url_for=review_url)
     assert len(many) == len(one)
     assert len({e["uid"].split("-")[1] for e in Calendar.from_ical(body).walk("VEVENT")}) == 6
+
+
+def test_texts_are_escaped_and_every_line_is_folded_at_75_octets(municipality, bewerker):
+    """The feed is written line by line (trajectories/calendar.py): what a calendar client reads back must be
+    exactly what was typed, also with the characters RFC 5545 escapes and with titles far longer than a line."""
+    title = "Schulden; vroeg, eropaf \\ samen — één aanpak voor Zuidoost " + "ééééé" * 20
+    trajectory = make_trajectory(owner=municipality, by=bewerker, title=title, start_date=START.date(), at=START)
+    body = build_feed(Trajectory.objects.all(), name="Agenda; van, mij", today=dt.date(2026, 1, 10), url_for=review_url)
+    assert body.endswith(b"\r\n") and b"\n" not in body.replace(b"\r\n", b"")
+    assert max(len(line) for line in body.split(b"\r\n")) <= 75
+    calendar = Calendar.from_ical(body)
+    assert str(calendar["x-wr-calname"]) == "Agenda; van, mij"
+    first = events(calendar)[0]
+    assert str(first["summary"]) == f"Stoplichtbespreking: {one_line(title)}"
+    assert str(first["description"]) == f"Fase: Verkennen\n{review_url(trajectory)}"
+    assert str(first["transp"]) == "TRANSPARENT"
+    assert first.decoded("dtstamp").tzinfo is not None
 
 
 # The feed views: the token in the URL is the only credential
