@@ -15,13 +15,8 @@ side, run this file from each checkout against the same database.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _client import measure, seeded, setup_django
 
 
 def main() -> int:
@@ -32,42 +27,19 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per measurement (7)")
     args = parser.parse_args()
 
-    os.environ.update(
-        DATABASE_URL=args.database,
-        DEBUG="0",
-        SECRET_KEY="bench-only-secret-key-not-for-production-" + "x" * 20,
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        FII_REQUIRE_2FA="0",
-        LOG_LEVEL="WARNING",
-        PLAIN_STATIC="1",  # no collectstatic manifest needed: the test client serves no static file
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fii.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
+    setup_django(args.database)
 
-    django.setup()
-
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from fii.management.commands.seed_scale import BENCH_EMAIL, SEED_PREFIX
-    from organisations.models import Organisation, User
+    from fii.management.commands.seed_scale import BENCH_EMAIL
+    from organisations.models import User
     from trajectories.calendar import calendar_token_for
     from trajectories.models import Trajectory
 
-    if args.seed:
-        call_command("migrate", verbosity=0)
-        if not Organisation.objects.filter(name__startswith=SEED_PREFIX).exists():
-            call_command("seed_scale", size=args.size)
-    if not Organisation.objects.filter(name__startswith=SEED_PREFIX).exists():
-        print("This database is not seeded by seed_scale; pass --seed (into an empty database).", file=sys.stderr)
+    if not seeded(seed=args.seed, size=args.size):
         return 2
 
-    load_before = os.getloadavg()
     user = User.objects.get(email=BENCH_EMAIL)
     client = Client()
     client.force_login(user)
@@ -86,28 +58,7 @@ def main() -> int:
         "calendar feed (every visible trajectory)": get(feed_url),
         "portfolio (25 rows)": get(reverse("trajectories:portfolio")),
     }
-    queries: dict[str, int] = {}
-    for name, run in measurements.items():  # the untimed warm-up counts the queries
-        with CaptureQueriesContext(connection) as captured:
-            run()
-        queries[name] = len(captured)
-    times: dict[str, list[float]] = {name: [] for name in measurements}
-    for n in range(args.repeat):
-        names = list(measurements)
-        names = names[n % len(names) :] + names[: n % len(names)]  # rotate the order every round
-        for name in names:
-            began = time.perf_counter()
-            measurements[name]()
-            times[name].append((time.perf_counter() - began) * 1000)
-    load_after = os.getloadavg()
-
-    print(f"Code: {ROOT}; database: {connection.vendor} {connection.settings_dict['NAME']}; {os.cpu_count()} CPUs")
-    print(f"Load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
-    print(f"{'Measurement':<48} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
-    for name, values in times.items():
-        p95 = statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
-        print(f"{name:<48} {queries[name]:>7} {statistics.median(values):>10.1f} {p95:>8.1f}")
-    print(f"Load average after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
+    measure(measurements, repeat=args.repeat)
     return 0
 
 

@@ -115,32 +115,15 @@ def retention_edit(request, pk: int):
     """The organisation's retention period for personal data in its closed trajectories (beheerders)."""
     from .forms import RetentionForm
 
-    organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
-    form = RetentionForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_retention_set(
-                organisation=organisation,
-                retention_months=form.cleaned_data["retention_months"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleEdit as stale:
-            theirs = stale.current
-            return refused_stale(
-                request,
-                "organisations/retention_edit.html",
-                {"organisation": theirs},
-                make_form=lambda data: RetentionForm(data, instance=Organisation.objects.get(pk=theirs.pk)),
-                theirs=[theirs],
-                versions={"version": theirs.version},
-            )
-        messages.success(request, _("Retention period saved."))
-        return redirect("organisations:detail", pk=organisation.pk)
-    return render(
+    return _setting_edit(
         request,
-        "organisations/retention_edit.html",
-        {"organisation": organisation, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        pk,
+        form_class=RetentionForm,
+        template="organisations/retention_edit.html",
+        save=lambda organisation, data: services.organisation_retention_set(
+            organisation=organisation, retention_months=data["retention_months"], expected_version=data["version"]
+        ),
+        saved=_("Retention period saved."),
     )
 
 
@@ -150,30 +133,41 @@ def fidelity_threshold_edit(request, pk: int):
     """The team's fidelity threshold that new trajectories of this organisation start with (beheerders)."""
     from .forms import FidelityThresholdForm
 
+    return _setting_edit(
+        request,
+        pk,
+        form_class=FidelityThresholdForm,
+        template="organisations/fidelity_threshold_edit.html",
+        save=lambda organisation, data: services.organisation_fidelity_threshold_set(
+            organisation=organisation, fidelity_threshold=data["fidelity_threshold"], expected_version=data["version"]
+        ),
+        saved=_("Fidelity threshold saved."),
+    )
+
+
+def _setting_edit(request, pk: int, *, form_class, template: str, save, saved: str):
+    """One setting of the organisation, edited by its beheerders on a page of its own: the form, the save
+    through the setting's service, and the refusal with both versions when a colleague saved first."""
     organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
-    form = FidelityThresholdForm(request.POST or None, instance=organisation)
+    form = form_class(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_fidelity_threshold_set(
-                organisation=organisation,
-                fidelity_threshold=form.cleaned_data["fidelity_threshold"],
-                expected_version=form.cleaned_data["version"],
-            )
+            save(organisation, form.cleaned_data)
         except StaleEdit as stale:
             theirs = stale.current
             return refused_stale(
                 request,
-                "organisations/fidelity_threshold_edit.html",
+                template,
                 {"organisation": theirs},
-                make_form=lambda data: FidelityThresholdForm(data, instance=Organisation.objects.get(pk=theirs.pk)),
+                make_form=lambda data: form_class(data, instance=Organisation.objects.get(pk=theirs.pk)),
                 theirs=[theirs],
                 versions={"version": theirs.version},
             )
-        messages.success(request, _("Fidelity threshold saved."))
+        messages.success(request, saved)
         return redirect("organisations:detail", pk=organisation.pk)
     return render(
         request,
-        "organisations/fidelity_threshold_edit.html",
+        template,
         {"organisation": organisation, "form": form},
         status=400 if form.is_bound and form.errors else 200,
     )
