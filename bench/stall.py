@@ -1,0 +1,291 @@
+"""Stall test: does a light change in a meeting stay quick while long work runs next to it (issue 21)?
+
+Run from the project root against a database seeded by ``manage.py seed_scale`` (never your own data: the
+light changes change lights in open reviews of the seeded data):
+
+    .venv/bin/python bench/stall.py --database postgresql://postgres@127.0.0.1:5432/fii_scale_2k \\
+        [--configs sync:2 gthread:2:4] [--worker-nice 10] [--duration 15] [--rounds 3]
+
+For each server configuration (gunicorn worker class, workers, threads) the script starts gunicorn and two
+background workers (``manage.py db_worker``, as docs/deployment.md runs them), then measures, in turns:
+
+- **quiet**: light changes (wrk, two connections: two meetings clicking at once) with nothing else running;
+- **busy**: the same light changes while two organisation exports run as background jobs (started with the
+  export button's POST, restarted as soon as one finishes) and two users fetch the progress-report PDF of a
+  trajectory's whole period over and over (the report that stays an immediate download).
+
+It prints per configuration and round the p50/p95 of the light change, quiet and busy, and busy p95 ÷ quiet p95
+(target ≤ 1.5), with what the long work got done in the busy window. All figures are measured side by side in one
+run, so compare ratios, not seconds across runs. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.cookiejar
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load  # noqa: E402  (the gunicorn, wrk, Redis and session helpers of the load benchmark)
+
+TARGET = 1.5
+
+# Added to the load benchmark's preparation: a long report to fetch and the organisation to export.
+LONG_WORK = """
+from trajectories.models import Review
+from organisations.access import may_manage
+biggest = (
+    Review.objects.filter(trajectory_id__in=ids).values("trajectory_id")
+    .annotate(n=models.Count("pk")).order_by("-n", "trajectory_id").first()
+)
+trajectory = Trajectory.objects.get(pk=biggest["trajectory_id"])
+start = trajectory.created_at.date().isoformat()
+pdf = reverse("trajectories:progress_report_pdf", args=[trajectory.pk]) + f"?van={start}&tot=2100-01-01"
+organisation = min(pk for pk in memberships_of(user) if may_manage(user, pk))
+print(json.dumps({
+    "pdf": pdf, "pdf_reviews": biggest["n"], "export": reverse("trajectories:organisation_export", args=[organisation]),
+    "exported": Trajectory.objects.filter(owner_id=organisation).count(),
+}))
+"""
+
+
+def prepare(database_url: str, user: str) -> dict:
+    script = load.PREPARE % {"n": load.PATHS_PER_PAGE, "email": load.USERS[user]}
+    script = script.replace("import json, django", "import json, django\nfrom django.db import models", 1)
+    result = subprocess.run(
+        [load.PYTHON, "-c", script + LONG_WORK],
+        cwd=load.ROOT, env={**load.server_env(database_url), "DJANGO_SETTINGS_MODULE": "fii.settings"},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise SystemExit(f"Preparing {database_url} failed (is it seeded with seed_scale?):\n{result.stderr[-3000:]}")
+    lines = result.stdout.strip().splitlines()
+    return {**json.loads(lines[-2]), **json.loads(lines[-1])}
+
+
+class Opener:
+    """A urllib opener with the bench session and CSRF cookie, like the wrk script sends."""
+
+    def __init__(self, port: int, info: dict):
+        self.base = f"http://127.0.0.1:{port}"
+        self.headers = {
+            "Cookie": f"sessionid={info['session']}; csrftoken={load.CSRF}",
+            "X-CSRFToken": load.CSRF,
+            "Host": "127.0.0.1",
+        }
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+
+    def get(self, path: str) -> tuple[int, bytes, dict]:
+        return self._open(urllib.request.Request(self.base + path, headers=self.headers))
+
+    def post(self, path: str) -> tuple[int, bytes, dict]:
+        request = urllib.request.Request(self.base + path, data=b"", headers=self.headers, method="POST")
+        return self._open(request)
+
+    def _open(self, request) -> tuple[int, bytes, dict]:
+        try:
+            with self.opener.open(request, timeout=120) as answer:
+                return answer.status, answer.read(), dict(answer.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read(), dict(error.headers)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class LongWork:
+    """Two export loops (background jobs) and two PDF loops (immediate downloads) until stopped."""
+
+    def __init__(self, port: int, info: dict, *, pdf_port: int):
+        self.port, self.pdf_port, self.info = port, pdf_port, info
+        self.stop = threading.Event()
+        self.pdfs: list[float] = []
+        self.exports: list[float] = []
+        self.failures: list[str] = []
+        self.threads = [threading.Thread(target=self._pdf_loop, daemon=True) for _ in range(2)]
+        self.threads += [threading.Thread(target=self._export_loop, daemon=True) for _ in range(2)]
+
+    def __enter__(self) -> LongWork:
+        for thread in self.threads:
+            thread.start()
+        time.sleep(1.0)  # let the first PDFs and exports get going before the light changes are measured
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=180)
+
+    def _pdf_loop(self) -> None:
+        opener = Opener(self.pdf_port, self.info)
+        while not self.stop.is_set():
+            began = time.perf_counter()
+            status, body, _headers = opener.get(self.info["pdf"])
+            if status != 200 or not body.startswith(b"%PDF"):
+                self.failures.append(f"PDF answered {status}")
+                return
+            self.pdfs.append(time.perf_counter() - began)
+
+    def _export_loop(self) -> None:
+        opener = Opener(self.port, self.info)
+        while not self.stop.is_set():
+            began = time.perf_counter()
+            status, _body, headers = opener.post(self.info["export"])
+            match = re.search(r"/(\d+)/?$", headers.get("Location", ""))
+            if status != 302 or match is None:
+                self.failures.append(f"export start answered {status} {headers.get('Location')}")
+                return
+            job = f"{headers['Location']}"
+            while True:  # the job page stops polling itself once the job has finished
+                time.sleep(0.5)
+                status, body, _headers = opener.get(job)
+                if status != 200:
+                    self.failures.append(f"job page answered {status}")
+                    return
+                if b'hx-trigger="every' not in body:
+                    if b"/bestand/" not in body:  # a finished job without its download link has failed
+                        self.failures.append("export job failed")
+                        return
+                    break
+            self.exports.append(time.perf_counter() - began)
+
+
+def start_workers(database_url: str, count: int, nice: int) -> list[subprocess.Popen]:
+    env = {**load.server_env(database_url), "DJANGO_SETTINGS_MODULE": "fii.settings"}
+    command = [load.PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "1"]
+    return [
+        subprocess.Popen(
+            ["nice", "-n", str(nice), *command, "--worker-id", f"stall-{i}"],
+            cwd=load.ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        )
+        for i in range(count)
+    ]
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def server(database: str, config: str, port: int, *, nice: int = 0) -> load.Server:
+    worker_class, workers, *rest = config.split(":")
+    threads = int(rest[0]) if rest else 1
+    return load.Server(
+        "stall", database, load.free_port(port), int(workers), worker_class=worker_class, threads=threads, nice=nice
+    )
+
+
+def measure(args, config: str, workdir: Path) -> list[dict]:
+    app = server(args.database, config, args.port)
+    port = app.port
+    # With --report-pool the PDFs go to a gunicorn of their own at the workers' niceness (a proxy rule for
+    # *.pdf in front, docs/deployment.md); without it, to the same servers as the light changes.
+    reports = server(args.database, args.report_pool, port + 1, nice=args.worker_nice) if args.report_pool else None
+    background = start_workers(args.database, 2, args.worker_nice)
+    rounds = []
+    try:
+        load.wait_healthy(port, app.process)
+        if reports:
+            load.wait_healthy(reports.port, reports.process)
+        load.warm_paths(port, INFO, 1)
+        load.run_wrk(port, "light change", INFO, 3, args.connections, workdir)  # warm-up
+        for _ in range(args.rounds):
+            quiet = load.run_wrk(port, "light change", INFO, args.duration, args.connections, workdir)
+            with LongWork(port, INFO, pdf_port=reports.port if reports else port) as long_work:
+                busy = load.run_wrk(port, "light change", INFO, args.duration, args.connections, workdir)
+            if long_work.failures:
+                raise SystemExit(f"{config}: the long work failed: {long_work.failures[:3]}")
+            rounds.append({"quiet": quiet, "busy": busy, "pdfs": long_work.pdfs, "exports": long_work.exports})
+            time.sleep(2)  # let the last export finish before the next quiet window
+    finally:
+        stop(background)
+        app.stop()
+        if reports:
+            reports.stop()
+    return rounds
+
+
+def report(args, results: dict[str, list[dict]], began: float) -> None:
+    load_average = " ".join(f"{x:.2f}" for x in load.os.getloadavg())
+    print()
+    print(f"Stall test: light changes ({args.connections} connections, {args.duration:.0f} s per window), quiet and "
+          f"while 2 organisation exports ({INFO['exported']} trajectories, background jobs, workers at nice "
+          f"{args.worker_nice}) and 2 progress-report PDFs ({INFO['pdf_reviews']} reviews; "
+          f"{('a report pool of ' + args.report_pool) if args.report_pool else 'same servers'}) "
+          f"run. Load after the run: "
+          f"{load_average}; {time.perf_counter() - began:.0f} s in all.")  # fmt: skip
+    print(f"{'server':22} {'round':>5} {'quiet p50':>9} {'quiet p95':>9} {'busy p50':>9} {'busy p95':>9} "
+          f"{'p95 ratio':>9} {'PDFs':>5} {'PDF s':>6} {'exports':>7}")  # fmt: skip
+    for config, rounds in results.items():
+        ratios = []
+        for number, r in enumerate(rounds, 1):
+            ratio = r["busy"]["p95"] / r["quiet"]["p95"]
+            ratios.append(ratio)
+            pdf_median = statistics.median(r["pdfs"]) if r["pdfs"] else float("nan")
+            print(f"{config:22} {number:5d} {r['quiet']['p50']:9.1f} {r['quiet']['p95']:9.1f} {r['busy']['p50']:9.1f} "
+                  f"{r['busy']['p95']:9.1f} {ratio:9.2f} {len(r['pdfs']):5d} {pdf_median:6.2f} "
+                  f"{len(r['exports']):7d}")  # fmt: skip
+        verdict = "meets" if statistics.median(ratios) <= TARGET else "MISSES"
+        print(f"{config:22} median p95 ratio {statistics.median(ratios):.2f}: {verdict} the target of ≤ {TARGET}")
+
+
+INFO: dict = {}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True, help="DATABASE_URL of a database seeded by seed_scale")
+    parser.add_argument("--configs", nargs="+", default=["sync:2", "gthread:2:4"],
+                        help="gunicorn configurations as class:workers[:threads] (sync:2 gthread:2:4)")  # fmt: skip
+    parser.add_argument("--worker-nice", type=int, default=10, help="niceness of the background workers (10)")
+    parser.add_argument("--report-pool", default="", help="class:workers[:threads] of a niced gunicorn for the PDFs")
+    parser.add_argument("--duration", type=float, default=15, help="seconds per window (15)")
+    parser.add_argument("--rounds", type=int, default=3, help="quiet/busy pairs per configuration (3)")
+    parser.add_argument("--connections", type=int, default=2, help="wrk connections for the light changes (2)")
+    parser.add_argument("--user", choices=sorted(load.USERS), default="one", help="whose session (one)")
+    parser.add_argument("--port", type=int, default=8095, help="first port to try (8095)")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    print("Collecting static files (manifest storage, as in production) ...")
+    subprocess.run([load.PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=load.ROOT, check=True,
+                   env={**load.server_env(args.database), "DJANGO_SETTINGS_MODULE": "fii.settings"})  # fmt: skip
+    INFO.update(prepare(args.database, args.user))
+    results = {}
+    with contextlib.ExitStack() as stack:
+        redis = stack.enter_context(load.OwnRedis())
+        load.CACHE_URLS[args.database] = redis.url
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fii-stall-")))
+        for config in args.configs:
+            label = f"{config}+{args.report_pool}" if args.report_pool else config
+            print(f"Measuring {label} ...")
+            results[label] = measure(args, config, workdir)
+    report(args, results, began)
+
+
+if __name__ == "__main__":
+    main()
