@@ -4,11 +4,12 @@ Run from the project root; it seeds a throw-away SQLite database of its own (``s
 developer's, with the largest size, and moves every seeded trajectory to one organisation; a smaller size
 exports the first trajectories of it:
 
-    .venv/bin/python bench/export.py [--sizes 50 500] [--before 646098f] [--repeat 1] [--lists-only]
+    .venv/bin/python bench/export.py [--sizes 50 500] [--before 646098f] [--repeat 1] [--lists-only] [--import]
 
 ``--before`` names a commit whose ``trajectories/services/transfer.py`` is loaded next to the current one (the
 exporter before issue 21: one query per object it follows); ``--before ''`` measures only the current code.
-Both write the same bytes (checked). Prints one line per size and exporter, and the machine load.
+Both write the same bytes (checked). ``--import`` imports each file back as a copy (rolled back afterwards) and
+counts its statements. Prints one line per size and exporter, and the machine load.
 """
 
 from __future__ import annotations
@@ -79,6 +80,32 @@ def measure(label: str, chunks_of, trajectories, repeat: int) -> tuple[str, str]
         best = min(best, seconds)
     line = f"  {label:<22} {queries:>7,} queries  {best:7.2f} s  {size / 1e6:7.1f} MB"
     return line, text
+
+
+def import_back(text: str) -> str:
+    """Import the exported file again as a copy (the import job's service), counting every statement; rolled
+    back at the end, so the next size starts from the same database."""
+    import json
+
+    from django.db import connection, transaction
+
+    from trajectories.services import transfer
+
+    counted = [0]
+
+    def count(execute, sql, params, many, context):
+        counted[0] += 1
+        return execute(sql, params, many, context)
+
+    data = json.loads(text)
+    began = time.perf_counter()
+    with transaction.atomic(), connection.execute_wrapper(count):
+        result = transfer.trajectories_import(data=data, as_copy=True)
+        seconds = time.perf_counter() - began
+        transaction.set_rollback(True)
+    imported = len(result["trajectories"])
+    per = counted[0] // imported
+    return f"  {'import as a copy':<22} {counted[0]:>7,} queries  {seconds:7.2f} s  ({per:,} a trajectory)"
 
 
 def lists(owner: int) -> None:
@@ -162,6 +189,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500])
     parser.add_argument("--before", default="646098f", help="commit of the exporter before issue 21 ('' skips)")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--import", dest="import_", action="store_true", help="also import each file back (a copy)")
     parser.add_argument("--lists-only", action="store_true", help="seed the largest size, time only the list exports")
     args = parser.parse_args()
 
@@ -193,6 +221,8 @@ def main() -> None:
                 args.repeat,
             )
             print(line)
+            if args.import_:
+                print(import_back(after_text))
             if before is not None:
                 line, before_text = measure(
                     f"before ({args.before})",
