@@ -206,7 +206,7 @@ def measure(args, config: str, workdir: Path) -> list[dict]:
     # With --report-pool the PDFs go to a gunicorn of their own at the workers' niceness (a proxy rule for
     # *.pdf in front, docs/deployment.md); without it, to the same servers as the light changes.
     reports = server(args.database, args.report_pool, port + 1, nice=args.worker_nice) if args.report_pool else None
-    background = start_workers(args.database, 2, args.worker_nice)
+    background = start_workers(args.database, args.job_workers, args.worker_nice)
     rounds = []
     try:
         load.wait_healthy(port, app.process)
@@ -234,8 +234,8 @@ def report(args, results: dict[str, list[dict]], began: float) -> None:
     load_average = " ".join(f"{x:.2f}" for x in load.os.getloadavg())
     print()
     print(f"Stall test: light changes ({args.connections} connections, {args.duration:.0f} s per window), quiet and "
-          f"while 2 organisation exports ({INFO['exported']} trajectories, background jobs, workers at nice "
-          f"{args.worker_nice}) and 2 progress-report PDFs ({INFO['pdf_reviews']} reviews; "
+          f"while 2 organisation exports ({INFO['exported']} trajectories, background jobs on {args.job_workers} "
+          f"worker(s) at nice {args.worker_nice}) and 2 progress-report PDFs ({INFO['pdf_reviews']} reviews; "
           f"{('a report pool of ' + args.report_pool) if args.report_pool else 'same servers'}) "
           f"run. Load after the run: "
           f"{load_average}; {time.perf_counter() - began:.0f} s in all.")  # fmt: skip
@@ -262,6 +262,7 @@ def main() -> None:
     parser.add_argument("--database", required=True, help="DATABASE_URL of a database seeded by seed_scale")
     parser.add_argument("--configs", nargs="+", default=["sync:2", "gthread:2:4"],
                         help="gunicorn configurations as class:workers[:threads] (sync:2 gthread:2:4)")  # fmt: skip
+    parser.add_argument("--job-workers", type=int, default=2, help="background workers (db_worker) to start (2)")
     parser.add_argument("--worker-nice", type=int, default=10, help="niceness of the background workers (10)")
     parser.add_argument("--report-pool", default="", help="class:workers[:threads] of a niced gunicorn for the PDFs")
     parser.add_argument("--duration", type=float, default=15, help="seconds per window (15)")
