@@ -13,6 +13,7 @@ from trajectories import services
 from trajectories.models import CfirRating
 
 from .helpers import goto, shot_fits
+from .test_accessibility import axe_violations, describe
 
 
 def test_a_suggested_strategy_becomes_an_action_in_the_next_review(login_as, bewerker, trajectory, problems):
@@ -32,6 +33,7 @@ def test_a_suggested_strategy_becomes_an_action_in_the_next_review(login_as, bew
     expect(item).to_contain_text("niveau 1")
     expect(item).to_contain_text("60% van de deskundigen")
     shot_fits(page, "cfir-strategies")
+    assert not describe("CFIR page with take-up forms", axe_violations(page))
     with page.expect_navigation():
         item.get_by_role("button", name="Als actie toevoegen").click()
     expect(page.locator("main")).to_contain_text("staat nu als open actie klaar")
@@ -54,6 +56,7 @@ def test_a_suggested_strategy_becomes_an_action_in_the_next_review(login_as, bew
     expect(page.locator("main")).to_contain_text("Deze datum ligt in het verleden")
     expect(page.get_by_label("Klaar op")).to_have_value("2020-01-01")
     shot_fits(page, "strategy-take-up-refused")
+    assert not describe("take-up refused", axe_violations(page))
     due_on = dt.date.today() + dt.timedelta(days=40)
     page.get_by_label("Klaar op").fill(due_on.isoformat())
     with page.expect_navigation():

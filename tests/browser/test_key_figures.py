@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from trajectories import services
 
 from .helpers import document_was_kept, follow, goto, htmx_request, mark_document, shot_fits, submit
+from .test_accessibility import axe_violations, describe
 
 VIEWPORT = {"width": 1280, "height": 800}
 
@@ -166,6 +167,7 @@ def test_key_figures_map_radio_silence_and_a_team_of_three(login_as, problems, t
     register = page.get_by_role("region", name="Belanghebbendenregister, meeste invloed eerst")
     expect(register).to_have_attribute("tabindex", "0")
     assert register.evaluate("r => r.scrollWidth > r.clientWidth")  # the table scrolls inside its region
+    assert not describe("phase report at 320 px", axe_violations(page))
     page.set_viewport_size({"width": 1280, "height": 800})
     shot_fits(page, "key-figures-phase-report")
 
