@@ -204,6 +204,10 @@ def test_a_due_date_in_the_past_is_refused_at_the_field_with_the_input_kept(
     assert not StrategyUptake.objects.exists() and not Milestone.objects.exists()
     # Today itself is fine.
     assert client.post(url, {"strategy": "E26", "due_on": "2026-03-09", "target": "milestone"}).status_code == 302
+    # The same form again, from an old tab with a date now in the past: the milestone that is there, no error.
+    response = client.post(url, {"strategy": "E26", "due_on": "2026-03-01", "target": "action"}, follow=True)
+    assert "was al overgenomen" in response.content.decode()
+    assert StrategyUptake.objects.get().milestone is not None and not Action.objects.exists()
 
 
 def test_the_cfir_page_suggests_strategies_and_shows_what_was_taken_up(client, bewerker, barrier, trajectory, today):

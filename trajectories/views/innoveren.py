@@ -31,7 +31,7 @@ from ..forms import (
     StrategyTakeUpForm,
 )
 from ..forms.innoveren import field_key
-from ..models import CfirAssessment, CfirRating, MethodVersion
+from ..models import CfirAssessment, CfirRating, MethodVersion, StrategyUptake
 from ..policy import Do, may, view_or_edit
 
 # 3a Innovation versus implementability ----------------------------------------------------------
@@ -296,7 +296,8 @@ def cfir_strategy_take_up(request, pk: int, assessment_pk: int, rating_pk: int):
     strategy = request.POST.get("strategy", "")
     if strategy not in {m.strategy.code for m in eric.suggestions(assessment.version, rating.construct)}:
         raise Http404
-    if not form.is_valid():
+    taken = StrategyUptake.objects.filter(rating=rating, strategy=strategy).exists()
+    if not form.is_valid() and not taken:
         return render(
             request,
             "trajectories/innoveren/strategy_take_up.html",
@@ -310,13 +311,13 @@ def cfir_strategy_take_up(request, pk: int, assessment_pk: int, rating_pk: int):
             },
             status=400,
         )
-    try:
+    try:  # taken up already: the uptake that exists, whatever this (perhaps old, replayed) form asks
         uptake, created = services.strategy_take_up(
             rating=rating,
             strategy=strategy,
             by=request.user,
-            target=form.cleaned_data["target"],
-            due_on=form.cleaned_data["due_on"],
+            target=form.cleaned_data.get("target") or "action",
+            due_on=form.cleaned_data.get("due_on"),
         )
     except services.NotSuggested:
         raise Http404 from None
