@@ -50,7 +50,7 @@ CREATES = {
     "trajectories:improvement_create": "an improvement",
     "trajectories:implementability": "an implementability assessment",
     "trajectories:cfir_list": "a CFIR assessment",
-    "trajectories:cfir_strategy_take_up": "an action for a CFIR barrier, with the strategy it takes up",
+    "trajectories:cfir_strategy_take_up": "an action or milestone for a CFIR barrier, with the strategy",
     "trajectories:indicator_create": "an indicator",
     "trajectories:measurement_create": "a measurement of an indicator",
     "trajectories:indicator_suggest": "an indicator from a suggestion of the handreiking",

@@ -425,7 +425,8 @@ MATRIX = {
 
 # POST bodies for the matrix, where an empty body would be invalid.
 POST_DATA = {
-    "trajectories:cfir_strategy_take_up": {"strategy": "E26"},
+    # As a plan milestone: the action route is covered in tests/trajectories/test_eric.py.
+    "trajectories:cfir_strategy_take_up": {"strategy": "E26", "due_on": "2099-12-31", "target": "milestone"},
     "set_language": {"language": "nl", "next": "/"},
     "trajectories:template_item": {"op": "up"},
     "trajectories:review_item": {"colour": "groen"},

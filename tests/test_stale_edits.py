@@ -233,7 +233,7 @@ NOT_AN_EDIT = {
     "trajectories:talk_create": "adds a talk",
     "trajectories:milestone_create": "adds a milestone",
     "trajectories:plan_task_create": "adds a task",
-    "trajectories:cfir_strategy_take_up": "adds an action for a barrier; a second click finds the one taken up",
+    "trajectories:cfir_strategy_take_up": "adds an action or milestone for a barrier; a second click finds it",
     "trajectories:people_change_create": "adds a change of people",
     "trajectories:professional_create": "adds a professional",
     "trajectories:fidelity_create": "adds a fidelity checklist",

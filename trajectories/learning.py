@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import (
-    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -53,8 +52,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.utils import timezone
 
@@ -65,6 +62,7 @@ from .key_figures import radio_silence
 from .models import (
     KEY_FIGURE_INFLUENCE,
     CfirRating,
+    ChecklistItem,
     Light,
     PhaseState,
     PhaseTransition,
@@ -301,57 +299,54 @@ def _line_key(phase: str, template_item_id: int | None, text: str) -> tuple[str,
 
 
 def _items(ids, refs: dict[int, TrajectoryRef], *, top: int) -> tuple[list[ItemFigure], int]:
-    """The lines most often red or orange: one grouped query, one for the trajectories behind the top lines.
+    """The lines most often red or orange: one pass over the review items, one over the checklist lines.
 
-    Lines copied from the owner's template group by that template line (a team's rewording of its copy stays in
-    the group, and the figure shows the template's wording); other lines group by phase and wording.
+    The review items are counted per checklist line of a trajectory (grouped on ``item_id`` alone, without
+    joining the lines into the grouping); the lines, with their template line, are read separately and summed
+    into their group here. Lines copied from the owner's template group by that template line (a team's
+    rewording of its copy stays in the group, and the figure shows the template's wording); other lines group by
+    phase and wording. The trajectories behind a line are those where one of its copies was red or orange.
     """
-    rows = (
+    counts = (
         _finalised_items(ids)
-        .annotate(wording=Case(When(item__template_item__isnull=True, then=F("item__text")), default=Value("")))
-        .values("item__phase", "item__template_item", "wording")
+        .values("item_id")
         .annotate(
-            template_text=Max("item__template_item__text"),
-            assessed=Count("pk", filter=~Q(colour="")),
-            red=Count("pk", filter=Q(colour=Light.ROOD)),
-            orange=Count("pk", filter=Q(colour=Light.ORANJE)),
+            # Counted on item (never null), not pk: the index reviewitem_lights holds all this query reads.
+            assessed=Count("item", filter=~Q(colour="")),
+            red=Count("item", filter=Q(colour=Light.ROOD)),
+            orange=Count("item", filter=Q(colour=Light.ORANJE)),
         )
         .order_by()
+        .values_list("item_id", "assessed", "red", "orange")
     )
-    figures = [
-        ItemFigure(
-            r["item__phase"],
-            r["template_text"] or r["wording"],
-            r["assessed"],
-            r["red"],
-            r["orange"],
-            template_item_id=r["item__template_item"],
-        )
-        for r in rows
-    ]
+    per_item = {item_id: (assessed, red, orange) for item_id, assessed, red, orange in counts}
+    lines = (
+        ChecklistItem.objects.filter(trajectory__in=ids)
+        .values_list("pk", "trajectory_id", "phase", "template_item_id", "text", "template_item__text")
+        .order_by()
+    )
+    groups: dict[tuple[str, int | None, str], ItemFigure] = {}
+    behind: dict[tuple[str, int | None, str], set[int]] = defaultdict(set)
+    for pk, trajectory_id, phase, template_item_id, text, template_text in lines:
+        if pk not in per_item:  # never assessed in a finalised review
+            continue
+        key = _line_key(phase, template_item_id, text)
+        figure = groups.get(key)
+        if figure is None:
+            figure = groups[key] = ItemFigure(phase, template_text or text, 0, 0, 0, template_item_id=template_item_id)
+        assessed, red, orange = per_item[pk]
+        figure.assessed += assessed
+        figure.red += red
+        figure.orange += orange
+        if red or orange:
+            behind[key].add(trajectory_id)
+    figures = list(groups.values())
     assessments = sum(f.assessed for f in figures)
     figures = [f for f in figures if f.not_green]
     figures.sort(key=lambda f: (-f.not_green, -f.share, PHASE_ORDER[f.phase], f.text, f.template_item_id or 0))
     figures = figures[:top]
-    if figures:
-        wanted = Q()
-        for f in figures:
-            if f.template_item_id:
-                wanted |= Q(item__template_item=f.template_item_id)
-            else:
-                wanted |= Q(item__phase=f.phase, item__template_item__isnull=True, item__text=f.text)
-        behind = (
-            _finalised_items(ids)
-            .filter(wanted, colour__in=NOT_GREEN)
-            .values_list("item__phase", "item__template_item", "item__text", "review__trajectory_id")
-            .distinct()
-            .order_by()
-        )
-        found: dict[tuple[str, int | None, str], set[int]] = defaultdict(set)
-        for phase, template_item_id, text, trajectory_id in behind:
-            found[_line_key(phase, template_item_id, text)].add(trajectory_id)
-        for f in figures:
-            f.trajectories = _refs(found[_line_key(f.phase, f.template_item_id, f.text)], refs)
+    for f in figures:
+        f.trajectories = _refs(behind[_line_key(f.phase, f.template_item_id, f.text)], refs)
     return figures, assessments
 
 

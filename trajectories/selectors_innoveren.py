@@ -102,9 +102,9 @@ def cfir_overview(assessment: CfirAssessment) -> dict:
 def barrier_strategies(assessment: CfirAssessment, barriers) -> list[dict]:
     """Per barrier (every construct rated −1 or −2, most negative first): the verified expert suggestions
     of ``fii.eric`` (level 1 first, then level 2, by percentage) and the strategies already taken up, each
-    with its action. One query for the uptakes of the whole assessment."""
+    with its action or milestone. One query for the uptakes of the whole assessment."""
     taken: dict[int, dict[str, StrategyUptake]] = {}
-    for uptake in StrategyUptake.objects.filter(rating__assessment=assessment).select_related("action"):
+    for uptake in StrategyUptake.objects.filter(rating__assessment=assessment).select_related("action", "milestone"):
         taken.setdefault(uptake.rating_id, {})[uptake.strategy] = uptake
     constructs = assessment.framework.constructs
     rows = []

@@ -401,9 +401,9 @@ TRAJECTORY = Part(
                         Part(
                             m.StrategyUptake,
                             "uptakes",
-                            "strategy action created_by created_at",
+                            "strategy action milestone created_by created_at",
                             parent="rating",
-                            refs={"action": "actions"},
+                            refs={"action": "actions", "milestone": "milestones"},
                             history="cfir-strategie",
                         ),
                     ),

@@ -38,10 +38,11 @@ __all__ = [
 ]
 
 EXPORT_FORMAT = "fii-trajectories"
-EXPORT_VERSION = 4  # 2: CFIR version, candidate, review flag; open points of a transition (issue 19)
+EXPORT_VERSION = 5  # 2: CFIR version, candidate, review flag; open points of a transition (issue 19)
 # 3: a candidate's financing_need and financing_note; "financiering" is no longer a rating criterion (issue 19)
 # 4: actions carry a key; a CFIR rating's strategies taken up (``uptakes``) refer to them; indicators with their
 # measurements, the fidelity threshold, an observation's professional (issue 22)
+# 5: a strategy taken up goes to an action or to a milestone (``uptakes``: ``milestone``, ``action`` may be null)
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # the same limit as the upload form
 
 

@@ -4,12 +4,14 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from fii import eric
 from fii.cfir import CfirVersion, framework
 from trajectories import services
-from trajectories.models import Action, CfirRating, StrategyUptake
+from trajectories.models import Action, CfirRating, Milestone, StrategyUptake
 
 AT = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
@@ -120,18 +122,110 @@ def test_a_strategy_that_is_not_suggested_or_a_rating_that_is_no_barrier_is_refu
     assert not Action.objects.filter(trajectory=trajectory).exists()
 
 
-def test_the_cfir_page_suggests_strategies_and_shows_what_was_taken_up(client, bewerker, barrier, trajectory):
+TODAY = dt.date(2026, 3, 9)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Today is Monday 9 March 2026 for the forms; a given moment keeps its own date."""
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, *a, **k: TODAY if value is None else real(value))
+
+
+def test_a_strategy_taken_up_as_a_milestone_is_on_the_plan_and_not_an_action(barrier, trajectory):
+    uptake, created = services.strategy_take_up(
+        rating=barrier, strategy="E26", by=trajectory.created_by, target="milestone", at=AT
+    )
+    assert created and uptake.action is None
+    milestone = Milestone.objects.get(trajectory=trajectory)
+    assert uptake.milestone == milestone
+    assert milestone.due_on == dt.date(2026, 3, 30)  # four weeks after the moment it was taken up
+    assert milestone.title.startswith("Instrumenten voor kwaliteitsbewaking maken, voor de belemmering")
+    # Idempotent whatever the second click asks for: the milestone that is there, no action.
+    again, created_again = services.strategy_take_up(
+        rating=barrier, strategy="E26", by=trajectory.created_by, target="action", at=AT
+    )
+    assert again.pk == uptake.pk and not created_again
+    assert not Action.objects.filter(trajectory=trajectory).exists()
+    assert Milestone.objects.filter(trajectory=trajectory).count() == 1
+
+
+def test_a_strategy_taken_up_as_an_action_gets_the_due_date_asked_for(barrier, trajectory):
+    uptake, _ = services.strategy_take_up(
+        rating=barrier, strategy="E26", by=trajectory.created_by, due_on=dt.date(2026, 5, 1), at=AT
+    )
+    assert uptake.milestone is None and uptake.action.due_on == dt.date(2026, 5, 1)
+    assert not Milestone.objects.filter(trajectory=trajectory).exists()
+
+
+def test_a_non_barrier_is_refused_as_a_milestone_too(barrier, trajectory):
+    barrier.rating = "0"
+    barrier.save()
+    with pytest.raises(services.NotSuggested):
+        services.strategy_take_up(rating=barrier, strategy="E26", by=trajectory.created_by, target="milestone")
+    assert not Milestone.objects.filter(trajectory=trajectory).exists()
+
+
+def test_the_database_wants_exactly_one_of_action_and_milestone(barrier, trajectory):
+    by = trajectory.created_by
+    action = services.action_create(trajectory=trajectory, by=by, description="Iets")
+    milestone = services.milestone_save(trajectory=trajectory, by=by, title="Iets", due_on=dt.date(2026, 4, 1))
+    for target in ({}, {"action": action, "milestone": milestone}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StrategyUptake.objects.create(rating=barrier, strategy="E26", **target)
+
+
+def test_taking_up_as_a_milestone_in_the_page_links_to_the_plan(client, bewerker, barrier, trajectory, today):
+    client.force_login(bewerker)
+    page = reverse("trajectories:cfir", args=[trajectory.pk, barrier.assessment_id])
+    url = reverse("trajectories:cfir_strategy_take_up", args=[trajectory.pk, barrier.assessment_id, barrier.pk])
+    response = client.post(url, {"strategy": "E26", "due_on": "2026-04-20", "target": "milestone"})
+    assert response.status_code == 302
+    milestone = Milestone.objects.get(trajectory=trajectory)
+    assert milestone.due_on == dt.date(2026, 4, 20)
+    content = client.get(page).content.decode()
+    assert "als planmijlpaal overgenomen" in content
+    plan = reverse("trajectories:plan", args=[trajectory.pk])
+    assert f'href="{plan}#milestone-{milestone.pk}"' in content
+    assert f'id="milestone-{milestone.pk}"' in client.get(plan).content.decode()
+    assert not Action.objects.filter(trajectory=trajectory).exists()
+
+
+def test_a_due_date_in_the_past_is_refused_at_the_field_with_the_input_kept(
+    client, bewerker, barrier, trajectory, today
+):
+    client.force_login(bewerker)
+    url = reverse("trajectories:cfir_strategy_take_up", args=[trajectory.pk, barrier.assessment_id, barrier.pk])
+    response = client.post(url, {"strategy": "E26", "due_on": "2026-03-08", "target": "milestone"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Deze datum ligt in het verleden" in content
+    assert 'value="2026-03-08"' in content and 'aria-invalid="true"' in content
+    assert not StrategyUptake.objects.exists() and not Milestone.objects.exists()
+    # Today itself is fine.
+    assert client.post(url, {"strategy": "E26", "due_on": "2026-03-09", "target": "milestone"}).status_code == 302
+    # The same form again, from an old tab with a date now in the past: the milestone that is there, no error.
+    response = client.post(url, {"strategy": "E26", "due_on": "2026-03-01", "target": "action"}, follow=True)
+    assert "was al overgenomen" in response.content.decode()
+    assert StrategyUptake.objects.get().milestone is not None and not Action.objects.exists()
+
+
+def test_the_cfir_page_suggests_strategies_and_shows_what_was_taken_up(client, bewerker, barrier, trajectory, today):
     client.force_login(bewerker)
     page = reverse("trajectories:cfir", args=[trajectory.pk, barrier.assessment_id])
     content = client.get(page).content.decode()
     assert "Instrumenten voor kwaliteitsbewaking maken" in content and "60%" in content
     assert "startpunt" in content  # the study's own caveat, in our words
+    assert 'name="due_on" value="2026-04-06"' in content  # four weeks out, shown before saving
     url = reverse("trajectories:cfir_strategy_take_up", args=[trajectory.pk, barrier.assessment_id, barrier.pk])
-    response = client.post(url, {"strategy": "E26"})
+    response = client.post(url, {"strategy": "E26", "due_on": "2026-04-06", "target": "action"})
     assert response.status_code == 302
     content = client.get(page).content.decode()
-    assert "Overgenomen" in content
-    assert client.post(url, {"strategy": "E10"}).status_code == 404
+    assert "Overgenomen" in content and "als actie overgenomen" in content
+    action = Action.objects.get(trajectory=trajectory)
+    assert action.due_on == dt.date(2026, 4, 6)
+    assert reverse("trajectories:action", args=[trajectory.pk, action.pk]) in content
+    assert client.post(url, {"strategy": "E10", "due_on": "2026-04-06"}).status_code == 404
     assert Action.objects.filter(trajectory=trajectory).count() == 1
 
 

@@ -329,3 +329,17 @@ def test_lines_group_by_their_template_line_and_fall_back_to_wording(clock, muni
     (line,) = overview(municipality).items
     assert (line.template_item_id, line.red, line.orange, line.assessed) == (template_line.pk, 2, 1, 3)
     assert titles(line.trajectories) == ["Alfa", "Bravo", "Charlie"]
+
+
+def test_lights_of_an_open_review_do_not_count_yet(clock, municipality, bewerker):
+    alfa = create(municipality, bewerker, "Alfa", days_ago=100)
+    review(alfa, bewerker, days_ago=80, phase="verkennen", colours=["rood", "groen"])
+    started = services.review_start(
+        trajectory=alfa, by=bewerker, held_on=TODAY - dt.timedelta(days=5), phases=["verkennen"], at=at(5)
+    )
+    for item in started.items.order_by("position"):
+        services.review_item_set(review_item=item, by=bewerker, colour="oranje", note="")
+    figures = overview(municipality)
+    (line,) = figures.items  # the second line was orange only in the open review
+    assert (line.red, line.orange, line.assessed) == (1, 0, 1)
+    assert figures.assessments == 2

@@ -88,7 +88,7 @@ def test_documentation_names_every_list_and_every_left_out_model():
 def test_export_then_import_into_an_empty_database_then_export_is_identical(demo):
     first = export_all()
     data = json.loads(first)
-    assert data["format"] == EXPORT_FORMAT and data["version"] == EXPORT_VERSION == 4
+    assert data["format"] == EXPORT_FORMAT and data["version"] == EXPORT_VERSION == 5
     assert {"Samen Leren", "Administratief Juridisch Team"} <= {t["title"] for t in data["trajectories"]}
 
     def non_empty_lists(node, found):
@@ -107,6 +107,11 @@ def test_export_then_import_into_an_empty_database_then_export_is_identical(demo
     # The round trip means something only if every kind of object is in the file.
     assert {kind.name for kind in transfer_kinds()} <= non_empty_lists(data, set()) | {"trajectories"}
     assert any(a["document"] for t in data["trajectories"] for a in t["agreements"])
+    uptakes = [
+        u for t in data["trajectories"] for c in t["cfir_assessments"] for r in c["ratings"] for u in r["uptakes"]
+    ]
+    assert any(u["milestone"] and u["action"] is None for u in uptakes)  # a strategy on the plan
+    assert any(u["action"] and u["milestone"] is None for u in uptakes)  # and one as a stoplight action
 
     empty_the_database()
     result = trajectories_import(data=data)

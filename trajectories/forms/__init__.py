@@ -8,7 +8,14 @@ from .borgen import (
     QualityForm,
 )
 from .implementeren import ProfessionalForm, ProfessionalStateForm, TrainingForm
-from .innoveren import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
+from .innoveren import (
+    CfirAssessmentForm,
+    CfirCompareForm,
+    CfirRateForm,
+    ImplementabilityForm,
+    MethodForm,
+    StrategyTakeUpForm,
+)
 from .outcomes import IndicatorForm, MeasurementForm
 from .people import (
     ContactForm,
@@ -73,6 +80,7 @@ __all__ = [
     "CfirRateForm",
     "ImplementabilityForm",
     "MethodForm",
+    "StrategyTakeUpForm",
     "AgreementForm",
     "CandidateAddForm",
     "CandidateAssessForm",

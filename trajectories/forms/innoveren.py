@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fii.cfir import RATINGS
@@ -283,3 +284,27 @@ class CfirCompareForm(forms.Form):
     def __init__(self, *args, trajectory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessments"].queryset = trajectory.cfir_assessments.order_by("assessed_on", "pk")
+
+
+class StrategyTakeUpForm(forms.Form):
+    """One suggested strategy for a barrier, taken up as an action or as a plan milestone, due on a date.
+
+    The two buttons of the form carry ``target``; pressing Enter in the date field submits the first (action).
+    """
+
+    strategy = forms.CharField(max_length=3, widget=forms.HiddenInput)
+    target = forms.ChoiceField(
+        label=_("Take up as"),
+        choices=[("action", _("stoplight action")), ("milestone", _("plan milestone"))],
+        required=False,
+    )
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput)
+
+    def clean_target(self) -> str:
+        return self.cleaned_data.get("target") or "action"
+
+    def clean_due_on(self):
+        value = self.cleaned_data["due_on"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("This date lies in the past; choose today or a later date."))
+        return value

@@ -271,11 +271,12 @@ class CfirRating(models.Model):
 
 
 class StrategyUptake(models.Model):
-    """An ERIC implementation strategy the team took up for a CFIR barrier, as a stoplight action (issue 22).
+    """An ERIC implementation strategy the team took up for a CFIR barrier (issue 22): as a stoplight action
+    or as a milestone on the plan's roadmap, exactly one of the two.
 
-    The strategy comes from the expert matches in ``fii.eric``; the action carries who, what and by when and
-    shows up in the next review's open actions. One uptake per strategy and barrier, so a second click (or a
-    replayed form) finds the action that is already there.
+    The strategy comes from the expert matches in ``fii.eric``; the action (who, what, by when) shows up in the
+    next review's open actions, the milestone on the plan page. One uptake per strategy and barrier, so a second
+    click (or a replayed form) finds the action or milestone that is already there.
     """
 
     rating = models.ForeignKey(CfirRating, on_delete=models.CASCADE, related_name="uptakes")
@@ -283,7 +284,20 @@ class StrategyUptake(models.Model):
         _("implementation strategy (ERIC)"), max_length=3, choices=[(c, c) for c in STRATEGY_CODES]
     )
     action = models.ForeignKey(
-        "trajectories.Action", on_delete=models.CASCADE, related_name="strategy_uptakes", verbose_name=_("action")
+        "trajectories.Action",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="strategy_uptakes",
+        verbose_name=_("action"),
+    )
+    milestone = models.ForeignKey(
+        "trajectories.Milestone",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="strategy_uptakes",
+        verbose_name=_("milestone"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -299,6 +313,11 @@ class StrategyUptake(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rating", "strategy"], name="strategyuptake_one_per_barrier"),
             models.CheckConstraint(condition=Q(strategy__in=STRATEGY_CODES), name="strategyuptake_strategy_valid"),
+            models.CheckConstraint(
+                condition=Q(action__isnull=False, milestone__isnull=True)
+                | Q(action__isnull=True, milestone__isnull=False),
+                name="strategyuptake_action_or_milestone",
+            ),
         ]
 
     def __str__(self) -> str:

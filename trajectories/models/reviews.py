@@ -220,6 +220,10 @@ class ReviewItem(models.Model):
         verbose_name = _("review item")
         verbose_name_plural = _("review items")
         ordering = ["position", "pk"]
+        # The learning page reads every light of an organisation's finalised reviews (trajectories/learning.py:
+        # the lines most often red or orange, red back to green). With the light in the index PostgreSQL answers
+        # from the index alone instead of visiting each row; measured by bench/learning.py (BENCHMARKS.md).
+        indexes = [models.Index(fields=["review", "item", "colour", "carried_colour"], name="reviewitem_lights")]
         constraints = [
             models.UniqueConstraint(fields=["review", "item"], name="reviewitem_unique_per_review"),
             models.CheckConstraint(condition=Q(colour__in=["", *Light.values]), name="reviewitem_colour_valid"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from enum import StrEnum
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +27,7 @@ from ..models import (
 from ..selectors_innoveren import method_current
 from .reviews import action_create
 from .subphases import subphases_follow_work
+from .verkennen import milestone_save
 from .versioning import StaleEdit, save_versioned
 
 __all__ = [
@@ -34,7 +37,9 @@ __all__ = [
     "method_current",
     "method_save",
     "strategy_take_up",
+    "uptake_due_default",
     "NotSuggested",
+    "UptakeTarget",
 ]
 
 
@@ -166,15 +171,42 @@ class NotSuggested(ValueError):
     """The strategy is not among the expert suggestions for this rating, or the rating is no barrier."""
 
 
+class UptakeTarget(StrEnum):
+    """Where a strategy taken up for a barrier goes: the stoplight review or the plan's roadmap."""
+
+    ACTION = "action"
+    MILESTONE = "milestone"
+
+
+UPTAKE_DUE_AFTER = dt.timedelta(weeks=4)  # the default due date the take-up form proposes
+
+
+def uptake_due_default(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) + UPTAKE_DUE_AFTER
+
+
 @transaction.atomic
-def strategy_take_up(*, rating: CfirRating, strategy: str, by, at=None) -> tuple[StrategyUptake, bool]:
-    """Take up a suggested ERIC strategy for a CFIR barrier as a stoplight action (issue 22).
+def strategy_take_up(
+    *,
+    rating: CfirRating,
+    strategy: str,
+    by,
+    target: UptakeTarget | str = UptakeTarget.ACTION,
+    due_on: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> tuple[StrategyUptake, bool]:
+    """Take up a suggested ERIC strategy for a CFIR barrier (issue 22): as an open stoplight action (``target``
+    ``action``; it comes up at the next review) or as a milestone on the plan's roadmap (``milestone``), due on
+    ``due_on`` (default: four weeks after ``at``). The form refuses a date in the past; the service takes the
+    date it is given, so demo data can be written for a moment in the past.
 
     Idempotent: a strategy is taken up once per barrier; a second call (a double click, a replayed form, a
-    colleague at the same moment) returns the uptake that exists, with ``False``. The action is open, without
-    owner or due date: the team fills those in at the next review, where it appears among the open actions.
+    colleague at the same moment) returns the uptake that exists, with ``False``, wherever it went.
     """
-    existing = StrategyUptake.objects.filter(rating=rating, strategy=strategy).select_related("action").first()
+    target = UptakeTarget(target)
+    existing = (
+        StrategyUptake.objects.filter(rating=rating, strategy=strategy).select_related("action", "milestone").first()
+    )
     if existing is not None:
         return existing, False
     if NUMERIC.get(rating.rating, 0) >= 0:
@@ -189,12 +221,28 @@ def strategy_take_up(*, rating: CfirRating, strategy: str, by, at=None) -> tuple
         "strategy": chosen.nl_name if dutch else chosen.name,
         "construct": construct.nl_name if dutch else construct.name,
     }
+    if due_on is None:
+        due_on = uptake_due_default(timezone.localdate(at) if at else None)
+    trajectory = assessment.trajectory
     try:
         with transaction.atomic():
-            action = action_create(trajectory=assessment.trajectory, by=by, description=description[:300], at=at)
-            uptake = StrategyUptake.objects.create(
-                rating=rating, strategy=strategy, action=action, created_by=by, created_at=at or timezone.now()
-            )
+            if target == UptakeTarget.MILESTONE:
+                milestone = milestone_save(trajectory=trajectory, by=by, title=description[:200], due_on=due_on, at=at)
+                uptake = StrategyUptake.objects.create(
+                    rating=rating,
+                    strategy=strategy,
+                    milestone=milestone,
+                    created_by=by,
+                    created_at=at or timezone.now(),
+                )
+            else:
+                action = action_create(
+                    trajectory=trajectory, by=by, description=description[:300], due_on=due_on, at=at
+                )
+                uptake = StrategyUptake.objects.create(
+                    rating=rating, strategy=strategy, action=action, created_by=by, created_at=at or timezone.now()
+                )
     except IntegrityError:  # taken up by someone else between the look-up and the insert
-        return StrategyUptake.objects.select_related("action").get(rating=rating, strategy=strategy), False
+        found = StrategyUptake.objects.select_related("action", "milestone").get(rating=rating, strategy=strategy)
+        return found, False
     return uptake, True

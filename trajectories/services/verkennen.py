@@ -285,12 +285,18 @@ def milestone_save(
     reached_on: dt.date | None = None,
     milestone=None,
     expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> Milestone:
     """Add a milestone, or change one; with ``expected_version`` (the edit form) only if nobody saved it since
     the form was opened, else :class:`StaleEdit`."""
     if milestone is None:
         milestone = Milestone.objects.create(
-            trajectory=trajectory, title=title, due_on=due_on, reached_on=reached_on, created_by=by
+            trajectory=trajectory,
+            title=title,
+            due_on=due_on,
+            reached_on=reached_on,
+            created_by=by,
+            created_at=at or timezone.now(),
         )
         subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
         return milestone

@@ -22,9 +22,16 @@ from organisations.submissions import create_once
 from .. import selectors_innoveren as selectors
 from .. import services
 from ..access import get_trajectory_for_user
-from ..forms import CfirAssessmentForm, CfirCompareForm, CfirRateForm, ImplementabilityForm, MethodForm
+from ..forms import (
+    CfirAssessmentForm,
+    CfirCompareForm,
+    CfirRateForm,
+    ImplementabilityForm,
+    MethodForm,
+    StrategyTakeUpForm,
+)
 from ..forms.innoveren import field_key
-from ..models import CfirAssessment, CfirRating, MethodVersion
+from ..models import CfirAssessment, CfirRating, MethodVersion, StrategyUptake
 from ..policy import Do, may, view_or_edit
 
 # 3a Innovation versus implementability ----------------------------------------------------------
@@ -203,6 +210,7 @@ def cfir_detail(request, pk: int, assessment_pk: int):
             "trajectory": trajectory,
             "cfir": selectors.cfir_overview(assessment),
             "can_edit": may(request.user, Do.EDIT, trajectory),
+            "uptake_due": services.uptake_due_default(),
         },
     )
 
@@ -278,25 +286,51 @@ def cfir_compare(request, pk: int):
 @require_http_methods(["POST"])
 @create_once
 def cfir_strategy_take_up(request, pk: int, assessment_pk: int, rating_pk: int):
-    """One click on a suggested strategy for a barrier: it becomes an open stoplight action (issue 22)."""
+    """One click on a suggested strategy for a barrier: it becomes an open stoplight action or a milestone on the
+    plan, due on the date in the form (issue 22). A date in the past comes back on a page of its own."""
     trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT)
     assessment = _assessment_for(trajectory, assessment_pk)
     rating = get_object_or_404(CfirRating, assessment=assessment, pk=rating_pk)
     rating.assessment = assessment
-    try:
+    form = StrategyTakeUpForm(request.POST)
+    strategy = request.POST.get("strategy", "")
+    if strategy not in {m.strategy.code for m in eric.suggestions(assessment.version, rating.construct)}:
+        raise Http404
+    taken = StrategyUptake.objects.filter(rating=rating, strategy=strategy).exists()
+    if not form.is_valid() and not taken:
+        return render(
+            request,
+            "trajectories/innoveren/strategy_take_up.html",
+            {
+                "trajectory": trajectory,
+                "assessment": assessment,
+                "rating": rating,
+                "construct": assessment.framework.constructs[rating.construct],
+                "strategy": eric.BY_CODE[strategy],
+                "form": form,
+            },
+            status=400,
+        )
+    try:  # taken up already: the uptake that exists, whatever this (perhaps old, replayed) form asks
         uptake, created = services.strategy_take_up(
-            rating=rating, strategy=request.POST.get("strategy", ""), by=request.user
+            rating=rating,
+            strategy=strategy,
+            by=request.user,
+            target=form.cleaned_data.get("target") or "action",
+            due_on=form.cleaned_data.get("due_on"),
         )
     except services.NotSuggested:
         raise Http404 from None
     chosen = eric.BY_CODE[uptake.strategy]
     name = chosen.nl_name if (get_language() or "nl").startswith("nl") else chosen.name
-    if created:
+    if not created:
+        messages.info(request, _("“%(name)s” was already taken up for this barrier.") % {"name": name})
+    elif uptake.milestone_id:
+        messages.success(request, _("“%(name)s” is now a milestone on the plan.") % {"name": name})
+    else:
         messages.success(
             request, _("“%(name)s” is now an open action; it comes up at the next review.") % {"name": name}
         )
-    else:
-        messages.info(request, _("“%(name)s” was already taken up for this barrier.") % {"name": name})
     return redirect(f"{assessment.get_absolute_url()}#barrier-{rating.pk}")
 
 

@@ -10,7 +10,7 @@ A trajectory row in ``fixtures/demo.json`` may hold an ``innoveren`` object::
                  "effectiveness": "theoretisch", "evidence": "…", "database": "movisie",
                  "registration_status": "aangemeld", "registration_days_ago": 20, "components": ["…"]}],
      "cfir": [{"title": "…", "days_ago": 290, "version": "2022", "ratings": {"I.D": ["+2", "…"]},
-               "strategies": {"III.A.3": ["E04"]}}],
+               "strategies": {"III.A.3": ["E04"]}, "plan_strategies": {"III.A.3": ["E35"]}}],
      "training": [{"days_ago": 200, "kind": "training", "participants": 12, "trainer": "…", "notes": "…"}],
      "professionals": [{"name": "…", "role": "…", "states": [["geselecteerd", 220], ["getraind", 200]]}],
      "quality": {"guard_name": "…", "guard_since_days_ago": 150, "instrument": "…"},
@@ -98,7 +98,7 @@ def load_innoveren(trajectory: Trajectory, row: dict, *, user) -> int:
     for item in data.get("cfir", []):
         check_keys(
             item,
-            allowed={"title", "days_ago", "version", "ratings", "strategies"},
+            allowed={"title", "days_ago", "version", "ratings", "strategies", "plan_strategies"},
             required=["title", "days_ago"],
             where=where,
         )
@@ -113,17 +113,24 @@ def load_innoveren(trajectory: Trajectory, row: dict, *, user) -> int:
         services.cfir_rate(
             assessment=assessment, by=by, ratings={code: tuple(value) for code, value in item["ratings"].items()}
         )
-        # Suggested ERIC strategies the team took up for a barrier (fii.eric), each an open action.
-        for code, strategies in item.get("strategies", {}).items():
-            rating = assessment.ratings.filter(construct=code).first()
-            if rating is None:
-                raise CommandError(f"{where}: strategies for {code}, which is not rated.")
-            for strategy in strategies:
-                try:
-                    with translation.override("nl"):
-                        services.strategy_take_up(rating=rating, strategy=strategy, by=by, at=_moment(item["days_ago"]))
-                except services.NotSuggested as refused:
-                    raise CommandError(f"{where}: {refused}") from None
+        # Suggested ERIC strategies the team took up for a barrier (fii.eric): "strategies" as open actions,
+        # "plan_strategies" as milestones on the plan.
+        for key, target in (
+            ("strategies", services.UptakeTarget.ACTION),
+            ("plan_strategies", services.UptakeTarget.MILESTONE),
+        ):
+            for code, strategies in item.get(key, {}).items():
+                rating = assessment.ratings.filter(construct=code).first()
+                if rating is None:
+                    raise CommandError(f"{where}: strategies for {code}, which is not rated.")
+                for strategy in strategies:
+                    try:
+                        with translation.override("nl"):
+                            services.strategy_take_up(
+                                rating=rating, strategy=strategy, by=by, target=target, at=_moment(item["days_ago"])
+                            )
+                    except services.NotSuggested as refused:
+                        raise CommandError(f"{where}: {refused}") from None
 
     for item in data.get("training", []):
         check_keys(item, allowed={"days_ago", "kind", "participants", "trainer", "notes"}, where=where)
