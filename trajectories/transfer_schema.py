@@ -365,11 +365,39 @@ class _Checker:
             scalar(kind.model, name, value, path)
 
 
+def _upgrade_from_4(data: dict) -> None:
+    """Version 4 differs from 5 in one field: a strategy taken up always went to an action, so ``milestone`` is
+    absent; it is added as null wherever ``uptakes`` are listed, and the file is read as version 5."""
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "uptakes" and isinstance(value, list):
+                    for uptake in value:
+                        if isinstance(uptake, dict):
+                            uptake.setdefault("milestone", None)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data.get("trajectories"))
+    data["version"] = EXPORT_VERSION
+
+
+# Older versions this installation still reads, each with the step that brings a file to the next version.
+UPGRADES = {4: _upgrade_from_4}
+
+
 def validate(data: Any) -> None:
-    """Check the whole parsed file against the schema; TransferError (in the active language) when it fails."""
+    """Check the whole parsed file against the schema; TransferError (in the active language) when it fails.
+
+    A file of an older version that ``UPGRADES`` knows is brought up to the current version first (in place)."""
     _fields(data, _("the file"), TOP_LEVEL)
     if data["format"] != EXPORT_FORMAT:
         raise TransferError(_("This is not a “%(format)s” export.") % {"format": EXPORT_FORMAT})
+    while not isinstance(data["version"], bool) and data["version"] in UPGRADES:
+        UPGRADES[data["version"]](data)
     if data["version"] != EXPORT_VERSION or isinstance(data["version"], bool):
         raise TransferError(
             _("Version %(found)s of the export format is not supported; this installation reads version %(version)s.")

@@ -17,7 +17,15 @@ from django.utils import timezone
 from organisations.models import Job, Organisation, Person, User
 from tests.factories import OrganisationFactory, make_trajectory
 from tests.mailhelpers import run_queued_tasks
-from trajectories.models import Agreement, FidelityChecklist, ReportRecord, Stakeholder, TeamMember, Trajectory
+from trajectories.models import (
+    Agreement,
+    FidelityChecklist,
+    ReportRecord,
+    Stakeholder,
+    StrategyUptake,
+    TeamMember,
+    Trajectory,
+)
 from trajectories.services import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
@@ -210,6 +218,26 @@ def test_import_refuses_a_malformed_file_in_dutch_and_changes_nothing(demo, how,
         trajectories_import(data=_broken(data, how), as_copy=True)
     assert dutch in str(raised.value)
     assert (export_all(), Person.objects.count(), User.objects.count(), Organisation.objects.count()) == before
+
+
+def test_import_reads_a_version_4_file_whose_strategies_all_went_to_actions(demo):
+    """Version 5 added ``milestone`` to a strategy taken up; a file exported before reads as if it were null."""
+    taken_up = Trajectory.objects.filter(cfir_assessments__ratings__uptakes__action__isnull=False).distinct()
+    data = trajectories_export(trajectories=Trajectory.objects.filter(pk=taken_up.first().pk))
+    data["version"] = 4
+    uptakes = [
+        uptake
+        for assessment in data["trajectories"][0]["cfir_assessments"]
+        for rating in assessment["ratings"]
+        for uptake in rating["uptakes"]
+    ]
+    assert uptakes and all(u["milestone"] is None for u in uptakes)
+    for uptake in uptakes:
+        del uptake["milestone"]
+    copy_ = trajectories_import(data=data, as_copy=True)["trajectories"][0]
+    imported = StrategyUptake.objects.filter(rating__assessment__trajectory=copy_)
+    assert imported.count() == len(uptakes)
+    assert all(u.action_id is not None and u.milestone_id is None for u in imported)
 
 
 def test_export_command_writes_an_organisation_and_the_import_command_reads_it(demo, tmp_path):
