@@ -205,6 +205,19 @@ class MyWeek:
     def total(self) -> int:
         return self.overdue_total + self.due_total + self.signals_total
 
+    # How many of each section the bounds left out ("and 3 more" in the weekly digest).
+    @property
+    def overdue_cut(self) -> int:
+        return self.overdue_total - len(self.overdue)
+
+    @property
+    def due_cut(self) -> int:
+        return self.due_total - len(self.due)
+
+    @property
+    def signals_cut(self) -> int:
+        return self.signals_total - len(self.signals)
+
 
 def my_week(user, *, today: dt.date | None = None) -> MyWeek:
     today = today or timezone.localdate()
