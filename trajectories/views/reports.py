@@ -1,4 +1,7 @@
-"""Reports for managers and commissioners: one template each, served as a printable page and as PDF."""
+"""Reports for managers and commissioners: one template each, served as a printable page and as PDF.
+
+One trajectory's reports answer with their PDF at once; the PDFs of a whole organisation (the portfolio report and
+the learning page) are background jobs (trajectories/jobs.py), so these views only queue them."""
 
 from __future__ import annotations
 
