@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Exists, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,39 +135,6 @@ def radio_silence(
     for flag in evaluate_silence(stakeholders, today=today, days=days, window=window):
         flags[flag.stakeholder.trajectory_id].append(flag)
     return dict(flags)
-
-
-def count_silent(trajectory_ids, *, today: dt.date | None = None) -> int:
-    """How many flags :func:`radio_silence` would give for these trajectories (a queryset of ids or a list),
-    counted in the database in one query: the same two rules, written as a filter, for the pages that show only
-    the most urgent trajectories and say how many more there are. ``test_count_silent_agrees_with_radio_silence``
-    keeps the two versions of the rule together."""
-    today = today or timezone.localdate()
-    days = settings.FII_RADIO_SILENCE_DAYS
-    window = settings.FII_ATTENDANCE_WINDOW
-    stakeholders = with_attendance(
-        with_last_contact(
-            Stakeholder.objects.filter(
-                trajectory_id__in=trajectory_ids,
-                trajectory__status=TrajectoryStatus.ACTIEF,
-                influence__gte=KEY_FIGURE_INFLUENCE,
-            ),
-            today=today,
-        ),
-        today=today,
-        window=max(window, 1),
-    ).annotate(registered_on=TruncDate("created_at"))
-    # Silent for more than ``days`` days: the later contact (or, without one, the registration) before this day.
-    cutoff = today - dt.timedelta(days=days)
-    stale = (
-        (Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=cutoff))
-        & (Q(last_present_on__isnull=True) | Q(last_present_on__lt=cutoff))
-        & (Q(last_contact_on__isnull=False) | Q(last_present_on__isnull=False) | Q(registered_on__lt=cutoff))
-    )
-    flagged = stale
-    if window > 0:
-        flagged |= Q(finalised_reviews__gte=2 * window, attended_recent__lt=F("attended_before"))
-    return stakeholders.filter(flagged).count()
 
 
 def evaluate_silence(stakeholders, *, today: dt.date, days: int, window: int) -> list[SilenceFlag]:

@@ -196,6 +196,9 @@ class MyWeek:
     overdue_total: int = 0
     due_total: int = 0
     signals_total: int = 0
+    # The signals of the trajectories the bound left out are not counted (radio silence over every key figure of
+    # every trajectory: 88 ms for 300 trajectories, growing with them), so that section says "3+" instead.
+    signals_uncounted: bool = False
 
     @property
     def count(self) -> int:
@@ -213,10 +216,6 @@ class MyWeek:
     @property
     def due_cut(self) -> int:
         return self.due_total - len(self.due)
-
-    @property
-    def signals_cut(self) -> int:
-        return self.signals_total - len(self.signals)
 
 
 def my_week(user, *, today: dt.date | None = None) -> MyWeek:
@@ -274,7 +273,7 @@ def my_week(user, *, today: dt.date | None = None) -> MyWeek:
 def _count_what_the_bounds_cut(week: MyWeek, user, my_due_actions: QuerySet[Action]) -> None:
     """Set the sections' totals: what is shown, plus what a bound left out (counted in the database, one query
     per bound that cut; none while everything fits), so a badge can say "2 of 3" and an empty section does not
-    claim that nothing is due."""
+    claim that nothing is due. The signals of left-out trajectories are not counted (see ``signals_uncounted``)."""
     today, until = week.today, week.until
 
     def shown(items: list[WeekItem], *kinds: str) -> int:
@@ -290,12 +289,9 @@ def _count_what_the_bounds_cut(week: MyWeek, user, my_due_actions: QuerySet[Acti
     if week.more_trajectories:
         mine = worked_on(user)
         late_reviews, coming_reviews = review_counts(mine, today=today, until=until)
-        active = mine.filter(status=TrajectoryStatus.ACTIEF).values("pk")
-        signals = key_figures.count_silent(active, today=today)
-        signals += PeopleChange.objects.filter(trajectory_id__in=active, revisited_on__isnull=True).count()
+        week.signals_uncounted = True
     else:
         late_reviews, coming_reviews = shown(week.overdue, "review"), shown(week.due, "review")
-        signals = len(week.signals)
     week.overdue_total = late_actions + late_reviews
     week.due_total = coming_actions + coming_reviews
-    week.signals_total = signals
+    week.signals_total = len(week.signals)
