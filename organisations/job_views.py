@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .jobs import job_progress
+from .jobs import job_progress, may_download
 from .models import Job
 
 POLL_SECONDS = 2
@@ -57,7 +57,7 @@ def job_detail(request, pk: int):
 @require_safe
 def job_file(request, pk: int):
     job = _own_job(request, pk)
-    if job.status != Job.Status.DONE or not job.result:
+    if job.status != Job.Status.DONE or not job.result or not may_download(job):
         raise Http404
     response = FileResponse(
         job.result.open("rb"), as_attachment=True, filename=job.result_name, content_type=job.content_type

@@ -36,14 +36,24 @@ logger = logging.getLogger(__name__)
 
 Runner = Callable[[Job, "Progress"], None]
 RUNNERS: dict[str, Runner] = {}
+# kind → whether the job's user may still have its file (asked again at every download); kinds without one
+# leave it at "only the user who asked" (the job views' rule).
+DOWNLOAD_CHECKS: dict[str, Callable[[Job], bool]] = {}
 
 
 class JobFailed(Exception):
     """The work cannot be done; the message is shown to the user (translated in the job's language)."""
 
 
-def register(kind: str, runner: Runner) -> None:
+def register(kind: str, runner: Runner, *, may_download: Callable[[Job], bool] | None = None) -> None:
     RUNNERS[kind] = runner
+    if may_download is not None:
+        DOWNLOAD_CHECKS[kind] = may_download
+
+
+def may_download(job: Job) -> bool:
+    check = DOWNLOAD_CHECKS.get(job.kind)
+    return check is None or check(job)
 
 
 def _progress_key(job_id: int) -> str:

@@ -16,6 +16,7 @@ READ = {"anonymous": LOGIN, "outsider": 404, "lezer": 200, "bewerker": 200, "beh
 WRITE_FORM = {"anonymous": LOGIN, "outsider": 404, "lezer": 403, "bewerker": 200, "beheerder": 200}
 ANY_USER = {"anonymous": LOGIN, "outsider": 200, "lezer": 200, "bewerker": 200, "beheerder": 200}
 # Starting a job about what the user sees (the actions export): everyone may, and is sent to the job's page.
+READ_POST = {**READ, "lezer": 302, "bewerker": 302, "beheerder": 302}  # a member starts a job, then sees it
 ANY_USER_POST = {"anonymous": LOGIN, "outsider": 302, "lezer": 302, "bewerker": 302, "beheerder": 302}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 REDIRECTS = dict.fromkeys(PERSONAS, 302)
@@ -378,10 +379,10 @@ MATRIX = {
     "trajectories:phase_report": (lambda t: [t.pk, "verkennen"], "get", READ),
     "trajectories:phase_report_pdf": (lambda t: [t.pk, "verkennen"], "get", READ),
     "trajectories:portfolio_report": (lambda t: [t.owner_id], "get", READ),
-    "trajectories:portfolio_report_pdf": (lambda t: [t.owner_id], "get", READ),
+    "trajectories:portfolio_report_pdf": (lambda t: [t.owner_id], "post", READ_POST),
     # Learning across trajectories (issue 22): only members of the organisation.
     "trajectories:learning": (lambda t: [t.owner_id], "get", READ),
-    "trajectories:learning_pdf": (lambda t: [t.owner_id], "get", READ),
+    "trajectories:learning_pdf": (lambda t: [t.owner_id], "post", READ_POST),
     # Exports list only what the user may see; an outsider gets their own (empty) list.
     "trajectories:portfolio_export": (lambda t: ["csv"], "get", ANY_USER),
     "trajectories:actions_export": (lambda t: ["xlsx"], "post", ANY_USER_POST),

@@ -5,6 +5,10 @@ Measured with bench/export.py (BENCHMARKS.md): an organisation's JSON export gro
 (not measured; it is never quicker than the export that made the file) and runs here too. One trajectory's
 export stays a direct download (about 0.3 s of a loaded machine for a large one). The list of actions as CSV or
 XLSX (5.6 s and 11.3 s for 26,000 actions in a request) runs here too, read in chunks and written as it is read.
+The PDFs of an organisation's portfolio report and of its learning page run here as well: they cover every
+trajectory of the organisation and grow with it. One trajectory's progress or phase report stays immediate
+(bench/report_pdf.py, a year of biweekly reviews: 0.77 s on a quiet machine in issue 21's measurement, 2.5 s at
+load average 9).
 
 Each runner checks again that the user who asked may still do it (a role can change between the click and
 the run), and raises :class:`JobFailed` with a reason for the user when the work cannot be done.
@@ -14,19 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fii.lib.pdf import ReportTooLarge, render_pdf
 from fii.lib.spreadsheets import csv_chunks, xlsx_chunks
 from organisations import audit
-from organisations.access import may_manage
+from organisations.access import may_manage, memberships_of
 from organisations.jobs import JobFailed, Progress, job_start, register
 from organisations.models import Job, Organisation, User
 
-from . import exports, selectors
+from . import exports, reports, selectors
 from .access import in_visible_trajectories
 from .models import Action, Trajectory
 from .services import transfer
@@ -35,7 +41,10 @@ from .transfer_schema import read_document
 EXPORT = "trajectories_export"
 IMPORT = "trajectories_import"
 ACTIONS_EXPORT = "actions_export"
+PORTFOLIO_PDF = "portfolio_pdf"
+LEARNING_PDF = "learning_pdf"
 JSON = "application/json; charset=utf-8"
+PDF = "application/pdf"
 SPREADSHEETS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -175,7 +184,67 @@ def _actions_export(job: Job, progress: Progress) -> None:
     exports.record_export(owners, what="trajectories.Action", fmt=fmt)
 
 
+# The PDFs of a whole organisation ---------------------------------------------------------------------------
+
+ORGANISATION_PDFS = {
+    # kind: (template, file name prefix)
+    PORTFOLIO_PDF: ("reports/portfolio.html", "portefeuille"),
+    LEARNING_PDF: ("reports/learning.html", "leren-van-trajecten"),
+}
+
+
+def organisation_pdf_start(*, user: User, organisation: Organisation, kind: str, options: dict | None = None) -> Job:
+    """Queue the PDF of an organisation's portfolio report or learning page (``options``: the learning page's
+    choices). The caller has checked that the user is a member; the job checks it again when it runs."""
+    titles = {
+        PORTFOLIO_PDF: _("Portfolio report of %(organisation)s (PDF)"),
+        LEARNING_PDF: _("Learning from the trajectories of %(organisation)s (PDF)"),
+    }
+    return job_start(
+        user=user,
+        kind=kind,
+        organisation=organisation,
+        title=titles[kind] % {"organisation": organisation.name},
+        options=options or {},
+    )
+
+
+def still_member(job: Job) -> bool:
+    """Whether the user who asked is still a member of the job's organisation (at the run and at the download)."""
+    return job.organisation_id is not None and job.organisation_id in memberships_of(job.user)
+
+
+def _organisation_pdf(job: Job, progress: Progress) -> None:
+    if not still_member(job):
+        raise JobFailed(_("You are no longer a member of this organisation, so this was not done."))
+    organisation = job.organisation
+    assert organisation is not None  # still_member checked it
+    template, prefix = ORGANISATION_PDFS[job.kind]
+    progress(0, 3)
+    if job.kind == PORTFOLIO_PDF:
+        context = reports.organisation_portfolio(job.user, organisation)
+    else:
+        context = reports.organisation_learning(organisation, job.options)
+    progress(1, 3)
+    html = render_to_string(template, {**context, "generated_at": timezone.localtime(), "as_pdf": True})
+    progress(2, 3)
+    try:
+        pdf = render_pdf(html)
+    except ReportTooLarge:
+        raise JobFailed(
+            _(
+                "This report holds so much text that making a PDF of it would take too long, so no PDF was made. "
+                "The printable page shows the same report: print it, or save it as a PDF from your browser."
+            )
+        ) from None
+    name = f"{prefix}-{slugify(organisation.name) or organisation.pk}-{timezone.localdate():%Y-%m-%d}.pdf"
+    progress.write_result([pdf], name=name, content_type=PDF)
+    audit.record(audit.Action.PDF, obj=organisation, detail=template.removeprefix("reports/").removesuffix(".html"))
+
+
 def register_runners() -> None:
     register(EXPORT, _export)
     register(IMPORT, _import)
     register(ACTIONS_EXPORT, _actions_export)
+    for kind in ORGANISATION_PDFS:
+        register(kind, _organisation_pdf, may_download=still_member)

@@ -235,3 +235,38 @@ def portfolio_report(trajectories) -> dict:
         "overdue": sum(1 for t in rows if t.cadence.is_overdue),
         "red": sum(1 for t in rows if t.last_review_light == "rood"),
     }
+
+
+def organisation_portfolio(user, organisation) -> dict:
+    """The portfolio report of an organisation: its trajectories that ``user`` sees, decided now (a background
+    job calls this when it runs, not when it was asked for)."""
+    from .access import visible_trajectories
+    from .visibility import visible_ids
+
+    trajectories = visible_trajectories(user).filter(pk__in=visible_ids([organisation.pk]))
+    return {"organisation": organisation, **portfolio_report(trajectories)}
+
+
+def organisation_learning(organisation, data) -> dict:
+    """The figures and charts of "Leren van trajecten" with the choices in ``data`` (the page's query string, or
+    what a job stored of it); ``form`` and ``query`` for the page."""
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+
+    from . import learning
+    from .charts import learning_charts
+    from .forms import LearningFilterForm
+
+    form = LearningFilterForm(data or None)
+    archived, stalled_days, silence_days = form.choices(
+        stalled_days=learning.DEFAULT_STALLED_DAYS, silence_days=settings.FII_RADIO_SILENCE_DAYS
+    )
+    figures = learning.learning_overview(
+        learning.owned_trajectories(organisation, include_archived=archived),
+        stalled_days=stalled_days,
+        silence_days=silence_days,
+        include_archived=archived,
+    )
+    query = urlencode({k: v for k, v in (data or {}).items() if k in form.fields})
+    return {"organisation": organisation, "form": form, "learning": figures, "query": query, **learning_charts(figures)}

@@ -70,3 +70,49 @@ def test_an_actions_export_shows_its_progress_and_is_downloaded_from_downloads(l
     assert name.startswith("acties-") and name.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active  # the saved file has no suffix
     assert sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True)) == [f"Bellen {n}" for n in range(4)]
+
+
+def test_the_portfolio_report_pdf_is_made_in_the_background_and_downloaded(login_as, lezer, trajectory):
+    page = login_as(lezer)
+    goto(page, reverse("trajectories:portfolio_report", args=[trajectory.owner_id]))
+    shot_fits(page, "i21-portfolio-report-pdf-button")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pdf maken").click()
+    job = Job.objects.get(kind="portfolio_pdf")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Portefeuillerapport van Gemeente Testdam (pdf)")
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "0")
+    expect(page.locator("#job-status")).to_contain_text("Wacht op zijn beurt")
+
+    # Between the steps, as the worker reports them: the bar and its text follow without a reload.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, done=2, total=3)
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "66", timeout=8_000)
+    expect(page.locator("#job-progress-label")).to_contain_text("2 van 3")
+    shot_fits(page, "i21-portfolio-pdf-running")
+
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, done=0, total=0)
+    assert run_queued_tasks() == 1
+    expect(page.locator("#job-status")).to_contain_text("Klaar", timeout=8_000)
+    shot_fits(page, "i21-portfolio-pdf-done")
+    with page.expect_download() as download:
+        page.locator("#job-status a[download]").click()
+    assert download.value.suggested_filename.startswith("portefeuille-gemeente-testdam-")
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+
+
+def test_the_learning_pdf_starts_from_its_page_and_a_failure_shows_its_reason(login_as, lezer, trajectory, settings):
+    settings.FII_PDF_MAX_HTML_BYTES = 1_000  # every report is too large now
+    page = login_as(lezer)
+    goto(page, reverse("trajectories:learning", args=[trajectory.owner_id]))
+    shot_fits(page, "i21-learning-pdf-button")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pdf maken").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Leren van de trajecten van Gemeente Testdam (pdf)")
+    assert run_queued_tasks() == 1
+    expect(page.locator("#job-status")).to_contain_text("Dit is niet gelukt", timeout=8_000)
+    expect(page.locator("#job-status")).to_contain_text("afdrukbare pagina")
+    expect(page.locator("#live-region")).to_contain_text("Dit is niet gelukt")
+    shot_fits(page, "i21-learning-pdf-failed")
+
+    goto(page, reverse("account:downloads"))
+    expect(page.locator(".downloads__item")).to_contain_text("Leren van de trajecten van Gemeente Testdam (pdf)")
+    shot_fits(page, "i21-pdf-downloads")

@@ -170,7 +170,8 @@ def _populate(org, user, n: int, start: int = 0) -> None:
         )
 
 
-def test_query_count_is_flat_in_the_size_of_the_data(client, django_assert_max_num_queries):
+def test_query_count_is_flat_in_the_size_of_the_data(client, django_assert_max_num_queries, monkeypatch):
+    monkeypatch.setattr("trajectories.my_week.MAX_ACTIONS", 100)  # nothing cut here; the cut: test_the_cut_counts_…
     org = OrganisationFactory(name="Gemeente Groot")
     user = MembershipFactory(user=UserFactory(email="pl@groot.nl"), organisation=org, role=Role.BEWERKER).user
     client.force_login(user)
@@ -239,3 +240,125 @@ def test_no_bound_note_while_everything_fits(client, bewerker, trajectory):
     assert not week.more_actions and not week.more_trajectories
     client.force_login(bewerker)
     assert 'id="week-bound"' not in client.get("/").content.decode()
+
+
+def _badge(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    return html[start : html.index("</h2>", start)]
+
+
+def test_badges_say_how_many_of_how_many_when_the_action_bound_cuts(client, bewerker, trajectory, monkeypatch):
+    monkeypatch.setattr("trajectories.my_week.MAX_ACTIONS", 2)
+    for n, due in enumerate((-1, -6, -3, 2)):  # three late, one due in two days: the bound keeps two late ones
+        services.action_create(
+            trajectory=trajectory, by=bewerker, description=f"Taak {n}", assignee=bewerker, due_on=days(due)
+        )
+    week = my_week(bewerker, today=TODAY)
+    assert (len(week.overdue), week.overdue_total) == (2, 3)
+    assert (len(week.due), week.due_total) == (0, 1)
+
+    client.force_login(bewerker)
+    html = client.get("/").content.decode()
+    overdue = _badge(html, "week-overdue")
+    assert '<span aria-hidden="true">2 van 3</span>' in overdue
+    assert '<span class="visually-hidden">2 getoond van 3</span>' in overdue
+    due = _badge(html, "week-due")
+    assert '<span aria-hidden="true">0 van 1</span>' in due
+    # The due item was cut, so the section does not say that nothing is planned.
+    assert "In de komende zeven dagen staat niets op de planning." not in html
+    assert "1 punt wordt hier niet getoond" in html
+    signals = _badge(html, "week-signals")
+    assert ">0</span>" in signals and " van " not in signals
+
+
+def test_badges_count_the_reviews_and_signals_of_the_trajectories_the_bound_left_out(
+    client, bewerker, municipality, monkeypatch
+):
+    monkeypatch.setattr("trajectories.my_week.MAX_TRAJECTORIES", 1)
+    # The month after 31 October is 30 November: late on 7 December, 7 days; relativedelta, not "30 days".
+    made = {}
+    for title, due in {"Eerst": -9, "Ook laat": -2, "Bijna": 5, "Ver": 30}.items():
+        made[title] = make_trajectory(owner=municipality, by=bewerker, title=title)
+        review_due_on(made[title], days(due))
+    monthly = make_trajectory(owner=municipality, by=bewerker, title="Maandelijks")
+    started = timezone.make_aware(dt.datetime(2026, 10, 31, 9))
+    PhaseState.objects.filter(trajectory=monthly, phase=monthly.current_phase).update(started_at=started)
+    Trajectory.objects.filter(pk=monthly.pk).update(review_interval="maandelijks")
+    silent_key_figure(made["Ver"], bewerker, name="Niet Getoond")
+    services.people_change_record(
+        trajectory=made["Bijna"], by=bewerker, side="gevend", occurred_on=days(-3), role="Rol", description="Weg"
+    )
+
+    week = my_week(bewerker, today=TODAY)
+    assert [i.trajectory.title for i in week.overdue] == ["Eerst"] and not week.due and not week.signals
+    assert (week.overdue_total, week.due_total) == (3, 1)
+    # The signals of the left-out trajectories are not counted (too costly): the section says "0+".
+    assert week.signals_uncounted and week.signals_total == 0
+
+    client.force_login(bewerker)
+    html = client.get("/").content.decode()
+    assert '<span aria-hidden="true">1 van 3</span>' in _badge(html, "week-overdue")
+    assert '<span aria-hidden="true">0 van 1</span>' in _badge(html, "week-due")
+    signals = _badge(html, "week-signals")
+    assert '<span aria-hidden="true">0+</span>' in signals
+    assert "0 getoond; de trajecten die deze pagina weglaat kunnen er meer bevatten" in signals
+    assert "niets op de planning" not in html and "Geen signalen" not in html
+    assert "Geen in de getoonde trajecten" in html
+
+
+def test_the_counts_of_reviews_agree_with_the_cadence_of_each_trajectory(bewerker, municipality):
+    """Month ends and quarters: the database count and the page's cadence decide each day alike."""
+    from trajectories.my_week import review_counts, worked_on
+    from trajectories.selectors import add_light_summaries, with_review_summary
+
+    for n, (interval, start) in enumerate(
+        [
+            (k, dt.date(2026, m, d))
+            for k in ("maandelijks", "per_kwartaal", "tweewekelijks")
+            for m, d in (
+                (8, 31),
+                (9, 7),
+                (9, 8),
+                (10, 31),
+                (11, 6),
+                (11, 7),
+                (11, 8),
+                (11, 14),
+                (11, 15),
+                (11, 23),
+                (11, 24),
+            )
+        ]
+    ):
+        t = make_trajectory(owner=municipality, by=bewerker, title=f"T{n}")
+        started = timezone.make_aware(dt.datetime.combine(start, dt.time(9)))
+        PhaseState.objects.filter(trajectory=t, phase=t.current_phase).update(started_at=started)
+        Trajectory.objects.filter(pk=t.pk).update(review_interval=interval)
+    for today in (TODAY, dt.date(2026, 12, 1), dt.date(2027, 2, 28)):
+        until = today + dt.timedelta(days=7)
+        mine = list(with_review_summary(worked_on(bewerker), today=today))
+        add_light_summaries(mine, today=today)
+        late = sum(1 for t in mine if t.cadence.is_overdue)
+        coming = sum(1 for t in mine if not t.cadence.is_overdue and t.cadence.next_review_on <= until)
+        assert review_counts(worked_on(bewerker), today=today, until=until) == (late, coming), today
+        assert late and (coming or today.month == 2)
+
+
+def test_the_cut_counts_cost_the_same_queries_for_more_trajectories(client, django_assert_max_num_queries, monkeypatch):
+    monkeypatch.setattr("trajectories.my_week.MAX_TRAJECTORIES", 2)
+    monkeypatch.setattr("trajectories.my_week.MAX_ACTIONS", 2)
+    org = OrganisationFactory(name="Gemeente Groot")
+    user = MembershipFactory(user=UserFactory(email="pl@groot.nl"), organisation=org, role=Role.BEWERKER).user
+    client.force_login(user)
+
+    def count() -> int:
+        cache.clear()
+        with django_assert_max_num_queries(16) as queries:
+            response = client.get("/")
+        assert response.status_code == 200 and " van " in _badge(response.content.decode(), "week-overdue")
+        return len(queries.captured_queries)
+
+    _populate(org, user, 4)
+    small = count()
+    _populate(org, user, 16, start=4)
+    assert count() == small

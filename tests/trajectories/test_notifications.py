@@ -7,12 +7,13 @@ import re
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from organisations.models import OutgoingMail, Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
 from trajectories import services
 from trajectories.models import Delivery, Notification, NotificationKind, NotificationPreference, PhaseState
 from trajectories.scheduler import send_notifications
@@ -480,3 +481,71 @@ def test_the_account_page_shows_the_language_and_logging_in_opens_the_pages_in_i
     client.logout()
     response = client.post(reverse("login"), {"username": bewerker.email, "password": "correct-horse-battery"})
     assert response.status_code == 302 and response["Location"].startswith("/en/")
+
+
+def _busy_editor(n: int, *, org=None):
+    """An editor with ``n`` trajectories, each with a late review, a late action and an open change of key people."""
+    org = org or OrganisationFactory(name="Gemeente Groot")
+    user = MembershipFactory(user=UserFactory(email="pl@groot.nl"), organisation=org, role=Role.BEWERKER).user
+    _more_work(org, user, n)
+    return org, user
+
+
+def _more_work(org, user, n: int, *, start: int = 0) -> None:
+    for i in range(start, start + n):
+        t = make_trajectory(owner=org, by=user, title=f"Traject {i:03d}")
+        review_due_on(t, day(-1 - i % 5))
+        services.action_create(trajectory=t, by=user, description=f"Actie {i}", assignee=user, due_on=day(-2))
+        services.people_change_record(
+            trajectory=t, by=user, side="gevend", occurred_on=day(-3), role=f"Rol {i}", description="Nieuw"
+        )
+
+
+def test_weekly_digest_holds_my_weeks_bound_and_says_how_many_more(clock, monkeypatch):
+    monkeypatch.setattr("trajectories.my_week.MAX_TRAJECTORIES", 3)
+    monkeypatch.setattr("trajectories.my_week.MAX_ACTIONS", 2)
+    _, user = _busy_editor(7)
+    send_notifications(now=at(MONDAY, 8))
+    (digest,) = mails("digest-weekly:")
+    my_week_url = settings.FII_BASE_URL + reverse("trajectories:my_week")
+    # Overdue: 2 of the 7 late actions and the 3 watched trajectories' reviews, of 7 + 7.
+    assert "Te laat (5 van 14)" in digest.html and "Te laat (5 van 14)" in digest.text
+    assert f'en 9 meer — zie <a href="{my_week_url}" style="color:#1e3a5f;">Mijn week</a>' in digest.html
+    assert f"en 9 meer — zie Mijn week: {my_week_url}" in digest.text
+    # The signals of the left-out trajectories are not counted (see MyWeek.signals_uncounted).
+    assert "Signalen in uw trajecten (3+)" in digest.html and "Signalen in uw trajecten (3+)" in digest.text
+    assert f'mogelijk meer in trajecten die deze mail weglaat — zie <a href="{my_week_url}"' in digest.html
+    assert f"mogelijk meer in trajecten die deze mail weglaat — zie Mijn week: {my_week_url}" in digest.text
+    assert digest.html.count("<li style") == 2 + 3 + 3
+    assert "Traject 006" not in digest.html  # the least urgent review, left out
+    shots = settings.BASE_DIR / "screenshots"
+    shots.mkdir(exist_ok=True)
+    (shots / "i21-weekly-digest-cut.html").write_text(digest.html)
+    (shots / "i21-weekly-digest-cut.txt").write_text(digest.text)
+
+
+def test_weekly_digest_without_cuts_has_no_more_line(clock, bewerker, trajectory):
+    review_due_on(trajectory, day(-2))
+    send_notifications(now=at(MONDAY, 8))
+    (digest,) = [m for m in mails("digest-weekly:") if m.to == bewerker.email]
+    assert "Te laat (1)" in digest.html and " meer — zie" not in digest.html and " meer — zie" not in digest.text
+
+
+def test_weekly_digest_costs_the_same_queries_for_more_trajectories(clock, monkeypatch, django_assert_max_num_queries):
+    from trajectories.services.notifications import weekly_digest_context
+
+    monkeypatch.setattr("trajectories.my_week.MAX_TRAJECTORIES", 3)
+    monkeypatch.setattr("trajectories.my_week.MAX_ACTIONS", 2)
+    org, user = _busy_editor(5)
+
+    def count() -> int:
+        cache.clear()
+        fresh = type(user).objects.get(pk=user.pk)  # memberships are remembered on the user object
+        with django_assert_max_num_queries(20) as queries:
+            context = weekly_digest_context(fresh, today=MONDAY, language="nl")
+        assert context is not None and context["week"].overdue_cut
+        return len(queries.captured_queries)
+
+    small = count()
+    _more_work(org, user, 20, start=5)
+    assert count() == small

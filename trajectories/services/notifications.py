@@ -291,12 +291,15 @@ def digest_daily_send(*, user, now: dt.datetime | None = None) -> OutgoingMail |
 
 
 def weekly_digest_context(user, *, today: dt.date, language: str) -> dict | None:
-    """What the weekly digest shows: My week of that Monday (None when nothing needs the user)."""
+    """What the weekly digest shows: My week of that Monday (None when nothing needs the user). The bounds are
+    My week's (:func:`trajectories.my_week.my_week`: the most urgent actions, and the signals of the trajectories
+    whose review comes first), so the mail costs the same number of queries however many trajectories the user
+    works on; a section the bounds cut says how many more there are, with a link to My week."""
     from ..my_week import my_week
 
     with translation.override(language):  # the links in the language of the mail
         week = my_week(user, today=today)
-    if not week.count:
+    if not week.total:
         return None
     items = [*week.overdue, *week.due, *week.signals]
     return {

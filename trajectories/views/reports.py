@@ -1,10 +1,12 @@
-"""Reports for managers and commissioners: one template each, served as a printable page and as PDF."""
+"""Reports for managers and commissioners: one template each, served as a printable page and as PDF.
+
+One trajectory's reports answer with their PDF at once; the PDFs of a whole organisation (the portfolio report and
+the learning page) are background jobs (trajectories/jobs.py), so these views only queue them."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -21,12 +23,10 @@ from fii.model import PHASE_SPECS
 from organisations import audit
 from organisations.access import get_organisation_for_user
 
-from .. import learning, reports
-from ..access import get_trajectory_for_user, visible_trajectories
-from ..charts import learning_charts
+from .. import jobs, reports
+from ..access import get_trajectory_for_user
 from ..forms import LearningFilterForm, ReportPeriodForm
 from ..policy import Do, may
-from ..visibility import visible_ids
 
 
 def _respond(request, template: str, context: dict, *, pdf_name: str | None = None, subject=None) -> HttpResponse:
@@ -112,41 +112,31 @@ def phase_report_pdf(request, pk: int, phase: str):
     return _phase(request, pk, phase, pdf=True)
 
 
-def _portfolio(request, org_pk: int, *, pdf: bool):
+def _portfolio(request, org_pk: int):
     organisation, _role = get_organisation_for_user(request.user, org_pk)
-    trajectories = visible_trajectories(request.user).filter(pk__in=visible_ids([organisation.pk]))
-    context = {"organisation": organisation, **reports.portfolio_report(trajectories)}
-    name = f"portefeuille-{slugify(organisation.name)}-{timezone.localdate():%Y-%m-%d}" if pdf else None
-    return _respond(request, "reports/portfolio.html", context, pdf_name=name, subject=organisation)
+    context = reports.organisation_portfolio(request.user, organisation)
+    return _respond(request, "reports/portfolio.html", context, subject=organisation)
 
 
 @login_required
 @require_safe
 def portfolio_report(request, org_pk: int):
-    return _portfolio(request, org_pk, pdf=False)
+    return _portfolio(request, org_pk)
 
 
 @login_required
-@require_safe
+@require_POST
 def portfolio_report_pdf(request, org_pk: int):
-    return _portfolio(request, org_pk, pdf=True)
+    """Queue the PDF of the portfolio report (a job: it grows with the organisation); the printable page stays."""
+    organisation, _role = get_organisation_for_user(request.user, org_pk)
+    job = jobs.organisation_pdf_start(user=request.user, organisation=organisation, kind=jobs.PORTFOLIO_PDF)
+    return redirect("account:job", pk=job.pk)
 
 
 def _learning(request, org_pk: int):
     """The organisation, the filter form and the figures of its learning page (only for its members)."""
     organisation, _role = get_organisation_for_user(request.user, org_pk)
-    form = LearningFilterForm(request.GET or None)
-    archived, stalled_days, silence_days = form.choices(
-        stalled_days=learning.DEFAULT_STALLED_DAYS, silence_days=settings.FII_RADIO_SILENCE_DAYS
-    )
-    figures = learning.learning_overview(
-        learning.owned_trajectories(organisation, include_archived=archived),
-        stalled_days=stalled_days,
-        silence_days=silence_days,
-        include_archived=archived,
-    )
-    query = urlencode({k: v for k, v in request.GET.items() if k in form.fields})
-    return {"organisation": organisation, "form": form, "learning": figures, "query": query, **learning_charts(figures)}
+    return reports.organisation_learning(organisation, request.GET)
 
 
 @login_required
@@ -159,8 +149,14 @@ def learning_page(request, org_pk: int):
 
 
 @login_required
-@require_safe
+@require_POST
 def learning_pdf(request, org_pk: int):
-    context = _learning(request, org_pk)
-    name = f"leren-van-trajecten-{slugify(context['organisation'].name)}-{timezone.localdate():%Y-%m-%d}"
-    return _respond(request, "reports/learning.html", context, pdf_name=name, subject=context["organisation"])
+    """Queue the PDF of the learning page with the page's choices (its query string); see portfolio_report_pdf."""
+    organisation, _role = get_organisation_for_user(request.user, org_pk)
+    job = jobs.organisation_pdf_start(
+        user=request.user,
+        organisation=organisation,
+        kind=jobs.LEARNING_PDF,
+        options={k: v for k, v in request.GET.items() if k in LearningFilterForm.base_fields},
+    )
+    return redirect("account:job", pk=job.pk)
