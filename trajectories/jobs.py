@@ -16,11 +16,13 @@ the run), and raises :class:`JobFailed` with a reason for the user when the work
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,7 +35,7 @@ from organisations.jobs import JobFailed, Progress, job_start, register
 from organisations.models import Job, Organisation, User
 
 from . import exports, reports, selectors
-from .access import in_visible_trajectories
+from .access import get_trajectory_for_user, in_visible_trajectories
 from .models import Action, Trajectory
 from .services import transfer
 from .transfer_schema import read_document
@@ -42,6 +44,10 @@ EXPORT = "trajectories_export"
 IMPORT = "trajectories_import"
 ACTIONS_EXPORT = "actions_export"
 PORTFOLIO_PDF = "portfolio_pdf"
+PROGRESS_PDF = "progress_pdf"
+# A progress report over more reviews than this is made in the background: bench/report_pdf.py measured 0.77 s
+# for 26 biweekly reviews (a year, idle machine) and 4.6 s for 78 (three years, load 7), growing with the reviews.
+LONG_PERIOD_REVIEWS = 26
 LEARNING_PDF = "learning_pdf"
 JSON = "application/json; charset=utf-8"
 PDF = "application/pdf"
@@ -214,6 +220,18 @@ def still_member(job: Job) -> bool:
     return job.organisation_id is not None and job.organisation_id in memberships_of(job.user)
 
 
+def _pdf_or_fail(html: str) -> bytes:
+    try:
+        return render_pdf(html)
+    except ReportTooLarge:
+        raise JobFailed(
+            _(
+                "This report holds so much text that making a PDF of it would take too long, so no PDF was made. "
+                "The printable page shows the same report: print it, or save it as a PDF from your browser."
+            )
+        ) from None
+
+
 def _organisation_pdf(job: Job, progress: Progress) -> None:
     if not still_member(job):
         raise JobFailed(_("You are no longer a member of this organisation, so this was not done."))
@@ -228,18 +246,49 @@ def _organisation_pdf(job: Job, progress: Progress) -> None:
     progress(1, 3)
     html = render_to_string(template, {**context, "generated_at": timezone.localtime(), "as_pdf": True})
     progress(2, 3)
-    try:
-        pdf = render_pdf(html)
-    except ReportTooLarge:
-        raise JobFailed(
-            _(
-                "This report holds so much text that making a PDF of it would take too long, so no PDF was made. "
-                "The printable page shows the same report: print it, or save it as a PDF from your browser."
-            )
-        ) from None
+    pdf = _pdf_or_fail(html)
     name = f"{prefix}-{slugify(organisation.name) or organisation.pk}-{timezone.localdate():%Y-%m-%d}.pdf"
     progress.write_result([pdf], name=name, content_type=PDF)
     audit.record(audit.Action.PDF, obj=organisation, detail=template.removeprefix("reports/").removesuffix(".html"))
+
+
+# A trajectory's progress report over a long period ------------------------------------------------------------
+
+
+def progress_pdf_start(*, user: User, trajectory: Trajectory, start: dt.date, end: dt.date) -> Job:
+    """Queue the PDF of a trajectory's progress report for a period with more than ``LONG_PERIOD_REVIEWS`` reviews;
+    shorter periods stay a direct download (``views/reports.py``)."""
+    return job_start(
+        user=user,
+        kind=PROGRESS_PDF,
+        title=_("Progress report of %(title)s, %(start)s to %(end)s (PDF)")
+        % {"title": trajectory.title, "start": date_format(start), "end": date_format(end)},
+        options={"trajectory": trajectory.pk, "van": start.isoformat(), "tot": end.isoformat()},
+    )
+
+
+def _job_trajectory(job: Job) -> Trajectory | None:
+    """The job's trajectory if the user who asked still sees it, else None."""
+    try:
+        return get_trajectory_for_user(job.user, int(job.options.get("trajectory", 0)))
+    except Http404:
+        return None
+
+
+def _progress_pdf(job: Job, progress: Progress) -> None:
+    trajectory = _job_trajectory(job)
+    if trajectory is None:
+        raise JobFailed(_("You no longer have access to this trajectory, so this was not done."))
+    period = reports.Period(dt.date.fromisoformat(job.options["van"]), dt.date.fromisoformat(job.options["tot"]))
+    progress(0, 3)
+    context = reports.progress_report(trajectory, period)
+    progress(1, 3)
+    html = render_to_string("reports/progress.html", {**context, "generated_at": timezone.localtime(), "as_pdf": True})
+    progress(2, 3)
+    pdf = _pdf_or_fail(html)
+    name = f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}.pdf"
+    progress.write_result([pdf], name=name, content_type=PDF)
+    audit.record(audit.Action.PDF, obj=trajectory, detail="progress")
 
 
 def register_runners() -> None:
@@ -248,3 +297,4 @@ def register_runners() -> None:
     register(ACTIONS_EXPORT, _actions_export)
     for kind in ORGANISATION_PDFS:
         register(kind, _organisation_pdf, may_download=still_member)
+    register(PROGRESS_PDF, _progress_pdf, may_download=lambda job: _job_trajectory(job) is not None)

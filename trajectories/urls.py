@@ -203,6 +203,11 @@ urlpatterns = [
     path("trajecten/<int:pk>/voortgangsrapportage/", reports.progress_report, name="progress_report"),
     path("trajecten/<int:pk>/voortgangsrapportage.pdf", reports.progress_report_pdf, name="progress_report_pdf"),
     path(
+        "trajecten/<int:pk>/voortgangsrapportage-pdf/",
+        reports.progress_report_pdf_job,
+        name="progress_report_pdf_job",
+    ),
+    path(
         "trajecten/<int:pk>/voortgangsrapportage/uitbrengen/",
         reports.progress_report_issue,
         name="progress_report_issue",

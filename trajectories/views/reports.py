@@ -56,9 +56,34 @@ def _progress(request, pk: int, *, pdf: bool):
         **reports.progress_report(trajectory, period),
         "form": form,
         "can_issue": may(request.user, Do.EDIT, trajectory),
+        "long_period": _is_long(trajectory, period),
+        "period_query": _query(period),
     }
+    if pdf and context["long_period"]:  # a link from before the period grew: the page offers the background PDF
+        messages.info(request, _("A report over this many reviews is made in the background: use “Make a PDF”."))
+        return redirect(f"{reverse('trajectories:progress_report', args=[trajectory.pk])}?{_query(period)}")
     name = f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}" if pdf else None
     return _respond(request, "reports/progress.html", context, pdf_name=name, subject=trajectory)
+
+
+def _is_long(trajectory, period) -> bool:
+    held = trajectory.reviews.filter(held_on__range=(period.start, period.end))
+    return held.count() > jobs.LONG_PERIOD_REVIEWS
+
+
+def _query(period) -> str:
+    return urlencode({"van": period.start.isoformat(), "tot": period.end.isoformat()})
+
+
+@login_required
+@require_POST
+def progress_report_pdf_job(request, pk: int):
+    """Queue the PDF of a progress report over a long period (``jobs.LONG_PERIOD_REVIEWS``); its page shows the
+    progress and the file stays under Downloads. Any member who sees the trajectory may ask for it."""
+    trajectory = get_trajectory_for_user(request.user, pk)
+    period, _form = _period(request, trajectory)
+    job = jobs.progress_pdf_start(user=request.user, trajectory=trajectory, start=period.start, end=period.end)
+    return redirect("account:job", pk=job.pk)
 
 
 def _period(request, trajectory):
@@ -75,8 +100,7 @@ def progress_report_issue(request, pk: int):
     period, _form = _period(request, trajectory)
     reports.record_issued(trajectory, period, by=request.user)
     messages.success(request, _("Report recorded as issued; the next one starts the day after this period."))
-    query = urlencode({"van": period.start.isoformat(), "tot": period.end.isoformat()})
-    return redirect(f"{reverse('trajectories:progress_report', args=[trajectory.pk])}?{query}")
+    return redirect(f"{reverse('trajectories:progress_report', args=[trajectory.pk])}?{_query(period)}")
 
 
 @login_required
