@@ -375,6 +375,7 @@ MATRIX = {
     "trajectories:my_actions": (None, "get", ANY_USER),
     "trajectories:progress_report": (trajectory_args, "get", READ),
     "trajectories:progress_report_pdf": (trajectory_args, "get", READ),
+    "trajectories:progress_report_pdf_job": (trajectory_args, "post", READ_POST),
     "trajectories:progress_report_issue": (trajectory_args, "post", WRITE_POST),
     "trajectories:phase_report": (lambda t: [t.pk, "verkennen"], "get", READ),
     "trajectories:phase_report_pdf": (lambda t: [t.pk, "verkennen"], "get", READ),
