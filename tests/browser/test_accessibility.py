@@ -110,7 +110,8 @@ def markup(client: Client, user, url: str) -> str:
     """The page as ``user`` gets it (after redirects, as the browser follows them), without what differs per
     request or per user and cannot change what axe finds: CSRF and one-time form tokens, the CSP nonce, the idle
     seconds left, and the user's own name and address (the same elements hold another user's)."""
-    response = client.get(url, follow=True)
+    with translation.override(translation.get_language()):  # the client activates the page's language
+        response = client.get(url, follow=True)
     assert response.status_code == 200, f"GET {url} as {user.email} answered {response.status_code}"
     html = response.content.decode()
     html = html.replace(user.full_name, "<the user>").replace(user.email, "<the address>")
