@@ -107,32 +107,29 @@ def notices_for(user, *, limit: int = 5):
     return Notice.objects.filter(organisation_id__in=ids, created_at__gte=since).select_related("organisation")[:limit]
 
 
-@transaction.atomic
-def organisation_retention_set(
-    *, organisation: Organisation, retention_months: int | None, expected_version: int
-) -> Organisation:
-    """Set the retention period, unless a colleague saved it since the form was opened (:class:`StaleEdit`).
-    A locked ``save()``, not ``save_versioned``: an organisation's history and audit log hear of saves."""
-    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if current.version != expected_version:
-        raise StaleEdit(current, ["retention_months"])
-    current.retention_months = retention_months
-    current.version += 1
-    current.save(update_fields=["retention_months", "version"])
-    return current
+# The settings a beheerder edits on a page of their own (organisations/views.py, ``_setting_edit``).
+# retention_months: how long personal data of closed trajectories is kept (trajectories/retention.py).
+# fidelity_threshold: the team's fidelity threshold that new trajectories start with (issue 22); a trajectory that
+# set its own threshold keeps it.
+ORGANISATION_SETTINGS = frozenset({"retention_months", "fidelity_threshold"})
 
 
 @transaction.atomic
-def organisation_fidelity_threshold_set(
-    *, organisation: Organisation, fidelity_threshold: int, expected_version: int
+def organisation_setting_set(
+    *, organisation: Organisation, field: str, value: int | None, expected_version: int, by: User
 ) -> Organisation:
-    """Set the team's fidelity threshold that new trajectories start with (issue 22), unless a colleague saved
-    the organisation's settings since the form was opened (:class:`StaleEdit`). Trajectories that already set
-    their own threshold keep it."""
+    """Set one of the organisation's :data:`ORGANISATION_SETTINGS`, unless a colleague saved the organisation's
+    settings since the form was opened (:class:`StaleEdit`, naming the field).
+
+    A locked ``save()``, not ``save_versioned``: the organisation's history (which names ``by``, also outside a
+    request) and the audit log hear of the save through their signals."""
+    if field not in ORGANISATION_SETTINGS:
+        raise ValueError(f"{field!r} is not a setting of an organisation")
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if current.version != expected_version:
-        raise StaleEdit(current, ["fidelity_threshold"])
-    current.fidelity_threshold = fidelity_threshold
+        raise StaleEdit(current, [field])
+    setattr(current, field, value)
     current.version += 1
-    current.save(update_fields=["fidelity_threshold", "version"])
+    current._history_user = by  # type: ignore[attr-defined]
+    current.save(update_fields=[field, "version"])
     return current

@@ -120,9 +120,8 @@ def retention_edit(request, pk: int):
         pk,
         form_class=RetentionForm,
         template="organisations/retention_edit.html",
-        save=lambda organisation, data: services.organisation_retention_set(
-            organisation=organisation, retention_months=data["retention_months"], expected_version=data["version"]
-        ),
+        field="retention_months",
+        setting=_("Retention period"),
         saved=_("Retention period saved."),
     )
 
@@ -138,27 +137,33 @@ def fidelity_threshold_edit(request, pk: int):
         pk,
         form_class=FidelityThresholdForm,
         template="organisations/fidelity_threshold_edit.html",
-        save=lambda organisation, data: services.organisation_fidelity_threshold_set(
-            organisation=organisation, fidelity_threshold=data["fidelity_threshold"], expected_version=data["version"]
-        ),
+        field="fidelity_threshold",
+        setting=_("Fidelity threshold"),
         saved=_("Fidelity threshold saved."),
     )
 
 
-def _setting_edit(request, pk: int, *, form_class, template: str, save, saved: str):
+def _setting_edit(request, pk: int, *, form_class, template: str, field: str, setting: str, saved: str):
     """One setting of the organisation, edited by its beheerders on a page of its own: the form, the save
-    through the setting's service, and the refusal with both versions when a colleague saved first."""
+    through ``organisation_setting_set``, and the refusal with both versions when a colleague saved first.
+    ``template`` extends ``_organisation_setting.html``; ``setting`` is its short name (title, breadcrumb)."""
     organisation, _role = get_organisation_for_user(request.user, pk, manage=True)
     form = form_class(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            save(organisation, form.cleaned_data)
+            services.organisation_setting_set(
+                organisation=organisation,
+                field=field,
+                value=form.cleaned_data[field],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
         except StaleEdit as stale:
             theirs = stale.current
             return refused_stale(
                 request,
                 template,
-                {"organisation": theirs},
+                {"organisation": theirs, "setting": setting},
                 make_form=lambda data: form_class(data, instance=Organisation.objects.get(pk=theirs.pk)),
                 theirs=[theirs],
                 versions={"version": theirs.version},
@@ -168,7 +173,7 @@ def _setting_edit(request, pk: int, *, form_class, template: str, save, saved: s
     return render(
         request,
         template,
-        {"organisation": organisation, "form": form},
+        {"organisation": organisation, "form": form, "setting": setting},
         status=400 if form.is_bound and form.errors else 200,
     )
 

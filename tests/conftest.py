@@ -4,13 +4,14 @@ import pytest
 
 from organisations.models import Role
 
-from . import demo_snapshot, sqlite_template
+from . import demo_snapshot, pg_template, sqlite_template
 from .factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
 from .mailhelpers import clock, smtp_server  # noqa: F401 (fixtures: a fixed clock, a real SMTP server)
 
 PASSWORD = "correct-horse-battery"
 
 sqlite_template.install()
+pg_template.install()
 
 
 def pytest_collection_modifyitems(config, items):

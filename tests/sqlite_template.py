@@ -5,7 +5,8 @@ Every xdist worker used to run all migrations into its own in-memory database (m
 file under the temporary directory, keyed by a hash of everything that decides its contents (migrations,
 fixtures, models, Django's version); every other worker, and every later run with the same key, copies that
 file into its in-memory database with SQLite's backup API. Same schema, same rows, same migrations: only who
-runs them changes. PostgreSQL and ``--reuse-db`` runs are untouched. FII_TEST_DB_TEMPLATE=0 switches it off.
+runs them changes. PostgreSQL has its own template (tests/pg_template.py); ``--reuse-db`` runs are untouched.
+FII_TEST_DB_TEMPLATE=0 switches both off.
 """
 
 from __future__ import annotations
@@ -82,12 +83,14 @@ def _create_test_db(self, verbosity=1, autoclobber=False, serialize=None, keepdb
 def shared_rows(take: Callable[[], list]) -> list:
     """The demo data's rows (tests/demo_snapshot.py), taken by the first worker and read from a file by the
     others: loading the demo replays months of reviews, the same rows for every worker of the same code on the
-    same day (the demo's dates are relative to today, so the day is part of the key). Only where the template
-    above is in use: on PostgreSQL every worker takes its own."""
+    same day (the demo's dates are relative to today, so the day is part of the key). Only where a template is
+    in use (this one, or tests/pg_template.py on PostgreSQL: the same rows come out of the same template)."""
     if not _active():
         return take()
     DIRECTORY.mkdir(exist_ok=True)
-    path = DIRECTORY / f"demo-{_key()}-{dt.date.today().isoformat()}.pickle"
+    from django.db import connection
+
+    path = DIRECTORY / f"demo-{connection.vendor}-{_key()}-{dt.date.today().isoformat()}.pickle"
     with open(DIRECTORY / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.exists():
@@ -102,6 +105,8 @@ def shared_rows(take: Callable[[], list]) -> list:
 def _active() -> bool:
     from django.db import connection
 
+    if connection.vendor == "postgresql":  # copied from the template of tests/pg_template.py
+        return bool(connection.settings_dict["TEST"].get("FII_TEMPLATE"))
     return (
         DatabaseCreation.create_test_db is _create_test_db
         and connection.vendor == "sqlite"

@@ -140,6 +140,8 @@
   var rewrapAll = function () {
     var wrappers = document.querySelectorAll("[data-scroll-added]");
     for (var i = 0; i < wrappers.length; i++) markScroller(wrappers[i]);
+    // The width the regions were last marked for: the browser tests wait for it instead of sleeping.
+    document.documentElement.setAttribute("data-regions-width", String(window.innerWidth));
   };
   var resizeTimer = null;
   window.addEventListener("resize", function () {

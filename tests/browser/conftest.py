@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, WebError
 
-from .helpers import goto, submit
+from .helpers import goto, logged_in_client, submit
 
 # Playwright's sync API runs an asyncio loop in the test thread; the ORM calls made by fixtures and
 # tests are still plain synchronous calls, so Django's async-safety check would only get in the way.
@@ -114,22 +115,37 @@ def problems(live_server):
         pytest.fail("The browser reported problems:\n" + "\n".join(found.found), pytrace=False)
 
 
+def session_cookie(user, url: str) -> dict:
+    """A logged-in session for ``user`` as a browser cookie: Django's test client logs in (the user_logged_in
+    signal runs as for the form) and hands over its session cookie."""
+    session = logged_in_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+    return {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": url}
+
+
 @pytest.fixture
 def login_as(new_context, problems):
-    """Log a user in through the real login form; each call opens its own browser context (session).
+    """Log a user in; each call opens its own browser context (session) and lands on the start page ("/").
 
-    Keyword arguments go to the browser context, e.g. ``viewport`` or ``device_scale_factor``.
+    A session cookie saves the login form's two requests where the form is not under test; ``via_form=True``
+    types the e-mail address and password into the real login form (tests/browser/test_roles.py keeps doing so,
+    the login and two-factor flows drive the form themselves). Other keyword arguments go to the browser
+    context, e.g. ``viewport`` or ``device_scale_factor``.
     """
 
-    def login(user, **context_args) -> Page:
+    def login(user, *, via_form: bool = False, **context_args) -> Page:
         context = new_context(**context_args)
         context.set_default_timeout(10_000)  # a local server answers quickly; fail fast when it does not
         problems.watch(context)
+        if not via_form:
+            context.add_cookies([session_cookie(user, problems.origin)])
         page = context.new_page()
-        goto(page, "/inloggen/")
-        page.locator("#id_username").fill(user.email)
-        page.locator("#id_password").fill(PASSWORD)
-        submit(page)
+        if via_form:
+            goto(page, "/inloggen/")
+            page.locator("#id_username").fill(user.email)
+            page.locator("#id_password").fill(PASSWORD)
+            submit(page)
+        else:
+            goto(page, "/")
         assert page.url.removeprefix(problems.origin) == "/", f"login failed, still on {page.url}"
         return page
 

@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.test import Client
 from playwright.sync_api import Page, Response
 
 # Screenshots of the browser tests, to look at after a run (ignored by git).
@@ -18,6 +19,13 @@ def shot_fits(page: Page, name: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
     page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def logged_in_client(user) -> Client:
+    """Django's test client, logged in as ``user`` without the login form."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
 
 
 def goto(page: Page, path: str, *, status: int = 200) -> Response:

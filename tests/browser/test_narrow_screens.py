@@ -77,7 +77,10 @@ def test_every_page_type_fits_a_phone_and_passes_axe(login_as, beheerder, trajec
         for size in [*SIZES, SIZES[0]]:
             if page.viewport_size != size:
                 page.set_viewport_size(size)
-                page.wait_for_timeout(150)  # fii.js re-marks scroll regions 100 ms after a resize
+                # fii.js re-marks the scroll regions 100 ms after a resize, then notes the width it marked for.
+                page.wait_for_function(
+                    "width => document.documentElement.dataset.regionsWidth === String(width)", arg=size["width"]
+                )
             if found := page.evaluate(OVERFLOW):
                 overflow.append(f"{name} {url} at {size['width']}px: " + "; ".join(found))
             scrollers.extend(f"{name} at {size['width']}px: {html}" for html in page.evaluate(BAD_SCROLLERS))

@@ -17,7 +17,7 @@ def edit_controls(page, trajectory):
 
 @pytest.mark.parametrize(("persona", "may_edit"), [("bewerker", True), ("lezer", False)])
 def test_edit_controls_follow_the_role(request, login_as, trajectory, problems, persona, may_edit):
-    page = login_as(request.getfixturevalue(persona))
+    page = login_as(request.getfixturevalue(persona), via_form=True)  # the real login form, once per persona
 
     for url in (
         trajectory.get_absolute_url(),

@@ -5,18 +5,23 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
+from organisations.models import Role
+from tests.conftest import _member
 from tests.factories import OrganisationFactory, make_trajectory
 from tests.jobhelpers import pdf_by_job, start_job
+from tests.mailhelpers import Clock
 from trajectories import services
 from trajectories.learning import Spread, learning_overview, owned_trajectories
 from trajectories.models import PhaseState, Progress
 
 TODAY = dt.date(2026, 12, 7)
+NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)  # tests/mailhelpers.py's clock
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests/conftest.py sets per test
 
 
 def at(days_ago: int) -> dt.datetime:
@@ -76,8 +81,7 @@ def barriers(trajectory, by, ratings: dict[str, str]):
     services.cfir_rate(assessment=assessment, by=by, ratings={c: (r, "") for c, r in ratings.items()})
 
 
-@pytest.fixture
-def small_set(clock, municipality, bewerker, beheerder):
+def build_small_set(municipality, bewerker, beheerder):
     """Four active trajectories and an archived one of the municipality, and one it only receives."""
     alfa = create(municipality, bewerker, "Alfa", days_ago=200)
     review(alfa, bewerker, days_ago=190, phase="verkennen", colours=["rood", "oranje", "groen"])
@@ -129,75 +133,6 @@ def titles(refs):
     return [r.title for r in refs]
 
 
-def test_only_the_owned_trajectories_count_archived_on_request(small_set, municipality):
-    assert overview(municipality).trajectories == 4
-    assert overview(municipality, archived=True).trajectories == 5
-
-
-def test_lines_most_often_red_or_orange_are_grouped_over_trajectories(small_set, municipality):
-    items = overview(municipality).items
-    # Lines 1 and 2: three of five assessments red or orange (Alfa 3 + Bravo 2 each); line 3: one of five.
-    first, second, third = items[:3]
-    assert {(f.red, f.orange, f.assessed) for f in (first, second)} == {(2, 1, 5), (1, 2, 5)}
-    assert first.share == second.share == 60
-    assert (third.red, third.orange, third.assessed, third.share) == (1, 0, 5, 20)
-    assert len(items) == 3  # no other line was ever red or orange
-    line_1 = next(f for f in items if f.red == 2)
-    assert titles(line_1.trajectories) == ["Alfa", "Bravo"]
-    assert titles(third.trajectories) == ["Alfa"]
-    assert all(f.phase == "verkennen" for f in items)
-
-
-def test_days_per_phase_with_spread_reopenings_and_skips(small_set, municipality):
-    phases = {p.phase: p for p in overview(municipality).phases}
-    # Verkennen completed after 50 (Alfa), 70 (Bravo) and 90 (Echo) days; Bravo's innoveren was re-opened.
-    assert phases["verkennen"].spread == Spread(3, 70.0, 60.0, 80.0, 50, 90)
-    assert [(r.title, d) for r, d in phases["verkennen"].durations] == [("Echo", 90), ("Bravo", 70), ("Alfa", 50)]
-    assert phases["innoveren"].spread == Spread(1, 30.0, 30.0, 30.0, 30, 30)
-    assert titles(phases["innoveren"].reopened) == ["Bravo"]
-    assert titles(phases["signaleren"].skipped) == ["Alfa", "Bravo", "Charlie", "Echo"]
-    assert phases["borgen"].spread.count == 0
-    with_archived = {p.phase: p for p in overview(municipality, archived=True).phases}
-    assert with_archived["verkennen"].spread == Spread(4, 60.0, 40.0, 75.0, 10, 90)
-
-
-def test_median_days_from_red_back_to_green(small_set, municipality):
-    recovery = overview(municipality).recovery
-    # Alfa line 1: red on day −190, green on −162 (28 days, orange in between); Bravo line 1: −90 → −48 (42).
-    assert recovery.spread.count == 2
-    assert recovery.spread.median == 35
-    # Alfa's line 3 and Bravo's line 2 turned red and are not green again.
-    assert recovery.still_red == 2
-    assert [(r.title, n, median) for r, n, median in recovery.trajectories] == [("Bravo", 1, 42), ("Alfa", 1, 28)]
-
-
-def test_stalled_trajectories_after_the_chosen_number_of_days(small_set, municipality):
-    stalled = overview(municipality).stalled
-    # Echo: last transition 110 days ago; Charlie: started 90 days ago, nothing since. Alfa had a review 10 days
-    # ago, Bravo a transition 20 days ago; the archived Delta is never stalled.
-    assert [(s.trajectory.title, s.days) for s in stalled] == [("Echo", 110), ("Charlie", 90)]
-    assert titles(s.trajectory for s in overview(municipality, stalled_days=100).stalled) == ["Echo"]
-    assert titles(s.trajectory for s in overview(municipality, archived=True).stalled) == ["Echo", "Charlie"]
-
-
-def test_share_of_key_figures_gone_radio_silent(small_set, municipality):
-    silence = overview(municipality).silence
-    # Key figures (influence ≥ 4): Wethouder A, Manager A, Wethouder B, Beleid B; silent over 42 days: two.
-    assert (silence.key_figures, silence.silent, silence.share) == (4, 2, 50)
-    assert [(r.title, n) for r, n in silence.trajectories] == [("Alfa", 1), ("Bravo", 1)]
-    # With 60 days only Wethouder B (no contact since registering, 200 days ago) stays silent.
-    assert overview(municipality, silence_days=60).silence.silent == 1
-
-
-def test_cfir_barriers_that_recur_in_several_trajectories(small_set, municipality):
-    found = {(b.construct, tuple(titles(b.trajectories))) for b in overview(municipality).barriers}
-    # I.F hinders in three trajectories, III.E.2 in two; II.A only in Alfa and III.A only in Echo.
-    assert found == {("I.F", ("Alfa", "Bravo", "Echo")), ("III.E.2", ("Alfa", "Bravo"))}
-    assert overview(municipality).barriers[0].construct == "I.F"
-    with_archived = overview(municipality, archived=True).barriers[0]
-    assert titles(with_archived.trajectories) == ["Alfa", "Bravo", "Delta", "Echo"]
-
-
 def test_spread_of_an_even_and_an_empty_list():
     assert Spread.of([28, 42]) == Spread(2, 35.0, 31.5, 38.5, 28, 42)
     assert Spread.of([]) == Spread(0)
@@ -247,39 +182,6 @@ def test_a_wrong_choice_keeps_the_default_and_says_so_at_the_field(client, lezer
     assert response.context["learning"].stalled_days == 60
     assert "stalled_days" in response.context["form"].errors
     assert 'id="id_stalled_days_error"' in response.content.decode()
-
-
-def test_page_links_each_figure_to_its_trajectories(client, small_set, lezer, municipality):
-    client.force_login(lezer)
-    html = client.get(reverse("trajectories:learning", args=[municipality.pk])).content.decode()
-    for key in ("alfa", "bravo", "echo"):
-        assert reverse("trajectories:detail", args=[small_set[key].pk]) in html
-    assert reverse("trajectories:detail", args=[small_set["received"].pk]) not in html
-    assert reverse("trajectories:stakeholders", args=[small_set["alfa"].pk]) in html  # radio silence
-    assert html.count('class="learning-chart"') == 3
-
-
-def test_pdf_has_every_section(client, small_set, lezer, municipality):
-    client.force_login(lezer)
-    pdf = pdf_by_job(client, "trajectories:learning_pdf", municipality.pk)
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    text = " ".join(text.split())
-    for heading in (
-        "Leren van trajecten",
-        "Checklistpunten die het vaakst rood of oranje waren",
-        "Dagen per fase",
-        "Van rood terug naar groen",
-        "Vastgelopen trajecten",
-        "Sleutelfiguren die radiostil werden",
-        "CFIR-belemmeringen die terugkomen",
-    ):
-        assert heading in text, heading
-    assert "Echo" in text and "Charlie" in text
-
-
-def test_phase_state_of_a_reopened_phase_is_left_out(small_set):
-    state = PhaseState.objects.get(trajectory=small_set["bravo"], phase="innoveren")
-    assert state.status == Progress.BEZIG and state.completed_at is None
 
 
 def test_lines_copied_from_the_template_are_linked_to_their_template_line(clock, municipality, bewerker):
@@ -344,3 +246,140 @@ def test_lights_of_an_open_review_do_not_count_yet(clock, municipality, bewerker
     (line,) = figures.items  # the second line was orange only in the open review
     assert (line.red, line.orange, line.assessed) == (1, 0, 1)
     assert figures.assessments == 2
+
+
+@pytest.fixture(scope="class")
+def _small_set(django_db_setup, django_db_blocker):
+    """The small set, built once per class that asks for it (TestOnTheSmallSet)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with pytest.MonkeyPatch.context() as patch, override_settings(PASSWORD_HASHERS=FAST_HASHER):
+                Clock(patch, NOW)
+                municipality = OrganisationFactory(name="Gemeente Testdam")
+                bewerker = _member(municipality, Role.BEWERKER, "bewerker@testdam.nl")
+                beheerder = _member(municipality, Role.BEHEERDER, "beheerder@testdam.nl")
+                data = build_small_set(municipality, bewerker, beheerder)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield {"municipality": municipality, "bewerker": bewerker, "beheerder": beheerder, **data}
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+class TestOnTheSmallSet:
+    """The figures on the small set, built once for the class (``_small_set``): each test reads it in its own
+    savepoint, inside a transaction that stays open over the class and is rolled back after the last test."""
+
+    @pytest.fixture
+    def small_set(self, _small_set, clock, db):
+        return _small_set
+
+    # The class's municipality and its members, in place of the ones tests/conftest.py creates per test.
+    @pytest.fixture
+    def municipality(self, _small_set, db):
+        return _small_set["municipality"]
+
+    @pytest.fixture
+    def bewerker(self, _small_set, db):
+        return _small_set["bewerker"]
+
+    @pytest.fixture
+    def beheerder(self, _small_set, db):
+        return _small_set["beheerder"]
+
+    def test_only_the_owned_trajectories_count_archived_on_request(self, small_set, municipality):
+        assert overview(municipality).trajectories == 4
+        assert overview(municipality, archived=True).trajectories == 5
+
+    def test_lines_most_often_red_or_orange_are_grouped_over_trajectories(self, small_set, municipality):
+        items = overview(municipality).items
+        # Lines 1 and 2: three of five assessments red or orange (Alfa 3 + Bravo 2 each); line 3: one of five.
+        first, second, third = items[:3]
+        assert {(f.red, f.orange, f.assessed) for f in (first, second)} == {(2, 1, 5), (1, 2, 5)}
+        assert first.share == second.share == 60
+        assert (third.red, third.orange, third.assessed, third.share) == (1, 0, 5, 20)
+        assert len(items) == 3  # no other line was ever red or orange
+        line_1 = next(f for f in items if f.red == 2)
+        assert titles(line_1.trajectories) == ["Alfa", "Bravo"]
+        assert titles(third.trajectories) == ["Alfa"]
+        assert all(f.phase == "verkennen" for f in items)
+
+    def test_days_per_phase_with_spread_reopenings_and_skips(self, small_set, municipality):
+        phases = {p.phase: p for p in overview(municipality).phases}
+        # Verkennen completed after 50 (Alfa), 70 (Bravo) and 90 (Echo) days; Bravo's innoveren was re-opened.
+        assert phases["verkennen"].spread == Spread(3, 70.0, 60.0, 80.0, 50, 90)
+        assert [(r.title, d) for r, d in phases["verkennen"].durations] == [("Echo", 90), ("Bravo", 70), ("Alfa", 50)]
+        assert phases["innoveren"].spread == Spread(1, 30.0, 30.0, 30.0, 30, 30)
+        assert titles(phases["innoveren"].reopened) == ["Bravo"]
+        assert titles(phases["signaleren"].skipped) == ["Alfa", "Bravo", "Charlie", "Echo"]
+        assert phases["borgen"].spread.count == 0
+        with_archived = {p.phase: p for p in overview(municipality, archived=True).phases}
+        assert with_archived["verkennen"].spread == Spread(4, 60.0, 40.0, 75.0, 10, 90)
+
+    def test_median_days_from_red_back_to_green(self, small_set, municipality):
+        recovery = overview(municipality).recovery
+        # Alfa line 1: red on day −190, green on −162 (28 days, orange in between); Bravo line 1: −90 → −48 (42).
+        assert recovery.spread.count == 2
+        assert recovery.spread.median == 35
+        # Alfa's line 3 and Bravo's line 2 turned red and are not green again.
+        assert recovery.still_red == 2
+        assert [(r.title, n, median) for r, n, median in recovery.trajectories] == [("Bravo", 1, 42), ("Alfa", 1, 28)]
+
+    def test_stalled_trajectories_after_the_chosen_number_of_days(self, small_set, municipality):
+        stalled = overview(municipality).stalled
+        # Echo: last transition 110 days ago; Charlie: started 90 days ago, nothing since. Alfa had a review 10 days
+        # ago, Bravo a transition 20 days ago; the archived Delta is never stalled.
+        assert [(s.trajectory.title, s.days) for s in stalled] == [("Echo", 110), ("Charlie", 90)]
+        assert titles(s.trajectory for s in overview(municipality, stalled_days=100).stalled) == ["Echo"]
+        assert titles(s.trajectory for s in overview(municipality, archived=True).stalled) == ["Echo", "Charlie"]
+
+    def test_share_of_key_figures_gone_radio_silent(self, small_set, municipality):
+        silence = overview(municipality).silence
+        # Key figures (influence ≥ 4): Wethouder A, Manager A, Wethouder B, Beleid B; silent over 42 days: two.
+        assert (silence.key_figures, silence.silent, silence.share) == (4, 2, 50)
+        assert [(r.title, n) for r, n in silence.trajectories] == [("Alfa", 1), ("Bravo", 1)]
+        # With 60 days only Wethouder B (no contact since registering, 200 days ago) stays silent.
+        assert overview(municipality, silence_days=60).silence.silent == 1
+
+    def test_cfir_barriers_that_recur_in_several_trajectories(self, small_set, municipality):
+        found = {(b.construct, tuple(titles(b.trajectories))) for b in overview(municipality).barriers}
+        # I.F hinders in three trajectories, III.E.2 in two; II.A only in Alfa and III.A only in Echo.
+        assert found == {("I.F", ("Alfa", "Bravo", "Echo")), ("III.E.2", ("Alfa", "Bravo"))}
+        assert overview(municipality).barriers[0].construct == "I.F"
+        with_archived = overview(municipality, archived=True).barriers[0]
+        assert titles(with_archived.trajectories) == ["Alfa", "Bravo", "Delta", "Echo"]
+
+    def test_page_links_each_figure_to_its_trajectories(self, client, small_set, lezer, municipality):
+        client.force_login(lezer)
+        html = client.get(reverse("trajectories:learning", args=[municipality.pk])).content.decode()
+        for key in ("alfa", "bravo", "echo"):
+            assert reverse("trajectories:detail", args=[small_set[key].pk]) in html
+        assert reverse("trajectories:detail", args=[small_set["received"].pk]) not in html
+        assert reverse("trajectories:stakeholders", args=[small_set["alfa"].pk]) in html  # radio silence
+        assert html.count('class="learning-chart"') == 3
+
+    def test_pdf_has_every_section(self, client, small_set, lezer, municipality):
+        client.force_login(lezer)
+        pdf = pdf_by_job(client, "trajectories:learning_pdf", municipality.pk)
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        text = " ".join(text.split())
+        for heading in (
+            "Leren van trajecten",
+            "Checklistpunten die het vaakst rood of oranje waren",
+            "Dagen per fase",
+            "Van rood terug naar groen",
+            "Vastgelopen trajecten",
+            "Sleutelfiguren die radiostil werden",
+            "CFIR-belemmeringen die terugkomen",
+        ):
+            assert heading in text, heading
+        assert "Echo" in text and "Charlie" in text
+
+    def test_phase_state_of_a_reopened_phase_is_left_out(self, small_set):
+        state = PhaseState.objects.get(trajectory=small_set["bravo"], phase="innoveren")
+        assert state.status == Progress.BEZIG and state.completed_at is None
