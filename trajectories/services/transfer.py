@@ -14,6 +14,7 @@ import textwrap
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
@@ -22,8 +23,12 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from organisations import audit
+from organisations.access import access_changed
 from organisations.models import Organisation, Person, User
 
+from .. import visibility
+from ..history import bulk_create_tracked, is_tracked
 from ..models import Action, Agreement, Trajectory
 from ..structure import trajectory_lookup
 from ..transfer_format import (
@@ -272,14 +277,44 @@ def trajectories_export(*, trajectories) -> dict:
 
 # --- import -----------------------------------------------------------------------------------------------
 
+# Trajectories written per round: each round creates every kind of object of them with one bulk INSERT (plus
+# its history rows, the many-to-many rows and the file's timestamps), so the number of statements depends on
+# the number of models and rounds, never on how many objects a trajectory has (bench/export.py --import).
+# SQLite splits an INSERT at its limit of bound parameters; PostgreSQL takes a round in one.
+IMPORT_BATCH = 50
+
+
+@dataclass
+class _Pending:
+    """An object read from the file and not yet written, with what is written after its row."""
+
+    obj: models.Model
+    many: dict[str, list[Any]]  # many-to-many field → the related objects
+    timestamps: dict[str, Any]  # auto_now / auto_now_add field → the file's value
+    document: bytes | None = None  # an agreement's PDF, stored when the row's trajectory has its id
+
 
 class _Importer:
-    """Writes a file that ``transfer_schema.validate`` accepted, in file order.
+    """Writes a file that ``transfer_schema.validate`` accepted, a batch of trajectories at a time.
 
     Without ``owner`` (``manage.py import_trajectories``, the application manager moving an installation)
     organisations are matched by name and users by e-mail address across the installation, and missing ones
     are created. With ``owner`` (an organisation's import form) the import stays inside that organisation:
     see :func:`trajectories_import`.
+
+    How a batch is written, and why every reference finds a row that exists:
+
+    1. :meth:`objects` walks the batch's trajectories in file order, exactly as the file nests them, and makes
+       an unsaved object of every row. A reference (``kind.refs``) is resolved while walking, with the same
+       scoping as ever: ``keys[name]`` holds the rows of the list ``name`` that was read last (a new list of
+       that name starts afresh), and a trajectory starts with no keys at all, so a reference never reaches
+       into another trajectory of the batch. The object refers to the (still unsaved) object it names.
+    2. :meth:`write` creates the objects kind by kind in declaration order (:func:`transfer_kinds`: the
+       trajectory first, then each part before its children, siblings in declared order), one ``bulk_create``
+       per kind. A parent is declared before its children, and every kind a reference may name is declared
+       before the kind that refers to it (``refs`` name "an earlier keyed list of the trajectory";
+       ``tests/trajectories/test_import_scale.py`` checks it for every kind of the declaration), so when a
+       kind is written each object it points at has its id, which ``bulk_create`` copies into the foreign key.
     """
 
     def __init__(self, data: dict, *, owner: Organisation | None):
@@ -293,6 +328,7 @@ class _Importer:
         self.saved_files: list[str] = []  # removed again when the import fails
         self.next_key: uuid.UUID | None = None
         self.next_file_key: uuid.UUID | None = None
+        self.pending: dict[type[models.Model], list[_Pending]] = defaultdict(list)
         if owner is None:
             for name in self.organisation_rows:
                 self._organisation(name)
@@ -339,6 +375,7 @@ class _Importer:
             self.users[row["email"]] = user
 
     def _persons(self, rows):
+        persons = []
         for i, row in enumerate(rows):
             path = f"persons[{i}]"
             values = {
@@ -350,9 +387,12 @@ class _Importer:
             # organisation's register.
             keeper = self.owner or self._organisation(row["organisation"])
             person = Person(organisation=keeper, **values)
-            person.save()
+            persons.append(person)
             self.persons[row["key"]] = person
-            self.created["persons"] += 1
+        # One INSERT for the persons and one for their "created" history; a person holds personal data, so its
+        # creation is audited as a save() would have (one event each, written together).
+        audit.record_created(bulk_create_tracked(Person, persons), detail="import")
+        self.created["persons"] += len(persons)
 
     def _organisation_for(self, kind: Kind, name: str, value):
         if self.owner is None or kind.model is not Trajectory:
@@ -366,6 +406,7 @@ class _Importer:
         return self.owner if name == "owner" else None
 
     def objects(self, kind: Kind, rows, path: str, parent, keys: dict[str, dict[int, Any]], start: int = 0):
+        """Read ``rows`` (and their children) into unsaved objects, to be written by :meth:`write`."""
         if kind.single:
             if rows is None:
                 return
@@ -374,8 +415,7 @@ class _Importer:
         for i, row in enumerate(rows, start=start):
             here = path if kind.single else f"{path}[{i}]"
             obj = kind.model(**({kind.parent: parent} if kind.parent else {}))
-            many: dict[str, list] = {}
-            timestamps = {}
+            pending = _Pending(obj, {}, {})
             for name in kind.fields:
                 model_field = kind.model._meta.get_field(name)
                 # structure.py declares only a model's own fields for the transfer format, never a reverse
@@ -385,13 +425,13 @@ class _Importer:
                 if name in kind.refs:
                     targets = keys[kind.refs[name]]
                     if model_field.many_to_many:
-                        many[name] = [targets[v] for v in value]
+                        pending.many[name] = [targets[v] for v in value]
                     else:
                         setattr(obj, name, None if value is None else targets[value])
                 elif model_field.many_to_many and model_field.related_model is User:
-                    many[name] = [self.users[v] for v in value if self.users[v] is not None]
+                    pending.many[name] = [self.users[v] for v in value if self.users[v] is not None]
                 elif model_field.many_to_many:
-                    many[name] = [self._organisation(v) for v in value] if self.owner is None else []
+                    pending.many[name] = [self._organisation(v) for v in value] if self.owner is None else []
                 elif model_field.related_model is User:
                     setattr(obj, name, None if value is None else self.users[value])
                 elif model_field.related_model is Organisation:
@@ -399,21 +439,17 @@ class _Importer:
                 elif model_field.related_model is Person:
                     setattr(obj, name, self.persons[value])
                 elif isinstance(model_field, models.FileField):
-                    self._document(obj, value, where)
+                    pending.document = document_content(value, where)
                 else:
                     cleaned = scalar(kind.model, name, value, where)
                     setattr(obj, model_field.attname, cleaned)
                     if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-                        timestamps[name] = cleaned
+                        pending.timestamps[name] = cleaned
             if isinstance(obj, Trajectory):  # kind is TRAJECTORY: the only part whose model is Trajectory
                 # The import sets the key before each trajectory row; export_key is not nullable.
                 assert self.next_key is not None
                 obj.export_key, obj.file_key = self.next_key, self.next_file_key
-            obj.save()
-            if timestamps:  # auto_now fields take the time of the save; the file's times win
-                kind.model._default_manager.filter(pk=obj.pk).update(**timestamps)
-            for name, related in many.items():
-                getattr(obj, name).set(related)
+            self.pending[kind.model].append(pending)
             if kind.keyed:
                 keys[kind.name][row["key"]] = obj
             for child in kind.children:
@@ -421,12 +457,66 @@ class _Importer:
             if isinstance(obj, Trajectory):  # kind is TRAJECTORY, as above
                 self.imported.append(obj)
 
-    def _document(self, obj, value, path):
-        content = document_content(value, path)
-        if content is None:
+    def write(self) -> list[Trajectory]:
+        """Create everything :meth:`objects` read since the last call; the trajectories created."""
+        trajectories = [cast(Trajectory, p.obj) for p in self.pending.get(Trajectory, [])]
+        for kind in transfer_kinds():
+            self._create(kind, self.pending.pop(kind.model, []))
+        assert not self.pending, "every model of the file is a kind of the declaration"
+        ids = [t.pk for t in trajectories]
+        # What save() signals did for a new trajectory: who sees it (visibility.py) and the access version of
+        # the members of the organisations taking part (revisions.py), once per batch. The page cache needs
+        # nothing: a new trajectory has no cached part (ids are never reused), and nothing else changed.
+        visibility.sync(ids)
+        organisation_ids = {t.owner_id for t in trajectories} | {t.receiving_organisation_id for t in trajectories}
+        through = Trajectory.participants.through.objects.filter(trajectory_id__in=ids)
+        access_changed(organisation_ids | set(through.values_list("organisation_id", flat=True)))
+        # The audit log: one "create" event per trajectory, filed under its owner, in the name of whoever runs
+        # the import. The rows inside a trajectory are part of that event (as bulk-created rows derived from a
+        # recorded parent are, writes.py): the import is one act of the importer's, the log stays readable, and
+        # the trajectory's history pages list every imported row with its own "created" history row.
+        audit.record_created(trajectories, detail="import")
+        return trajectories
+
+    def _create(self, kind: Kind, entries: list[_Pending]) -> None:
+        """One kind of object of the batch: its rows with "created" history, its file timestamps, its documents
+        and its many-to-many rows."""
+        if not entries:
             return
-        obj.document.save("document.pdf", ContentFile(content), save=False)
-        self.saved_files.append(obj.document.name)
+        model = kind.model
+        objs = [p.obj for p in entries]
+        for p in entries:
+            if p.document is not None:
+                agreement = cast(Agreement, p.obj)  # the only model with a document
+                # The path names the trajectory (agreement_upload_to), which has its id by now.
+                agreement.trajectory_id = agreement.trajectory.pk
+                agreement.document.save("document.pdf", ContentFile(p.document), save=False)
+                self.saved_files.append(cast(str, agreement.document.name))
+        if is_tracked(model):
+            bulk_create_tracked(model, objs)
+        else:  # append-only and immutable rows: they are history themselves (trajectories/history)
+            model._default_manager.bulk_create(objs)
+        # auto_now and auto_now_add take the time of the INSERT; the file's times win (one UPDATE per kind).
+        stamped = sorted({name for p in entries for name in p.timestamps})
+        if stamped:
+            for p in entries:
+                for name in stamped:
+                    setattr(p.obj, name, p.timestamps[name])
+            model._default_manager.bulk_update(objs, stamped)
+        for name in sorted({name for p in entries for name in p.many}):
+            many_field = model._meta.get_field(name)
+            assert isinstance(many_field, models.ManyToManyField)
+            through = cast(type[models.Model], many_field.remote_field.through)
+            source, target = (
+                cast(models.ForeignKey, through._meta.get_field(side)).attname
+                for side in (many_field.m2m_field_name(), many_field.m2m_reverse_field_name())
+            )
+            rows = [
+                through(**{source: p.obj.pk, target: related.pk})
+                for p in entries
+                for related in dict.fromkeys(p.many.get(name, ()))  # once each, as set() would
+            ]
+            through._default_manager.bulk_create(rows)
 
 
 def trajectories_import(
@@ -450,6 +540,9 @@ def trajectories_import(
       holds is replaced by a new one, as with ``as_copy``, and nothing is said about it;
     - a candidate's or agreement's organisation is referred to by name as the shortlist does (which gives
       it no access); an action's organisation is kept only when it is ``owner``.
+
+    The trajectories are written ``IMPORT_BATCH`` at a time (see :class:`_Importer`), in one transaction;
+    ``progress(done, total)`` is called after each batch.
     """
     validate(data)
     rows = data["trajectories"]
@@ -481,12 +574,15 @@ def trajectories_import(
     try:
         with transaction.atomic():
             importer = _Importer(data, owner=owner)
-            for i, (row, key, file_key) in enumerate(zip(rows, keys, file_keys, strict=True)):
-                importer.next_key, importer.next_file_key = key, file_key
-                fields = {k: v for k, v in row.items() if k != "key"}
-                importer.objects(TRAJECTORY, [fields], "trajectories", None, {}, start=i)
+            for begin in range(0, len(rows), IMPORT_BATCH):
+                end = min(begin + IMPORT_BATCH, len(rows))
+                for i in range(begin, end):
+                    importer.next_key, importer.next_file_key = keys[i], file_keys[i]
+                    fields = {k: v for k, v in rows[i].items() if k != "key"}
+                    importer.objects(TRAJECTORY, [fields], "trajectories", None, {}, start=i)
+                importer.write()
                 if progress is not None:
-                    progress(i + 1, len(rows))
+                    progress(end, len(rows))
     except BaseException as error:
         # The rows are rolled back; the agreement documents already written to storage go as well. Also when
         # the worker is stopped mid-import (gunicorn's timeout raises SystemExit in a sync worker).
