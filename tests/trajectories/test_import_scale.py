@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from organisations.models import AuditEvent, Person
-from tests.factories import make_trajectory
+from tests.factories import OrganisationFactory, UserFactory, make_trajectory
 from tests.trajectories.test_transfer import _rich, demo  # noqa: F401 (a fixture)
-from trajectories import visibility
+from trajectories import services, visibility
 from trajectories.models import Agreement, Review, Stakeholder, Trajectory
 from trajectories.services import (
     trajectories_export,
@@ -74,6 +74,31 @@ def test_importing_6_trajectories_takes_as_many_statements_as_2(municipality, be
     assert statements_six == statements_two
     # Bounded by the declaration: a few statements per model (INSERT, history, timestamps, many-to-many rows).
     assert statements_two < 4 * len(list(transfer_kinds())) + 30
+
+
+def test_from_the_command_line_organisations_and_users_of_the_installation_are_found_at_once(municipality, bewerker):
+    """Without an owner (``import_trajectories``) every trajectory here names its own candidate organisation and
+    author: they are found by name and e-mail address with one query each, so 6 cost what 2 cost."""
+    rich = []
+    for n in range(6):
+        author = UserFactory(email=f"auteur{n}@example.org")
+        trajectory = make_trajectory(owner=municipality, by=author, title=f"Traject {n}")
+        services.candidate_add(
+            trajectory=trajectory, by=author, organisation=OrganisationFactory(name=f"Kandidaat {n}")
+        )
+        rich.append(_rich(trajectory))
+    two = trajectories_export(trajectories=Trajectory.objects.filter(pk__in=[t.pk for t in rich[:2]]))
+    six = trajectories_export(trajectories=Trajectory.objects.filter(pk__in=[t.pk for t in rich]))
+    assert len(six["organisations"]) == 7 and len(six["users"]) >= 6
+    with CaptureQueriesContext(connection) as two_queries:
+        trajectories_import(data=two, as_copy=True)
+    with CaptureQueriesContext(connection) as six_queries:
+        result = trajectories_import(data=six, as_copy=True)
+    assert len(six_queries) == len(two_queries)
+    assert result["organisations"] == result["users"] == 0  # all found, none made
+    copies = Trajectory.objects.filter(pk__in=[t.pk for t in result["trajectories"]])
+    assert {c.candidates.get().organisation.name for c in copies} == {f"Kandidaat {n}" for n in range(6)}
+    assert {c.created_by.email for c in copies} == {f"auteur{n}@example.org" for n in range(6)}
 
 
 def test_a_second_batch_costs_another_round_and_progress_is_reported_per_batch(

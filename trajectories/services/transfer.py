@@ -280,7 +280,8 @@ def trajectories_export(*, trajectories) -> dict:
 # Trajectories written per round: each round creates every kind of object of them with one bulk INSERT (plus
 # its history rows, the many-to-many rows and the file's timestamps), so the number of statements depends on
 # the number of models and rounds, never on how many objects a trajectory has (bench/export.py --import).
-# SQLite splits an INSERT at its limit of bound parameters; PostgreSQL takes a round in one.
+# Django splits a statement at the database's limit of bound parameters (SQLite, and PostgreSQL with server-side
+# binding), which adds statements only for very large rounds.
 IMPORT_BATCH = 50
 
 
@@ -329,6 +330,7 @@ class _Importer:
         self.next_key: uuid.UUID | None = None
         self.next_file_key: uuid.UUID | None = None
         self.pending: dict[type[models.Model], list[_Pending]] = defaultdict(list)
+        self.known = self._known_organisations()
         if owner is None:
             for name in self.organisation_rows:
                 self._organisation(name)
@@ -342,23 +344,51 @@ class _Importer:
             organisation: Organisation | None
             if self.owner is not None and name == self.owner.name:
                 organisation = self.owner
-            elif self.owner is not None:
-                # As the shortlist does: an organisation is referred to by its name, whatever its case and
-                # spaces; a new name becomes a new organisation. Referring to one gives it no access.
-                organisation = Organisation.objects.filter(name__iexact=name.strip()).first()
             else:
-                organisation = Organisation.objects.filter(name=name).first()
+                organisation = self.known.get(self._match(name))
             if organisation is None:
                 values = {field: row[field] for field in ORGANISATION_FIELDS}
                 organisation = Organisation.objects.create(**{**values, "name": name.strip()})
                 self.created["organisations"] += 1
+                self.known[self._match(name)] = organisation  # a second spelling of it in the file finds it
             self.organisations[row["name"]] = organisation
         return self.organisations[name]
 
+    def _match(self, name: str) -> str:
+        # From the form, as the shortlist does: an organisation is referred to by its name, whatever its case and
+        # spaces; a new name becomes a new organisation. Referring to one gives it no access. From the command
+        # line: by its exact name.
+        return name.strip().lower() if self.owner is not None else name
+
+    def _known_organisations(self) -> dict[str, Organisation]:
+        """The installation's organisations that the file names, read at once (per 500 names), by :meth:`_match`;
+        the first one made wins where several match, as ``.first()`` chose."""
+        names = list(self.organisation_rows)
+        known: dict[str, Organisation] = {}
+        for start in range(0, len(names), 500):
+            part = names[start : start + 500]
+            if self.owner is not None:
+                condition = Q()
+                for name in part:
+                    condition |= Q(name__iexact=name.strip())
+            else:
+                condition = Q(name__in=part)
+            for organisation in Organisation.objects.filter(condition).order_by("pk"):
+                known.setdefault(self._match(organisation.name), organisation)
+        return known
+
     def _users(self, rows):
-        members = {}
+        members: dict[str, User] = {}
         if self.owner is not None:
             members = {u.email.lower(): u for u in User.objects.filter(memberships__organisation=self.owner)}
+        else:  # every account of the installation the file names, read at once (per 500 addresses)
+            emails = [row["email"] for row in rows]
+            for start in range(0, len(emails), 500):
+                condition = Q()
+                for email in emails[start : start + 500]:
+                    condition |= Q(email__iexact=email)
+                for user in User.objects.filter(condition).order_by("pk"):
+                    members.setdefault(user.email.lower(), user)  # the first account wins, as .first() chose
         for row in rows:
             email = row["email"].lower()
             if self.owner is not None:
@@ -367,12 +397,13 @@ class _Importer:
                 self.users[row["email"]] = members.get(email)
                 self.created["unknown_authors"] += email not in members
                 continue
-            user = User.objects.filter(email__iexact=email).first()
-            if user is None:
+            found = members.get(email)
+            if found is None:
                 # No password and inactive: an import never gives anybody access.
-                user = User.objects.create_user(email, None, full_name=row["full_name"], is_active=False)
+                found = User.objects.create_user(email, None, full_name=row["full_name"], is_active=False)
                 self.created["users"] += 1
-            self.users[row["email"]] = user
+                members[email] = found  # a second spelling of the address in the file finds it
+            self.users[row["email"]] = found
 
     def _persons(self, rows):
         persons = []
