@@ -28,7 +28,9 @@ What is recorded:
   names of the changed fields, never their values. Memberships and a user's rights (active, staff,
   superuser, groups) are recorded as permission changes. Writes that bypass ``save()``
   (``save_versioned``, erasure) record themselves; bulk-created rows derived from a recorded parent
-  (a review's items, a copied checklist) are covered by the parent's event.
+  (a review's items, a copied checklist) are covered by the parent's event. An import (bulk writes, issue 21)
+  records one "create" event per trajectory and per person it made, with :func:`record_created`; the rows
+  inside a trajectory are covered by the trajectory's event.
 - Exports, PDFs and downloads are recorded by their views; logins, failed logins, logouts and lockouts
   by Django's auth signals and django-axes'.
 
@@ -262,6 +264,51 @@ def record(
     event.save()  # with the change: in its transaction, or right after its autocommit
     pending.written = True
     return event
+
+
+def record_created(objs: Iterable, *, detail: str = "") -> list[AuditEvent]:
+    """One "create" event for each of ``objs`` (saved rows of one model, made by a bulk write), written with one
+    INSERT: what :func:`record` does for each, for a service that creates many rows at once (an import)."""
+    objs = list(objs)
+    if not objs:
+        return []
+    collector = _current.get()
+    request = collector.request if collector is not None else None
+    actor = _request_user(request)
+    using = objs[0]._state.db or DEFAULT_DB_ALIAS
+    found = [_organisation_of(obj) for obj in objs]
+    missing = {t for _org, t in found if t is not None}
+    owners = _owners(missing) if missing else {}
+    events = []
+    for obj, (org_id, trajectory_id) in zip(objs, found, strict=True):
+        event = AuditEvent(
+            action=Action.CREATE,
+            result=Result.SUCCESS,
+            detail=detail[:200],
+            changed_fields=[],
+            object_type=obj._meta.label,
+            object_id=str(obj.pk)[:64],
+            object_label=object_label(obj)[:200],
+            organisation_id=org_id if trajectory_id is None else owners.get(trajectory_id),
+        )
+        if actor is not None:
+            event.actor_id, event.actor_email = actor.pk, actor.email
+        if request is not None:
+            event.ip_address = client_ip(request)
+            event.path = getattr(request, "path", "")[:500]
+            event.method = getattr(request, "method", "") or ""
+        events.append(event)
+    watch = None
+    if collector is not None and transaction.get_connection(using).in_atomic_block:
+        watch = _CommitWatch()
+        transaction.on_commit(watch, using=using)
+    pending = [_Pending(event, watch, using, None) for event in events]
+    if collector is not None:
+        collector.pending.extend(pending)  # first: if the write fails, the attempts are still kept at flush
+    AuditEvent.objects.using(using).bulk_create(events)
+    for p in pending:
+        p.written = True
+    return events
 
 
 def _owners(trajectory_ids: set[int]) -> dict[int, int]:

@@ -9,12 +9,12 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from organisations.models import Job
+from organisations.models import AuditEvent, Job
 from tests.factories import make_trajectory
 from tests.mailhelpers import run_queued_tasks
 from tests.trajectories.test_transfer import _rich, _upload
 from trajectories.models import Trajectory
-from trajectories.services import trajectories_export_chunks, trajectories_export_json, transfer_kinds
+from trajectories.services import trajectories_export_chunks, trajectories_export_json, transfer, transfer_kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +67,7 @@ def test_an_import_job_imports_in_one_go_and_reports_progress(client, beheerder,
     client.force_login(beheerder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(jobs.Progress, "__call__", spy)
+        patch.setattr(transfer, "IMPORT_BATCH", 1)  # a batch a trajectory (test_import_scale.py: larger batches)
         with TestCase.captureOnCommitCallbacks(execute=True):
             response = client.post(
                 reverse("trajectories:organisation_import", args=[municipality.pk]),
@@ -80,3 +81,9 @@ def test_an_import_job_imports_in_one_go_and_reports_progress(client, beheerder,
     assert seen[0][2] == 3  # inside the one transaction: the first copy is written, the second not yet
     assert Trajectory.objects.count() == 4
     assert "2 trajecten geïmporteerd" in job.summary
+    # One audit event per imported trajectory, in the name of the beheerder who asked, under the organisation.
+    events = AuditEvent.objects.filter(action="create", object_type="trajectories.Trajectory", detail="import")
+    assert (
+        sorted(events.values_list("actor_id", "organisation_id", "path"))
+        == [(beheerder.pk, municipality.pk, "job:trajectories_import")] * 2
+    )

@@ -691,16 +691,21 @@ def test_files_written_during_a_failed_import_are_removed_also_when_the_worker_i
     """Finding 5: an export killed by the worker timeout left orphaned files behind."""
     from trajectories.services import transfer
 
-    objects = transfer._Importer.objects
+    create = transfer._Importer._create  # writes one kind of object of a batch, agreements before the plan
+    before = _state(settings)
+
+    def pdfs() -> int:
+        return len(list((settings.MEDIA_ROOT / "agreements").rglob("*.pdf")))
+
+    existing = pdfs()
 
     def stopped_after_the_agreements(self, kind, *args, **kwargs):
         if kind.name == "plan":
-            assert list((settings.MEDIA_ROOT / "agreements").rglob("*.pdf"))  # the imported document is written
+            assert pdfs() > existing  # the imported document is written
             raise SystemExit(1)  # what gunicorn's timeout raises in a sync worker
-        return objects(self, kind, *args, **kwargs)
+        return create(self, kind, *args, **kwargs)
 
-    monkeypatch.setattr(transfer._Importer, "objects", stopped_after_the_agreements)
-    before = _state(settings)
+    monkeypatch.setattr(transfer._Importer, "_create", stopped_after_the_agreements)
     with pytest.raises(SystemExit):
         trajectories_import(data=testdam_file, as_copy=True, owner=trajectory.owner)
     assert _state(settings) == before

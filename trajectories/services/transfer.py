@@ -14,6 +14,7 @@ import textwrap
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
@@ -22,8 +23,12 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from organisations import audit
+from organisations.access import access_changed
 from organisations.models import Organisation, Person, User
 
+from .. import visibility
+from ..history import bulk_create_tracked, is_tracked
 from ..models import Action, Agreement, Trajectory
 from ..structure import trajectory_lookup
 from ..transfer_format import (
@@ -272,14 +277,45 @@ def trajectories_export(*, trajectories) -> dict:
 
 # --- import -----------------------------------------------------------------------------------------------
 
+# Trajectories written per round: each round creates every kind of object of them with one bulk INSERT (plus
+# its history rows, the many-to-many rows and the file's timestamps), so the number of statements depends on
+# the number of models and rounds, never on how many objects a trajectory has (bench/export.py --import).
+# Django splits a statement at the database's limit of bound parameters (SQLite, and PostgreSQL with server-side
+# binding), which adds statements only for very large rounds.
+IMPORT_BATCH = 50
+
+
+@dataclass
+class _Pending:
+    """An object read from the file and not yet written, with what is written after its row."""
+
+    obj: models.Model
+    many: dict[str, list[Any]]  # many-to-many field → the related objects
+    timestamps: dict[str, Any]  # auto_now / auto_now_add field → the file's value
+    document: bytes | None = None  # an agreement's PDF, stored when the row's trajectory has its id
+
 
 class _Importer:
-    """Writes a file that ``transfer_schema.validate`` accepted, in file order.
+    """Writes a file that ``transfer_schema.validate`` accepted, a batch of trajectories at a time.
 
     Without ``owner`` (``manage.py import_trajectories``, the application manager moving an installation)
     organisations are matched by name and users by e-mail address across the installation, and missing ones
     are created. With ``owner`` (an organisation's import form) the import stays inside that organisation:
     see :func:`trajectories_import`.
+
+    How a batch is written, and why every reference finds a row that exists:
+
+    1. :meth:`objects` walks the batch's trajectories in file order, exactly as the file nests them, and makes
+       an unsaved object of every row. A reference (``kind.refs``) is resolved while walking, with the same
+       scoping as ever: ``keys[name]`` holds the rows of the list ``name`` that was read last (a new list of
+       that name starts afresh), and a trajectory starts with no keys at all, so a reference never reaches
+       into another trajectory of the batch. The object refers to the (still unsaved) object it names.
+    2. :meth:`write` creates the objects kind by kind in declaration order (:func:`transfer_kinds`: the
+       trajectory first, then each part before its children, siblings in declared order), one ``bulk_create``
+       per kind. A parent is declared before its children, and every kind a reference may name is declared
+       before the kind that refers to it (``refs`` name "an earlier keyed list of the trajectory";
+       ``tests/trajectories/test_import_scale.py`` checks it for every kind of the declaration), so when a
+       kind is written each object it points at has its id, which ``bulk_create`` copies into the foreign key.
     """
 
     def __init__(self, data: dict, *, owner: Organisation | None):
@@ -293,6 +329,8 @@ class _Importer:
         self.saved_files: list[str] = []  # removed again when the import fails
         self.next_key: uuid.UUID | None = None
         self.next_file_key: uuid.UUID | None = None
+        self.pending: dict[type[models.Model], list[_Pending]] = defaultdict(list)
+        self.known = self._known_organisations()
         if owner is None:
             for name in self.organisation_rows:
                 self._organisation(name)
@@ -306,23 +344,51 @@ class _Importer:
             organisation: Organisation | None
             if self.owner is not None and name == self.owner.name:
                 organisation = self.owner
-            elif self.owner is not None:
-                # As the shortlist does: an organisation is referred to by its name, whatever its case and
-                # spaces; a new name becomes a new organisation. Referring to one gives it no access.
-                organisation = Organisation.objects.filter(name__iexact=name.strip()).first()
             else:
-                organisation = Organisation.objects.filter(name=name).first()
+                organisation = self.known.get(self._match(name))
             if organisation is None:
                 values = {field: row[field] for field in ORGANISATION_FIELDS}
                 organisation = Organisation.objects.create(**{**values, "name": name.strip()})
                 self.created["organisations"] += 1
+                self.known[self._match(name)] = organisation  # a second spelling of it in the file finds it
             self.organisations[row["name"]] = organisation
         return self.organisations[name]
 
+    def _match(self, name: str) -> str:
+        # From the form, as the shortlist does: an organisation is referred to by its name, whatever its case and
+        # spaces; a new name becomes a new organisation. Referring to one gives it no access. From the command
+        # line: by its exact name.
+        return name.strip().lower() if self.owner is not None else name
+
+    def _known_organisations(self) -> dict[str, Organisation]:
+        """The installation's organisations that the file names, read at once (per 500 names), by :meth:`_match`;
+        the first one made wins where several match, as ``.first()`` chose."""
+        names = list(self.organisation_rows)
+        known: dict[str, Organisation] = {}
+        for start in range(0, len(names), 500):
+            part = names[start : start + 500]
+            if self.owner is not None:
+                condition = Q()
+                for name in part:
+                    condition |= Q(name__iexact=name.strip())
+            else:
+                condition = Q(name__in=part)
+            for organisation in Organisation.objects.filter(condition).order_by("pk"):
+                known.setdefault(self._match(organisation.name), organisation)
+        return known
+
     def _users(self, rows):
-        members = {}
+        members: dict[str, User] = {}
         if self.owner is not None:
             members = {u.email.lower(): u for u in User.objects.filter(memberships__organisation=self.owner)}
+        else:  # every account of the installation the file names, read at once (per 500 addresses)
+            emails = [row["email"] for row in rows]
+            for start in range(0, len(emails), 500):
+                condition = Q()
+                for email in emails[start : start + 500]:
+                    condition |= Q(email__iexact=email)
+                for user in User.objects.filter(condition).order_by("pk"):
+                    members.setdefault(user.email.lower(), user)  # the first account wins, as .first() chose
         for row in rows:
             email = row["email"].lower()
             if self.owner is not None:
@@ -331,14 +397,16 @@ class _Importer:
                 self.users[row["email"]] = members.get(email)
                 self.created["unknown_authors"] += email not in members
                 continue
-            user = User.objects.filter(email__iexact=email).first()
-            if user is None:
+            found = members.get(email)
+            if found is None:
                 # No password and inactive: an import never gives anybody access.
-                user = User.objects.create_user(email, None, full_name=row["full_name"], is_active=False)
+                found = User.objects.create_user(email, None, full_name=row["full_name"], is_active=False)
                 self.created["users"] += 1
-            self.users[row["email"]] = user
+                members[email] = found  # a second spelling of the address in the file finds it
+            self.users[row["email"]] = found
 
     def _persons(self, rows):
+        persons = []
         for i, row in enumerate(rows):
             path = f"persons[{i}]"
             values = {
@@ -350,9 +418,12 @@ class _Importer:
             # organisation's register.
             keeper = self.owner or self._organisation(row["organisation"])
             person = Person(organisation=keeper, **values)
-            person.save()
+            persons.append(person)
             self.persons[row["key"]] = person
-            self.created["persons"] += 1
+        # One INSERT for the persons and one for their "created" history; a person holds personal data, so its
+        # creation is audited as a save() would have (one event each, written together).
+        audit.record_created(bulk_create_tracked(Person, persons), detail="import")
+        self.created["persons"] += len(persons)
 
     def _organisation_for(self, kind: Kind, name: str, value):
         if self.owner is None or kind.model is not Trajectory:
@@ -366,6 +437,7 @@ class _Importer:
         return self.owner if name == "owner" else None
 
     def objects(self, kind: Kind, rows, path: str, parent, keys: dict[str, dict[int, Any]], start: int = 0):
+        """Read ``rows`` (and their children) into unsaved objects, to be written by :meth:`write`."""
         if kind.single:
             if rows is None:
                 return
@@ -374,8 +446,7 @@ class _Importer:
         for i, row in enumerate(rows, start=start):
             here = path if kind.single else f"{path}[{i}]"
             obj = kind.model(**({kind.parent: parent} if kind.parent else {}))
-            many: dict[str, list] = {}
-            timestamps = {}
+            pending = _Pending(obj, {}, {})
             for name in kind.fields:
                 model_field = kind.model._meta.get_field(name)
                 # structure.py declares only a model's own fields for the transfer format, never a reverse
@@ -385,13 +456,13 @@ class _Importer:
                 if name in kind.refs:
                     targets = keys[kind.refs[name]]
                     if model_field.many_to_many:
-                        many[name] = [targets[v] for v in value]
+                        pending.many[name] = [targets[v] for v in value]
                     else:
                         setattr(obj, name, None if value is None else targets[value])
                 elif model_field.many_to_many and model_field.related_model is User:
-                    many[name] = [self.users[v] for v in value if self.users[v] is not None]
+                    pending.many[name] = [self.users[v] for v in value if self.users[v] is not None]
                 elif model_field.many_to_many:
-                    many[name] = [self._organisation(v) for v in value] if self.owner is None else []
+                    pending.many[name] = [self._organisation(v) for v in value] if self.owner is None else []
                 elif model_field.related_model is User:
                     setattr(obj, name, None if value is None else self.users[value])
                 elif model_field.related_model is Organisation:
@@ -399,21 +470,17 @@ class _Importer:
                 elif model_field.related_model is Person:
                     setattr(obj, name, self.persons[value])
                 elif isinstance(model_field, models.FileField):
-                    self._document(obj, value, where)
+                    pending.document = document_content(value, where)
                 else:
                     cleaned = scalar(kind.model, name, value, where)
                     setattr(obj, model_field.attname, cleaned)
                     if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-                        timestamps[name] = cleaned
+                        pending.timestamps[name] = cleaned
             if isinstance(obj, Trajectory):  # kind is TRAJECTORY: the only part whose model is Trajectory
                 # The import sets the key before each trajectory row; export_key is not nullable.
                 assert self.next_key is not None
                 obj.export_key, obj.file_key = self.next_key, self.next_file_key
-            obj.save()
-            if timestamps:  # auto_now fields take the time of the save; the file's times win
-                kind.model._default_manager.filter(pk=obj.pk).update(**timestamps)
-            for name, related in many.items():
-                getattr(obj, name).set(related)
+            self.pending[kind.model].append(pending)
             if kind.keyed:
                 keys[kind.name][row["key"]] = obj
             for child in kind.children:
@@ -421,12 +488,66 @@ class _Importer:
             if isinstance(obj, Trajectory):  # kind is TRAJECTORY, as above
                 self.imported.append(obj)
 
-    def _document(self, obj, value, path):
-        content = document_content(value, path)
-        if content is None:
+    def write(self) -> list[Trajectory]:
+        """Create everything :meth:`objects` read since the last call; the trajectories created."""
+        trajectories = [cast(Trajectory, p.obj) for p in self.pending.get(Trajectory, [])]
+        for kind in transfer_kinds():
+            self._create(kind, self.pending.pop(kind.model, []))
+        assert not self.pending, "every model of the file is a kind of the declaration"
+        ids = [t.pk for t in trajectories]
+        # What save() signals did for a new trajectory: who sees it (visibility.py) and the access version of
+        # the members of the organisations taking part (revisions.py), once per batch. The page cache needs
+        # nothing: a new trajectory has no cached part (ids are never reused), and nothing else changed.
+        visibility.sync(ids)
+        organisation_ids = {t.owner_id for t in trajectories} | {t.receiving_organisation_id for t in trajectories}
+        through = Trajectory.participants.through.objects.filter(trajectory_id__in=ids)
+        access_changed(organisation_ids | set(through.values_list("organisation_id", flat=True)))
+        # The audit log: one "create" event per trajectory, filed under its owner, in the name of whoever runs
+        # the import. The rows inside a trajectory are part of that event (as bulk-created rows derived from a
+        # recorded parent are, writes.py): the import is one act of the importer's, the log stays readable, and
+        # the trajectory's history pages list every imported row with its own "created" history row.
+        audit.record_created(trajectories, detail="import")
+        return trajectories
+
+    def _create(self, kind: Kind, entries: list[_Pending]) -> None:
+        """One kind of object of the batch: its rows with "created" history, its file timestamps, its documents
+        and its many-to-many rows."""
+        if not entries:
             return
-        obj.document.save("document.pdf", ContentFile(content), save=False)
-        self.saved_files.append(obj.document.name)
+        model = kind.model
+        objs = [p.obj for p in entries]
+        for p in entries:
+            if p.document is not None:
+                agreement = cast(Agreement, p.obj)  # the only model with a document
+                # The path names the trajectory (agreement_upload_to), which has its id by now.
+                agreement.trajectory_id = agreement.trajectory.pk
+                agreement.document.save("document.pdf", ContentFile(p.document), save=False)
+                self.saved_files.append(cast(str, agreement.document.name))
+        if is_tracked(model):
+            bulk_create_tracked(model, objs)
+        else:  # append-only and immutable rows: they are history themselves (trajectories/history)
+            model._default_manager.bulk_create(objs)
+        # auto_now and auto_now_add take the time of the INSERT; the file's times win (one UPDATE per kind).
+        stamped = sorted({name for p in entries for name in p.timestamps})
+        if stamped:
+            for p in entries:
+                for name in stamped:
+                    setattr(p.obj, name, p.timestamps[name])
+            model._default_manager.bulk_update(objs, stamped)
+        for name in sorted({name for p in entries for name in p.many}):
+            many_field = model._meta.get_field(name)
+            assert isinstance(many_field, models.ManyToManyField)
+            through = cast(type[models.Model], many_field.remote_field.through)
+            source, target = (
+                cast(models.ForeignKey, through._meta.get_field(side)).attname
+                for side in (many_field.m2m_field_name(), many_field.m2m_reverse_field_name())
+            )
+            rows = [
+                through(**{source: p.obj.pk, target: related.pk})
+                for p in entries
+                for related in dict.fromkeys(p.many.get(name, ()))  # once each, as set() would
+            ]
+            through._default_manager.bulk_create(rows)
 
 
 def trajectories_import(
@@ -450,6 +571,9 @@ def trajectories_import(
       holds is replaced by a new one, as with ``as_copy``, and nothing is said about it;
     - a candidate's or agreement's organisation is referred to by name as the shortlist does (which gives
       it no access); an action's organisation is kept only when it is ``owner``.
+
+    The trajectories are written ``IMPORT_BATCH`` at a time (see :class:`_Importer`), in one transaction;
+    ``progress(done, total)`` is called after each batch.
     """
     validate(data)
     rows = data["trajectories"]
@@ -481,12 +605,15 @@ def trajectories_import(
     try:
         with transaction.atomic():
             importer = _Importer(data, owner=owner)
-            for i, (row, key, file_key) in enumerate(zip(rows, keys, file_keys, strict=True)):
-                importer.next_key, importer.next_file_key = key, file_key
-                fields = {k: v for k, v in row.items() if k != "key"}
-                importer.objects(TRAJECTORY, [fields], "trajectories", None, {}, start=i)
+            for begin in range(0, len(rows), IMPORT_BATCH):
+                end = min(begin + IMPORT_BATCH, len(rows))
+                for i in range(begin, end):
+                    importer.next_key, importer.next_file_key = keys[i], file_keys[i]
+                    fields = {k: v for k, v in rows[i].items() if k != "key"}
+                    importer.objects(TRAJECTORY, [fields], "trajectories", None, {}, start=i)
+                importer.write()
                 if progress is not None:
-                    progress(i + 1, len(rows))
+                    progress(end, len(rows))
     except BaseException as error:
         # The rows are rolled back; the agreement documents already written to storage go as well. Also when
         # the worker is stopped mid-import (gunicorn's timeout raises SystemExit in a sync worker).
