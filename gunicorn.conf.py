@@ -1,10 +1,21 @@
 """gunicorn settings read from the working directory (`gunicorn fii.wsgi:application`).
 
+The worker model is the one bench/stall.py chose (issue 21, docs/deployment.md "Workers"): two processes of four
+threads each, so a slow request (a direct PDF download, a long query) holds one thread, not a whole process with
+the light changes of a meeting queued behind it. Flags on the command line override these values.
+
 Issue 16: no `Server: gunicorn` banner. gunicorn writes that header itself, before Django sees the
 response, and has no setting for it; the one place to leave it out is its response's default headers.
 """
 
 from gunicorn.http import wsgi as _wsgi
+
+workers = 2  # one per CPU core: the pages are CPU-bound in Python
+worker_class = "gthread"
+threads = 4
+timeout = 60
+max_requests = 2000  # a safety net, not a leak fix (bench/load.py: worker memory grows 3-5 % over a run)
+max_requests_jitter = 200
 
 _default_headers = _wsgi.Response.default_headers
 
