@@ -29,3 +29,19 @@ def pdf_by_job(client, name: str, org_pk: int, query: str = "") -> bytes:
     download = client.get(reverse("account:job_file", args=[job.pk]))
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     return b"".join(download.streaming_content)
+
+
+def record_progress(monkeypatch) -> list[tuple[int, int]]:
+    """Every progress report a job makes, as (done, total), each one written at once (no half-second interval)."""
+    from organisations import jobs as job_machinery
+
+    monkeypatch.setattr(job_machinery.Progress, "interval", 0)
+    seen: list[tuple[int, int]] = []
+    original = job_machinery.Progress.__call__
+
+    def recording(self, done, total):
+        seen.append((done, total))
+        original(self, done, total)
+
+    monkeypatch.setattr(job_machinery.Progress, "__call__", recording)
+    return seen

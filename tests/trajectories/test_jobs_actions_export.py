@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from organisations import jobs as job_machinery
 from organisations.models import AuditEvent, Job, Membership
 from tests.factories import make_trajectory
+from tests.jobhelpers import record_progress
 from tests.mailhelpers import run_queued_tasks
 from trajectories import jobs, services
 
@@ -42,15 +43,7 @@ def five_actions(trajectory, bewerker):
 
 def test_the_job_reports_progress_in_steps_and_the_file_is_under_downloads(client, bewerker, five_actions, monkeypatch):
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 2)
-    monkeypatch.setattr(job_machinery.Progress, "interval", 0)
-    seen = []
-    original = job_machinery.Progress.__call__
-
-    def recording(self, done, total):
-        seen.append((done, total))
-        original(self, done, total)
-
-    monkeypatch.setattr(job_machinery.Progress, "__call__", recording)
+    seen = record_progress(monkeypatch)
     job = start(client, bewerker, "csv", {"status": "open"})
     page = client.get(reverse("account:job", args=[job.pk])).content.decode()
     assert 'role="progressbar"' in page and "Acties als CSV" in page

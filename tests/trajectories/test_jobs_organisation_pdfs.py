@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from organisations import jobs as job_machinery
 from organisations.models import AuditEvent, Job, Membership
-from tests.jobhelpers import pdf_by_job, start_job
+from tests.jobhelpers import pdf_by_job, record_progress, start_job
 from tests.mailhelpers import run_queued_tasks
 from tests.trajectories.test_learning import grow
 from trajectories import jobs
@@ -140,15 +140,7 @@ def test_the_printable_pages_start_the_job_with_a_form(client, lezer, trajectory
 
 
 def test_progress_is_reported_in_steps(client, lezer, trajectory, municipality, monkeypatch):
-    monkeypatch.setattr(job_machinery.Progress, "interval", 0)
-    seen = []
-    original = job_machinery.Progress.__call__
-
-    def recording(self, done, total):
-        seen.append((done, total))
-        original(self, done, total)
-
-    monkeypatch.setattr(job_machinery.Progress, "__call__", recording)
+    seen = record_progress(monkeypatch)
     client.force_login(lezer)
     pdf_by_job(client, "trajectories:portfolio_report_pdf", municipality.pk)
     assert seen == [(0, 3), (1, 3), (2, 3)]
