@@ -199,7 +199,11 @@ def fill_every_text_field_with(payload: str) -> int:
 
 
 def test_every_text_field_renders_escaped_in_html_and_pdf(client, beheerder, trajectory):
+    import io
+
     from pypdf import PdfReader
+
+    from tests.jobhelpers import pdf_by_job
 
     from .test_permissions import MATRIX
 
@@ -222,10 +226,13 @@ def test_every_text_field_renders_escaped_in_html_and_pdf(client, beheerder, tra
             html = response.content.decode()
             assert "<script>alert" not in html and "<img src=x" not in html, f"{name} renders user text unescaped"
         elif kind == "application/pdf" and name.endswith("report_pdf"):
-            import io
-
             text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
             assert "<script>alert(1)</script>" in text, f"{name}: the payload should appear as plain text"
             pdfs += 1
+    # The portfolio report's PDF is made by a background job (issue 21): the file under Downloads, checked alike.
+    portfolio = pdf_by_job(client, "trajectories:portfolio_report_pdf", trajectory.owner_id)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(portfolio)).pages)
+    assert "<script>alert(1)</script>" in text, "the portfolio PDF: the payload should appear as plain text"
+    pdfs += 1
     assert pdfs >= 3
     assert len(moved_on) <= 2, moved_on

@@ -256,6 +256,7 @@ NOT_AN_EDIT = {
     "trajectories:checklist": "adds a checklist line",
     "trajectories:checklist_fill": "copies the template once (tests/trajectories/test_concurrency.py)",
     "trajectories:progress_report_issue": "records that a report was issued",
+    "trajectories:progress_report_pdf_job": "makes a PDF in the background; changes nothing",
     "trajectories:organisation_import": "imports new trajectories",
     "organisations:detail": "invites a member",
     "organisations:invitation_resend": "sends the invitation again",
