@@ -116,3 +116,32 @@ def test_the_learning_pdf_starts_from_its_page_and_a_failure_shows_its_reason(lo
     goto(page, reverse("account:downloads"))
     expect(page.locator(".downloads__item")).to_contain_text("Leren van de trajecten van Gemeente Testdam (pdf)")
     shot_fits(page, "i21-pdf-downloads")
+
+
+def test_a_progress_report_over_a_long_period_is_made_in_the_background(login_as, bewerker, trajectory):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from trajectories.jobs import LONG_PERIOD_REVIEWS
+    from trajectories.models import Review
+
+    start = dt.date(2024, 1, 1)
+    Review.objects.bulk_create(
+        Review(trajectory=trajectory, held_on=start + dt.timedelta(days=14 * n), finalised_at=timezone.now())
+        for n in range(LONG_PERIOD_REVIEWS + 1)
+    )
+    page = login_as(bewerker)
+    goto(page, reverse("trajectories:progress_report", args=[trajectory.pk]) + "?van=2024-01-01&tot=2026-11-30")
+    expect(page.get_by_role("link", name="Downloaden als pdf")).to_have_count(0)
+    shot_fits(page, "i21-long-progress-report")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pdf maken").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Voortgangsrapportage van Schuldhulp Vroeg")
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "0")
+    assert run_queued_tasks() == 1
+    expect(page.locator("#job-status")).to_contain_text("Klaar", timeout=8_000)
+    shot_fits(page, "i21-long-progress-report-done")
+    with page.expect_download() as download:
+        page.locator("#job-status a[download]").click()
+    assert download.value.suggested_filename == "voortgangsrapportage-schuldhulp-vroeg-2026-11-30.pdf"
