@@ -5,6 +5,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def drop_milestone_uptakes(apps, schema_editor):
+    """Going back: before this migration a strategy taken up always had an action, so the uptakes that went to a
+    milestone cannot stay (the milestones themselves do)."""
+    apps.get_model("trajectories", "StrategyUptake").objects.filter(action__isnull=True).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -32,4 +38,5 @@ class Migration(migrations.Migration):
             model_name='strategyuptake',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('action__isnull', False), ('milestone__isnull', True)), models.Q(('action__isnull', True), ('milestone__isnull', False)), _connector='OR'), name='strategyuptake_action_or_milestone'),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_milestone_uptakes),
     ]
