@@ -52,11 +52,13 @@ def _respond(request, template: str, context: dict, *, pdf_name: str | None = No
 def _progress(request, pk: int, *, pdf: bool):
     trajectory = get_trajectory_for_user(request.user, pk)
     period, form = _period(request, trajectory)
+    report = reports.progress_report(trajectory, period)
     context = {
-        **reports.progress_report(trajectory, period),
+        **report,
         "form": form,
         "can_issue": may(request.user, Do.EDIT, trajectory),
-        "long_period": _is_long(trajectory, period),
+        # The report has read the period's reviews already; their number decides direct download or job.
+        "long_period": len(report["reviews_in_period"]) > jobs.LONG_PERIOD_REVIEWS,
         "period_query": _query(period),
     }
     if pdf and context["long_period"]:  # a link from before the period grew: the page offers the background PDF
@@ -64,11 +66,6 @@ def _progress(request, pk: int, *, pdf: bool):
         return redirect(f"{reverse('trajectories:progress_report', args=[trajectory.pk])}?{_query(period)}")
     name = f"voortgangsrapportage-{slugify(trajectory.title)}-{period.end:%Y-%m-%d}" if pdf else None
     return _respond(request, "reports/progress.html", context, pdf_name=name, subject=trajectory)
-
-
-def _is_long(trajectory, period) -> bool:
-    held = trajectory.reviews.filter(held_on__range=(period.start, period.end))
-    return held.count() > jobs.LONG_PERIOD_REVIEWS
 
 
 def _query(period) -> str:
