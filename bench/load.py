@@ -88,7 +88,7 @@ PREPARE = textwrap.dedent(
     user = User.objects.get(email=%(email)r)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "organisations.backends.AccountBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.set_expiry(24 * 60 * 60)
     session.create()

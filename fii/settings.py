@@ -120,7 +120,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 # Login throttling (django-axes, attempts kept in the database so every app server sees them): after
 # five failed attempts for one e-mail address from one IP address, that pair is locked out for 15 minutes.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "organisations.backends.AccountBackend"]
 # Password spraying (one address, many e-mail addresses) is throttled too: an IP address with
 # FII_LOGIN_FAILURES_PER_IP failures over any accounts within the cool-off is locked out (fii/throttle.py).
 # That limit is higher than the per-account one, because a municipality's staff share one outgoing address.

@@ -8,23 +8,43 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from organisations.models import Membership, Organisation, Role
+from fii import cache_versions
+from organisations.models import Membership, Organisation, Role, User
+
+# The user's access version (fii/cache_versions.py): raised by every change of the user's memberships and of
+# what the user's organisations take part in; memberships and the portfolio filter are cached under it.
+ACCESS = "user-access"
+
+
+def with_access_version(users: QuerySet) -> QuerySet:
+    """The users with their access version read in the same statement (``user.access_version``): the
+    authentication backends load the request's user this way, so no page pays a statement for it."""
+    return users.annotate(access_version=cache_versions.number(ACCESS))
+
+
+def access_version(user) -> int:
+    """The version the user's cached entries are keyed on: the one read with the user, else read now (one
+    statement, for a user object that did not come from :func:`with_access_version`)."""
+    version = getattr(user, "access_version", None)
+    if version is None:
+        version = user.access_version = cache_versions.current(ACCESS, user.pk)
+    return version
 
 
 def memberships_of(user) -> dict[int, str]:
     """organisation id → role, cached on the user object for the request and in the shared cache.
 
     The shared cache is keyed on the user's access version, which every membership change raises in
-    the same transaction (``Membership.save``/``delete``), so a new or lower role counts at once.
+    the same transaction (:func:`membership_written`), so a new or lower role counts at once.
     """
     if not user.is_authenticated:
         return {}
     cached = getattr(user, "_fii_memberships", None)
     if cached is None:
-        key = f"fii:memberships:{user.pk}:{user.access_version}"
+        key = f"fii:memberships:{user.pk}:{access_version(user)}"
         cached = cache.get(key)
         if cached is None:
             cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
@@ -36,12 +56,17 @@ def memberships_of(user) -> dict[int, str]:
 def access_changed(organisation_ids) -> None:
     """The members of these organisations see other trajectories (or other names) from now on: raise their
     access version, so their cached memberships and portfolio filter choices are read again."""
-    from organisations.models import User
-
     ids = {pk for pk in organisation_ids if pk is not None}
     if ids:
         members = User.objects.filter(memberships__organisation_id__in=ids).values("pk")
-        User.objects.filter(pk__in=members).update(access_version=F("access_version") + 1)
+        cache_versions.raise_for(ACCESS, User.objects.filter(pk__in=members))
+
+
+def membership_written(sender, instance, raw=False, **kwargs):
+    """post_save and post_delete of a membership (connected in OrganisationsConfig.ready): a receiver rather
+    than save()/delete(), because deletes by cascade call no delete() of their own."""
+    if not raw:
+        cache_versions.raise_for(ACCESS, User.objects.filter(pk=instance.user_id))
 
 
 def organisations_where(user, *, at_least: Role) -> QuerySet[Organisation]:

@@ -7,6 +7,11 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations and users")
 
     def ready(self):
-        from . import audit
+        from django.db.models.signals import post_delete, post_save
+
+        from . import access, audit
+        from .models import Membership
 
         audit.connect_signals()
+        post_save.connect(access.membership_written, sender=Membership, dispatch_uid="fii-access-membership-save")
+        post_delete.connect(access.membership_written, sender=Membership, dispatch_uid="fii-access-membership-delete")

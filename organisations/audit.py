@@ -65,7 +65,7 @@ NOT_AUDITED = {"organisations.AuditEvent", "organisations.OutgoingMail", "organi
 NAMED_MODELS = {"organisations.Organisation": "name"}
 # Fields whose change is not a change worth an event; a higher app adds its own with register_label().
 # A login is an event of its own; the last-login timestamp it sets is not another change.
-IGNORED_FIELDS = {"organisations.User": {"last_login", "access_version", "unread_notifications", "language"}}
+IGNORED_FIELDS = {"organisations.User": {"last_login", "unread_notifications", "language"}}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 USER_RIGHTS = {"is_active", "is_staff", "is_superuser", "groups", "user_permissions"}
 

@@ -124,7 +124,7 @@ def invitation_accept(request, token: str):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, new_user, backend="organisations.backends.AccountBackend")
             messages.success(
                 request,
                 _("Welcome! You are now a member of %(organisation)s.")

@@ -7,8 +7,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -59,9 +57,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # Part of the session hash: raising it ends every session of the user at their next request.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
-    # Raised by every change of the user's memberships; their memberships are cached under it
-    # (organisations.access.memberships_of), so a changed role counts from the next request on.
-    access_version = DatabaseCounterField(default=0, editable=False)
     # The unread count in the header of every page, kept by the notifications (trajectories/services/
     # notifications.py) in the same transaction as the rows it counts: read with the user, so no page pays a query.
     unread_notifications = DatabaseCounterField(default=0, editable=False)
@@ -210,13 +205,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} ({self.get_role_display()})"
-
-
-@receiver([post_save, post_delete], sender=Membership, dispatch_uid="fii-membership-access-version")
-def _raise_access_version(sender, instance, raw=False, **kwargs):
-    # A receiver rather than save()/delete(): deletes by cascade call no delete() of their own.
-    if not raw:
-        User.objects.filter(pk=instance.user_id).update(access_version=models.F("access_version") + 1)
 
 
 ERASED_NAME = "verwijderde persoon"

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from . import services
+from . import access, services
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,13 @@ class ExternalIdentityBackend(OIDCAuthenticationBackend):
         if not oidc_enabled():
             return None
         return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id):
+        """The session's user with the access version (organisations/access.py), in one statement."""
+        try:
+            return access.with_access_version(self.UserModel.objects.all()).get(pk=user_id)
+        except self.UserModel.DoesNotExist:
+            return None
 
     def verify_claims(self, claims) -> bool:
         return bool(claims.get("sub"))

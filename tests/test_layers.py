@@ -125,3 +125,18 @@ def test_templates_know_nothing_of_the_page_cache():
         if (marks := _template_cache_marks(path.read_text(encoding="utf-8")))
     }
     assert not wrong, wrong
+
+
+def test_models_carry_no_cache_version():
+    """The numbers the page cache is keyed on live in the cache's own table (fii/cache_versions.py, issue 20), not
+    in fields of the models it caches, whose save() would have to treat them apart."""
+    from django.apps import apps
+
+    wrong = [
+        f"{model._meta.label}.{field.name}"
+        for app in ("organisations", "trajectories")
+        for model in apps.get_app_config(app).get_models()
+        for field in model._meta.get_fields()
+        if field.name in {"revision", "access_version"}
+    ]
+    assert not wrong, wrong

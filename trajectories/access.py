@@ -16,9 +16,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from organisations import audit
-from organisations.access import memberships_of, organisations_where
+from organisations.access import access_version, memberships_of, organisations_where
 from organisations.models import Organisation, Person, Role
 
+from . import revisions
 from .models import Review, Trajectory
 from .policy import GIVING_ORGANISATION, Do, may, needed_role
 from .visibility import visible_ids
@@ -31,7 +32,7 @@ def portfolio_organisations(user) -> list[tuple[int, str]]:
     an organisation renamed)."""
     if not user.is_authenticated:
         return []
-    key = f"fii:portfolio-organisations:{user.pk}:{user.access_version}"
+    key = f"fii:portfolio-organisations:{user.pk}:{access_version(user)}"
     choices = cache.get(key)
     if choices is None:
         visible = visible_trajectories(user)
@@ -81,7 +82,13 @@ def in_visible_trajectories(user, *, field: str = "trajectory") -> Q:
 
 
 def get_trajectory_for_user(
-    user, pk: int, *, do: Do = Do.VIEW, allow_archived: bool = False, participants: bool = True
+    user,
+    pk: int,
+    *,
+    do: Do = Do.VIEW,
+    allow_archived: bool = False,
+    participants: bool = True,
+    revision: bool = False,
 ):
     """The trajectory with the user's role on it; 404 when not visible, 403 when the policy refuses the
     action ``do`` (policy.py: the role it needs, and for the giving organisation's actions its beheerder).
@@ -93,11 +100,16 @@ def get_trajectory_for_user(
     ``participants=False`` skips loading the participating organisations (the busiest pages read them
     only when their cached part has to be rendered again); they are then read only when the user's
     role could come from one of them.
+
+    ``revision=True`` reads the trajectory's revision in the same statement (``trajectory.revision``), for a
+    page whose parts are cached under it (trajectories/fragments.py).
     """
     memberships = memberships_of(user)
     if not memberships:
         raise Http404
     queryset = Trajectory.objects.select_related("owner", "receiving_organisation")
+    if revision:
+        queryset = queryset.annotate(revision=revisions.number())
     if participants:
         queryset = queryset.prefetch_related("participants")
     try:
@@ -109,16 +121,19 @@ def get_trajectory_for_user(
 
 
 def get_review_for_user(user, pk: int, review_pk: int, *, do: Do = Do.VIEW):
-    """A review of a trajectory the user sees, read together with the trajectory in one query (the
-    meeting page); ``review.trajectory.user_role`` as with :func:`get_trajectory_for_user`."""
+    """A review of a trajectory the user sees, read together with the trajectory and its revision in one
+    query (the meeting page); ``review.trajectory.user_role`` as with :func:`get_trajectory_for_user`."""
     memberships = memberships_of(user)
     if not memberships:
         raise Http404
-    queryset = Review.objects.select_related("trajectory__owner", "trajectory__receiving_organisation", "finalised_by")
+    queryset = Review.objects.select_related(
+        "trajectory__owner", "trajectory__receiving_organisation", "finalised_by"
+    ).annotate(revision=revisions.number("trajectory_id"))
     try:
         review = queryset.get(pk=review_pk, trajectory_id=pk)
     except (Review.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    review.trajectory.revision = review.revision  # type: ignore[attr-defined]  # the annotation, for the key
     _with_role(user, review.trajectory, _role_without_participants(review.trajectory, memberships), do)
     return review
 

@@ -21,7 +21,7 @@ class TrajectoriesConfig(AppConfig):
         # organisation, an event about a part of a trajectory belongs to.
         audit.register_organisation_resolver(structure.audit_organisation, structure.trajectory_owners)
         # A trajectory is named by its title; its revision is a cache counter (revisions.py), not a change.
-        audit.register_label("trajectories.Trajectory", name_field="title", ignored_fields={"revision"})
+        audit.register_label("trajectories.Trajectory", name_field="title")
         # Notifications are the application's own messages to a person, written by the scheduler and marked
         # read by their recipient: no change of anyone's data, so the audit log leaves them out.
         audit.leave_out(Notification)

@@ -1,8 +1,10 @@
-"""Every write to a trajectory, or to anything shown on its pages, raises ``Trajectory.revision``.
+"""Every write to a trajectory, or to anything shown on its pages, raises the trajectory's revision.
 
 Rendered page parts are cached under the revision (``trajectories/fragments.py``), so a cached part is
 never served once the data under it has changed: the next request reads the new revision and renders
-afresh. The raise is one ``UPDATE … SET revision = revision + 1`` in the writer's own transaction.
+afresh. The revision is a number in the cache's own table (``fii/cache_versions.py``, scope :data:`REVISION`),
+not a field of ``Trajectory``; the raise is one upsert (``INSERT … ON CONFLICT … DO UPDATE SET number = number
++ 1``) in the writer's own transaction, and a page reads it with the rows it reads anyway (:func:`number`).
 
 Why signals here, when domain flow never uses them: a cache that depends on every one of sixty service
 functions remembering a call is wrong the first time one forgets. The receivers below see every
@@ -20,9 +22,10 @@ review is created, which raises the revision anyway.
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import F, ForeignKey, ManyToManyField, Q
+from django.db.models import ForeignKey, ManyToManyField, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from fii import cache_versions
 from organisations.access import access_changed
 
 from . import structure
@@ -37,6 +40,20 @@ PATHS: dict[type, tuple[ForeignKey, ...]] = {}
 NOT_RENDERED = {entry.model.__name__ for entry in structure.OUTSIDE if entry.model._meta.app_label == "trajectories"}
 
 
+# The scope of the trajectories' revisions in fii.CacheVersion.
+REVISION = "trajectory-revision"
+
+
+def number(trajectory_id: str = "pk"):
+    """The revision of the trajectory whose id is in ``trajectory_id`` of the outer query, for ``annotate()``:
+    read with the page's own rows, so it costs no statement (0 for a trajectory never written since)."""
+    return cache_versions.number(REVISION, trajectory_id)
+
+
+def _raise(trajectories) -> None:
+    cache_versions.raise_for(REVISION, trajectories)
+
+
 def _trajectory_model():
     return apps.get_model("trajectories", "Trajectory")
 
@@ -48,15 +65,13 @@ def _visibility_model():
 def bump(*trajectory_ids: int | None) -> None:
     ids = {pk for pk in trajectory_ids if pk is not None}
     if ids:
-        _trajectory_model().objects.filter(pk__in=ids).update(revision=F("revision") + 1)
+        _raise(_trajectory_model().objects.filter(pk__in=ids))
 
 
 def bump_where(condition: Q) -> None:
     """Raise the revision of every trajectory matching ``condition`` (for data shown on many)."""
     Trajectory = _trajectory_model()
-    Trajectory.objects.filter(pk__in=Trajectory.objects.filter(condition).values("pk")).update(
-        revision=F("revision") + 1
-    )
+    _raise(Trajectory.objects.filter(pk__in=Trajectory.objects.filter(condition).values("pk")))
 
 
 def bump_for(instance) -> None:
@@ -81,7 +96,7 @@ def bump_for(instance) -> None:
     # statement finds the trajectory through it.
     lookup = "__".join(field.name for field in path[1:]) + "_id"
     parent = path[0].related_model._base_manager.filter(pk=first_value).values(lookup)
-    Trajectory.objects.filter(pk__in=parent).update(revision=F("revision") + 1)
+    _raise(Trajectory.objects.filter(pk__in=parent))
 
 
 def bump_for_pks(model, pks) -> None:
@@ -90,7 +105,7 @@ def bump_for_pks(model, pks) -> None:
         bump(*pks)
         return
     owners = model._base_manager.filter(pk__in=list(pks)).values(structure.trajectory_lookup(model))
-    Trajectory.objects.filter(pk__in=owners).update(revision=F("revision") + 1)
+    _raise(Trajectory.objects.filter(pk__in=owners))
 
 
 def _on_write(sender, instance, raw=False, **kwargs):

@@ -91,7 +91,6 @@ TRAJECTORY = Part(
         "version": VERSION_COUNTER,
         "export_key": 'written as the trajectory\'s "key"',
         "file_key": 'written as the trajectory\'s "key" when set (an import whose key another organisation held)',
-        "revision": "counts this installation's writes (it keys the page cache); starts again on import",
         "archived_at": "archiving is local to an installation: an import is not archived",
         "archived_by": "archiving is local to an installation: an import is not archived",
         "archive_reason": "archiving is local to an installation: an import is not archived",

@@ -110,7 +110,6 @@ LEFT_OUT_FIELDS = {
         "date_joined": "local to the installation",
         "session_epoch": "sessions are local to the installation",
         "language": "a preference the account holder sets on the receiving installation",
-        "access_version": "counts this installation's membership changes (it keys a cache)",
         "unread_notifications": "counts this installation's notifications, which are not exported",
         "groups": "rights are given by the receiving installation",
         "user_permissions": "rights are given by the receiving installation",

@@ -9,7 +9,8 @@ class DatabaseCounterField(models.PositiveBigIntegerField):
 
     ``save()`` of the model writes it back as the database has it (``SET name = name``), never the
     instance's value, which may be older than a raise made since the instance was loaded: an older
-    number would bring back what was cached under it (``Trajectory.revision``, ``User.access_version``).
+    number would undo a raise made since (``User.unread_notifications``, the count in every page's header).
+    The page cache's counters are not model fields (``fii/cache_versions.py``).
     """
 
     def pre_save(self, model_instance, add):

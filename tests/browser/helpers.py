@@ -24,7 +24,7 @@ def shot_fits(page: Page, name: str) -> None:
 def logged_in_client(user) -> Client:
     """Django's test client, logged in as ``user`` without the login form."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="organisations.backends.AccountBackend")
     return client
 
 

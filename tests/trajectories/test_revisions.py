@@ -7,16 +7,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from fii import cache_versions
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from trajectories import fragments, services
+from trajectories import fragments, revisions, services
 from trajectories.models import Action, ChecklistItem, Review, Trajectory
 
 pytestmark = pytest.mark.django_db
 
 
 def revision(trajectory) -> int:
-    return Trajectory.objects.values_list("revision", flat=True).get(pk=trajectory.pk)
+    return cache_versions.current(revisions.REVISION, trajectory.pk)
 
 
 def client_for(user) -> Client:

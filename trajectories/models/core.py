@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from fii.lib.fields import DatabaseCounterField
 from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import PHASE_ORDER, Phase, StartPoint, Subphase, phase_spec, recommended_start_phase, start_point
 from organisations.models import Organisation, Role
@@ -134,9 +133,6 @@ class Trajectory(models.Model):
     # was held by another organisation's trajectory. Exports write this one, so what an organisation gets
     # back never shows that the key exists elsewhere (issue 16); empty for every other trajectory.
     file_key = models.UUIDField(_("key in export files"), null=True, blank=True, editable=False, db_index=True)
-    # Raised by every write to the trajectory or anything in it (trajectories/revisions.py). Rendered page
-    # parts are cached under it (trajectories/fragments.py), so a cached part never outlives its data.
-    revision = DatabaseCounterField(default=0, editable=False)
     # Set by trajectory_update when the status becomes afgerond or gestopt (cleared when it is re-opened);
     # the retention period counts from here.
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
@@ -155,7 +151,7 @@ class Trajectory(models.Model):
     # Set by the apply_retention command once the personal data of the closed trajectory was anonymised.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
-    history_records = HistoricalRecords(excluded_fields=["version", "revision", "export_key", "file_key"])
+    history_records = HistoricalRecords(excluded_fields=["version", "export_key", "file_key"])
 
     # Values the selectors set on a trajectory they read (annotations only: no field, no column), declared here
     # so the type checker knows what a page may read: ``cadence`` and ``light_trend`` after

@@ -20,6 +20,7 @@ from organisations.submissions import create_once
 from .. import (
     fragments,
     key_figures,
+    revisions,
     selectors,
     selectors_borgen,
     selectors_implementeren,
@@ -47,7 +48,7 @@ PAGE_SIZE = 25
 def portfolio(request):
     filters, trajectories = selectors.portfolio_for(request.user, request.GET)
     # The page itself needs only ids and revisions; a row is rendered only when it is not in the cache.
-    listed = trajectories.select_related(None).only("pk", "revision").order_by("title", "pk")
+    listed = trajectories.select_related(None).only("pk").annotate(revision=revisions.number()).order_by("title", "pk")
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = fragments.render_parts(
         request,
@@ -128,7 +129,7 @@ def trajectory_create(request):
 @login_required
 @require_http_methods(["GET"])
 def trajectory_detail(request, pk: int):
-    trajectory = get_trajectory_for_user(request.user, pk, participants=False)
+    trajectory = get_trajectory_for_user(request.user, pk, participants=False, revision=True)
     can_archive, can_export = may(request.user, Do.ARCHIVE, trajectory), may(request.user, Do.EXPORT, trajectory)
     body = fragments.render_part(
         request,
