@@ -1,4 +1,18 @@
-"""Rendered page parts, cached under the revision of the trajectory they show.
+"""Rendered page parts, cached under the revision of the trajectory they show: the one seam of the page cache.
+
+Kept, not removed (issue 20, BENCHMARKS.md "Page cache: with and without"): without it the trajectory and review
+pages fall far below their targets. Everything the cache needs sits in its room: this module (keys, reads and
+writes of parts), ``trajectories/revisions.py`` (which writes raise which revision) and ``fii/cache_versions.py``
+(the numbers, in the cache's own table ``fii_cacheversion``; no model has a field for it). A view that uses a
+part asks its scoped look-up for the revision (``get_trajectory_for_user(..., revision=True)``,
+``get_review_for_user``, the portfolio's ``revisions.number()`` annotation), which reads it in the statement it
+runs anyway, and renders ``{{ body }}``.
+
+What it costs: per write, one upsert in the writer's transaction (a light change: 13 statements, as before the
+numbers moved); per cached read, no statement (a subquery on the page's own read); a cache round trip per page
+(one ``get`` or ``get_many``); Redis memory for a day's parts; and code that must remember the seam (a write
+that sends no signal calls ``trajectories/writes.py``; ``tests/trajectories/test_revisions.py`` and
+``tests/trajectories/test_structure.py`` check that every model of a trajectory raises the revision).
 
 A key names the part, the trajectory and its revision (``trajectories/revisions.py``: every write raises
 it), and everything else the part depends on: the user's role where the part shows buttons for it, the
