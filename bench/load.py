@@ -409,7 +409,7 @@ def main() -> None:
         default=OWN,
         help="CACHE_URL of the servers: 'own' (default) starts a redis-server of this run's own on a free port and "
         "stops it at the end; a redis:// URL is used under key prefixes of this run and never emptied; dummy:// "
-        "caches nothing; '' is per-process memory",
+        "(or none) caches nothing; '' is per-process memory",
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -417,7 +417,7 @@ def main() -> None:
 
     began = time.perf_counter()
     with contextlib.ExitStack() as stack:
-        cache_url = args.cache_url
+        cache_url = "dummy://" if args.cache_url == "none" else args.cache_url  # Django's DummyCache
         if cache_url == OWN:
             cache_url = stack.enter_context(OwnRedis()).url
         urls, prefixes = cache_settings(cache_url, {"large": args.large, "small": args.small}, run=f"{os.getpid()}")
