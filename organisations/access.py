@@ -19,10 +19,15 @@ from organisations.models import Membership, Organisation, Role, User
 ACCESS = "user-access"
 
 
+def access_version_number(user_id: str = "pk"):
+    """The access version of the user whose id is in ``user_id`` of the outer query, for ``annotate()``."""
+    return cache_versions.number(ACCESS, user_id)
+
+
 def with_access_version(users: QuerySet) -> QuerySet:
     """The users with their access version read in the same statement (``user.access_version``): the
     authentication backends load the request's user this way, so no page pays a statement for it."""
-    return users.annotate(access_version=cache_versions.number(ACCESS))
+    return users.annotate(access_version=access_version_number())
 
 
 def access_version(user) -> int:

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from organisations.access import with_access_version
 from organisations.models import Membership, OutgoingMail, Role, User
 
 from . import services
@@ -178,7 +179,7 @@ def _daily_digests(today: dt.date, now: dt.datetime) -> int:
     deliveries = services.deliveries_of(waiting)
     wanted = [pk for pk in waiting if Delivery.DAILY in deliveries[pk].values()]
     sent = 0
-    for user in User.objects.filter(pk__in=wanted, is_active=True):
+    for user in with_access_version(User.objects.filter(pk__in=wanted, is_active=True)):
         if services.digest_daily_send(user=user, now=now) is not None:
             sent += 1
     return sent
@@ -193,7 +194,7 @@ def _weekly_digests(today: dt.date) -> int:
     done = set(OutgoingMail.objects.filter(key__in=list(keys)).values_list("key", flat=True))
     todo = [pk for key, pk in keys.items() if key not in done and not cache.get(_nothing_key(pk, today))]
     sent = 0
-    for user in User.objects.filter(pk__in=todo).order_by("pk"):
+    for user in with_access_version(User.objects.filter(pk__in=todo)).order_by("pk"):
         if services.digest_weekly_send(user=user, today=today) is not None:
             sent += 1
         else:  # nothing this week: do not work it out again at every run of the day

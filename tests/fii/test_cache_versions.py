@@ -2,8 +2,9 @@
 one raise per object, and the models carry none of it."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from organisations.access import ACCESS, access_changed, access_version
 from organisations.models import Membership, Role, User
 from tests.factories import OrganisationFactory
 from trajectories import revisions, services
+from trajectories.calendar import calendar_token_for
 from trajectories.models import Trajectory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,18 @@ def test_cached_pages_read_the_versions_without_a_statement_of_their_own(
         client.get(url)
         with django_assert_num_queries(statements):
             assert client.get(url).status_code == 200
+
+
+def _version_reads_of_their_own(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith('SELECT "fii_cacheversion"')]
+
+
+def test_the_calendar_feed_reads_the_access_version_with_its_token(trajectory, bewerker):
+    token = calendar_token_for(bewerker).token
+    for url in (
+        reverse("trajectories:calendar_feed", args=[token]),
+        reverse("trajectories:trajectory_calendar_feed", args=[token, trajectory.pk]),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(url).status_code == 200
+        assert _version_reads_of_their_own(queries.captured_queries) == []

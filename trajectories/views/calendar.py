@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from organisations import audit
+from organisations.access import access_version_number
 
 from ..access import get_trajectory_for_user, visible_trajectories
 from ..calendar import build_feed, calendar_token_for, calendar_token_regenerate
@@ -33,9 +34,15 @@ def _user_for_token(token: str):
     if len(token) > TOKEN_MAX_LENGTH:
         raise Http404
     try:
-        return CalendarToken.objects.select_related("user").get(token=token, user__is_active=True).user
+        found = (
+            CalendarToken.objects.select_related("user")
+            .annotate(access_version=access_version_number("user_id"))
+            .get(token=token, user__is_active=True)
+        )
     except CalendarToken.DoesNotExist:
         raise Http404 from None
+    found.user.access_version = found.access_version  # read with the token, for the user's cached memberships
+    return found.user
 
 
 def _feed_response(request, trajectories, *, name, filename: str, user) -> HttpResponse:
