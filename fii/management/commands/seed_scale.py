@@ -281,8 +281,23 @@ class Seeder:
                 for row in rows:
                     values = [row.get(n, d) for n, d in zip(names, defaults, strict=True)]
                     copy.write_row([json.dumps(v) if j else v for v, j in zip(values, as_json, strict=True)])
-        else:
-            model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH)
+        else:  # one executemany of prepared values: no model instance per row
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            defaults = [f.get_default() for f in fields]
+            quote = connection.ops.quote_name
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                quote(model._meta.db_table),
+                ", ".join(quote(f.column) for f in fields),
+                ", ".join(["%s"] * len(fields)),
+            )
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    sql,
+                    [
+                        [f.get_db_prep_save(row.get(f.attname, d), connection) for f, d in zip(fields, defaults, strict=True)]
+                        for row in rows
+                    ],
+                )
         self.count(model, len(rows))
 
     def add_review_items(self, rows: list[ReviewItem]) -> None:
