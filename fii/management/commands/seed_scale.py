@@ -294,7 +294,10 @@ class Seeder:
                 cursor.executemany(
                     sql,
                     [
-                        [f.get_db_prep_save(row.get(f.attname, d), connection) for f, d in zip(fields, defaults, strict=True)]
+                        [
+                            f.get_db_prep_save(row.get(f.attname, d), connection)
+                            for f, d in zip(fields, defaults, strict=True)
+                        ]
                         for row in rows
                     ],
                 )
