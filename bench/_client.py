@@ -7,6 +7,7 @@ every round, so a busy neighbour slows them alike. Prints queries, median and 95
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -15,6 +16,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def parser(description: str | None, *, size: str, repeat: int) -> argparse.ArgumentParser:
+    """The options every test-client benchmark takes: the seeded database, seeding it, and the timed runs."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", required=True, help="DATABASE_URL of a database seeded by seed_scale")
+    parser.add_argument("--seed", action="store_true", help="migrate and seed the database first if it is empty")
+    parser.add_argument("--size", default=size, help=f"seed_scale --size for --seed ({size})")
+    parser.add_argument("--repeat", type=int, default=repeat, help=f"timed runs per measurement ({repeat})")
+    return parser
 
 
 def setup_django(database_url: str) -> None:

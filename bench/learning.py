@@ -24,18 +24,11 @@ average before and after is printed with the figures.
 
 from __future__ import annotations
 
-import argparse
-
-from _client import measure, seeded, setup_django
+from _client import measure, parser, seeded, setup_django
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", required=True, help="DATABASE_URL of a database seeded by seed_scale")
-    parser.add_argument("--seed", action="store_true", help="migrate and seed the database first if it is empty")
-    parser.add_argument("--size", default="large", help="seed_scale --size for --seed (large)")
-    parser.add_argument("--repeat", type=int, default=9, help="timed runs per measurement (9)")
-    args = parser.parse_args()
+    args = parser(__doc__, size="large", repeat=9).parse_args()
 
     setup_django(args.database)
 

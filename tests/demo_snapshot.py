@@ -12,6 +12,7 @@ Tests that are about the loader itself (run twice, without DEBUG, with a broken 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.management import call_command
@@ -41,8 +42,13 @@ class _Rollback(Exception):
     pass
 
 
-def take() -> list[Table]:
-    """Load the demo (with its accounts) and return every row it wrote; the database is left as it was."""
+def _load_demo() -> None:
+    call_command("load_fii_data", "--accounts", stdout=io.StringIO())
+
+
+def take(build: Callable[[], object] = _load_demo) -> list[Table]:
+    """Run ``build`` (by default: load the demo with its accounts) and return every row it wrote; the database is
+    left as it was. Other fixed worlds that many tests share are taken the same way (tests/test_permissions.py)."""
     tables = sorted(connection.introspection.table_names())
     quote = connection.ops.quote_name
     snapshot: list[Table] = []
@@ -50,7 +56,7 @@ def take() -> list[Table]:
         with transaction.atomic():
             before = _row_counts(tables)
             with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-                call_command("load_fii_data", "--accounts", stdout=io.StringIO())
+                build()
             after = _row_counts(tables)
             for table in tables:
                 if after[table] == before[table]:

@@ -264,25 +264,32 @@ class Seeder:
 
     def write(self, model, rows: list[dict]) -> None:
         """Rows that nobody reads back, as dicts of column values (a missing column takes its default): COPY on
-        PostgreSQL when there are many, else bulk_create."""
+        PostgreSQL when there are many, else one executemany of prepared values (no model instance per row)."""
         if not rows:
             return
-        if connection.vendor == "postgresql" and len(rows) > COPY_LARGER_THAN:
-            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-            defaults = [f.get_default() for f in fields]
-            names = [f.attname for f in fields]
-            as_json = [isinstance(f, JSONField) for f in fields]
-            quote = connection.ops.quote_name
-            columns = ", ".join(quote(f.column) for f in fields)
-            with (
-                connection.cursor() as cursor,
-                cursor.connection.cursor().copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    values = [row.get(n, d) for n, d in zip(names, defaults, strict=True)]
-                    copy.write_row([json.dumps(v) if j else v for v, j in zip(values, as_json, strict=True)])
-        else:
-            model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH)
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        defaults = [f.get_default() for f in fields]
+        quote = connection.ops.quote_name
+        table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and len(rows) > COPY_LARGER_THAN:
+                as_json = [isinstance(f, JSONField) for f in fields]
+                with cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        values = [row.get(f.attname, d) for f, d in zip(fields, defaults, strict=True)]
+                        copy.write_row([json.dumps(v) if j else v for v, j in zip(values, as_json, strict=True)])
+            else:
+                placeholders = ", ".join(["%s"] * len(fields))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+                    [
+                        [
+                            f.get_db_prep_save(row.get(f.attname, d), connection)
+                            for f, d in zip(fields, defaults, strict=True)
+                        ]
+                        for row in rows
+                    ],
+                )
         self.count(model, len(rows))
 
     def add_review_items(self, rows: list[ReviewItem]) -> None:
