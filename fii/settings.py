@@ -120,7 +120,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 # Login throttling (django-axes, attempts kept in the database so every app server sees them): after
 # five failed attempts for one e-mail address from one IP address, that pair is locked out for 15 minutes.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "organisations.backends.AccountBackend"]
+# Sessions made before the access version moved into the cache's table (issue 20, December 2026) name Django's
+# ModelBackend: it stays listed so that the upgrade logs nobody out (such a session reads the version with one
+# statement more until it ends, eight hours at most). Its one other effect is a second password check when a login
+# fails. Remove it from February 2027.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "organisations.backends.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 # Password spraying (one address, many e-mail addresses) is throttled too: an IP address with
 # FII_LOGIN_FAILURES_PER_IP failures over any accounts within the cool-off is locked out (fii/throttle.py).
 # That limit is higher than the per-account one, because a municipality's staff share one outgoing address.

@@ -61,3 +61,14 @@ def test_saving_an_old_user_instance_keeps_the_new_access_version(bewerker):
     loaded.save()
     assert access_version(fresh(bewerker)) == raised
     assert len(memberships_of(fresh(bewerker))) == 2
+
+
+def test_a_session_made_before_the_upgrade_goes_on(trajectory, bewerker):
+    """Sessions from before the access version moved to the cache's table name Django's ModelBackend: the upgrade
+    must not log their users out, and a membership change still counts for them at the next request."""
+    client = Client()
+    client.force_login(bewerker, backend="django.contrib.auth.backends.ModelBackend")
+    edit = reverse("trajectories:edit", args=[trajectory.pk])
+    assert client.get(edit).status_code == 200
+    services.membership_change_role(membership=Membership.objects.get(user=bewerker), role=Role.LEZER)
+    assert client.get(edit).status_code == 403
