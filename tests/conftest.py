@@ -14,7 +14,22 @@ sqlite_template.install()
 pg_template.install()
 
 
+# The longest tests (whole-site walks of a minute each) start first: started last, one of them kept a worker busy
+# for a minute after the other had run out of tests. pytest-xdist's worksteal then shares out the rest.
+RUN_FIRST = (
+    "tests/browser/test_narrow_screens.py::test_every_page_type_fits_a_phone_and_passes_axe",
+    "tests/browser/test_accessibility.py::test_every_page_type_passes_axe",
+    "tests/browser/test_screen_sizes.py::test_main_pages_fit_the_screen",
+    "tests/test_migrations.py::",
+)
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(RUN_FIRST))  # stable: the rest keep their order
+    _skip_migration_tests_on_sqlite(items)
+
+
+def _skip_migration_tests_on_sqlite(items):
     """Tests that migrate a seeded database back and forward (marker ``migrations``) run on PostgreSQL, the
     production database, where `.ci/run` runs them once; on SQLite they are skipped unless
     FII_MIGRATION_TESTS=1, which keeps `make test` fast (issue 20)."""
