@@ -2,7 +2,8 @@
 
 import pytest
 
-from organisations.models import Role
+from organisations.models import Role, User
+from trajectories.models import Trajectory
 
 from . import demo_snapshot, pg_template, sqlite_template
 from .factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
@@ -121,3 +122,38 @@ def trajectory(municipality, bewerker):
 @pytest.fixture
 def personas(beheerder, bewerker, lezer, outsider):
     return {"beheerder": beheerder, "bewerker": bewerker, "lezer": lezer, "outsider": outsider}
+
+
+# The personas and their trajectory exactly as the fixtures above make them, as one world for the tests that go over
+# every URL name (the permission matrix, the CSP check, the form fuzzer: about 950 tests).
+WORLD = {
+    "beheerder": ("beheerder@testdam.nl", Role.BEHEERDER),
+    "bewerker": ("bewerker@testdam.nl", Role.BEWERKER),
+    "lezer": ("lezer@testdam.nl", Role.LEZER),
+    "outsider": ("beheerder@elders.nl", Role.BEHEERDER),
+}
+
+
+def _build_world() -> None:
+    municipality, elders = OrganisationFactory(name="Gemeente Testdam"), OrganisationFactory(name="Gemeente Elders")
+    users = {
+        persona: _member(elders if persona == "outsider" else municipality, role, email)
+        for persona, (email, role) in WORLD.items()
+    }
+    make_trajectory(owner=municipality, by=users["bewerker"], title="Schuldhulp Vroeg")
+
+
+@pytest.fixture(scope="session")
+def _world_rows(django_db_setup, django_db_blocker):
+    """Made once per worker through the services (history, audit, visibility rows included) and copied into each
+    test with a few bulk INSERTs (tests/demo_snapshot.py): the same rows in a tenth of the time."""
+    with django_db_blocker.unblock():
+        return demo_snapshot.take(_build_world)
+
+
+@pytest.fixture
+def world(db, _world_rows):
+    """(the trajectory, the personas by name), in this test's transaction."""
+    demo_snapshot.restore(_world_rows)
+    users = {user.email: user for user in User.objects.filter(email__in=[email for email, _ in WORLD.values()])}
+    return Trajectory.objects.get(title="Schuldhulp Vroeg"), {p: users[email] for p, (email, _) in WORLD.items()}

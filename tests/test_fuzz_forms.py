@@ -105,9 +105,8 @@ def _fingerprint() -> tuple:
     derandomize=True,
 )
 @given(data=st.data())
-def test_hostile_values_in_every_form_never_answer_5xx_and_refusals_change_nothing(
-    name, data, client, personas, trajectory
-):
+def test_hostile_values_in_every_form_never_answer_5xx_and_refusals_change_nothing(name, data, client, world):
+    trajectory, personas = world
     beheerder = personas["beheerder"]  # all personas exist: some URLs point at a lezer's membership
     args_for, method, _expected = MATRIX[name]
     # The objects behind the URL are made once per test, not per example: a second builder call can clash

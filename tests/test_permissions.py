@@ -5,9 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from organisations.models import Role, User
-from tests import demo_snapshot
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
+from tests.factories import OrganisationFactory, make_trajectory
 from trajectories import services
 from trajectories.models import CalendarToken, ChecklistItem, ChecklistTemplateItem, SubphaseState, Trajectory
 
@@ -511,44 +509,10 @@ def client_for(client, personas):
     return _client
 
 
-# The personas and their trajectory exactly as tests/conftest.py makes them, for the matrix's 700 tests.
-EMAILS = {
-    "beheerder": ("beheerder@testdam.nl", Role.BEHEERDER),
-    "bewerker": ("bewerker@testdam.nl", Role.BEWERKER),
-    "lezer": ("lezer@testdam.nl", Role.LEZER),
-    "outsider": ("beheerder@elders.nl", Role.BEHEERDER),
-}
-
-
-def _build_world() -> None:
-    municipality, elders = OrganisationFactory(name="Gemeente Testdam"), OrganisationFactory(name="Gemeente Elders")
-    users = {
-        persona: MembershipFactory(
-            user=UserFactory(email=email), organisation=elders if persona == "outsider" else municipality, role=role
-        ).user
-        for persona, (email, role) in EMAILS.items()
-    }
-    make_trajectory(owner=municipality, by=users["bewerker"], title="Schuldhulp Vroeg")
-
-
-@pytest.fixture(scope="session")
-def _world_rows(django_db_setup, django_db_blocker):
-    """Made once per worker through the services (history, audit, visibility rows included) and copied into each
-    matrix test with a few bulk INSERTs (tests/demo_snapshot.py): the same rows, a tenth of the time."""
-    with django_db_blocker.unblock():
-        return demo_snapshot.take(_build_world)
-
-
-@pytest.fixture
-def world(db, _world_rows):
-    """(the trajectory, the personas by name), in this test's transaction."""
-    demo_snapshot.restore(_world_rows)
-    users = {user.email: user for user in User.objects.filter(email__in=[e for e, _ in EMAILS.values()])}
-    return Trajectory.objects.get(title="Schuldhulp Vroeg"), {p: users[e] for p, (e, _) in EMAILS.items()}
-
-
 @pytest.fixture
 def world_client_for(client, world):
+    """Like ``client_for``, for the personas of the shared world (tests/conftest.py)."""
+
     def _client(persona):
         client.logout()
         if persona != "anonymous":

@@ -11,7 +11,8 @@ PAGES = sorted(name for name, (_args, method, expected) in MATRIX.items() if met
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_page_type_sends_a_strict_csp(name, client, beheerder, trajectory):
+def test_every_page_type_sends_a_strict_csp(name, client, world):
+    trajectory, beheerder = world[0], world[1]["beheerder"]
     args_for, _method, expected = MATRIX[name]
     client.force_login(beheerder)
     response = client.get(reverse(name, args=args_for(trajectory) if args_for else None))
