@@ -80,7 +80,7 @@ def test_each_session_gets_its_own_csrf_token_and_the_page_its_own_address(bewer
     assert one.cookies["csrftoken"].value != other.cookies["csrftoken"].value
     for client, shown in ((one, first), (other, second)):
         token = shown.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        assert len(token) == 64 and "fii-header" not in shown
+        assert len(token) == 64 and "fii-kept" not in shown
         # A logout with the token from the header works for its own session.
         response = client.post("/uitloggen/", {"csrfmiddlewaretoken": token})
         assert response.status_code == 302
@@ -88,4 +88,32 @@ def test_each_session_gets_its_own_csrf_token_and_the_page_its_own_address(bewer
 
 def test_a_page_without_a_login_has_a_header_without_navigation(client):
     shown = header(client, "/inloggen/")
-    assert "Portefeuille" not in shown and "language-switcher" in shown and "fii-header" not in shown
+    assert "Portefeuille" not in shown and "language-switcher" in shown and "fii-kept" not in shown
+
+
+def footer(client, path=PORTFOLIO) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.text.split('<footer class="site-footer', 1)[1]
+
+
+def test_the_footer_links_back_to_the_page_itself(bewerker):
+    client = client_for(bewerker)
+    assert 'href="/portefeuille/?q=a" data-session-action="expired"' in footer(client, PORTFOLIO + "?q=a")
+    shown = footer(client, MY_WEEK)
+    assert f'href="{MY_WEEK}" data-session-action="expired"' in shown and "?q=a" not in shown
+
+
+def test_the_footer_has_the_idle_warning_only_with_a_login(bewerker, client, settings):
+    assert 'id="idle-warning"' not in footer(client, "/inloggen/")
+    settings.FII_SESSION_IDLE_SECONDS = 10 * 60
+    assert "over 2 minuten uitgelogd" in footer(client_for(bewerker))
+    settings.FII_SESSION_IDLE_SECONDS = 60
+    assert "over 1 minuut uitgelogd" in footer(client_for(bewerker))
+
+
+def test_the_footer_speaks_the_pages_language(bewerker):
+    client = client_for(bewerker)
+    assert "Toegankelijkheid" in footer(client)
+    english = footer(client, "/en" + PORTFOLIO)
+    assert "Accessibility" in english and "Toegankelijkheid" not in english
