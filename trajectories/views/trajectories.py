@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Window, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Value, Window, prefetch_related_objects
+from django.db.models.functions import Least, RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -106,21 +107,25 @@ def portfolio(request):
 
 def _page_with_count(listed, asked) -> Page:
     """``Paginator(listed, PAGE_SIZE).get_page(asked)`` in one statement instead of two: the page's rows carry
-    the total (``COUNT(*) OVER ()``). A page that has no rows to carry it (past the end, or no trajectories) and
-    a number below 1 go to Paginator, which counts and answers with the last page, as before."""
+    the total (``COUNT(*) OVER ()``) and their place (``ROW_NUMBER()``), and a page past the end (or below 1) is
+    the last page, chosen in the same statement, as Paginator does."""
     paginator = Paginator(listed, PAGE_SIZE)
     try:
         number = paginator._validate_number(asked, num_pages=sys.maxsize)
     except PageNotAnInteger:
         number = 1
-    except EmptyPage:
-        return paginator.get_page(asked)
-    bottom = (number - 1) * PAGE_SIZE
-    rows = list(listed.annotate(total=Window(Count("pk")))[bottom : bottom + PAGE_SIZE])
-    if not rows:
-        return paginator.get_page(asked)
-    paginator.count = rows[0].total  # what Paginator's cached count would have asked for
-    return Page(rows, number, paginator)
+    except EmptyPage:  # below 1: Paginator answers with the last page
+        number = sys.maxsize // PAGE_SIZE
+    order = listed.query.order_by
+    last_start = (F("total") - 1) / PAGE_SIZE * PAGE_SIZE  # integer division: the first row of the last page
+    start = Least(Value((number - 1) * PAGE_SIZE), last_start)
+    rows = list(
+        listed.annotate(total=Window(Count("pk")), place=Window(RowNumber(), order_by=order)).filter(
+            place__gt=start, place__lte=start + PAGE_SIZE
+        )
+    )
+    paginator.count = rows[0].total if rows else 0  # what Paginator's cached count would have asked for
+    return Page(rows, (rows[0].place - 1) // PAGE_SIZE + 1 if rows else 1, paginator)
 
 
 def _portfolio_row_contexts(ids) -> dict[int, dict]:
