@@ -23,11 +23,17 @@ Parts are rendered without the request's CSRF token, which differs per user, and
 way out, so one cached part serves every user with the same role. Parts hold no CSP nonce: inline
 scripts and styles have none to hold.
 
+A part that shows several trajectories (a page of the portfolio) is keyed on what it shows instead
+(:func:`content_key`): the (id, revision) pairs of its trajectories and every other value it renders, hashed.
+Such a key holds no user: the view reads the pairs from the database under the user's own scope on every
+request, so a user can only ever be served a part built from the trajectories they see.
+
 Only GET views use cached parts: a view that writes renders from the database, and redirects.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -44,6 +50,30 @@ TIMEOUT = 24 * 60 * 60  # a day: the date is part of every key anyway
 def key(part: str, trajectory_id: int, revision: int, *extra) -> str:
     bits = (part, trajectory_id, revision, *extra, get_language(), timezone.localdate().isoformat())
     return "fii:part:" + ":".join(str(bit) for bit in bits)
+
+
+def content_key(part: str, *shown) -> str:
+    """The key of a part made only of ``shown`` (ints, strings, booleans and tuples or lists of them, whose
+    ``repr`` is stable), the language and today's date; hashed, so a long query string makes no long key."""
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return "fii:part:" + ":".join((part, digest, get_language(), timezone.localdate().isoformat()))
+
+
+def render_named_parts(request, parts: dict[str, tuple[str, str, Callable[[], dict]]]) -> dict[str, SafeString]:
+    """Several different parts in one cache round trip: ``parts`` maps a name to (template name, key,
+    context), as :func:`render_part` takes them; the context is called only for a part not in the cache."""
+    found = cache.get_many([key for _template, key, _context in parts.values()])
+    html, fresh = {}, {}
+    for name, (template_name, cache_key, context) in parts.items():
+        text = found.get(cache_key)
+        if text is None:
+            text = fresh[cache_key] = render_to_string(
+                template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request
+            )
+        html[name] = _finish(request, text)
+    if fresh:
+        cache.set_many(fresh, TIMEOUT)
+    return html
 
 
 def _finish(request, html: str) -> SafeString:

@@ -201,11 +201,17 @@ def portfolio_for(user, params) -> tuple:
 
     visible = visible_trajectories(user)
     # Giving and receiving organisations of the visible trajectories: the choices to show come from the
-    # cache (access.portfolio_organisations), the queryset only checks a chosen one.
-    organisations = Organisation.objects.filter(
-        Q(pk__in=visible.values("owner_id")) | Q(pk__in=visible.values("receiving_organisation_id"))
+    # cache (access.portfolio_organisations) when the form is rendered, the queryset only checks a chosen one.
+    organisations = (
+        Organisation.objects.filter(
+            Q(pk__in=visible.values("owner_id")) | Q(pk__in=visible.values("receiving_organisation_id"))
+        )
+        if params.get("organisation")
+        else Organisation.objects.none()
     )
-    filters = PortfolioFilterForm(params or None, organisations=organisations, choices=portfolio_organisations(user))
+    filters = PortfolioFilterForm(
+        params or None, organisations=organisations, choices=lambda: portfolio_organisations(user)
+    )
     trajectories = visible.select_related("owner", "receiving_organisation")
     if filters.is_valid():
         trajectories = filter_portfolio(trajectories, filters.cleaned_data)

@@ -389,8 +389,10 @@ class PortfolioFilterForm(forms.Form):
     def __init__(self, *args, organisations, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        if choices is not None:  # the same organisations, already read (shown; a choice is checked by the queryset)
-            self.fields["organisation"].choices = [("", self.fields["organisation"].empty_label), *choices]
+        if choices is not None:  # the same organisations as (id, name), read when the form is rendered (shown;
+            # a choice is checked by the queryset)
+            empty = ("", self.fields["organisation"].empty_label)
+            self.fields["organisation"].choices = lambda: [empty, *choices()]
         self.fields["phase"].choices = [("", _("All"))] + [(p.code, f"{p.number}. {p.title}") for p in PHASES]
         self.fields["status"].choices = [("", _("All"))] + list(Trajectory.Status.choices)
         for name in ("organisation", "phase", "status"):

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, F, Prefetch, Value, Window, prefetch_related_objects
+from django.db.models.functions import Least, RowNumber
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fii.lib.conflicts import refused_stale
 from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
+from organisations.access import access_version
 from organisations.models import Organisation
 from organisations.services import notices_for
 from organisations.submissions import create_once
@@ -43,32 +47,87 @@ from ..selectors_phases import open_points_summary, phase_open_points, subphase_
 PAGE_SIZE = 25
 
 
+FILTER_FIELDS = ("q", "organisation", "phase", "status")
+
+
 @login_required
 @require_http_methods(["GET"])
 def portfolio(request):
-    filters, trajectories = selectors.portfolio_for(request.user, request.GET)
+    user = request.user
+    filters, trajectories = selectors.portfolio_for(user, request.GET)
     # The page itself needs only ids and revisions; a row is rendered only when it is not in the cache.
     listed = trajectories.select_related(None).only("pk").annotate(revision=revisions.number()).order_by("title", "pk")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = fragments.render_parts(
-        request,
-        "trajectories/_portfolio_row.html",
-        {t.pk: fragments.key("portfolio-row", t.pk, t.revision) for t in page.object_list},
-        _portfolio_row_contexts,
-    )
+    page = _page_with_count(listed, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "filters": filters,
-        "page": page,
-        "rows": [rows[t.pk] for t in page.object_list],
-        "query": query.urlencode(),
-        "can_create": may_create_trajectory(request.user),
+    query_string = query.urlencode()
+    can_create = may_create_trajectory(user)
+    shown = [(t.pk, t.revision) for t in page.object_list]
+
+    def results_context() -> dict:
+        rows = fragments.render_parts(
+            request,
+            "trajectories/_portfolio_row.html",
+            {pk: fragments.key("portfolio-row", pk, revision) for pk, revision in shown},
+            _portfolio_row_contexts,
+        )
+        return {"page": page, "rows": [rows[pk] for pk, _revision in shown], "query": query_string, **flags}
+
+    flags = {"can_create": can_create}
+    # The results region is made of the rows it lists (each under its revision), the count, the page and the
+    # query string its links carry: keyed on exactly those, it is shared by everyone who sees the same page.
+    parts = {
+        "results": (
+            "trajectories/portfolio.html#results",
+            fragments.content_key(
+                "portfolio-results", query_string, page.number, page.paginator.count, shown, can_create
+            ),
+            results_context,
+        )
     }
     if not request.htmx:
-        context["notices"] = list(notices_for(request.user))
-    template = "trajectories/portfolio.html#results" if request.htmx else "trajectories/portfolio.html"
-    return render(request, template, context)
+        # The filter form shows the user's organisation choices, which are a function of the user's access
+        # version (access.portfolio_organisations), and the values asked for.
+        asked = tuple((name, tuple(request.GET.getlist(name))) for name in FILTER_FIELDS)
+        parts["filters"] = (
+            "trajectories/portfolio.html#filters",
+            fragments.content_key("portfolio-filters", user.pk, access_version(user), asked),
+            lambda: {"filters": filters},
+        )
+    html = fragments.render_named_parts(request, parts)
+    if request.htmx:
+        return HttpResponse(html["results"])
+    context = {
+        "filters_form": html["filters"],
+        "results": html["results"],
+        "page": page,
+        "notices": list(notices_for(user)),
+        **flags,
+    }
+    return render(request, "trajectories/portfolio.html", context)
+
+
+def _page_with_count(listed, asked) -> Page:
+    """``Paginator(listed, PAGE_SIZE).get_page(asked)`` in one statement instead of two: the page's rows carry
+    the total (``COUNT(*) OVER ()``) and their place (``ROW_NUMBER()``), and a page past the end (or below 1) is
+    the last page, chosen in the same statement, as Paginator does."""
+    paginator = Paginator(listed, PAGE_SIZE)
+    try:
+        number = paginator._validate_number(asked, num_pages=sys.maxsize)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:  # below 1: Paginator answers with the last page
+        number = sys.maxsize // PAGE_SIZE
+    order = listed.query.order_by
+    last_start = (F("total") - 1) / PAGE_SIZE * PAGE_SIZE  # integer division: the first row of the last page
+    start = Least(Value((number - 1) * PAGE_SIZE), last_start)
+    rows = list(
+        listed.annotate(total=Window(Count("pk")), place=Window(RowNumber(), order_by=order)).filter(
+            place__gt=start, place__lte=start + PAGE_SIZE
+        )
+    )
+    paginator.count = rows[0].total if rows else 0  # what Paginator's cached count would have asked for
+    return Page(rows, (rows[0].place - 1) // PAGE_SIZE + 1 if rows else 1, paginator)
 
 
 def _portfolio_row_contexts(ids) -> dict[int, dict]:
