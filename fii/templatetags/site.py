@@ -12,6 +12,7 @@ it costs less than a round trip. Issue 21 (BENCHMARKS.md, "Portfolio and review 
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -30,6 +31,10 @@ _kept: dict[tuple, str] = {}
 def _kept_part(template_name: str, shows: tuple, request, values: dict) -> SafeString:
     if request is None:  # rendered outside a request: nothing to key on
         return render_to_string(template_name, values)
+    if settings.DEBUG:  # a developer's template edits show at once (the autoreloader does not restart for them)
+        return render_to_string(
+            template_name, {**values, "csrf_token": get_token(request), "page_path": request.get_full_path()}
+        )
     key = (template_name, get_language(), get_script_prefix(), *shows)
     html = _kept.get(key)
     if html is None:

@@ -4,6 +4,7 @@ what differs per user, page or language must still differ."""
 import pytest
 from django.test import Client
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from organisations.models import User
 from tests.factories import MembershipFactory, UserFactory
@@ -124,3 +125,16 @@ def test_the_footer_speaks_the_pages_language(bewerker):
     assert "Toegankelijkheid" in footer(client)
     english = footer(client, "/en" + PORTFOLIO)
     assert "Accessibility" in english and "Toegankelijkheid" not in english
+
+
+def test_with_debug_on_a_template_edit_shows_at_once(client, bewerker, settings, monkeypatch):
+    """In development the kept header would hide an edit of its template until the server restarts."""
+    from fii.templatetags import site
+
+    settings.DEBUG = True
+    client.force_login(bewerker)
+    client.get("/")
+    monkeypatch.setattr(site, "render_to_string", lambda name, values: mark_safe(f"<p>edited {name}</p>"))
+    page = client.get("/").content.decode()
+    assert "<p>edited components/site_header.html</p>" in page
+    assert "<p>edited components/site_footer.html</p>" in page
