@@ -73,8 +73,8 @@ def test_every_page_type_fits_a_phone_and_passes_axe(login_as, beheerder, trajec
     violations: list[str] = []
     for name, url in urls.items():
         page.set_viewport_size(SIZES[0])
-        goto(page, url)
-        for size in [*SIZES, SIZES[0]]:
+        goto(page, url)  # loaded at 320 px, as a phone loads it
+        for size in SIZES:
             if page.viewport_size != size:
                 page.set_viewport_size(size)
                 # fii.js re-marks the scroll regions 100 ms after a resize, then notes the width it marked for.
@@ -84,7 +84,8 @@ def test_every_page_type_fits_a_phone_and_passes_axe(login_as, beheerder, trajec
             if found := page.evaluate(OVERFLOW):
                 overflow.append(f"{name} {url} at {size['width']}px: " + "; ".join(found))
             scrollers.extend(f"{name} at {size['width']}px: {html}" for html in page.evaluate(BAD_SCROLLERS))
-        violations.extend(describe(f"{name} {url} (320 px)", axe_violations(page)))
+            if size == SIZES[0]:
+                violations.extend(describe(f"{name} {url} (320 px)", axe_violations(page)))
     duration = time.monotonic() - started
     print(f"\n{len(urls)} pages at {len(SIZES)} sizes with axe at 320 px in {duration:.0f} s")
     problems = overflow + scrollers + violations
