@@ -101,7 +101,7 @@ def run(args) -> None:
     user = User.objects.get(email=USERS[args.user])
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "organisations.backends.AccountBackend"  # as a login sets it (load.py too)
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.set_expiry(24 * 60 * 60)
     session.create()
