@@ -37,13 +37,13 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
-from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-CSRF_PLACEHOLDER = "fii-csrf-token-placeholder-5b1c0e"
+from fii.lib.parts import CSRF_PLACEHOLDER, render_shared, with_token
+
+__all__ = ["CSRF_PLACEHOLDER", "content_key", "key", "render_named_parts", "render_part", "render_parts"]
 TIMEOUT = 24 * 60 * 60  # a day: the date is part of every key anyway
 
 
@@ -67,28 +67,20 @@ def render_named_parts(request, parts: dict[str, tuple[str, str, Callable[[], di
     for name, (template_name, cache_key, context) in parts.items():
         text = found.get(cache_key)
         if text is None:
-            text = fresh[cache_key] = render_to_string(
-                template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request
-            )
-        html[name] = _finish(request, text)
+            text = fresh[cache_key] = render_shared(template_name, context(), request)
+        html[name] = with_token(request, text)
     if fresh:
         cache.set_many(fresh, TIMEOUT)
     return html
-
-
-def _finish(request, html: str) -> SafeString:
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return mark_safe(html)
 
 
 def render_part(request, template_name: str, cache_key: str, context: Callable[[], dict]) -> SafeString:
     """The part from the cache, or rendered with ``context()`` (called only then) and stored."""
     html = cache.get(cache_key)
     if html is None:
-        html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
+        html = render_shared(template_name, context(), request)
         cache.set(cache_key, html, TIMEOUT)
-    return _finish(request, html)
+    return with_token(request, html)
 
 
 def render_parts(
@@ -102,8 +94,6 @@ def render_parts(
     if missing:
         fresh = {}
         for pk, context in render_missing(missing).items():
-            html[pk] = fresh[keys[pk]] = render_to_string(
-                template_name, {**context, "csrf_token": CSRF_PLACEHOLDER}, request
-            )
+            html[pk] = fresh[keys[pk]] = render_shared(template_name, context, request)
         cache.set_many(fresh, TIMEOUT)
-    return {pk: _finish(request, text) for pk, text in html.items()}
+    return {pk: with_token(request, text) for pk, text in html.items()}

@@ -17,12 +17,13 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from fii.lib.parts import render_shared, with_token
 
 register = template.Library()
 
-CSRF_PLACEHOLDER = "fii-kept-csrf-7f3a91"
 PATH_PLACEHOLDER = "fii-kept-path-2c84e0"
 KEPT_AT_MOST = 512  # distinct parts per worker; past that the memory starts again
 _kept: dict[tuple, str] = {}
@@ -38,15 +39,11 @@ def _kept_part(template_name: str, shows: tuple, request, values: dict) -> SafeS
     key = (template_name, get_language(), get_script_prefix(), *shows)
     html = _kept.get(key)
     if html is None:
-        html = render_to_string(
-            template_name, {**values, "csrf_token": CSRF_PLACEHOLDER, "page_path": PATH_PLACEHOLDER}
-        )
+        html = render_shared(template_name, {**values, "page_path": PATH_PLACEHOLDER})
         if len(_kept) >= KEPT_AT_MOST:
             _kept.clear()
         _kept[key] = html
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return mark_safe(html.replace(PATH_PLACEHOLDER, escape(request.get_full_path())))
+    return with_token(request, html.replace(PATH_PLACEHOLDER, escape(request.get_full_path())))
 
 
 @register.simple_tag(takes_context=True)
