@@ -81,9 +81,10 @@ def test_every_page_type_fits_a_phone_and_passes_axe(login_as, beheerder, trajec
                 page.wait_for_function(
                     "width => document.documentElement.dataset.regionsWidth === String(width)", arg=size["width"]
                 )
-            if found := page.evaluate(OVERFLOW):
-                overflow.append(f"{name} {url} at {size['width']}px: " + "; ".join(found))
-            scrollers.extend(f"{name} at {size['width']}px: {html}" for html in page.evaluate(BAD_SCROLLERS))
+            found = page.evaluate(f"() => [({OVERFLOW})(), ({BAD_SCROLLERS})()]")  # one round trip for both
+            if found[0]:
+                overflow.append(f"{name} {url} at {size['width']}px: " + "; ".join(found[0]))
+            scrollers.extend(f"{name} at {size['width']}px: {html}" for html in found[1])
             if size == SIZES[0]:
                 violations.extend(describe(f"{name} {url} (320 px)", axe_violations(page)))
     duration = time.monotonic() - started
