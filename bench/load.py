@@ -31,6 +31,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _pages import USERS  # noqa: E402  (the bench users, by --user)
+
 PYTHON = sys.executable
 CSRF = "benchcsrftokenbenchcsrftoken1234"  # a valid 32-character CSRF secret, sent as cookie and header
 PAGES = ["baseline", "portfolio", "trajectory", "review", "light change", "my actions", "my week"]
@@ -68,98 +72,15 @@ def server_env(database_url: str) -> dict:
     return env
 
 
-# Preparation runs in a child process per database, because Django's settings are per process.
+# Preparation runs in a child process per database, because Django's settings are per process; what it chooses is
+# bench/_pages.py's, shared with bench/stall.py and bench/page_profile.py.
 PREPARE = textwrap.dedent(
     """
-    import json, django
+    import json, sys, django
+    sys.path.insert(0, %(bench)r)
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
-    from organisations.models import User
-    from trajectories.models import Review, Trajectory
-
-    # --user all: the bench user, beheerder in every seeded organisation; --user one: the beheerder of the first
-    # seeded organisation only, whose pages must cost the same however many other trajectories exist (issue 21).
-    user = User.objects.get(email=%(email)r)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "organisations.backends.AccountBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.set_expiry(24 * 60 * 60)
-    session.create()
-
-    from trajectories.access import visible_trajectories
-    from trajectories.visibility import visible_ids
-    from organisations.access import memberships_of
-
-    n = %(n)d
-    total = Trajectory.objects.count()
-    ids = list(visible_trajectories(user).order_by("pk").values_list("pk", flat=True))
-    step = max(1, len(ids) // n)
-    # Not every fifth from the first (seed_scale gives those their open review); at most half of what the user
-    # sees, so the light changes have open reviews left in the other half.
-    chosen = ids[2::step][: min(n, len(ids) // 2)]
-    finalised = {}
-    done = Review.objects.filter(trajectory_id__in=chosen, finalised_at__isnull=False)
-    for r in done.order_by("trajectory_id", "-held_on"):
-        finalised.setdefault(r.trajectory_id, r)
-    # Light changes in other trajectories than the measured trajectory pages, which they would make
-    # render again (the portfolio rows they touch do render again: a meeting in progress does that too).
-    open_reviews = list(
-        Review.objects.filter(finalised_at__isnull=True, items__isnull=False, trajectory_id__in=ids)
-        .exclude(trajectory_id__in=chosen)
-        .distinct()
-        .order_by("trajectory_id")[:n]
-    )
-    items = {r.pk: r.items.order_by("position").values_list("pk", flat=True)[0] for r in open_reviews}
-    portfolio = reverse("trajectories:portfolio")
-    paths = {
-        "baseline": ["/bench/baseline/"],
-        "portfolio": [f"{portfolio}?page={p}" for p in range(1, 9)],
-        "trajectory": [reverse("trajectories:detail", args=[pk]) for pk in chosen],
-        "review": [finalised[pk].get_absolute_url() for pk in chosen if pk in finalised],
-        "light change": [
-            reverse("trajectories:review_item", args=[r.trajectory_id, r.pk, items[r.pk]]) for r in open_reviews
-        ],
-        "my actions": [reverse("trajectories:my_actions")],
-        "my week": [reverse("trajectories:my_week")],
-    }
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.cookies["sessionid"] = session.session_key
-    queries = {}
-    for page, urls in paths.items():
-        post = page == "light change"
-        with CaptureQueriesContext(connection) as captured:
-            if post:
-                response = client.post(urls[0], {"colour": "oranje"}, headers={"HX-Request": "true"})
-            else:
-                response = client.get(urls[0])
-        assert response.status_code == 200, (page, urls[0], response.status_code)
-        control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
-        queries[page] = sum(1 for q in captured.captured_queries if not q["sql"].startswith(control))
-    # The visibility queries of every list page, as PostgreSQL plans them: the count and the first page of ids.
-    explain = {}
-    if connection.vendor == "postgresql":
-        visible = visible_trajectories(user)
-        for label, qs in (
-            ("count", visible.order_by().values("pk")),
-            ("page of ids", visible.order_by("title", "pk").values("pk")[:25]),
-        ):
-            sql, params = qs.query.sql_with_params()
-            if label == "count":
-                sql = f"SELECT count(*) FROM ({sql}) AS visible"
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) " + sql, params)
-                explain[label] = [row[0] for row in cursor.fetchall()]
-    print(json.dumps({
-        "session": session.session_key, "paths": paths, "queries": queries, "explain": explain,
-        "trajectories": total, "visible": len(ids), "reviews": Review.objects.count(),
-    }))
+    import _pages
+    print(json.dumps(_pages.prepare(%(user)r, %(n)d, with_long_work=%(long_work)r)))
     """
 )
 
@@ -258,12 +179,11 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-USERS = {"all": "bench@example.invalid", "one": "seed-01-0-beheerder@example.invalid"}
-
-
-def prepare(database_url: str, user: str = "all") -> dict:
+def prepare(database_url: str, user: str = "all", *, long_work: bool = False) -> dict:
+    """bench/_pages.py's ``prepare`` against ``database_url``: the session, the paths, their statements."""
+    script = PREPARE % {"bench": str(ROOT / "bench"), "user": user, "n": PATHS_PER_PAGE, "long_work": long_work}
     result = subprocess.run(
-        [PYTHON, "-c", PREPARE % {"n": PATHS_PER_PAGE, "email": USERS[user]}],
+        [PYTHON, "-c", script],
         cwd=ROOT, env={**server_env(database_url), "DJANGO_SETTINGS_MODULE": "fii.settings"},
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip

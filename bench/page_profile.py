@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from load import USERS, OwnRedis, server_env  # noqa: E402
+from _pages import USERS, bench_session, page_paths  # noqa: E402
+from load import OwnRedis, server_env  # noqa: E402
 
 # (label, "module:qualname") of functions whose cumulative time per request is shown (the outermost calls of each).
 GROUPS = [
@@ -87,41 +88,16 @@ def run(args) -> None:
     import django
 
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
     from organisations.models import User
-    from trajectories.access import visible_trajectories
-    from trajectories.models import Review
 
     user = User.objects.get(email=USERS[args.user])
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "organisations.backends.AccountBackend"  # as a login sets it (load.py too)
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.set_expiry(24 * 60 * 60)
-    session.create()
-    ids = list(visible_trajectories(user).order_by("pk").values_list("pk", flat=True))
-    step = max(1, len(ids) // 40)
-    chosen = ids[2::step][: min(40, len(ids) // 2)]
-    finalised: dict[int, Review] = {}
-    for r in Review.objects.filter(trajectory_id__in=chosen, finalised_at__isnull=False).order_by(
-        "trajectory_id", "-held_on"
-    ):
-        finalised.setdefault(r.trajectory_id, r)
-    portfolio = reverse("trajectories:portfolio")
-    paths = {
-        "baseline": ["/bench/baseline/"],
-        "portfolio": [f"{portfolio}?page={p}" for p in range(1, 9)],
-        "trajectory": [reverse("trajectories:detail", args=[pk]) for pk in chosen],
-        "review": [finalised[pk].get_absolute_url() for pk in chosen if pk in finalised],
-    }
+    ids, paths = page_paths(user, 40)  # bench/load.py's paths (its PATHS_PER_PAGE)
     client = Client(HTTP_HOST="127.0.0.1")
-    client.cookies["sessionid"] = session.session_key
+    client.cookies["sessionid"] = bench_session(user)
 
     def get(path):
         response = client.get(path)

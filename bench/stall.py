@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.cookiejar
-import json
 import re
 import statistics
 import subprocess
@@ -42,37 +41,10 @@ import load  # noqa: E402  (the gunicorn, wrk, Redis and session helpers of the 
 
 TARGET = 1.5
 
-# Added to the load benchmark's preparation: a long report to fetch and the organisation to export.
-LONG_WORK = """
-from trajectories.models import Review
-from organisations.access import may_manage
-biggest = (
-    Review.objects.filter(trajectory_id__in=ids).values("trajectory_id")
-    .annotate(n=models.Count("pk")).order_by("-n", "trajectory_id").first()
-)
-trajectory = Trajectory.objects.get(pk=biggest["trajectory_id"])
-start = trajectory.created_at.date().isoformat()
-pdf = reverse("trajectories:progress_report_pdf", args=[trajectory.pk]) + f"?van={start}&tot=2100-01-01"
-organisation = min(pk for pk in memberships_of(user) if may_manage(user, pk))
-print(json.dumps({
-    "pdf": pdf, "pdf_reviews": biggest["n"], "export": reverse("trajectories:organisation_export", args=[organisation]),
-    "exported": Trajectory.objects.filter(owner_id=organisation).count(),
-}))
-"""
-
 
 def prepare(database_url: str, user: str) -> dict:
-    script = load.PREPARE % {"n": load.PATHS_PER_PAGE, "email": load.USERS[user]}
-    script = script.replace("import json, django", "import json, django\nfrom django.db import models", 1)
-    result = subprocess.run(
-        [load.PYTHON, "-c", script + LONG_WORK],
-        cwd=load.ROOT, env={**load.server_env(database_url), "DJANGO_SETTINGS_MODULE": "fii.settings"},
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise SystemExit(f"Preparing {database_url} failed (is it seeded with seed_scale?):\n{result.stderr[-3000:]}")
-    lines = result.stdout.strip().splitlines()
-    return {**json.loads(lines[-2]), **json.loads(lines[-1])}
+    """The load benchmark's session and paths, with a long report to fetch and the organisation to export."""
+    return load.prepare(database_url, user, long_work=True)
 
 
 class Opener:

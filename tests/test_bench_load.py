@@ -80,3 +80,37 @@ def test_own_redis_answers_on_its_port_and_is_gone_after_the_run(load):
         process = redis.process
     assert process.poll() is not None  # stopped, not left running
     assert not redis.ping()
+
+
+@pytest.mark.django_db
+def test_the_page_benchmarks_share_one_choice_of_session_and_paths(load, settings):
+    """bench/_pages.py chooses for load.py, stall.py and page_profile.py: the user of --user, a session that
+    opens every page, spread trajectory and review pages, light changes elsewhere, and the stall test's work."""
+    import io
+    import sys
+
+    from django.core.management import call_command
+
+    from organisations.models import User
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import _pages
+
+    settings.ROOT_URLCONF = "fii.bench_urls"  # the bench's servers run with FII_BENCH_BASELINE=1
+
+    call_command(
+        "seed_scale", "--size", "12", "--items", "2", "--stakeholders", "1", "--reviews", "2", stdout=io.StringIO()
+    )
+    info = _pages.prepare("one", 4, with_long_work=True)
+    assert set(info["paths"]) == set(load.PAGES) and set(info["queries"]) == set(load.PAGES)
+    assert all(info["paths"][page] for page in load.PAGES), info["paths"]
+    assert info["queries"]["portfolio"] > info["queries"]["baseline"] >= 1  # each answered 200 (asserted inside)
+    chosen = {int(path.split("/")[2]) for path in info["paths"]["trajectory"]}
+    changed = {int(path.split("/")[2]) for path in info["paths"]["light change"]}
+    assert len(chosen) == min(4, info["visible"] // 2) and not chosen & changed
+    assert info["pdf"].endswith("&tot=2100-01-01") and info["exported"] >= 1
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore(session_key=info["session"]).load()
+    assert session["_auth_user_backend"] == "organisations.backends.AccountBackend"  # as a login records it
+    assert User.objects.get(pk=session["_auth_user_id"]).email == _pages.USERS["one"]
