@@ -1,11 +1,15 @@
 """The header of every page is rendered once per distinct header and kept (fii/templatetags/site.py, issue 21):
 what differs per user, page or language must still differ."""
 
+import re
+
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from fii.templatetags import site
 from organisations.models import User
 from tests.factories import MembershipFactory, UserFactory
 
@@ -138,3 +142,49 @@ def test_with_debug_on_a_template_edit_shows_at_once(client, bewerker, settings,
     page = client.get("/").content.decode()
     assert "<p>edited components/site_header.html</p>" in page
     assert "<p>edited components/site_footer.html</p>" in page
+
+
+# What a page's header or footer may show differently on every request, and so is left out of the comparison.
+PER_REQUEST = [
+    (re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]*"'), r'\1""'),
+    (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
+    (re.compile(r'data-idle-seconds="\d+"'), 'data-idle-seconds=""'),
+]
+
+
+def header_and_footer(client, path) -> str:
+    html = get(client, path).text
+    shown = html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    shown += html[html.index("<footer") :]
+    for pattern, replacement in PER_REQUEST:
+        shown = pattern.sub(replacement, shown)
+    return shown
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_kept_header_or_footer_is_the_one_this_user_would_get_afresh(world, language):
+    """The guard for the next template edit: whatever a header or footer shows of its user must be in the key of
+    `_kept`, or one user gets another's. The four personas get the same name, so every value in today's key is
+    the same for them and each page's header and footer are kept once and handed to all four; they still differ
+    in everything else a template could show (address, role, organisation, id, two-factor, memberships). Every
+    persona's page is rendered afresh (nothing kept), then again after the others, with what they left."""
+    trajectory, personas = world
+    User.objects.filter(pk__in=[user.pk for user in personas.values()]).update(full_name="Sam de Vries")
+    clients = {name: client_for(User.objects.get(pk=user.pk)) for name, user in personas.items()}
+    with translation.override(language):
+        paths = [
+            reverse("trajectories:my_week"),
+            reverse("trajectories:portfolio"),
+            reverse("trajectories:detail", args=[trajectory.pk]),
+            reverse("account:overview"),
+            reverse("organisations:audit_log", args=[trajectory.owner_id]),
+        ]
+    for path in paths:
+        fresh = {}
+        for name, client in clients.items():
+            site._kept.clear()
+            fresh[name] = header_and_footer(client, path)
+        site._kept.clear()
+        for name, client in [*clients.items(), *reversed(clients.items())]:
+            assert header_and_footer(client, path) == fresh[name], f"{name} got a kept part of another on {path}"
+        assert len(site._kept) == 2, site._kept.keys()  # one header and one footer served all four: reuse tested
