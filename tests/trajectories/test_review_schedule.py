@@ -4,6 +4,7 @@ computes from the rows after every kind of write, and Mijn week's most urgent an
 import datetime as dt
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db.models import DateField, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -183,12 +184,17 @@ def test_the_start_date_counts_when_the_phase_has_no_start(municipality, bewerke
     assert_kept()
 
 
-def test_a_write_that_bypasses_the_services_is_found_and_repaired(municipality, bewerker):
+def test_a_write_that_bypasses_the_services_is_found_and_repaired(municipality, bewerker, capsys):
     t = make_trajectory(owner=municipality, by=bewerker, title="Traject")
     Trajectory.objects.filter(pk=t.pk).update(review_interval="maandelijks")
     assert review_schedule.differences() == {t.pk: oracle(TODAY)[t.pk]}
-    assert review_schedule.rebuild() == 1
+    with pytest.raises(CommandError):
+        call_command("verify_review_schedule")
+    assert f"trajectory {t.pk}: next review 2027-01-07, stale from -" in capsys.readouterr().out
+    call_command("verify_review_schedule", "--repair")
     assert_kept()
+    call_command("verify_review_schedule")
+    assert "Every stored next review follows" in capsys.readouterr().out
 
 
 def test_a_trajectory_never_stored_is_read_from_its_reviews(municipality, bewerker):
