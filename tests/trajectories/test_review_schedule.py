@@ -184,6 +184,36 @@ def test_the_start_date_counts_when_the_phase_has_no_start(municipality, bewerke
     assert_kept()
 
 
+def test_the_admin_keeps_it_when_it_changes_or_deletes_a_review_or_a_phase_start(municipality, bewerker, rf):
+    from django.contrib import admin
+
+    t = make_trajectory(owner=municipality, by=bewerker, title="Traject")
+    first = services.review_start(trajectory=t, by=bewerker, held_on=dt.date(2026, 11, 2), phases=["signaleren"])
+    services.review_finalise(review=first, by=bewerker)
+    second = services.review_start(trajectory=t, by=bewerker, held_on=dt.date(2026, 11, 30), phases=["signaleren"])
+    reviews, request = admin.site._registry[Review], rf.post("/")
+    second.held_on = dt.date(2026, 11, 23)
+    reviews.save_model(request, second, None, True)
+    assert stored()[t.pk][0] == dt.date(2026, 12, 7)
+    reviews.delete_model(request, second)
+    assert stored()[t.pk][0] == dt.date(2026, 11, 16)
+    reviews.delete_queryset(request, Review.objects.filter(pk=first.pk))
+    assert_kept()
+
+    class Form:  # what ModelAdmin.save_related reads of the change form
+        instance = t
+
+        def save_m2m(self):
+            pass
+
+    PhaseState.objects.filter(trajectory=t, phase=t.current_phase).update(
+        started_at=timezone.now() - dt.timedelta(days=30)
+    )
+    admin.site._registry[Trajectory].save_related(request, Form(), [], True)  # as after the phase states' inline
+    assert stored()[t.pk][0] == dt.date(2026, 11, 21)
+    assert_kept()
+
+
 def test_a_write_that_bypasses_the_services_is_found_and_repaired(municipality, bewerker, capsys):
     t = make_trajectory(owner=municipality, by=bewerker, title="Traject")
     Trajectory.objects.filter(pk=t.pk).update(review_interval="maandelijks")
