@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -82,12 +83,19 @@ def differences(trajectory_ids: Iterable[int] | None = None, *, today: dt.date |
     return {pk: want for pk, (want, have) in _read(trajectory_ids, today=today).items() if want != have}
 
 
+@transaction.atomic
 def sync(trajectory_ids: Iterable[int] | None, *, today: dt.date | None = None) -> int:
     """Store the pair of these trajectories (all when None) where it differs; the number of rows written.
-    Two queries for one trajectory whose date moved, one when it did not."""
+
+    The trajectories' rows are locked first and the inputs read in the next statement: two writers of one
+    trajectory at once (a review started while the phase moves) then compute one after the other, the second
+    seeing what the first committed, instead of the later UPDATE storing a date computed without the other's
+    change. Three queries for one trajectory whose date moved, two when it did not."""
     ids = None if trajectory_ids is None else list({pk for pk in trajectory_ids if pk is not None})
     if ids == []:
         return 0
+    if ids is not None:
+        list(Trajectory.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     moved = differences(ids, today=today)
     rows = [Trajectory(pk=pk, review_due_on=due, review_due_stale_on=stale) for pk, (due, stale) in moved.items()]
     Trajectory.objects.bulk_update(rows, ["review_due_on", "review_due_stale_on"], batch_size=1000)
