@@ -15,7 +15,7 @@ from django.urls import reverse
 from fii import middleware
 from fii.management.commands.seed_scale import BENCH_EMAIL, UPDATES_PER_ROW, Seeder
 from organisations.models import AuditEvent, Organisation, User
-from trajectories import visibility
+from trajectories import review_schedule, visibility
 from trajectories.models import Action, ChecklistItem, Review, ReviewItem, Stakeholder, Trajectory
 
 from .factories import make_trajectory
@@ -69,6 +69,8 @@ def test_seed_command_writes_history_audit_and_visibility_rows_as_real_use_does(
     owned = AuditEvent.objects.filter(object_type="trajectories.Action").exclude(organisation_id=None)
     assert owned.count() == AuditEvent.objects.filter(object_type="trajectories.Action").count() > 0
     assert visibility.differences() == ({}, {}, {})
+    assert review_schedule.differences() == {}  # each trajectory's next review, stored for Mijn week
+    assert not Trajectory.objects.filter(review_due_on=None).exists()
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import review_schedule
 from .models import (
     Action,
     Assignment,
@@ -60,6 +61,11 @@ class TrajectoryAdmin(admin.ModelAdmin):
         # Trajectories start through the start-point question in the app, which creates their phase states.
         return False
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The start date, the review interval and the phases' starts are written here, past the services.
+        review_schedule.sync([form.instance.pk])
+
 
 @admin.register(SubphaseState)
 class SubphaseStateAdmin(admin.ModelAdmin):
@@ -107,6 +113,20 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # A review's date, or the review itself, changed here past the services: store the next review again.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        review_schedule.sync([obj.trajectory_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        review_schedule.sync([obj.trajectory_id])
+
+    def delete_queryset(self, request, queryset):
+        trajectory_ids = list(queryset.values_list("trajectory_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        review_schedule.sync(trajectory_ids)
 
 
 @admin.register(Action)

@@ -12,22 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.db.models import (
-    Case,
     Count,
     DateField,
-    DurationField,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
@@ -55,8 +48,6 @@ WEEK_DAYS = 7
 # (my actions, paginated; the portfolio), so the page costs the same for 30 trajectories as for 20,000.
 MAX_ACTIONS = 25
 MAX_TRAJECTORIES = 40
-# For ordering only: a month and a quarter in days (the exact date is computed by Trajectory.next_review_on).
-APPROXIMATE_DAYS = {ReviewInterval.TWEEWEKELIJKS: 14, ReviewInterval.MAANDELIJKS: 30, ReviewInterval.PER_KWARTAAL: 91}
 
 
 def worked_on(user) -> QuerySet[Trajectory]:
@@ -74,7 +65,8 @@ def trajectories_of_organisations(org_ids) -> QuerySet[Trajectory]:
 
 def _review_base(today: dt.date) -> Coalesce:
     """The day the next review counts from, as :meth:`Trajectory.next_review_on` takes it: the last review held,
-    else the start of the current phase, else the start of the trajectory."""
+    else the start of the current phase, else the start of the trajectory. Only for the few trajectories whose
+    stored next review may be stale (:func:`_stale`); the others read ``review_due_on``."""
     last_review = Review.objects.filter(trajectory=OuterRef("pk"), held_on__lte=today).order_by("-held_on", "-pk")
     phase_start = PhaseState.objects.filter(trajectory=OuterRef("pk"), phase=OuterRef("current_phase"))
     return Coalesce(
@@ -85,57 +77,61 @@ def _review_base(today: dt.date) -> Coalesce:
     )
 
 
+def _stale(today: dt.date) -> Q:
+    """The trajectories whose stored next review may be wrong today: a review dated after the day it was stored
+    counts by now (the rule is in :mod:`trajectories.review_schedule`), or it was never stored (a row written
+    past the services, as ``Trajectory.objects.create``). Their reviews are read instead."""
+    return Q(review_due_stale_on__lte=today) | Q(review_due_on__isnull=True)
+
+
+def _stale_due(active: QuerySet[Trajectory], today: dt.date) -> list[tuple[dt.date, int]]:
+    """(next review, id) of the active trajectories whose stored date may be stale (:func:`_stale`), computed from
+    their reviews as :meth:`Trajectory.next_review_on` does; one query, over the few rows it concerns."""
+    return [
+        (ReviewInterval(interval).after(base), pk)
+        for pk, interval, base in active.filter(_stale(today))
+        .annotate(base=_review_base(today))
+        .values_list("pk", "review_interval", "base")
+    ]
+
+
 def most_urgent(trajectories: QuerySet[Trajectory], *, today: dt.date, limit: int) -> list[int]:
-    """The ``limit`` active trajectories whose next stoplight review comes first (the longest overdue first),
-    ordered in the database, so that the signals are computed for at most ``limit`` trajectories."""
-    interval = Case(
-        *[When(review_interval=k, then=Value(dt.timedelta(days=d))) for k, d in APPROXIMATE_DAYS.items()],
-        default=Value(dt.timedelta(days=14)),
-        output_field=DurationField(),
-    )
-    return list(
-        trajectories.filter(status=TrajectoryStatus.ACTIEF)
-        .annotate(next_approximately=ExpressionWrapper(_review_base(today) + interval, output_field=DateField()))
-        .order_by("next_approximately", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    """The ``limit`` active trajectories whose next stoplight review comes first (the longest overdue first, then
+    by id), so that the signals are computed for at most ``limit`` trajectories.
 
-
-def latest_base_before(interval: ReviewInterval, day: dt.date) -> dt.date:
-    """The latest day from which the next review (``interval.after``) still falls before ``day``.
-
-    ``after`` never decreases as its start moves later (a month after 29, 30 and 31 January is 28 February), so
-    "the next review falls before ``day``" is exactly "the base is on or before this date": a comparison the
-    database can make without knowing how months end."""
-    base = day - dt.timedelta(days=14)
-    while interval.after(base) >= day:
-        base -= dt.timedelta(days=1)
-    while interval.after(base + dt.timedelta(days=1)) < day:
-        base += dt.timedelta(days=1)
-    return base
+    The stored ``review_due_on`` comes in order from the index ``trajectory_review_due_active``: the cost follows
+    ``limit``, not the number of trajectories. The rare trajectories whose stored date may be stale are computed
+    from their reviews in a second query and merged in."""
+    active = trajectories.filter(status=TrajectoryStatus.ACTIEF)
+    fresh = [
+        (due, pk)
+        for due, pk in active.exclude(_stale(today))
+        .order_by("review_due_on", "pk")
+        .values_list("review_due_on", "pk")[:limit]
+        if due is not None  # always: a row without a stored date is stale (_stale)
+    ]
+    stale = _stale_due(active, today)
+    if not stale:
+        return [pk for _due, pk in fresh]
+    return [pk for _due, pk in sorted(fresh + stale)[:limit]]
 
 
 def review_counts(trajectories: QuerySet[Trajectory], *, today: dt.date, until: dt.date) -> tuple[int, int]:
     """(overdue, due by ``until``): how many of the active ``trajectories`` have their next stoplight review late
-    or coming, exactly as :func:`trajectories.selectors.cadence` decides it for each one. One query, for any
-    number of trajectories; the page uses it only when the bound left trajectories out."""
+    or coming, exactly as :func:`trajectories.selectors.cadence` decides it for each one. Two queries for any
+    number of trajectories; the page uses it only when the bound left trajectories out.
 
-    def base_before(day: dt.date) -> Q:
-        return reduce(
-            or_,
-            [Q(review_interval=k, review_base__lte=latest_base_before(ReviewInterval(k), day)) for k in ReviewInterval],
-        )
-
-    overdue = base_before(today)
-    counts = (
-        trajectories.filter(status=TrajectoryStatus.ACTIEF)
-        .annotate(review_base=_review_base(today))
-        .aggregate(
-            overdue=Count("pk", filter=overdue),
-            due=Count("pk", filter=base_before(until + dt.timedelta(days=1)) & ~overdue),
-        )
+    The stored dates are counted in the database; the few that may be stale are computed in their own query and
+    counted here. (One query with the review base in a ``CASE`` for the stale rows evaluated no subquery, but its
+    cost estimate counted them for every row, so PostgreSQL compiled it with JIT: about 60 ms at 2,000.)"""
+    active = trajectories.filter(status=TrajectoryStatus.ACTIEF)
+    counts = active.exclude(_stale(today)).aggregate(
+        overdue=Count("pk", filter=Q(review_due_on__lt=today)),
+        due=Count("pk", filter=Q(review_due_on__gte=today, review_due_on__lte=until)),
     )
-    return counts["overdue"], counts["due"]
+    stale = [due for due, _pk in _stale_due(active, today)]
+    overdue = counts["overdue"] + sum(1 for due in stale if due < today)
+    return overdue, counts["due"] + sum(1 for due in stale if today <= due <= until)
 
 
 @dataclass

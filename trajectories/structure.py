@@ -95,6 +95,8 @@ TRAJECTORY = Part(
         "archived_by": "archiving is local to an installation: an import is not archived",
         "archive_reason": "archiving is local to an installation: an import is not archived",
         "anonymised_at": "the receiving installation's retention command decides for itself",
+        "review_due_on": "derived from the reviews and phases (review_schedule.py); computed again on import",
+        "review_due_stale_on": "derived from the reviews and phases (review_schedule.py); computed again on import",
     },
     history="traject",
     personal="commissioner",

@@ -108,3 +108,56 @@ def test_the_same_submission_sent_twice_at_once_creates_once():
         release.set()
     assert answers["first"].status_code == answers["second"].status_code == 302
     assert Milestone.objects.filter(trajectory=trajectory).count() == 1
+
+
+def test_a_review_redated_while_the_interval_changes_stores_the_next_review_from_both(monkeypatch):
+    """Each write stores the trajectory's next review (trajectories/review_schedule.py). The second writer (which
+    locks only its review) waits for the first one's lock on the trajectory before it reads, so the stored date
+    counts the new interval from the new date; reading first, it would have stored the old interval, computed
+    before the first committed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from trajectories import review_schedule
+
+    owner = OrganisationFactory(name="Gemeente Racedam")
+    user = UserFactory(email="racer@racedam.nl")
+    trajectory = make_trajectory(owner=owner, by=user, title="Race", start_phase="verkennen")
+    # Both writes also raise the page cache's revision of the trajectory, one row that serialises them already;
+    # without it the test shows that review_schedule.sync's own lock does (an optimisation stays in its room).
+    monkeypatch.setattr("trajectories.revisions._raise", lambda trajectories: None)
+    today = timezone.localdate()
+    review = services.review_start(trajectory=trajectory, by=user, held_on=today, phases=["verkennen"])
+    changed, release = threading.Event(), threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                services.plan_update(
+                    trajectory=trajectory, by=user, expected_version=None, review_interval="maandelijks"
+                )
+                changed.set()
+                release.wait(timeout=10)  # hold the transaction open while the review's date changes
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            changed.wait(timeout=10)
+            services.review_update(
+                review=review, by=user, expected_version=None, held_on=today - dt.timedelta(days=3), summary="",
+                other_attendees="", attendees=[],
+            )  # fmt: skip
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    threads[1].join(timeout=1)
+    release.set()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert review_schedule.differences() == {}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
-from trajectories import services
+from trajectories import review_schedule, services
 from trajectories.models import PhaseState, Trajectory
 from trajectories.my_week import my_week
 
@@ -28,6 +28,15 @@ def review_due_on(trajectory: Trajectory, due: dt.date) -> None:
     """Without reviews, the next one is due 14 days after the current phase started."""
     started = timezone.make_aware(dt.datetime.combine(due - dt.timedelta(days=14), dt.time(9)))
     PhaseState.objects.filter(trajectory=trajectory, phase=trajectory.current_phase).update(started_at=started)
+    review_schedule.sync([trajectory.pk])  # written past the services, which keep the stored next review
+
+
+def interval_and_phase_start(trajectory: Trajectory, interval: str, started: dt.datetime | None = None) -> None:
+    """Set the review interval (and the current phase's start) past the services, and store the next review."""
+    Trajectory.objects.filter(pk=trajectory.pk).update(review_interval=interval)
+    if started is not None:
+        PhaseState.objects.filter(trajectory=trajectory, phase=trajectory.current_phase).update(started_at=started)
+    review_schedule.sync([trajectory.pk])
 
 
 def silent_key_figure(trajectory, by, name="Fenna Wethouder"):
@@ -219,7 +228,7 @@ def test_reviews_and_signals_come_from_the_trajectories_whose_review_is_most_urg
         review_due_on(made[title], days(day))
     silent_key_figure(made["Ver"], bewerker, name="Niet Getoond")  # its trajectory is not among the two
     silent_key_figure(made["Later"], bewerker, name="Wel Getoond")
-    Trajectory.objects.filter(pk=made["Laat"].pk).update(review_interval="maandelijks")  # due 16 days later
+    interval_and_phase_start(made["Laat"], "maandelijks")  # due 16 days later
 
     week = my_week(bewerker, today=TODAY)
     assert [i.trajectory.title for i in week.overdue] == ["Later"]
@@ -282,8 +291,7 @@ def test_badges_count_the_reviews_and_signals_of_the_trajectories_the_bound_left
         review_due_on(made[title], days(due))
     monthly = make_trajectory(owner=municipality, by=bewerker, title="Maandelijks")
     started = timezone.make_aware(dt.datetime(2026, 10, 31, 9))
-    PhaseState.objects.filter(trajectory=monthly, phase=monthly.current_phase).update(started_at=started)
-    Trajectory.objects.filter(pk=monthly.pk).update(review_interval="maandelijks")
+    interval_and_phase_start(monthly, "maandelijks", started)
     silent_key_figure(made["Ver"], bewerker, name="Niet Getoond")
     services.people_change_record(
         trajectory=made["Bijna"], by=bewerker, side="gevend", occurred_on=days(-3), role="Rol", description="Weg"
@@ -332,8 +340,7 @@ def test_the_counts_of_reviews_agree_with_the_cadence_of_each_trajectory(bewerke
     ):
         t = make_trajectory(owner=municipality, by=bewerker, title=f"T{n}")
         started = timezone.make_aware(dt.datetime.combine(start, dt.time(9)))
-        PhaseState.objects.filter(trajectory=t, phase=t.current_phase).update(started_at=started)
-        Trajectory.objects.filter(pk=t.pk).update(review_interval=interval)
+        interval_and_phase_start(t, interval, started)
     for today in (TODAY, dt.date(2026, 12, 1), dt.date(2027, 2, 28)):
         until = today + dt.timedelta(days=7)
         mine = list(with_review_summary(worked_on(bewerker), today=today))

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from organisations.models import OutgoingMail, Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
-from trajectories import services
+from trajectories import review_schedule, services
 from trajectories.models import Delivery, Notification, NotificationKind, NotificationPreference, PhaseState
 from trajectories.scheduler import send_notifications
 
@@ -35,6 +35,7 @@ def at(date: dt.date, hour: int = 10) -> dt.datetime:
 def review_due_on(trajectory, due: dt.date) -> None:
     started = at(due - dt.timedelta(days=14), 9)
     PhaseState.objects.filter(trajectory=trajectory, phase=trajectory.current_phase).update(started_at=started)
+    review_schedule.sync([trajectory.pk])  # written past the services, which keep the stored next review
 
 
 def mails(prefix: str = "") -> list[OutgoingMail]:

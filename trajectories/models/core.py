@@ -150,8 +150,15 @@ class Trajectory(models.Model):
     archive_reason = models.TextField(_("reason for archiving"), blank=True, editable=False, max_length=TEXT)
     # Set by the apply_retention command once the personal data of the closed trajectory was anonymised.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    # Derived, kept by trajectories/review_schedule.py (its docstring has the rule): the next stoplight review as
+    # next_review_on() computes it on the day of the last write, and the day a review dated after that day takes
+    # effect. Mijn week reads the 40 most urgent from the index below instead of computing every trajectory's.
+    review_due_on = models.DateField(null=True, blank=True, editable=False)
+    review_due_stale_on = models.DateField(null=True, blank=True, editable=False)
 
-    history_records = HistoricalRecords(excluded_fields=["version", "export_key", "file_key"])
+    history_records = HistoricalRecords(
+        excluded_fields=["version", "export_key", "file_key", "review_due_on", "review_due_stale_on"]
+    )
 
     # Values the selectors set on a trajectory they read (annotations only: no field, no column), declared here
     # so the type checker knows what a page may read: ``cadence`` and ``light_trend`` after
@@ -181,7 +188,21 @@ class Trajectory(models.Model):
                 name="trajectory_receiving_is_not_owner",
             ),
         ]
-        indexes = [models.Index(fields=["status", "current_phase"])]
+        indexes = [
+            models.Index(fields=["status", "current_phase"]),
+            # Mijn week's most urgent: active trajectories in order of their next review (review_schedule.py).
+            models.Index(
+                fields=["review_due_on", "id"],
+                condition=Q(status=TrajectoryStatus.ACTIEF, archived_at__isnull=True),
+                name="trajectory_review_due_active",
+            ),
+            # The few whose stored next review may be stale (review_schedule.py): found without a scan.
+            models.Index(
+                fields=["id"],
+                condition=Q(review_due_stale_on__isnull=False) | Q(review_due_on__isnull=True),
+                name="trajectory_review_due_stale",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

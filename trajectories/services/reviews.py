@@ -18,6 +18,7 @@ from django.utils import timezone
 from fii.model import Phase
 from organisations.models import Membership
 
+from .. import review_schedule
 from ..history import bulk_create_tracked, record_update
 from ..models import (
     Action,
@@ -145,6 +146,7 @@ def review_start(
         ),
     )
     _refresh_overall_light(review)
+    review_schedule.sync([trajectory.pk])  # a review held counts from its date
     subphases_follow_work(trajectory=trajectory, by=by, phase="implementeren")
     return review
 
@@ -223,6 +225,7 @@ def review_update(
 ) -> Review:
     _lock_open(review.pk)
     save_versioned(Review, review, expected_version, held_on=held_on, summary=summary, other_attendees=other_attendees)
+    review_schedule.sync([review.trajectory_id])  # its date may have moved
     review.attendees.set(attendees)
     if stakeholders_present is not None:
         review.stakeholders_present.set(stakeholders_present)

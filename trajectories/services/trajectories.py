@@ -12,6 +12,7 @@ from django.utils import timezone
 from fii.model import PHASE_ORDER, PHASES, Phase, Subphase
 from organisations.models import Organisation
 
+from .. import review_schedule
 from ..history import bulk_create_tracked
 from ..models import Assignment, PhaseState, PhaseTransition, Progress, SubphaseState, Trajectory
 from ..selectors_phases import format_open_points, phase_open_points
@@ -112,6 +113,7 @@ def trajectory_create(
         created_at=now,
     )
     subphases_follow_work(trajectory=trajectory, by=by, phase=Phase.SIGNALEREN)  # a commissioner is 1a's work
+    review_schedule.sync([trajectory.pk])  # the first review counts from the start phase's start
     return trajectory
 
 
@@ -165,6 +167,7 @@ def trajectory_move(
         entering.save(update_fields=["status", "started_at", "completed_at"])
         trajectory.current_phase = target
         trajectory.save_changes("current_phase")
+        review_schedule.sync([trajectory.pk])  # before the first review, it counts from the phase's start
         checklist_copy_from_template(trajectory=trajectory, phase=target, by=by)
 
     return PhaseTransition.objects.create(
@@ -268,6 +271,8 @@ def trajectory_update(
         trajectory.closed_at = timezone.now() if trajectory.is_closed else None
         changed.append("closed_at")
     trajectory.save_changes(*changed)
+    if {"start_date", "review_interval", "current_phase"} & set(changed):
+        review_schedule.sync([trajectory.pk])
     if participants is not None:  # only the giving organisation's beheerders decide (views: trajectory_organisations)
         trajectory.participants.set(participants)
     if "receiving_organisation" in changed or participants is not None:

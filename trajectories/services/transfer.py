@@ -27,7 +27,7 @@ from organisations import audit
 from organisations.access import access_changed
 from organisations.models import Organisation, Person, User
 
-from .. import visibility
+from .. import review_schedule, visibility
 from ..history import bulk_create_tracked, is_tracked
 from ..models import Action, Agreement, Trajectory
 from ..structure import trajectory_lookup
@@ -499,6 +499,7 @@ class _Importer:
         # the members of the organisations taking part (revisions.py), once per batch. The page cache needs
         # nothing: a new trajectory has no cached part (ids are never reused), and nothing else changed.
         visibility.sync(ids)
+        review_schedule.sync(ids)  # the next review of each, from its reviews and phases (bulk-created)
         organisation_ids = {t.owner_id for t in trajectories} | {t.receiving_organisation_id for t in trajectories}
         through = Trajectory.participants.through.objects.filter(trajectory_id__in=ids)
         access_changed(organisation_ids | set(through.values_list("organisation_id", flat=True)))

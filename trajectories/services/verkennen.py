@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from fii.model import Criterion
 from organisations.models import Notice, Organisation
 
+from .. import review_schedule
 from ..models import (
     OPEN_CANDIDATE_STATUSES,
     Agreement,
@@ -272,6 +273,7 @@ def plan_update(*, trajectory: Trajectory, by, expected_version: int | None, rev
     if trajectory.review_interval != review_interval:
         trajectory.review_interval = review_interval
         trajectory.save_changes("review_interval")
+        review_schedule.sync([trajectory.pk])
     subphases_follow_work(trajectory=trajectory, by=by, phase="verkennen")
     return plan
 

@@ -587,8 +587,12 @@ def action_detail(request, pk: int, action_pk: int):
 @require_http_methods(["GET"])
 def my_actions(request):
     state = _action_state(request)
-    actions = Action.objects.filter(in_visible_trajectories(request.user)).select_related(
-        "trajectory", "assignee", "owner_person__person", "item", "milestone"
+    # The owners, items and milestones of the page's 50 come in their own small queries: joined into the page's
+    # query they cost PostgreSQL about 22 ms of planning (seven tables), against 0.4 ms without them (issue 21).
+    actions = (
+        Action.objects.filter(in_visible_trajectories(request.user))
+        .select_related("trajectory")
+        .prefetch_related("assignee", "owner_person__person", "item", "milestone")
     )
     return render(
         request,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from fii.model import PHASES, SUBPHASE_SPECS
 from organisations.models import Membership, Organisation, User
-from trajectories import services
+from trajectories import review_schedule, services
 from trajectories.models import ReviewInterval, Trajectory
 
 from ._demo_innoveren import load_innoveren
@@ -191,6 +191,7 @@ class Command(BaseCommand):
         if interval != trajectory.review_interval:
             trajectory.review_interval = interval
             trajectory.save(update_fields=["review_interval"])
+            review_schedule.sync([trajectory.pk])  # written past trajectory_create, which stored the first one
         for number, step in enumerate(row["steps"], start=1):
             check_keys(step, allowed=STEP_KEYS, required=STEP_KEYS, where=f"{where}, step {number}")
             services.trajectory_move(

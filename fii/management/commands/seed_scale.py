@@ -39,7 +39,7 @@ from django.utils import timezone, translation
 from fii.checklists import DEFAULT_CHECKLISTS
 from fii.model import PHASES, Phase
 from organisations.models import AuditEvent, Membership, Organisation, Person, Role, User
-from trajectories import visibility
+from trajectories import review_schedule, visibility
 from trajectories.models import (
     Action,
     Assignment,
@@ -577,3 +577,5 @@ class Seeder:
         self.add(Review.attendees.through, attendees)
         self.add(through_present, present)
         self.add(Action, actions)
+        # Bulk-created, so the services did not store each trajectory's next review (trajectories/review_schedule.py).
+        review_schedule.sync([t.pk for t in trajectories])
