@@ -34,7 +34,7 @@ Correctness:
 from __future__ import annotations
 
 from django.db import connections, router
-from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import CacheVersion
@@ -44,6 +44,23 @@ def number(scope: str, object_id: str = "pk") -> Coalesce:
     """The version of the object whose id is in ``object_id`` of the outer query, 0 when it has no row:
     ``Trajectory.objects.annotate(revision=number(REVISION))``."""
     found = CacheVersion.objects.filter(scope=scope, object_id=OuterRef(object_id)).values("number")[:1]
+    return Coalesce(Subquery(found), Value(0), output_field=BigIntegerField())
+
+
+def total(scope: str, object_ids: QuerySet) -> Coalesce:
+    """The sum of the versions of the objects whose ids ``object_ids`` selects (a ``values()`` queryset of one
+    column, which may refer to the outer query with ``OuterRef(OuterRef(...))``), 0 when none has a row; for
+    ``annotate()``, like :func:`number`.
+
+    Why a sum keys an entry made of several objects: every number only goes up, so any raise raises the sum.
+    Two different sets of objects may have equal sums, so the key must name the set as well."""
+    found = (
+        CacheVersion.objects.filter(scope=scope, object_id__in=object_ids)
+        .order_by()
+        .values("scope")
+        .annotate(total=Sum("number"))
+        .values("total")
+    )
     return Coalesce(Subquery(found), Value(0), output_field=BigIntegerField())
 
 
