@@ -22,13 +22,15 @@ request runs anyway, so a cached portfolio runs no statement for its notices.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
 from fii import cache_versions
 
-from .models import Membership, Organisation, Role
+from .models import Membership, Organisation, Role, User
 
 NOTICES = "organisation-notices"
 
@@ -41,9 +43,21 @@ def notices_changed(organisation_ids: Iterable[int]) -> None:
 def with_notice_version(users: QuerySet) -> QuerySet:
     """The users with ``notice_version``: the sum of the notice versions of the organisations they manage, read in
     the same statement (a subquery over the user's beheerder memberships; the unique index on the membership's
-    user and organisation and the one on the cache's (scope, object_id) serve it)."""
-    managed = Membership.objects.filter(user_id=OuterRef(OuterRef("pk")), role=Role.BEHEERDER).values("organisation_id")
-    return users.annotate(notice_version=cache_versions.total(NOTICES, managed))
+    user and organisation and the one on the cache's (scope, object_id) serve it). ``users`` is a queryset of
+    the user table itself (the subquery names it), as the authentication backends read it."""
+    return users.annotate(notice_version=cache_versions.total(NOTICES, *_managed_ids_sql()))
+
+
+@functools.cache
+def _managed_ids_sql() -> tuple[str, tuple]:
+    """The ids of the organisations the outer query's user manages, as SQL (see ``cache_versions.total``)."""
+    quote = connection.ops.quote_name
+    user, membership = User._meta, Membership._meta
+    sql = (
+        f"SELECT {quote('organisation_id')} FROM {quote(membership.db_table)} "
+        f"WHERE {quote('user_id')} = {quote(user.db_table)}.{quote(user.pk.column)} AND {quote('role')} = %s"
+    )
+    return sql, (str(Role.BEHEERDER),)
 
 
 def notice_version(user) -> int:
