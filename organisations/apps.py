@@ -9,9 +9,10 @@ class OrganisationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import access, audit
-        from .models import Membership
+        from . import access, audit, notices
+        from .models import Membership, Organisation
 
         audit.connect_signals()
         post_save.connect(access.membership_written, sender=Membership, dispatch_uid="fii-access-membership-save")
         post_delete.connect(access.membership_written, sender=Membership, dispatch_uid="fii-access-membership-delete")
+        post_save.connect(notices.organisation_written, sender=Organisation, dispatch_uid="fii-notices-organisation")

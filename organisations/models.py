@@ -18,11 +18,16 @@ from fii.lib.fields import DatabaseCounterField
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra):
+    def make_user(self, email: str, password: str | None, **extra):
+        """The user :meth:`create_user` saves, not saved yet (an import creates many with one INSERT)."""
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
+        return user
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        user = self.make_user(email, password, **extra)
         user.save(using=self._db)
         return user
 

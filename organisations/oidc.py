@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from . import access, services
+from . import services
+from .backends import session_users
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +35,9 @@ class ExternalIdentityBackend(OIDCAuthenticationBackend):
         return super().authenticate(request, **kwargs)
 
     def get_user(self, user_id):
-        """The session's user with the access version (organisations/access.py), in one statement."""
+        """The session's user with the versions of its cached entries (backends.session_users), in one statement."""
         try:
-            return access.with_access_version(self.UserModel.objects.all()).get(pk=user_id)
+            return session_users(self.UserModel.objects.all()).get(pk=user_id)
         except self.UserModel.DoesNotExist:
             return None
 

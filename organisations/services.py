@@ -14,6 +14,7 @@ from fii.lib.conflicts import StaleEdit
 
 from .access import memberships_of
 from .models import ExternalIdentity, Membership, Notice, Organisation, Role, User
+from .notices import notices_changed
 
 logger = logging.getLogger(__name__)
 
@@ -84,26 +85,40 @@ def external_identity_login(
     return user
 
 
+@transaction.atomic
 def notice_send(*, organisation: Organisation, kind: str, subject: str, by_organisation: str, link: str = "") -> Notice:
-    """Tell an organisation's beheerders something in the application (see :class:`Notice`)."""
-    return Notice.objects.create(
+    """Tell an organisation's beheerders something in the application (see :class:`Notice`); the version of its
+    notices rises with it, so a portfolio that keeps them in the cache shows it at once (``notices.py``)."""
+    notice = Notice.objects.create(
         organisation=organisation,
         kind=kind,
         subject=subject[:200],
         by_organisation=by_organisation[:200],
         link=link[:500],
     )
+    notices_changed([organisation.pk])
+    return notice
 
 
 NOTICE_DAYS = 30
 
 
+def managed_organisation_ids(user) -> list[int]:
+    """The organisations where the user is beheerder, in id order (from the cached memberships)."""
+    return sorted(org for org, role in memberships_of(user).items() if Role(role).allows(Role.BEHEERDER))
+
+
 def notices_for(user, *, limit: int = 5):
-    """The recent notices of the organisations where the user is beheerder (the portfolio shows them)."""
-    ids = [org for org, role in memberships_of(user).items() if Role(role).allows(Role.BEHEERDER)]
+    """The recent notices of the organisations where the user is beheerder (the portfolio shows them).
+
+    Recent is whole days: since the start of the day ``NOTICE_DAYS`` days ago (local time), not to the second,
+    so the list stays the same all day long and the portfolio may keep it in the cache under the date (a notice
+    is shown up to a day longer than 30 × 24 hours)."""
+    ids = managed_organisation_ids(user)
     if not ids:
         return Notice.objects.none()
-    since = timezone.now() - dt.timedelta(days=NOTICE_DAYS)
+    first_day = timezone.localdate() - dt.timedelta(days=NOTICE_DAYS)
+    since = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
     return Notice.objects.filter(organisation_id__in=ids, created_at__gte=since).select_related("organisation")[:limit]
 
 

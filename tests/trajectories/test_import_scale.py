@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from organisations.models import AuditEvent, Person
+from organisations.models import AuditEvent, Organisation, Person
 from tests.factories import OrganisationFactory, UserFactory, make_trajectory
 from tests.trajectories.test_transfer import _rich, demo  # noqa: F401 (a fixture)
 from trajectories import services, visibility
@@ -99,6 +99,68 @@ def test_from_the_command_line_organisations_and_users_of_the_installation_are_f
     copies = Trajectory.objects.filter(pk__in=[t.pk for t in result["trajectories"]])
     assert {c.candidates.get().organisation.name for c in copies} == {f"Kandidaat {n}" for n in range(6)}
     assert {c.created_by.email for c in copies} == {f"auteur{n}@example.org" for n in range(6)}
+
+
+@pytest.fixture
+def six_with_their_own_candidate_and_author(municipality):
+    """Six trajectories, each naming a candidate organisation and an author of its own, exported by two and by six."""
+    rich = []
+    for n in range(6):
+        author = UserFactory(email=f"auteur{n}@example.org", full_name=f"Auteur {n}")
+        trajectory = make_trajectory(owner=municipality, by=author, title=f"Traject {n}")
+        services.candidate_add(
+            trajectory=trajectory, by=author, organisation=OrganisationFactory(name=f"Kandidaat {n}")
+        )
+        rich.append(_rich(trajectory))
+    two = trajectories_export(trajectories=Trajectory.objects.filter(pk__in=[t.pk for t in rich[:2]]))
+    six = trajectories_export(trajectories=Trajectory.objects.filter(pk__in=[t.pk for t in rich]))
+    return two, six
+
+
+def _unknown_here(data: dict, tag: str) -> dict:
+    """The file with its candidates and authors renamed, so this installation knows none of them."""
+    text = json.dumps(data).replace("Kandidaat ", f"Kandidaat {tag} ").replace("@example.org", f"@{tag}.example.org")
+    return json.loads(text)
+
+
+def test_from_the_command_line_new_organisations_and_users_are_created_at_once(
+    six_with_their_own_candidate_and_author,
+):
+    """Each trajectory names a candidate organisation and an author the installation lacks: they are created with
+    one INSERT per model (plus history and audit), so 6 new ones of each cost what 2 cost."""
+    two, six = six_with_their_own_candidate_and_author
+    two, six = _unknown_here(two, "a"), _unknown_here(six, "b")
+    statements_two, result_two = _statements(two, None)
+    statements_six, result_six = _statements(six, None)
+    assert (result_two["organisations"], result_six["organisations"]) == (2, 6)
+    assert result_two["users"] >= 2 and result_six["users"] >= 6
+    assert statements_six == statements_two
+    copies = Trajectory.objects.filter(pk__in=[t.pk for t in result_six["trajectories"]])
+    assert {c.candidates.get().organisation.name for c in copies} == {f"Kandidaat b {n}" for n in range(6)}
+    authors = [c.created_by for c in copies]
+    assert {a.email for a in authors} == {f"auteur{n}@b.example.org" for n in range(6)}
+    assert all(not a.is_active and not a.has_usable_password() and a.full_name.startswith("Auteur") for a in authors)
+    # What save() gave each: a "created" history row for an organisation, a "create" audit event for both.
+    made = Organisation.objects.filter(name__startswith="Kandidaat b ")
+    assert all(o.history_records.filter(history_type="+").count() == 1 for o in made)
+    for label, ids in (("organisations.Organisation", made), ("organisations.User", authors)):
+        events = AuditEvent.objects.filter(object_type=label, action="create", detail="import")
+        assert set(events.values_list("object_id", flat=True)) >= {str(o.pk) for o in ids}
+
+
+def test_from_the_form_new_candidate_organisations_are_created_at_once(
+    municipality, six_with_their_own_candidate_and_author
+):
+    """From an organisation's form, a candidate organisation the installation lacks is created (by name, as the
+    shortlist does) with the others of its batch: 6 cost what 2 cost."""
+    two, six = six_with_their_own_candidate_and_author
+    two, six = _unknown_here(two, "a"), _unknown_here(six, "b")
+    statements_two, result_two = _statements(two, municipality)
+    statements_six, result_six = _statements(six, municipality)
+    assert (result_two["organisations"], result_six["organisations"]) == (2, 6)
+    assert statements_six == statements_two
+    copies = Trajectory.objects.filter(pk__in=[t.pk for t in result_six["trajectories"]])
+    assert {c.candidates.get().organisation.name for c in copies} == {f"Kandidaat b {n}" for n in range(6)}
 
 
 def test_a_second_batch_costs_another_round_and_progress_is_reported_per_batch(

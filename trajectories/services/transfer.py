@@ -330,10 +330,12 @@ class _Importer:
         self.next_key: uuid.UUID | None = None
         self.next_file_key: uuid.UUID | None = None
         self.pending: dict[type[models.Model], list[_Pending]] = defaultdict(list)
+        self.new_organisations: list[Organisation] = []  # made by _organisation, created by _create_new_organisations
         self.known = self._known_organisations()
         if owner is None:
             for name in self.organisation_rows:
                 self._organisation(name)
+            self._create_new_organisations()  # the persons' organisations, named in the file's list
         self._users(data["users"])
         self._persons(data["persons"])
 
@@ -347,12 +349,22 @@ class _Importer:
             else:
                 organisation = self.known.get(self._match(name))
             if organisation is None:
+                # Not saved yet: the objects that refer to it are not either. It is created, with the other new
+                # organisations, before anything that refers to it (_create_new_organisations).
                 values = {field: row[field] for field in ORGANISATION_FIELDS}
-                organisation = Organisation.objects.create(**{**values, "name": name.strip()})
+                organisation = Organisation(**{**values, "name": name.strip()})
+                self.new_organisations.append(organisation)
                 self.created["organisations"] += 1
                 self.known[self._match(name)] = organisation  # a second spelling of it in the file finds it
             self.organisations[row["name"]] = organisation
         return self.organisations[name]
+
+    def _create_new_organisations(self) -> None:
+        """The organisations :meth:`_organisation` made since the last call, with one INSERT (and one for their
+        history, one for their audit events), whatever their number. Objects that refer to one get its id when
+        they are created (``bulk_create`` copies a saved related object's id into the foreign key)."""
+        _create_recorded(Organisation, self.new_organisations)
+        self.new_organisations = []
 
     def _match(self, name: str) -> str:
         # From the form, as the shortlist does: an organisation is referred to by its name, whatever its case and
@@ -389,6 +401,7 @@ class _Importer:
                     condition |= Q(email__iexact=email)
                 for user in User.objects.filter(condition).order_by("pk"):
                     members.setdefault(user.email.lower(), user)  # the first account wins, as .first() chose
+        new_users: list[User] = []
         for row in rows:
             email = row["email"].lower()
             if self.owner is not None:
@@ -400,10 +413,12 @@ class _Importer:
             found = members.get(email)
             if found is None:
                 # No password and inactive: an import never gives anybody access.
-                found = User.objects.create_user(email, None, full_name=row["full_name"], is_active=False)
-                self.created["users"] += 1
+                found = User.objects.make_user(email, None, full_name=row["full_name"], is_active=False)
+                new_users.append(found)
                 members[email] = found  # a second spelling of the address in the file finds it
             self.users[row["email"]] = found
+        _create_recorded(User, new_users)  # one INSERT, whatever their number
+        self.created["users"] += len(new_users)
 
     def _persons(self, rows):
         persons = []
@@ -420,9 +435,8 @@ class _Importer:
             person = Person(organisation=keeper, **values)
             persons.append(person)
             self.persons[row["key"]] = person
-        # One INSERT for the persons and one for their "created" history; a person holds personal data, so its
-        # creation is audited as a save() would have (one event each, written together).
-        audit.record_created(bulk_create_tracked(Person, persons), detail="import")
+        # A person holds personal data, so its creation is audited as a save() would have (_create_recorded).
+        _create_recorded(Person, persons)
         self.created["persons"] += len(persons)
 
     def _organisation_for(self, kind: Kind, name: str, value):
@@ -491,6 +505,7 @@ class _Importer:
     def write(self) -> list[Trajectory]:
         """Create everything :meth:`objects` read since the last call; the trajectories created."""
         trajectories = [cast(Trajectory, p.obj) for p in self.pending.get(Trajectory, [])]
+        self._create_new_organisations()  # named by the batch (from the form: candidates, agreements)
         for kind in transfer_kinds():
             self._create(kind, self.pending.pop(kind.model, []))
         assert not self.pending, "every model of the file is a kind of the declaration"
@@ -549,6 +564,19 @@ class _Importer:
                 for related in dict.fromkeys(p.many.get(name, ()))  # once each, as set() would
             ]
             through._default_manager.bulk_create(rows)
+
+
+def _create_recorded(model: type[models.Model], objs: list) -> None:
+    """New rows of the installation's own (organisations, users, persons) in one INSERT, with what ``save()``
+    gave each: a "created" history row where the model keeps history (one more INSERT) and one "create" audit
+    event (one more INSERT, detail "import"). Nothing for an empty list."""
+    if not objs:
+        return
+    if is_tracked(model):
+        bulk_create_tracked(model, objs)
+    else:
+        model._default_manager.bulk_create(objs)
+    audit.record_created(objs, detail="import")
 
 
 def trajectories_import(

@@ -18,7 +18,8 @@ from fii.lib.conflicts import refused_stale
 from fii.model import PHASE_SPECS, SUBPHASE_SPECS, Phase
 from organisations.access import access_version
 from organisations.models import Organisation
-from organisations.services import notices_for
+from organisations.notices import notice_version
+from organisations.services import managed_organisation_ids, notices_for
 from organisations.submissions import create_once
 
 from .. import (
@@ -94,14 +95,23 @@ def portfolio(request):
             fragments.content_key("portfolio-filters", user.pk, access_version(user), asked),
             lambda: {"filters": filters},
         )
+        # A beheerder's notices: those of the organisations the user manages, keyed on them and on the version
+        # of their notices (read with the user; organisations/notices.py says what raises it).
+        managed = managed_organisation_ids(user)
+        if managed:
+            parts["notices"] = (
+                "organisations/_notices.html",
+                fragments.content_key("portfolio-notices", managed, notice_version(user)),
+                lambda: {"notices": list(notices_for(user))},
+            )
     html = fragments.render_named_parts(request, parts)
     if request.htmx:
         return HttpResponse(html["results"])
     context = {
         "filters_form": html["filters"],
         "results": html["results"],
+        "notices": html.get("notices", ""),
         "page": page,
-        "notices": list(notices_for(user)),
         **flags,
     }
     return render(request, "trajectories/portfolio.html", context)
