@@ -76,19 +76,12 @@ def test_importing_6_trajectories_takes_as_many_statements_as_2(municipality, be
     assert statements_two < 4 * len(list(transfer_kinds())) + 30
 
 
-def test_from_the_command_line_organisations_and_users_of_the_installation_are_found_at_once(municipality, bewerker):
+def test_from_the_command_line_organisations_and_users_of_the_installation_are_found_at_once(
+    six_with_their_own_candidate_and_author,
+):
     """Without an owner (``import_trajectories``) every trajectory here names its own candidate organisation and
     author: they are found by name and e-mail address with one query each, so 6 cost what 2 cost."""
-    rich = []
-    for n in range(6):
-        author = UserFactory(email=f"auteur{n}@example.org")
-        trajectory = make_trajectory(owner=municipality, by=author, title=f"Traject {n}")
-        services.candidate_add(
-            trajectory=trajectory, by=author, organisation=OrganisationFactory(name=f"Kandidaat {n}")
-        )
-        rich.append(_rich(trajectory))
-    two = trajectories_export(trajectories=Trajectory.objects.filter(pk__in=[t.pk for t in rich[:2]]))
-    six = trajectories_export(trajectories=Trajectory.objects.filter(pk__in=[t.pk for t in rich]))
+    two, six = six_with_their_own_candidate_and_author
     assert len(six["organisations"]) == 7 and len(six["users"]) >= 6
     with CaptureQueriesContext(connection) as two_queries:
         trajectories_import(data=two, as_copy=True)
