@@ -53,11 +53,14 @@ def _managed_ids_sql() -> tuple[str, tuple]:
     """The ids of the organisations the outer query's user manages, as SQL (see ``cache_versions.total``)."""
     quote = connection.ops.quote_name
     user, membership = User._meta, Membership._meta
+    # The roles that manage, by the rule services.managed_organisation_ids applies (today only beheerder).
+    managing = tuple(str(role) for role in Role if role.allows(Role.BEHEERDER))
     sql = (
         f"SELECT {quote('organisation_id')} FROM {quote(membership.db_table)} "
-        f"WHERE {quote('user_id')} = {quote(user.db_table)}.{quote(user.pk.column)} AND {quote('role')} = %s"
+        f"WHERE {quote('user_id')} = {quote(user.db_table)}.{quote(user.pk.column)} "
+        f"AND {quote('role')} IN ({', '.join(['%s'] * len(managing))})"
     )
-    return sql, (str(Role.BEHEERDER),)
+    return sql, managing
 
 
 def notice_version(user) -> int:
