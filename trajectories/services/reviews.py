@@ -72,7 +72,7 @@ def _refresh_overall_light(review: Review, *, stored: str | None = None) -> str:
     ``stored`` is the overall light of the review row as locked in this transaction: when it is still
     right, nothing is written.
     """
-    colours = list(review.items.values_list("colour", flat=True))
+    colours = list(review.items.order_by().values_list("colour", flat=True))  # no sort: the light is a max
     light = overall_light(colours)
     review.unassessed = colours.count("")
     if light == stored:
