@@ -8,12 +8,16 @@ lights in the seed's open reviews):
 In one process with the Django test client, logged in as the beheerder of one seeded organisation: ``--changes``
 light changes (the htmx POST of the review page, colours in turn, items of several open reviews), each timed whole
 and per SQL statement (``connection.execute_wrapper``: the time from handing the statement to the driver until the
-rows are back, so ORM compilation is not in it), and as many requests to the bare baseline view in between. Prints
-per statement: how often per change, median milliseconds, and whether the statement is one a write of this kind
-cannot do without (the session and user, the locked read, the write itself, and the audit and history rows that
-issue 8 requires); then the request's median, the part spent in statements, the rest (Python: the view, the form,
-the ORM and the template of the swapped cell), and the baseline; then the ratio the light change would reach with
-only the needed statements, keeping today's Python, and the floor: the baseline plus the needed statements alone.
+rows are back, so ORM compilation is not in it), and as many requests to the bare baseline view in between. The
+COMMIT is timed too, on its own line: Django sends it through the driver's ``commit()``, which ``execute_wrapper``
+never sees, so :func:`commits_timed` wraps the connection's ``_commit`` (the one call every commit of the
+connection goes through); its time is mostly the server's wait for the write-ahead log to reach the disk, and a
+write cannot do without it (durability). Prints per statement: how often per change, median milliseconds, and
+whether the statement is one a write of this kind cannot do without (the session and user, the locked read, the
+write itself, the audit and history rows that issue 8 requires, and the COMMIT); then the request's median, the
+part spent in statements, the COMMIT, the rest (Python: the view, the form, the ORM and the template of the swapped
+cell), and the baseline; then the ratio the light change would reach with only the needed statements, keeping
+today's Python, and the floor: the baseline plus the needed statements (the COMMIT among them) alone.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import re
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from _client import seeded, setup_django
 
@@ -36,17 +42,46 @@ NEEDED = (
     "UPDATE trajectories_reviewitem",  # the write
     "INSERT organisations_auditevent",  # issue 8: who changed what, kept apart from the data
     "INSERT trajectories_historicalreviewitem",
+    "COMMIT",  # durability: the change is on disk before the meeting sees it
 )
 
 
 def kind(sql: str) -> str:
     """A statement's verb and first table, and FOR UPDATE when it locks: enough to group the statements."""
     verb = sql.split(None, 1)[0].upper()
-    tables = re.findall(r'(?:FROM|INTO|UPDATE|JOIN)\s+"?([a-z_]+)"?', sql, re.IGNORECASE)
+    # Subqueries out first (the user read selects its cache version in one), so the statement's own table is named.
+    outer, previous = sql, None
+    while outer != previous:
+        previous, outer = outer, re.sub(r"\([^()]*\)", " ", outer)
+    tables = re.findall(r'(?:FROM|INTO|UPDATE|JOIN)\s+"?([a-z_]+)"?', outer, re.IGNORECASE)
     label = f"{verb} {tables[0] if tables else '?'}"
     if verb == "SELECT" and "FOR UPDATE" in sql.upper():
         label += " FOR UPDATE"
     return label
+
+
+@contextmanager
+def commits_timed(connection, into: list[float]) -> Iterator[None]:
+    """Append the milliseconds of every COMMIT of ``connection`` to ``into`` while the block runs.
+
+    ``connection.commit()`` (and so the commit at the end of ``ATOMIC_REQUESTS``) calls ``connection._commit()``,
+    which hands the commit to the driver; shadowing it on this connection object only, and removing the shadow
+    afterwards, leaves every other connection and the class alone.
+    """
+    original = connection._commit
+
+    def timed_commit():
+        began = time.perf_counter()
+        try:
+            return original()
+        finally:
+            into.append((time.perf_counter() - began) * 1000)
+
+    connection._commit = timed_commit
+    try:
+        yield
+    finally:
+        del connection._commit
 
 
 def main() -> int:
@@ -88,6 +123,7 @@ def main() -> int:
 
     per_kind: dict[str, list[float]] = defaultdict(list)
     statement_ms: list[float] = []
+    commit_ms: list[float] = []
     request_ms: list[float] = []
     baseline_ms: list[float] = []
     counts: list[int] = []
@@ -103,7 +139,8 @@ def main() -> int:
     for n in range(args.changes + 10):  # the first ten warm up and are not counted
         url = urls[n % len(urls)]
         current: list[tuple[str, float]] = []
-        with connection.execute_wrapper(timed):
+        committed: list[float] = []
+        with connection.execute_wrapper(timed), commits_timed(connection, committed):
             began = time.perf_counter()
             response = client.post(url, {"colour": colours[n % 3]}, headers={"HX-Request": "true"})
             elapsed = (time.perf_counter() - began) * 1000
@@ -117,8 +154,11 @@ def main() -> int:
         baseline_ms.append(baseline)
         counts.append(len(current))
         statement_ms.append(sum(ms for _label, ms in current))
+        commit_ms.append(sum(committed))
         for label, ms in current:
             per_kind[label].append(ms)
+        for ms in committed:
+            per_kind["COMMIT"].append(ms)
     load_after = os.getloadavg()
 
     changes = len(request_ms)
@@ -133,10 +173,18 @@ def main() -> int:
         if needed:
             needed_ms += statistics.median(values) * per_change
         print(f"{label:<52} {per_change:>10.2f} {statistics.median(values):>9.2f} {'yes' if needed else '':>6}")
-    request, statements, baseline = (statistics.median(x) for x in (request_ms, statement_ms, baseline_ms))
-    rest = statistics.median(r - s for r, s in zip(request_ms, statement_ms, strict=True))
-    print(f"statements per change: median {statistics.median(counts):.0f} (min {min(counts)}, max {max(counts)})")
-    print(f"request median {request:.2f} ms = statements {statements:.2f} ms + the rest {rest:.2f} ms (Python)")
+    request, statements, commit, baseline = (
+        statistics.median(x) for x in (request_ms, statement_ms, commit_ms, baseline_ms)
+    )
+    rest = statistics.median(r - s - c for r, s, c in zip(request_ms, statement_ms, commit_ms, strict=True))
+    print(
+        f"statements per change (COMMIT aside): median {statistics.median(counts):.0f} "
+        f"(min {min(counts)}, max {max(counts)})"
+    )
+    print(
+        f"request median {request:.2f} ms = statements {statements:.2f} ms + COMMIT {commit:.2f} ms "
+        f"+ the rest {rest:.2f} ms (Python)"
+    )
     print(f"baseline view median {baseline:.2f} ms; light change ÷ baseline (time ratio, the req/s ratio of "
           f"bench/load.py): {baseline / request:.2f}")  # fmt: skip
     # Two bounds: keep the Python rest as it is and drop only the statements that are not needed; or, lower

@@ -34,7 +34,7 @@ Correctness:
 from __future__ import annotations
 
 from django.db import connections, router
-from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BigIntegerField, F, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -89,3 +89,24 @@ def raise_for(scope: str, objects: QuerySet) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (scope, *params))
+
+
+def raise_ids(scope: str, model: type[Model], ids: list[int]) -> None:
+    """:func:`raise_for` for objects known by id: the same statement (only the ids of ``model`` rows that still
+    exist are raised), its text made from the table's name instead of compiling a queryset. A write on the
+    meeting's hot path raises its trajectory's revision this way (issue 21, ``bench/light_change.py``)."""
+    if not ids:
+        return
+    table, pk = model._meta.db_table, model._meta.pk.column
+    connection = connections[router.db_for_write(CacheVersion)]
+    quote = connection.ops.quote_name
+    version_table = CacheVersion._meta.db_table
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"INSERT INTO {quote(version_table)} ({quote('scope')}, {quote('object_id')}, {quote('number')}) "
+        f"SELECT %s, {quote(pk)}, 1 FROM {quote(table)} WHERE {quote(pk)} IN ({placeholders}) "
+        f"ON CONFLICT ({quote('scope')}, {quote('object_id')}) "
+        f"DO UPDATE SET {quote('number')} = {quote(version_table)}.{quote('number')} + 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (scope, *ids))

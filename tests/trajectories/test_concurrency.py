@@ -1,5 +1,6 @@
 """Races between two requests, reproduced with two threads and real transactions (PostgreSQL only)."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -161,3 +162,55 @@ def test_a_review_redated_while_the_interval_changes_stores_the_next_review_from
         thread.join(timeout=20)
 
     assert review_schedule.differences() == {}
+
+
+def test_a_light_change_naming_another_trajectorys_review_neither_waits_for_nor_locks_it():
+    """The meeting's light change locks the review only when it belongs to the URL's trajectory (issue 21): with
+    another trajectory's review in the URL it answers 404 at once, even while a colleague's transaction holds
+    that review, and takes no lock on it."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import MembershipFactory
+    from trajectories.models import Review
+
+    owner = OrganisationFactory(name="Gemeente Racedam")
+    user = MembershipFactory(organisation=owner, role="bewerker", user=UserFactory(email="racer@racedam.nl")).user
+    mine = make_trajectory(owner=owner, by=user, title="Mijn traject", start_phase="verkennen")
+    other = make_trajectory(owner=owner, by=user, title="Ander traject", start_phase="verkennen")
+    theirs = services.review_start(trajectory=other, by=user, held_on=dt.date(2026, 11, 23), phases=["verkennen"])
+    item = theirs.items.first()
+    held, release, answers = threading.Event(), threading.Event(), {}
+
+    def colleague():
+        try:
+            with transaction.atomic():
+                Review.objects.select_for_update().get(pk=theirs.pk)
+                held.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def light_change():
+        try:
+            client = Client()
+            client.force_login(user)
+            url = reverse("trajectories:review_item", args=[mine.pk, theirs.pk, item.pk])
+            answers["light"] = client.post(url, {"colour": "rood"}, headers={"HX-Request": "true"})
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=colleague)
+    holder.start()
+    try:
+        assert held.wait(timeout=10)
+        changer = threading.Thread(target=light_change)
+        changer.start()
+        changer.join(timeout=5)
+        assert not changer.is_alive(), "the light change waited for another trajectory's review"
+    finally:
+        release.set()
+        holder.join(timeout=20)
+    assert answers["light"].status_code == 404
+    item.refresh_from_db()
+    assert item.colour == ""

@@ -337,6 +337,88 @@ def test_light_click_without_javascript_redirects_back_to_the_item(client, traje
     assert ri.note == ""  # a light click never blanks the note
 
 
+# The light change's hot path (issue 21): the service locks the review of this trajectory and reads the item.
+
+HTMX = {"HX-Request": "true"}
+
+
+def _meeting_rows():
+    """What a light change writes besides the item: its history rows and its audit rows of a change that stands
+    (a refused attempt is logged too, as such)."""
+    from organisations.models import AuditEvent
+
+    changes = AuditEvent.objects.filter(object_type="trajectories.ReviewItem", result=AuditEvent.Result.SUCCESS)
+    return ReviewItem.history_records.count(), changes.count()
+
+
+def test_light_change_costs_a_fixed_number_of_statements(client, trajectory, bewerker, django_assert_num_queries):
+    review = start(trajectory, bewerker)
+    first, second = colour_all(review, bewerker, "rood", "groen")[:2]
+    client.force_login(bewerker)
+    warm_up = reverse("trajectories:review_item", args=[trajectory.pk, review.pk, first.pk])
+    assert client.post(warm_up, {"colour": "rood"}, headers=HTMX).status_code == 200  # caches the memberships
+    url = reverse("trajectories:review_item", args=[trajectory.pk, review.pk, second.pk])
+    # session, user, trajectory (with the right to edit), review locked, item with its checklist item, UPDATE,
+    # history row, audit row, the trajectory's revision, the colours for the overall light (still red: no write).
+    with django_assert_num_queries(10):
+        response = client.post(url, {"colour": "oranje", "expected_colour": "groen"}, headers=HTMX)
+    assert response.status_code == 200
+    assert f'id="light-{second.pk}" data-light="oranje"' in response.text
+    second.refresh_from_db()
+    assert second.colour == "oranje"
+
+
+@pytest.mark.parametrize("data", [{"colour": "rood"}, {"colour": "paars"}, {"note": "Niet hier"}])
+def test_light_change_through_another_trajectory_is_404_and_changes_nothing(
+    client, trajectory, municipality, bewerker, data
+):
+    """The URL's trajectory is one the user may edit, the review or item belongs to another (also editable)."""
+    other = make_trajectory(owner=municipality, by=bewerker, title="Ander traject")
+    mine, theirs = start(trajectory, bewerker), start(other, bewerker)
+    my_item, their_item = mine.items.first(), theirs.items.first()
+    before = _meeting_rows()
+    client.force_login(bewerker)
+    for review, item in ((theirs, their_item), (mine, their_item), (theirs, my_item)):
+        url = reverse("trajectories:review_item", args=[trajectory.pk, review.pk, item.pk])
+        assert client.post(url, data, headers=HTMX).status_code == 404
+    for item in (my_item, their_item):
+        item.refresh_from_db()
+        assert (item.colour, item.note) == ("", "")
+    assert _meeting_rows() == before
+    assert Review.objects.get(pk=theirs.pk).version == theirs.version
+
+
+@pytest.mark.parametrize("data", [{"colour": "rood"}, {"colour": "paars"}, {"note": "Te laat"}])
+def test_light_change_on_a_finalised_review_gets_the_locked_answer(client, trajectory, bewerker, data):
+    review = start(trajectory, bewerker)
+    ri = review.items.first()
+    services.review_finalise(review=review, by=bewerker)
+    before = _meeting_rows()
+    client.force_login(bewerker)
+    url = reverse("trajectories:review_item", args=[trajectory.pk, review.pk, ri.pk])
+    response = client.post(url, data, headers=HTMX)
+    assert (response.status_code, response.get("HX-Refresh")) == (200, "true")
+    response = client.post(url, data)
+    assert (response.status_code, response["Location"]) == (302, review.get_absolute_url())
+    assert "intussen afgerond" in client.get(review.get_absolute_url()).text
+    ri.refresh_from_db()
+    assert (ri.colour, ri.note) == ("", "")
+    assert _meeting_rows() == before
+
+
+def test_review_item_set_names_the_item_one_way(trajectory, bewerker):
+    review = start(trajectory, bewerker)
+    ri = review.items.first()
+    with pytest.raises(TypeError):
+        services.review_item_set(review_item=ri, trajectory=trajectory, by=bewerker, colour="rood")
+    with pytest.raises(TypeError):
+        services.review_item_set(trajectory=trajectory, review_id=review.pk, by=bewerker, colour="rood")
+    saved = services.review_item_set(
+        trajectory=trajectory, review_id=review.pk, review_item_id=ri.pk, by=bewerker, colour="rood"
+    )
+    assert (saved.colour, saved.review.overall_light, saved.item.pk) == ("rood", "rood", ri.item_id)
+
+
 def test_invalid_action_keeps_the_input_and_says_what_is_missing(client, trajectory, bewerker):
     review = start(trajectory, bewerker)
     ri = review.items.first()

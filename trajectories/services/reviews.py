@@ -59,7 +59,11 @@ class ReviewError(ValueError):
 
 
 class ReviewLocked(ReviewError):
-    """The review is finalised; only a beheerder can re-open it."""
+    """The review is finalised; only a beheerder can re-open it. ``review`` is the row as locked, when known."""
+
+    def __init__(self, message: str = "This review is finalised.", *, review: Review | None = None):
+        super().__init__(message)
+        self.review = review
 
 
 def _refresh_overall_light(review: Review, *, stored: str | None = None) -> str:
@@ -68,7 +72,7 @@ def _refresh_overall_light(review: Review, *, stored: str | None = None) -> str:
     ``stored`` is the overall light of the review row as locked in this transaction: when it is still
     right, nothing is written.
     """
-    colours = list(review.items.values_list("colour", flat=True))
+    colours = list(review.items.order_by().values_list("colour", flat=True))  # no sort: the light is a max
     light = overall_light(colours)
     review.unassessed = colours.count("")
     if light == stored:
@@ -151,26 +155,33 @@ def review_start(
     return review
 
 
-def _lock_open(review_pk: int) -> Review:
+def _lock_open(review_pk: int, *, trajectory: Trajectory | None = None) -> Review:
     """Lock the review row for this transaction; refuse when it is finalised.
 
     Every write to a review goes through this lock, so saves of one review happen one after the
     other: the overall light is derived from all of them, and nothing lands after finalising.
+    With ``trajectory``, only a review of that trajectory is found (and locked); another one raises
+    ``Review.DoesNotExist`` without being locked.
     """
-    locked = Review.objects.select_for_update().get(pk=review_pk)
+    scope = {} if trajectory is None else {"trajectory_id": trajectory.pk}
+    locked = Review.objects.select_for_update().get(pk=review_pk, **scope)
+    if trajectory is not None:
+        locked.trajectory = trajectory
     if locked.finalised_at is not None:
-        raise ReviewLocked("This review is finalised.")
+        raise ReviewLocked(review=locked)
     return locked
 
 
 _UNSET = object()
 
 
-@transaction.atomic
 def review_item_set(
     *,
-    review_item: ReviewItem,
     by,
+    review_item: ReviewItem | None = None,
+    trajectory: Trajectory | None = None,
+    review_id: int | None = None,
+    review_item_id: int | None = None,
     colour=_UNSET,
     expected_colour: str | None = None,
     note=_UNSET,
@@ -179,15 +190,64 @@ def review_item_set(
 ) -> ReviewItem:
     """Set the light and/or the note of one item in an open review.
 
+    The item is named either by a loaded row (``review_item``: scripts, seeds, tests) or, on the meeting's
+    hot path, by ``trajectory`` (already checked for the user's right to edit) with ``review_id`` and
+    ``review_item_id`` from the URL: then the review is locked only when it belongs to that trajectory and the
+    item is read only from that review, raising ``Review.DoesNotExist`` or ``ReviewItem.DoesNotExist``
+    otherwise, with nothing changed. Raises :class:`ReviewLocked` (with the locked review) when the review is
+    finalised.
+
     ``expected_*`` is the value the user saw before changing it (None skips the check, for scripts).
     Each field is compared on its own, so one person setting the light while another types the note
-    is not a conflict; two people changing the same field is.
+    is not a conflict; two people changing the same field is. :class:`StaleEdit` holds the current row,
+    with its checklist item and the locked review.
 
-    The saved item's ``review`` is the review as locked and updated here, so a caller can show the new
-    overall light without reading the review again.
+    The saved item's ``review`` is the review as locked and updated here, and its ``item`` is loaded, so a
+    caller can show the new overall light and the row without reading them again.
+
+    Inside a caller's transaction (a request's, AuditMiddleware) this opens no savepoint: a conflict or a
+    finalised review is found before anything is written, so refusing leaves that transaction as it was
+    (the review's lock is then held until it ends); a database error in the write fails the request, which
+    rolls the whole transaction back, as it did with a savepoint. Called outside one, it opens its own.
     """
-    review = _lock_open(review_item.review_id)  # first the review, then the item: one lock order everywhere
-    current = ReviewItem.objects.get(pk=review_item.pk)
+    if review_item is not None:
+        if trajectory is not None or review_id is not None or review_item_id is not None:
+            raise TypeError("Name the item by review_item, or by trajectory, review_id and review_item_id.")
+        review_id, review_item_id = review_item.review_id, review_item.pk
+    elif trajectory is None or review_id is None or review_item_id is None:
+        raise TypeError("Name the item by review_item, or by trajectory, review_id and review_item_id.")
+    arguments = {
+        "by": by,
+        "trajectory": trajectory,
+        "review_id": review_id,
+        "review_item_id": review_item_id,
+        "colour": colour,
+        "expected_colour": expected_colour,
+        "note": note,
+        "expected_note": expected_note,
+        "at": at,
+    }
+    if transaction.get_connection().in_atomic_block:
+        return _review_item_set(**arguments)
+    with transaction.atomic():
+        return _review_item_set(**arguments)
+
+
+def _review_item_set(
+    *,
+    by,
+    trajectory: Trajectory | None,
+    review_id: int,
+    review_item_id: int,
+    colour,
+    expected_colour: str | None,
+    note,
+    expected_note: str | None,
+    at: dt.datetime | None,
+) -> ReviewItem:
+    review = _lock_open(review_id, trajectory=trajectory)  # first the review, then the item: one lock order
+    current = ReviewItem.objects.select_related("item").get(pk=review_item_id, review_id=review.pk)
+    current.review = review  # the audit log finds the organisation through it without a query
     stale = []
     changes = {}
     if colour is not _UNSET:
@@ -204,7 +264,6 @@ def review_item_set(
         setattr(current, name, value)
     current.updated_by = by
     current.updated_at = at or timezone.now()
-    current.review = review  # before saving: the audit log finds the organisation through it without a query
     current.save(update_fields=[*changes, "updated_by", "updated_at"])
     if "colour" in changes:
         _refresh_overall_light(review, stored=review.overall_light)

@@ -32,11 +32,17 @@ SVG = '<svg class="light__shape" viewBox="0 0 16 16" width="16" height="16" aria
 
 
 @register.simple_tag
+def light_shape(css: str):
+    """``{% light_shape value %}``: the shape alone (the light picker's buttons), as components/light_shape.html."""
+    return mark_safe(SVG + LIGHT_SHAPES.get(css, GREY_SHAPE) + "</svg>")  # noqa: S308 — constants only
+
+
+@register.simple_tag
 def light(colour: str, *, size: str = "", text: bool = True, prefix: str = ""):
     """``{% light ri.colour size="sm" text=False %}``; without text the label is still read out."""
     colour = colour or ""
     css = colour or "grijs"
-    shape = mark_safe(SVG + LIGHT_SHAPES.get(css, GREY_SHAPE) + "</svg>")  # noqa: S308 — constants only
+    shape = light_shape(css)
     words = format_html("{} {}", prefix, _light_label(colour)) if prefix else conditional_escape(_light_label(colour))
     return format_html(
         '<span class="light light--{}{}">{}<span class="{}">{}</span></span>',

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -298,36 +298,55 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
     return render(request, f"trajectories/_review_body.html#{part}", context)
 
 
-@login_required
-@require_http_methods(["POST"])
-@create_once
-def review_item(request, pk: int, review_pk: int, item_pk: int):
-    """One change from the meeting table: a light, a note, a new action or closing an action."""
-    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT, participants=False)
-    # The item with its review in one query: this is the meeting's hot path.
+def _review_item_or_404(trajectory: Trajectory, review_pk: int, item_pk: int) -> ReviewItem:
+    """The item with its review in one query, scoped to the trajectory."""
     ri = get_object_or_404(
         ReviewItem.objects.select_related("item", "review"),
         review__trajectory=trajectory,
         review_id=review_pk,
         pk=item_pk,
     )
+    ri.review.trajectory = trajectory
+    return ri
+
+
+@login_required
+@require_http_methods(["POST"])
+@create_once
+def review_item(request, pk: int, review_pk: int, item_pk: int):
+    """One change from the meeting table: a light, a note, a new action or closing an action."""
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT, participants=False)
+    op = request.POST.get("op", "assess")
+    if op not in ("action_add", "action_close"):
+        return _item_assess(request, trajectory, review_pk, item_pk)
+    ri = _review_item_or_404(trajectory, review_pk, item_pk)
     review = ri.review
-    review.trajectory = trajectory
     if review.is_final:
         return _review_locked(request, review)
-    op = request.POST.get("op", "assess")
     if op == "action_add":
         return _item_action_add(request, trajectory, review, ri)
-    if op == "action_close":
-        return _item_action_close(request, trajectory, review, ri)
+    return _item_action_close(request, trajectory, review, ri)
 
+
+def _item_assess(request, trajectory: Trajectory, review_pk: int, item_pk: int):
+    """A light or a note: the meeting's hot path. The service locks the review (of this trajectory only) and reads
+    the item under the lock, so the view reads neither before it."""
     form = ReviewItemForm(request.POST)
     part = "note_cell" if "note" in request.POST and "colour" not in request.POST else "light_cell"
     if not form.is_valid():
+        # Not the meeting's path (its buttons post valid lights): answer as for any other change, 404 outside
+        # this trajectory and the locked answer for a finalised review first.
+        ri = _review_item_or_404(trajectory, review_pk, item_pk)
+        if ri.review.is_final:
+            return _review_locked(request, ri.review)
         return HttpResponse(_("That is not a valid light."), status=400)
     changes = form.changes()
     try:
-        saved = services.review_item_set(review_item=ri, by=request.user, **changes)
+        saved = services.review_item_set(
+            trajectory=trajectory, review_id=review_pk, review_item_id=item_pk, by=request.user, **changes
+        )
+    except (Review.DoesNotExist, ReviewItem.DoesNotExist):
+        raise Http404 from None
     except services.StaleEdit as stale:
         current = stale.current
         extra = {"conflict": current, "conflict_fields": stale.fields}
@@ -335,10 +354,10 @@ def review_item(request, pk: int, review_pk: int, item_pk: int):
             extra["mine_note"] = changes["note"]
         if "colour" in stale.fields:
             extra["mine_colour"] = changes["colour"]
-        return _item_response(request, trajectory, review, ri, part=part, status=409, **extra)
-    except services.ReviewLocked:
-        return _review_locked(request, review)
-    return _item_response(request, trajectory, review, ri, part=part, saved_item=saved, saved=True)
+        return _item_response(request, trajectory, current.review, current, part=part, status=409, **extra)
+    except services.ReviewLocked as locked:
+        return _review_locked(request, locked.review)
+    return _item_response(request, trajectory, saved.review, saved, part=part, saved_item=saved, saved=True)
 
 
 def _item_action_add(request, trajectory, review, ri):
