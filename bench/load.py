@@ -158,12 +158,21 @@ def worker_rss_kib(master_pid: int) -> list[int]:
 
 class Server:
     def __init__(
-        self, name: str, database_url: str, port: int, workers: int, *, worker_class="sync", threads=1, nice=0
+        self,
+        name: str,
+        database_url: str,
+        port: int,
+        workers: int,
+        *,
+        worker_class="sync",
+        threads=1,
+        prefix: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
     ):
         self.name, self.port = name, port
-        self.env = server_env(database_url)
+        self.env = {**server_env(database_url), **(env or {})}
         self.process = subprocess.Popen(
-            ["nice", "-n", str(nice), PYTHON, "-m", "gunicorn", "fii.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            [*prefix, PYTHON, "-m", "gunicorn", "fii.wsgi:application", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads), "--timeout", "60",
              "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
             cwd=ROOT, env=self.env, start_new_session=True,

@@ -4,7 +4,8 @@ Run from the project root against a database seeded by ``manage.py seed_scale`` 
 light changes change lights in open reviews of the seeded data):
 
     .venv/bin/python bench/stall.py --database postgresql://postgres@127.0.0.1:5432/fii_scale_2k \\
-        [--configs sync:2 gthread:2:4] [--worker-nice 10] [--duration 15] [--rounds 3]
+        [--configs sync:2 gthread:2:4] [--report-pool sync:1] [--job-workers 1] [--worker-policy idle nice] \\
+        [--worker-nice 10] [--duration 15] [--rounds 3]
 
 For each server configuration (gunicorn worker class, workers, threads) the script starts gunicorn and two
 background workers (``manage.py db_worker``, as docs/deployment.md runs them), then measures, in turns:
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.cookiejar
+import os
 import re
 import statistics
 import subprocess
@@ -40,6 +42,67 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load  # noqa: E402  (the gunicorn, wrk, Redis and session helpers of the load benchmark)
 
 TARGET = 1.5
+# Whose CPU time the windows are split into: each process started here tells PostgreSQL who it is (libpq's
+# PGAPPNAME), so a database backend is counted with the process it serves.
+ROLES = ("app", "reports", "jobs")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks() -> dict[int, tuple[str, int]]:
+    """Every process's role and CPU time so far (user + system, in clock ticks), from /proc and pg_stat_activity.
+
+    Roles: ``app``, ``reports``, ``jobs`` (our Python processes, by the PGAPPNAME in their environment),
+    ``db app`` / ``db reports`` / ``db jobs`` (the PostgreSQL backends serving them), ``db other``, ``wrk`` and
+    ``other`` (this script, Redis, the rest of the machine).
+    """
+    served = {}
+    answer = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc",
+         "SELECT pid, application_name FROM pg_stat_activity"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    for line in answer.stdout.splitlines():
+        pid, _, name = line.partition("|")
+        served[int(pid)] = name
+    snapshot = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            ticks = int(fields[11]) + int(fields[12])
+            command = stat[stat.index("(") + 1 : stat.rindex(")")]
+            if pid in served:
+                name = served[pid].removeprefix("fii-stall-")
+                role = f"db {name}" if name in ROLES else "db other"
+            elif command == "wrk":
+                role = "wrk"
+            else:
+                environ = (entry / "environ").read_bytes().split(b"\0")
+                name = next((e[10:].decode() for e in environ if e.startswith(b"PGAPPNAME=")), "")
+                role = name.removeprefix("fii-stall-") if name.removeprefix("fii-stall-") in ROLES else "other"
+        except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError, IndexError):
+            continue  # ended while we looked
+        snapshot[pid] = (role, ticks)
+    return snapshot
+
+
+def cpu_seconds(before: dict[int, tuple[str, int]], after: dict[int, tuple[str, int]]) -> dict[str, float]:
+    """CPU seconds per role between two snapshots (a process that started in between counts from zero)."""
+    spent: dict[str, float] = {}
+    for pid, (role, ticks) in after.items():
+        previous = before.get(pid, (role, 0))[1]
+        spent[role] = spent.get(role, 0.0) + (ticks - previous) / TICKS
+    return spent
+
+
+def timed_window(run) -> tuple[dict, dict[str, float]]:
+    """``run()``'s figures and the CPU seconds each role spent while it ran."""
+    before = cpu_ticks()
+    figures = run()
+    return figures, cpu_seconds(before, cpu_ticks())
 
 
 def prepare(database_url: str, user: str) -> dict:
@@ -138,12 +201,20 @@ class LongWork:
             self.exports.append(time.perf_counter() - began)
 
 
-def start_workers(database_url: str, count: int, nice: int) -> list[subprocess.Popen]:
-    env = {**load.server_env(database_url), "DJANGO_SETTINGS_MODULE": "fii.settings"}
+def lowered(policy: str, nice: int) -> tuple[str, ...]:
+    """The command prefix that runs the long work below the pages: the idle scheduling class (Linux's SCHED_IDLE,
+    ``chrt --idle 0``; systemd's ``CPUSchedulingPolicy=idle``) or a niceness (``nice -n N``; systemd's ``Nice=``)."""
+    if policy == "idle":
+        return ("chrt", "--idle", "0")
+    return ("nice", "-n", str(nice))
+
+
+def start_workers(database_url: str, count: int, prefix: tuple[str, ...]) -> list[subprocess.Popen]:
+    env = {**load.server_env(database_url), "DJANGO_SETTINGS_MODULE": "fii.settings", "PGAPPNAME": "fii-stall-jobs"}
     command = [load.PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "1"]
     return [
         subprocess.Popen(
-            ["nice", "-n", str(nice), *command, "--worker-id", f"stall-{i}"],
+            [*prefix, *command, "--worker-id", f"stall-{i}"],
             cwd=load.ROOT,
             env=env,
             start_new_session=True,
@@ -164,21 +235,23 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
-def server(database: str, config: str, port: int, *, nice: int = 0) -> load.Server:
+def server(database: str, config: str, port: int, role: str, *, prefix: tuple[str, ...] = ()) -> load.Server:
     worker_class, workers, *rest = config.split(":")
     threads = int(rest[0]) if rest else 1
     return load.Server(
-        "stall", database, load.free_port(port), int(workers), worker_class=worker_class, threads=threads, nice=nice
-    )
+        "stall", database, load.free_port(port), int(workers), worker_class=worker_class, threads=threads,
+        prefix=prefix, env={"PGAPPNAME": f"fii-stall-{role}"},
+    )  # fmt: skip
 
 
-def measure(args, config: str, workdir: Path) -> list[dict]:
-    app = server(args.database, config, args.port)
+def measure(args, config: str, policy: str, workdir: Path) -> list[dict]:
+    app = server(args.database, config, args.port, "app")
     port = app.port
-    # With --report-pool the PDFs go to a gunicorn of their own at the workers' niceness (a proxy rule for
+    # With --report-pool the PDFs go to a gunicorn of their own at the workers' priority (a proxy rule for
     # *.pdf in front, docs/deployment.md); without it, to the same servers as the light changes.
-    reports = server(args.database, args.report_pool, port + 1, nice=args.worker_nice) if args.report_pool else None
-    background = start_workers(args.database, args.job_workers, args.worker_nice)
+    below = lowered(policy, args.worker_nice)
+    reports = server(args.database, args.report_pool, port + 1, "reports", prefix=below) if args.report_pool else None
+    background = start_workers(args.database, args.job_workers, below)
     rounds = []
     try:
         load.wait_healthy(port, app.process)
@@ -187,12 +260,18 @@ def measure(args, config: str, workdir: Path) -> list[dict]:
         load.warm_paths(port, INFO, 1)
         load.run_wrk(port, "light change", INFO, 3, args.connections, workdir)  # warm-up
         for _ in range(args.rounds):
-            quiet = load.run_wrk(port, "light change", INFO, args.duration, args.connections, workdir)
+            light_changes = lambda: load.run_wrk(  # noqa: E731
+                port, "light change", INFO, args.duration, args.connections, workdir
+            )
+            quiet, quiet_cpu = timed_window(light_changes)
             with LongWork(port, INFO, pdf_port=reports.port if reports else port) as long_work:
-                busy = load.run_wrk(port, "light change", INFO, args.duration, args.connections, workdir)
+                busy, busy_cpu = timed_window(light_changes)
             if long_work.failures:
                 raise SystemExit(f"{config}: the long work failed: {long_work.failures[:3]}")
-            rounds.append({"quiet": quiet, "busy": busy, "pdfs": long_work.pdfs, "exports": long_work.exports})
+            rounds.append({
+                "quiet": quiet, "busy": busy, "pdfs": long_work.pdfs, "exports": long_work.exports,
+                "quiet_cpu": quiet_cpu, "busy_cpu": busy_cpu,
+            })  # fmt: skip
             time.sleep(2)  # let the last export finish before the next quiet window
     finally:
         stop(background)
@@ -207,11 +286,11 @@ def report(args, results: dict[str, list[dict]], began: float) -> None:
     print()
     print(f"Stall test: light changes ({args.connections} connections, {args.duration:.0f} s per window), quiet and "
           f"while 2 organisation exports ({INFO['exported']} trajectories, background jobs on {args.job_workers} "
-          f"worker(s) at nice {args.worker_nice}) and 2 progress-report PDFs ({INFO['pdf_reviews']} reviews; "
+          f"worker(s)) and 2 progress-report PDFs ({INFO['pdf_reviews']} reviews; "
           f"{('a report pool of ' + args.report_pool) if args.report_pool else 'same servers'}) "
           f"run. Load after the run: "
           f"{load_average}; {time.perf_counter() - began:.0f} s in all.")  # fmt: skip
-    print(f"{'server':22} {'round':>5} {'quiet p50':>9} {'quiet p95':>9} {'busy p50':>9} {'busy p95':>9} "
+    print(f"{'server, background':40} {'round':>5} {'quiet p50':>9} {'quiet p95':>9} {'busy p50':>9} {'busy p95':>9} "
           f"{'p95 ratio':>9} {'PDFs':>5} {'PDF s':>6} {'exports':>7}")  # fmt: skip
     for config, rounds in results.items():
         ratios = []
@@ -219,11 +298,22 @@ def report(args, results: dict[str, list[dict]], began: float) -> None:
             ratio = r["busy"]["p95"] / r["quiet"]["p95"]
             ratios.append(ratio)
             pdf_median = statistics.median(r["pdfs"]) if r["pdfs"] else float("nan")
-            print(f"{config:22} {number:5d} {r['quiet']['p50']:9.1f} {r['quiet']['p95']:9.1f} {r['busy']['p50']:9.1f} "
+            print(f"{config:40} {number:5d} {r['quiet']['p50']:9.1f} {r['quiet']['p95']:9.1f} {r['busy']['p50']:9.1f} "
                   f"{r['busy']['p95']:9.1f} {ratio:9.2f} {len(r['pdfs']):5d} {pdf_median:6.2f} "
                   f"{len(r['exports']):7d}")  # fmt: skip
         verdict = "meets" if statistics.median(ratios) <= TARGET else "MISSES"
-        print(f"{config:22} median p95 ratio {statistics.median(ratios):.2f}: {verdict} the target of ≤ {TARGET}")
+        print(f"{config:40} median p95 ratio {statistics.median(ratios):.2f}: {verdict} the target of ≤ {TARGET}")
+    print()
+    print("CPU seconds per window, summed over the rounds (quiet / busy); 'db x' is PostgreSQL serving x:")
+    columns = ("app", "db app", "reports", "db reports", "jobs", "db jobs", "db other", "wrk", "other")
+    print(f"{'server, background':40} " + " ".join(f"{c:>13}" for c in columns))
+    for config, rounds in results.items():
+        cells = []
+        for column in columns:
+            quiet = sum(r["quiet_cpu"].get(column, 0.0) for r in rounds)
+            busy = sum(r["busy_cpu"].get(column, 0.0) for r in rounds)
+            cells.append(f"{quiet:6.1f}/{busy:6.1f}")
+        print(f"{config:40} " + " ".join(f"{c:>13}" for c in cells))
 
 
 INFO: dict = {}
@@ -235,8 +325,12 @@ def main() -> None:
     parser.add_argument("--configs", nargs="+", default=["sync:2", "gthread:2:4"],
                         help="gunicorn configurations as class:workers[:threads] (sync:2 gthread:2:4)")  # fmt: skip
     parser.add_argument("--job-workers", type=int, default=2, help="background workers (db_worker) to start (2)")
-    parser.add_argument("--worker-nice", type=int, default=10, help="niceness of the background workers (10)")
-    parser.add_argument("--report-pool", default="", help="class:workers[:threads] of a niced gunicorn for the PDFs")
+    parser.add_argument("--worker-policy", nargs="+", choices=["idle", "nice"], default=["idle"],
+                        help="how the background workers and the report pool run below the pages: Linux's idle "
+                        "scheduling class, or --worker-nice; both to compare them (idle)")  # fmt: skip
+    parser.add_argument("--worker-nice", type=int, default=10, help="niceness with --worker-policy nice (10)")
+    parser.add_argument("--report-pool", default="", help="class:workers[:threads] of a gunicorn for the PDFs, at "
+                        "the workers' priority")  # fmt: skip
     parser.add_argument("--duration", type=float, default=15, help="seconds per window (15)")
     parser.add_argument("--rounds", type=int, default=3, help="quiet/busy pairs per configuration (3)")
     parser.add_argument("--connections", type=int, default=2, help="wrk connections for the light changes (2)")
@@ -254,9 +348,11 @@ def main() -> None:
         load.CACHE_URLS[args.database] = redis.url
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fii-stall-")))
         for config in args.configs:
-            label = f"{config}+{args.report_pool}" if args.report_pool else config
-            print(f"Measuring {label} ...")
-            results[label] = measure(args, config, workdir)
+            for policy in args.worker_policy:
+                label = f"{config}+{args.report_pool}" if args.report_pool else config
+                label += f", {policy}" if policy == "idle" else f", nice {args.worker_nice}"
+                print(f"Measuring {label} ...")
+                results[label] = measure(args, config, policy, workdir)
     report(args, results, began)
 
 
