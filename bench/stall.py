@@ -4,8 +4,8 @@ Run from the project root against a database seeded by ``manage.py seed_scale`` 
 light changes change lights in open reviews of the seeded data):
 
     .venv/bin/python bench/stall.py --database postgresql://postgres@127.0.0.1:5432/fii_scale_2k \\
-        [--configs sync:2 gthread:2:4] [--report-pool sync:1] [--job-workers 1] [--worker-policy idle nice] \\
-        [--worker-nice 10] [--duration 15] [--rounds 3]
+        [--configs sync:2 gthread:2:4] [--report-pool sync:1] [--job-workers 1] [--worker-policy nice idle] \\
+        [--worker-nice 10] [--app-cpus 0] [--background-cpus 1] [--duration 15] [--rounds 3]
 
 For each server configuration (gunicorn worker class, workers, threads) the script starts gunicorn and two
 background workers (``manage.py db_worker``, as docs/deployment.md runs them), then measures, in turns:
@@ -201,12 +201,14 @@ class LongWork:
             self.exports.append(time.perf_counter() - began)
 
 
-def lowered(policy: str, nice: int) -> tuple[str, ...]:
+def lowered(policy: str, nice: int, cpus: str = "") -> tuple[str, ...]:
     """The command prefix that runs the long work below the pages: the idle scheduling class (Linux's SCHED_IDLE,
-    ``chrt --idle 0``; systemd's ``CPUSchedulingPolicy=idle``) or a niceness (``nice -n N``; systemd's ``Nice=``)."""
+    ``chrt --idle 0``; systemd's ``CPUSchedulingPolicy=idle``) or a niceness (``nice -n N``; systemd's ``Nice=``),
+    and with ``cpus`` only on those CPUs (``taskset -c``; systemd's ``CPUAffinity=``)."""
+    pinned = ("taskset", "-c", cpus) if cpus else ()
     if policy == "idle":
-        return ("chrt", "--idle", "0")
-    return ("nice", "-n", str(nice))
+        return (*pinned, "chrt", "--idle", "0")
+    return (*pinned, "nice", "-n", str(nice))
 
 
 def start_workers(database_url: str, count: int, prefix: tuple[str, ...]) -> list[subprocess.Popen]:
@@ -245,11 +247,13 @@ def server(database: str, config: str, port: int, role: str, *, prefix: tuple[st
 
 
 def measure(args, config: str, policy: str, workdir: Path) -> list[dict]:
-    app = server(args.database, config, args.port, "app")
+    app = server(
+        args.database, config, args.port, "app", prefix=("taskset", "-c", args.app_cpus) if args.app_cpus else ()
+    )
     port = app.port
     # With --report-pool the PDFs go to a gunicorn of their own at the workers' priority (a proxy rule for
     # *.pdf in front, docs/deployment.md); without it, to the same servers as the light changes.
-    below = lowered(policy, args.worker_nice)
+    below = lowered(policy, args.worker_nice, args.background_cpus)
     reports = server(args.database, args.report_pool, port + 1, "reports", prefix=below) if args.report_pool else None
     background = start_workers(args.database, args.job_workers, below)
     rounds = []
@@ -325,10 +329,13 @@ def main() -> None:
     parser.add_argument("--configs", nargs="+", default=["sync:2", "gthread:2:4"],
                         help="gunicorn configurations as class:workers[:threads] (sync:2 gthread:2:4)")  # fmt: skip
     parser.add_argument("--job-workers", type=int, default=2, help="background workers (db_worker) to start (2)")
-    parser.add_argument("--worker-policy", nargs="+", choices=["idle", "nice"], default=["idle"],
+    parser.add_argument("--worker-policy", nargs="+", choices=["idle", "nice"], default=["nice"],
                         help="how the background workers and the report pool run below the pages: Linux's idle "
-                        "scheduling class, or --worker-nice; both to compare them (idle)")  # fmt: skip
+                        "scheduling class, or --worker-nice; both to compare them (nice)")  # fmt: skip
     parser.add_argument("--worker-nice", type=int, default=10, help="niceness with --worker-policy nice (10)")
+    parser.add_argument("--background-cpus", default="", help="CPUs of the background workers and the report pool, "
+                        "as taskset -c takes them (all)")  # fmt: skip
+    parser.add_argument("--app-cpus", default="", help="CPUs of the app's gunicorn, as taskset -c takes them (all)")
     parser.add_argument("--report-pool", default="", help="class:workers[:threads] of a gunicorn for the PDFs, at "
                         "the workers' priority")  # fmt: skip
     parser.add_argument("--duration", type=float, default=15, help="seconds per window (15)")
