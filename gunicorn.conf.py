@@ -16,6 +16,11 @@ threads = 4
 timeout = 60
 max_requests = 2000  # a safety net, not a leak fix (bench/load.py: worker memory grows 3-5 % over a run)
 max_requests_jitter = 200
+# The master loads the app once and every worker is forked from it: a worker that max_requests replaces is ready
+# at once, instead of spending about 0.9 s of CPU importing Django and the app while requests queue behind it
+# (bench/load.py saw those restarts as stalls of 0.2-0.6 s at the p95; BENCHMARKS.md, stop 22). The workers share
+# the loaded code's memory. A code change needs a restart of the master (systemctl restart), not only a HUP.
+preload_app = True
 
 _default_headers = _wsgi.Response.default_headers
 
