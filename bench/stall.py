@@ -243,6 +243,7 @@ def server(database: str, config: str, port: int, role: str, *, prefix: tuple[st
     return load.Server(
         "stall", database, load.free_port(port), int(workers), worker_class=worker_class, threads=threads,
         prefix=prefix, env={"PGAPPNAME": f"fii-stall-{role}"},
+        options=("--max-requests", "0"),  # as load.py: no worker replaced mid-window (a stall of its own)
     )  # fmt: skip
 
 
