@@ -114,3 +114,43 @@ def test_the_page_benchmarks_share_one_choice_of_session_and_paths(load, setting
     session = SessionStore(session_key=info["session"]).load()
     assert session["_auth_user_backend"] == "organisations.backends.AccountBackend"  # as a login records it
     assert User.objects.get(pk=session["_auth_user_id"]).email == _pages.USERS["one"]
+
+
+@pytest.fixture(scope="module")
+def stall():
+    spec = importlib.util.spec_from_file_location("bench_stall", ROOT / "bench" / "stall.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_stall_test_runs_the_long_work_below_the_pages_and_on_the_cpus_asked_for(stall):
+    assert stall.lowered("nice", 10) == ("nice", "-n", "10")
+    assert stall.lowered("idle", 10) == ("chrt", "--idle", "0")
+    assert stall.lowered("nice", 19, "1") == ("taskset", "-c", "1", "nice", "-n", "19")
+
+
+def test_the_stall_test_splits_a_window_s_cpu_time_by_role(stall):
+    ticks = stall.TICKS
+    before = {10: ("app", 100), 11: ("jobs", 50), 12: ("db app", 7)}
+    # 12 ended in the window (its time since the first look is lost), 13 started in it (counted from zero).
+    after = {10: ("app", 100 + 2 * ticks), 11: ("jobs", 50), 13: ("db app", ticks // 2)}
+    spent = stall.cpu_seconds(before, after)
+    assert spent == {"app": 2.0, "jobs": 0.0, "db app": pytest.approx(0.5, abs=1 / ticks)}
+
+
+def test_the_stall_test_knows_its_processes_by_the_name_they_give_postgresql(stall):
+    import os
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)"], env={**os.environ, "PGAPPNAME": "fii-stall-reports"}
+    )
+    try:
+        snapshot = stall.cpu_ticks()
+        assert snapshot[child.pid][0] == "reports"
+        assert snapshot[os.getpid()][0] == "other"
+    finally:
+        child.kill()
+        child.wait()
