@@ -19,9 +19,10 @@ def light_label(colour: str) -> str:
     return str(_light_label(colour or ""))
 
 
-# The markup of components/light.html and components/light_shape.html, built here because a review page
-# draws a few hundred small lights (each item's history) and two template includes per light cost more
-# than the rest of the page. Keep the three in step.
+# The one definition of a light's markup. Built in Python rather than by template includes, because a review
+# page draws a few hundred small lights (each item's history) and two includes per light cost more than the
+# rest of the page. Colours are attributes, not CSS, so WeasyPrint draws them too; the shape lets a light read
+# without colour: circle green, triangle orange, square red, dashed ring grey.
 LIGHT_SHAPES = {
     "groen": '<circle cx="8" cy="8" r="7" fill="#1e7b34"/>',
     "oranje": '<polygon points="8,1 15.5,15 0.5,15" fill="#b35900"/>',
@@ -33,7 +34,7 @@ SVG = '<svg class="light__shape" viewBox="0 0 16 16" width="16" height="16" aria
 
 @register.simple_tag
 def light_shape(css: str):
-    """``{% light_shape value %}``: the shape alone (the light picker's buttons), as components/light_shape.html."""
+    """``{% light_shape value %}``: the shape alone (the light picker's buttons)."""
     return mark_safe(SVG + LIGHT_SHAPES.get(css, GREY_SHAPE) + "</svg>")  # noqa: S308 — constants only
 
 
