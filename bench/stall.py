@@ -77,18 +77,22 @@ def cpu_ticks() -> dict[int, tuple[str, int]]:
             ticks = int(fields[11]) + int(fields[12])
             command = stat[stat.index("(") + 1 : stat.rindex(")")]
             if pid in served:
-                name = served[pid].removeprefix("fii-stall-")
-                role = f"db {name}" if name in ROLES else "db other"
+                role = f"db {_role(served[pid])}"
             elif command == "wrk":
                 role = "wrk"
             else:
                 environ = (entry / "environ").read_bytes().split(b"\0")
-                name = next((e[10:].decode() for e in environ if e.startswith(b"PGAPPNAME=")), "")
-                role = name.removeprefix("fii-stall-") if name.removeprefix("fii-stall-") in ROLES else "other"
+                role = _role(next((e[10:].decode() for e in environ if e.startswith(b"PGAPPNAME=")), ""))
         except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError, IndexError):
             continue  # ended while we looked
         snapshot[pid] = (role, ticks)
     return snapshot
+
+
+def _role(application_name: str) -> str:
+    """The role a PGAPPNAME names (``fii-stall-app`` → ``app``), or ``other``."""
+    name = application_name.removeprefix("fii-stall-")
+    return name if name in ROLES else "other"
 
 
 def cpu_seconds(before: dict[int, tuple[str, int]], after: dict[int, tuple[str, int]]) -> dict[str, float]:

@@ -11,12 +11,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def load():
-    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+def bench_module(name: str):
+    """A script of bench/ as a module (bench/ is no package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def load():
+    return bench_module("load")
 
 
 SIZES = {"large": "postgresql:///fii_large", "small": "postgresql:///fii_small"}
@@ -118,10 +123,7 @@ def test_the_page_benchmarks_share_one_choice_of_session_and_paths(load, setting
 
 @pytest.fixture(scope="module")
 def stall():
-    spec = importlib.util.spec_from_file_location("bench_stall", ROOT / "bench" / "stall.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("stall")
 
 
 def test_the_stall_test_runs_the_long_work_below_the_pages_and_on_the_cpus_asked_for(stall):
