@@ -10,9 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from fii.lib.fields import DatabaseCounterField
+from fii.lib.history import HistoricalRecords
 
 
 class UserManager(BaseUserManager):

@@ -163,3 +163,37 @@ def test_stoplight_change_adds_one_history_insert(client, trajectory, bewerker):
     # the item, and the review whose overall light went from green/grey to red: one INSERT per changed row
     assert 1 <= len(history_inserts) <= 2
     assert ReviewItem.history_records.filter(id=item.pk).latest("history_date").colour == "rood"
+
+
+def test_every_tracked_model_builds_its_history_manager_class_once():
+    """fii.lib.history's HistoricalRecords on every tracked model: a model importing simple-history's own would
+    build a manager class on every save again (bench/light_change.py)."""
+    from django.apps import apps
+
+    from fii.lib.history import HistoryManager
+    from trajectories.history import is_tracked
+
+    tracked = [m for app in ("organisations", "trajectories") for m in apps.get_app_config(app).get_models()]
+    tracked = [m for m in tracked if is_tracked(m)]
+    assert ReviewItem in tracked and len(tracked) > 30
+    for model in tracked:
+        descriptor = model.__dict__[model._meta.simple_history_manager_attribute]
+        assert descriptor.manager_class is HistoryManager, model._meta.label
+
+
+def test_history_managers_share_a_class_and_stay_bound_to_their_object(trajectory, bewerker):
+    review = services.review_start(
+        trajectory=trajectory, by=bewerker, held_on=timezone.localdate(), phases=[trajectory.current_phase]
+    )
+    first, second = review.items.order_by("pk")[:2]
+    services.review_item_set(review_item=first, by=bewerker, colour="rood")
+    managers = first.history_records, second.history_records, ReviewItem.history_records
+    assert type(managers[0]) is type(managers[1]) is type(managers[2])
+    assert managers[0] is not managers[1]
+    assert managers[0].instance == first and managers[1].instance == second and managers[2].instance is None
+    assert [row.colour for row in managers[0].order_by("history_date")][-1] == "rood"
+    assert {row.id for row in managers[0].all()} == {first.pk}
+    assert {row.id for row in managers[1].all()} == {second.pk}
+    assert managers[2].filter(id__in=[first.pk, second.pk]).count() == managers[0].count() + managers[1].count()
+    assert managers[0].most_recent().colour == "rood"  # a HistoryManager method on the shared class
+    assert [row.colour for row in managers[0].latest_of_each()] == ["rood"]  # a HistoricalQuerySet method too

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from fii.lib.history import HistoricalRecords
 from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import PHASE_ORDER, Phase, StartPoint, Subphase, phase_spec, recommended_start_phase, start_point
 from organisations.models import Organisation, Role

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from fii.lib.history import HistoricalRecords
 from fii.lib.limits import TEXT
 
 from .core import AppendOnlyModel, Trajectory

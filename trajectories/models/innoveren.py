@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from fii.cfir import RATING_VALUES, RATINGS, CfirVersion, Framework, all_construct_codes, framework
 from fii.eric import STRATEGY_CODES
+from fii.lib.history import HistoricalRecords
 from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import EffectivenessLevel, InterventionDatabase, RecognitionLevel, RegistrationStatus
 

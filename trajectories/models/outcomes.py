@@ -21,8 +21,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from fii.lib.history import HistoricalRecords
 from fii.lib.limits import TEXT
 
 from .core import Trajectory

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from fii.lib.history import HistoricalRecords
 from fii.lib.limits import LONG_TEXT, TEXT
 from fii.model import Criterion, FinancingNeed
 from organisations.models import Organisation
