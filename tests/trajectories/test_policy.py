@@ -103,6 +103,30 @@ def test_the_look_up_for_editing_answers_403_to_a_reader_and_404_to_an_outsider(
             get_trajectory_for_user(personas[persona], trajectory.pk, do=Do.EDIT)
 
 
+@pytest.mark.parametrize("persona", ["beheerder", "receiving_beheerder", "bewerker", "lezer", "outsider"])
+@pytest.mark.parametrize("do", [Do.VIEW, Do.EDIT])
+def test_the_look_up_without_the_organisations_rows_answers_alike(
+    trajectory, personas, receiving_beheerder, persona, do
+):
+    """``organisations=False`` (the light change) reads the owning and receiving organisations' ids only: the
+    same role, the same refusals, and neither organisation's row loaded."""
+    user = receiving_beheerder if persona == "receiving_beheerder" else personas[persona]
+
+    def look_up(**kwargs):
+        try:
+            return get_trajectory_for_user(user, trajectory.pk, do=do, participants=False, **kwargs)
+        except (Http404, PermissionDenied) as refused:
+            return type(refused)
+
+    full, light = look_up(), look_up(organisations=False)
+    if isinstance(full, type):
+        assert light is full
+        return
+    assert (light.user_role, light.actual_role) == (full.user_role, full.actual_role)
+    assert {"owner", "receiving_organisation"} <= full._state.fields_cache.keys()
+    assert not {"owner", "receiving_organisation"} & light._state.fields_cache.keys()
+
+
 @pytest.mark.parametrize(
     ("persona", "manages", "creates_here", "creates"),
     [

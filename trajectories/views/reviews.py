@@ -315,10 +315,12 @@ def _review_item_or_404(trajectory: Trajectory, review_pk: int, item_pk: int) ->
 @create_once
 def review_item(request, pk: int, review_pk: int, item_pk: int):
     """One change from the meeting table: a light, a note, a new action or closing an action."""
-    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT, participants=False)
     op = request.POST.get("op", "assess")
     if op not in ("action_add", "action_close"):
+        # A light or a note: the role needs only the organisations' ids, and the cell shows neither organisation.
+        trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT, participants=False, organisations=False)
         return _item_assess(request, trajectory, review_pk, item_pk)
+    trajectory = get_trajectory_for_user(request.user, pk, do=Do.EDIT, participants=False)
     ri = _review_item_or_404(trajectory, review_pk, item_pk)
     review = ri.review
     if review.is_final:
