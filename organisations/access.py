@@ -26,8 +26,9 @@ def access_version_number(user_id: str = "pk"):
 
 def with_access_version(users: QuerySet) -> QuerySet:
     """The users with their access version read in the same statement (``user.access_version``): the
-    authentication backends load the request's user this way, so no page pays a statement for it."""
-    return users.annotate(access_version=access_version_number())
+    authentication backends load the request's user this way, so no page pays a statement for it. ``users`` is a
+    queryset of the user table itself (the version's SQL names it)."""
+    return users.annotate(access_version=cache_versions.number_of_row(ACCESS, User))
 
 
 def access_version(user) -> int:

@@ -64,6 +64,27 @@ def test_an_object_listed_twice_is_raised_once(bewerker, municipality):
     assert access_version(User.objects.get(pk=bewerker.pk)) == before + 1
 
 
+def test_the_raw_version_of_a_row_reads_what_the_subquery_reads(bewerker, beheerder, lezer):
+    """number_of_row (the session's user, every request) against number (a queryset subquery): 0 without a row,
+    each user's own number with one, every raise seen, one row per user."""
+    from organisations.access import with_access_version
+
+    def both():
+        users = User.objects.filter(pk__in=[bewerker.pk, beheerder.pk, lezer.pk]).order_by("pk")
+        raw = dict(with_access_version(users).values_list("pk", "access_version"))
+        subquery = dict(users.annotate(v=cache_versions.number(ACCESS)).values_list("pk", "v"))
+        return raw, subquery
+
+    CacheVersion.objects.filter(scope=ACCESS).delete()
+    raw, subquery = both()
+    assert raw == subquery == {bewerker.pk: 0, beheerder.pk: 0, lezer.pk: 0}
+    cache_versions.raise_ids(ACCESS, User, [bewerker.pk])
+    cache_versions.raise_ids(ACCESS, User, [bewerker.pk, lezer.pk])
+    CacheVersion.objects.create(scope="another-scope", object_id=beheerder.pk, number=7)  # another scope's row
+    raw, subquery = both()
+    assert raw == subquery == {bewerker.pk: 2, beheerder.pk: 0, lezer.pk: 1}
+
+
 def test_a_user_loaded_without_the_version_reads_it_in_one_statement(bewerker, django_assert_num_queries):
     access_changed([Membership.objects.get(user=bewerker).organisation_id])
     plain = User.objects.get(pk=bewerker.pk)
