@@ -266,7 +266,6 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
         # The meeting's hot path: load this row only, not the whole table.
         if saved_item is not None:
             ri = saved_item
-            ri.item = review_item.item
         else:
             ri = ReviewItem.objects.select_related("item", "updated_by").get(pk=review_item.pk)
         if part == "actions_cell":  # only that cell lists the item's open actions
