@@ -368,6 +368,21 @@ def test_light_change_costs_a_fixed_number_of_statements(client, trajectory, bew
     assert second.colour == "oranje"
 
 
+def test_note_change_costs_a_fixed_number_of_statements(client, trajectory, bewerker, django_assert_num_queries):
+    review = start(trajectory, bewerker)
+    item = review.items.first()
+    client.force_login(bewerker)
+    url = reverse("trajectories:review_item", args=[trajectory.pk, review.pk, item.pk])
+    assert client.post(url, {"note": "Eerst"}, headers=HTMX).status_code == 200  # caches the memberships
+    # As a light change, without the colours for the overall light: the note cell shows no checklist item.
+    with django_assert_num_queries(9):
+        response = client.post(url, {"note": "Bellen", "expected_note": "Eerst"}, headers=HTMX)
+    assert response.status_code == 200
+    assert f'id="note-{item.pk}"' in response.text and "Bellen" in response.text
+    item.refresh_from_db()
+    assert item.note == "Bellen"
+
+
 @pytest.mark.parametrize("data", [{"colour": "rood"}, {"colour": "paars"}, {"note": "Niet hier"}])
 def test_light_change_through_another_trajectory_is_404_and_changes_nothing(
     client, trajectory, municipality, bewerker, data

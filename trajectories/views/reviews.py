@@ -249,7 +249,8 @@ def _review_locked(request, review: Review):
 
 
 def _item_response(request, trajectory, review, review_item, *, part: str, status: int = 200, saved_item=None, **flags):
-    """htmx gets the one cell it changed (plus the overall light); without JavaScript, the page again.
+    """htmx gets the one cell it changed (the light cell with the overall light and the count of items not assessed
+    yet, out of band; no other cell shows them, so only it reads them); without JavaScript, the page again.
 
     ``flags`` (saved, conflict, mine_note, action_form, ...) are set on the row they concern.
     ``saved_item`` is the row a light or note change just saved (from ``review_item_set``): it and its
@@ -257,11 +258,11 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
     """
     if status == 200 and not request.htmx:
         return redirect(f"{review.get_absolute_url()}#item-{review_item.pk}")
+    unassessed = None
     if saved_item is not None and hasattr(saved_item.review, "unassessed"):
         review.overall_light, unassessed = saved_item.review.overall_light, saved_item.review.unassessed
-    else:
+    elif part == "light_cell" or not request.htmx:
         review.refresh_from_db(fields=["overall_light", "version"])
-        unassessed = None
     if request.htmx:
         # The meeting's hot path: load this row only, not the whole table.
         if saved_item is not None:
@@ -274,6 +275,8 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
                     "assignee", "owner_person__person"
                 )
             )
+        if unassessed is None and part == "light_cell":
+            unassessed = review.items.filter(colour="").count()
         context = {
             "trajectory": trajectory,
             "review": review,
@@ -281,7 +284,7 @@ def _item_response(request, trajectory, review, review_item, *, part: str, statu
             "oob": True,
             "can_edit": True,
             "lights": Light.choices,
-            "unassessed": review.items.filter(colour="").count() if unassessed is None else unassessed,
+            "unassessed": unassessed,
             "people": trajectory_people(trajectory) if part == "actions_cell" else [],
         }
     else:
