@@ -98,7 +98,7 @@ WRK_SCRIPT = textwrap.dedent(
       wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
     end
     local threads = {}
-    function setup(thread) table.insert(threads, thread) end
+    function setup(thread) table.insert(threads, thread); thread:set("id", #threads) end
     function request()
       counter = counter + 1
       local path = paths[(counter %% #paths) + 1]
@@ -110,6 +110,7 @@ WRK_SCRIPT = textwrap.dedent(
     function response(status, headers, body)
       if status ~= 200 then bad = bad + 1 end
     end
+    %(delay)s
     function done(summary, latency, requests)
       local wrong = 0
       for _, t in ipairs(threads) do wrong = wrong + t:get("bad") end
@@ -119,6 +120,13 @@ WRK_SCRIPT = textwrap.dedent(
         latency:percentile(99) / 1e3, wrong, summary.errors.connect + summary.errors.read + summary.errors.timeout))
     end
     """
+)
+
+
+# wrk calls delay() after each answer and waits that many milliseconds before the connection's next request.
+PACED = (
+    "function init(args) math.randomseed(id) end "  # each thread its own sequence of waits
+    "function delay() return math.random(%(low)d, %(high)d) end"
 )
 
 
@@ -294,7 +302,16 @@ def warm_paths(port: int, info: dict, times: int) -> None:
                     answer.read()
 
 
-def run_wrk(port: int, page: str, info: dict, seconds: float, connections: int, workdir: Path) -> dict:
+def run_wrk(
+    port: int, page: str, info: dict, seconds: float, connections: int, workdir: Path, *, pace: float = 0
+) -> dict:
+    """wrk on ``page`` for ``seconds``: p50/p95/p99 in ms, requests, req/s, non-200 answers and errors.
+
+    By default every connection sends its next request as soon as the answer is in (as many as the server can
+    take). With ``pace`` (milliseconds) a connection first waits a random 0.5–1.5 × ``pace`` after each answer, as
+    a person does between two clicks; wrk starts a request's clock when it sends it, so the wait is not in the
+    latency.
+    """
     paths = info["paths"][page]
     script = workdir / f"{page.replace(' ', '_')}-{port}.lua"
     script.write_text(
@@ -304,6 +321,7 @@ def run_wrk(port: int, page: str, info: dict, seconds: float, connections: int, 
             "post": "true" if page == "light change" else "false",
             "session": info["session"],
             "csrf": CSRF,
+            "delay": PACED % {"low": round(pace / 2), "high": round(pace * 1.5)} if pace else "",
         }
     )
     threads = min(2, connections)

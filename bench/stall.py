@@ -273,7 +273,7 @@ def measure(args, config: str, policy: str, workdir: Path) -> list[dict]:
         load.run_wrk(port, "light change", INFO, 3, args.connections, workdir)  # warm-up
         for _ in range(args.rounds):
             light_changes = lambda: load.run_wrk(  # noqa: E731
-                port, "light change", INFO, args.duration, args.connections, workdir
+                port, "light change", INFO, args.duration, args.connections, workdir, pace=args.pace
             )
             quiet, quiet_cpu = timed_window(light_changes)
             with LongWork(port, INFO, pdf_port=reports.port if reports else port) as long_work:
@@ -296,14 +296,16 @@ def measure(args, config: str, policy: str, workdir: Path) -> list[dict]:
 def report(args, results: dict[str, list[dict]], began: float) -> None:
     load_average = " ".join(f"{x:.2f}" for x in load.os.getloadavg())
     print()
-    print(f"Stall test: light changes ({args.connections} connections, {args.duration:.0f} s per window), quiet and "
+    pace = f"each waiting {args.pace / 2:.0f}–{args.pace * 1.5:.0f} ms between clicks" if args.pace else "at full speed"
+    print(f"Stall test: light changes ({args.connections} connections {pace}, {args.duration:.0f} s per window), "
+          f"quiet and "
           f"while 2 organisation exports ({INFO['exported']} trajectories, background jobs on {args.job_workers} "
           f"worker(s)) and 2 progress-report PDFs ({INFO['pdf_reviews']} reviews; "
           f"{('a report pool of ' + args.report_pool) if args.report_pool else 'same servers'}) "
           f"run. Load after the run: "
           f"{load_average}; {time.perf_counter() - began:.0f} s in all.")  # fmt: skip
     print(f"{'server, background':40} {'round':>5} {'quiet p50':>9} {'quiet p95':>9} {'busy p50':>9} {'busy p95':>9} "
-          f"{'p95 ratio':>9} {'PDFs':>5} {'PDF s':>6} {'exports':>7}")  # fmt: skip
+          f"{'p95 ratio':>9} {'quiet/s':>7} {'busy/s':>7} {'PDFs':>5} {'PDF s':>6} {'exports':>7}")  # fmt: skip
     for config, rounds in results.items():
         ratios = []
         for number, r in enumerate(rounds, 1):
@@ -311,7 +313,8 @@ def report(args, results: dict[str, list[dict]], began: float) -> None:
             ratios.append(ratio)
             pdf_median = statistics.median(r["pdfs"]) if r["pdfs"] else float("nan")
             print(f"{config:40} {number:5d} {r['quiet']['p50']:9.1f} {r['quiet']['p95']:9.1f} {r['busy']['p50']:9.1f} "
-                  f"{r['busy']['p95']:9.1f} {ratio:9.2f} {len(r['pdfs']):5d} {pdf_median:6.2f} "
+                  f"{r['busy']['p95']:9.1f} {ratio:9.2f} {r['quiet']['rps']:7.0f} {r['busy']['rps']:7.0f} "
+                  f"{len(r['pdfs']):5d} {pdf_median:6.2f} "
                   f"{len(r['exports']):7d}")  # fmt: skip
         verdict = "meets" if statistics.median(ratios) <= TARGET else "MISSES"
         print(f"{config:40} median p95 ratio {statistics.median(ratios):.2f}: {verdict} the target of ≤ {TARGET}")
@@ -349,6 +352,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15, help="seconds per window (15)")
     parser.add_argument("--rounds", type=int, default=3, help="quiet/busy pairs per configuration (3)")
     parser.add_argument("--connections", type=int, default=2, help="wrk connections for the light changes (2)")
+    parser.add_argument("--pace", type=float, default=0, help="milliseconds each connection waits (0.5–1.5 ×, at "
+                        "random) after an answer before its next light change, as people click; 0: at once, as many "
+                        "as the server takes (0)")  # fmt: skip
     parser.add_argument("--user", choices=sorted(load.USERS), default="one", help="whose session (one)")
     parser.add_argument("--port", type=int, default=8095, help="first port to try (8095)")
     args = parser.parse_args()

@@ -4,6 +4,8 @@ emptied (issue 21: it used to empty databases 14 and 15 of whatever Redis listen
 import importlib.util
 import shutil
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,33 @@ def test_the_stall_test_knows_its_processes_by_the_name_they_give_postgresql(sta
     finally:
         child.kill()
         child.wait()
+
+
+class _Instant(BaseHTTPRequestHandler):
+    """Answers every request at once: what is measured is wrk's pacing, not a server."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (.ci/run installs it)")
+def test_paced_light_changes_wait_between_clicks_and_keep_the_wait_out_of_the_latency(load, tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Instant)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    info = {"paths": {"light change": ["/a/", "/b/"]}, "session": "s", "csrf": "c"}
+    try:
+        at_once = load.run_wrk(server.server_port, "light change", info, 1, 2, tmp_path)
+        paced = load.run_wrk(server.server_port, "light change", info, 1, 2, tmp_path, pace=200)
+    finally:
+        server.shutdown()
+    # Two connections waiting 100–300 ms after each answer send about ten changes in a second; at once, hundreds.
+    assert 4 <= paced["requests"] <= 25, paced
+    assert at_once["requests"] > 10 * paced["requests"], (at_once, paced)
+    assert paced["p50"] < 50, paced  # milliseconds: the 100–300 ms waits are not counted as latency
+    assert paced["non200"] == paced["errors"] == 0
