@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from playwright.sync_api import Page, Response
+from playwright.sync_api import Page
 
 from tests.test_permissions import MATRIX
 from trajectories import services
 
-from .helpers import goto
+from .helpers import goto, logged_in_client
 
 AXE_SOURCE = (Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js").read_text()
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -105,10 +106,9 @@ def describe(where: str, violations: list[dict]) -> list[str]:
     return lines
 
 
-def check(page: Page, path: str, found: list[str], *, status: int = 200, label: str = "") -> Response:
-    response = goto(page, path, status=status)
+def check(page: Page, path: str, found: list[str], *, status: int = 200, label: str = "") -> None:
+    goto(page, path, status=status)
     found.extend(describe(label or path, axe_violations(page)))
-    return response
 
 
 def fail_on(found: list[str], checked: int) -> None:
@@ -116,35 +116,32 @@ def fail_on(found: list[str], checked: int) -> None:
         pytest.fail(f"axe found violations ({checked} pages checked):\n" + "\n".join(found), pytrace=False)
 
 
-def normalised(html: str, user) -> str:
-    """The page without what differs per request or per user and cannot change what axe finds: CSRF and one-time
-    form tokens, the CSP nonce, the idle seconds left, and the user's own name and address (the same elements hold
-    another user's)."""
+def markup(client: Client, user, url: str) -> str:
+    """The page as ``user`` gets it (after redirects, as the browser follows them), without what differs per
+    request or per user and cannot change what axe finds: CSRF and one-time form tokens, the CSP nonce, the idle
+    seconds left, and the user's own name and address (the same elements hold another user's)."""
+    with translation.override(translation.get_language()):  # the client activates the page's language
+        response = client.get(url, follow=True)
+    assert response.status_code == 200, f"GET {url} as {user.email} answered {response.status_code}"
+    html = response.content.decode()
     html = html.replace(user.full_name, "<the user>").replace(user.email, "<the address>")
     html = re.sub(r'(name="(?:csrfmiddlewaretoken|submission_token)" value=|"X-CSRFToken": )"[^"]*"', r'\1""', html)
     html = re.sub(r'nonce="[^"]*"', 'nonce=""', html)
     return re.sub(r'data-idle-seconds="\d+"', 'data-idle-seconds=""', html)
 
 
-def markup(page: Page, user, url: str) -> str:
-    """The page as ``user`` gets it from the live server (after redirects, as the browser follows them), asked for
-    with the session of ``page``'s browser context but without loading it into the page, normalised."""
-    response = page.request.get(url)
-    assert response.status == 200, f"GET {url} as {user.email} answered {response.status}"
-    return normalised(response.text(), user)
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_type_passes_axe(login_as, live_server, personas, trajectory, language):
+def test_every_page_type_passes_axe(login_as, personas, trajectory, language):
     """Every page type each persona sees passes axe, in both languages.
 
     Axe reads the markup, so one scan per distinct markup is enough. The beheerder (REFERENCE: the persona who
-    sees every page type the others see, asserted) scans all its pages and keeps the markup the browser got; every
-    other persona then asks the live server for each of its pages (all must answer 200) and scans only those whose
-    markup differs from the beheerder's. All personas share this test's database, so the comparison is between the
-    same rows. GET requests change nothing the pages show (apart from the audit log, which only the beheerder
-    sees): the order of visits does not matter. Then the builders of LAST run (they change what other pages show:
-    finalising the open review), and the beheerder scans the pages whose markup changed, then the LAST pages.
+    sees every page type the others see, asserted) scans all its pages; the test client then takes the markup of
+    each once, and every other persona scans only the pages whose markup (through the test client, each must
+    answer 200) differs from the beheerder's. All personas share this test's database, so the comparison is
+    between the same rows. GET requests change nothing the pages show (apart from the audit log, which only the
+    beheerder sees): the order of visits does not matter. Then the builders of LAST run (they change what other
+    pages show: finalising the open review), and the beheerder scans the pages whose markup changed since, then
+    the LAST pages.
     """
     reference = personas[REFERENCE]
     services.checklist_copy_from_template(trajectory=trajectory, phase="verkennen", by=trajectory.created_by)
@@ -154,11 +151,11 @@ def test_every_page_type_passes_axe(login_as, live_server, personas, trajectory,
     found: list[str] = []
 
     page = login_as(reference)
-    before = {}
     for name in first:
-        response = check(page, urls[name], found, label=f"{REFERENCE}: {name} {urls[name]}")
-        before[name] = normalised(response.text(), reference)
+        check(page, urls[name], found, label=f"{REFERENCE}: {name} {urls[name]}")
     checked = len(first)
+    as_reference = logged_in_client(reference)
+    before = {name: markup(as_reference, reference, urls[name]) for name in first}
 
     for persona in PERSONAS:
         if persona == REFERENCE:
@@ -167,18 +164,15 @@ def test_every_page_type_passes_axe(login_as, live_server, personas, trajectory,
         names = page_names(persona)
         assert len(names) >= (5 if persona == "outsider" else 30), (persona, names)
         assert set(names) <= set(everything), (persona, set(names) - set(everything))
+        as_user = logged_in_client(user)
+        to_scan = [name for name in names if name not in LAST and markup(as_user, user, urls[name]) != before[name]]
         persona_page = login_as(user)
-        to_scan = [
-            name
-            for name in names
-            if name not in LAST and markup(persona_page, user, live_server.url + urls[name]) != before[name]
-        ]
         for name in to_scan:
             check(persona_page, urls[name], found, label=f"{persona}: {name} {urls[name]}")
         checked += len(to_scan)
 
     urls.update(build_urls(LAST, trajectory, language))
-    changed = [name for name in first if markup(page, reference, live_server.url + urls[name]) != before[name]]
+    changed = [name for name in first if markup(as_reference, reference, urls[name]) != before[name]]
     for name in [*changed, *LAST]:
         check(page, urls[name], found, label=f"{REFERENCE}: {name} {urls[name]} (after {', '.join(LAST)})")
     checked += len(changed) + len(LAST)
