@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # pytest-xdist workers for `make test` (one per core by default; TEST_WORKERS=0 runs in one process).
 TEST_WORKERS ?= auto
+# The browser tests' screenshots (screenshots/, for a person to look at) cost a tenth of their time; `make test`
+# leaves them out unless FII_SCREENSHOTS=1. A browser test run with pytest itself makes them.
+FII_SCREENSHOTS ?= 0
 
 .PHONY: run test lint messages setup clean audit
 
@@ -31,7 +34,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	FII_SCREENSHOTS=$(FII_SCREENSHOTS) $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Known vulnerabilities in the installed dependencies (OSV database); .ci/run calls it.
 audit: $(STAMP)

@@ -5,7 +5,7 @@ import pytest
 from organisations.models import Role, User
 from trajectories.models import Trajectory
 
-from . import demo_snapshot, pg_template, sqlite_template
+from . import demo_snapshot, flush_rows, pg_template, sqlite_template
 from .factories import MembershipFactory, OrganisationFactory, UserFactory, make_trajectory
 from .mailhelpers import clock, smtp_server  # noqa: F401 (fixtures: a fixed clock, a real SMTP server)
 
@@ -13,6 +13,7 @@ PASSWORD = "correct-horse-battery"
 
 sqlite_template.install()
 pg_template.install()
+flush_rows.install()
 
 
 # The longest tests (whole-site walks of a minute each) start first: started last, one of them kept a worker busy

@@ -36,3 +36,33 @@ def test_sqlite_test_database_is_made_from_the_models_not_the_migrations(db):
 
     assert connection.settings_dict["TEST"]["MIGRATE"] is False
     assert not MigrationRecorder(connection).applied_migrations(), "the SQLite test database was migrated"
+
+
+def _post_migrate_rows() -> tuple[set, set]:
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        set(ContentType.objects.values_list("app_label", "model")),
+        set(Permission.objects.values_list("content_type__app_label", "content_type__model", "codename", "name")),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_puts_back_the_rows_post_migrate_writes():
+    """tests/flush_rows.py: after the first flush of a worker, the copied rows stand in for post_migrate's."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    from . import flush_rows
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)  # the second one copies, whatever the first did
+    assert flush_rows._rows["default"], "the worker emits post_migrate on every flush"
+    copied = _post_migrate_rows()
+    assert ContentType.objects.get_for_model(ContentType).pk == ContentType.objects.get(model="contenttype").pk
+
+    ContentType.objects.all().delete()  # and the permissions with them
+    flush_rows._original_emit(0, False, "default")
+    assert _post_migrate_rows() == copied
+    assert len(copied[0]) > 40 and len(copied[1]) > 150, copied

@@ -50,6 +50,20 @@ def browser_type_launch_args():
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pictures_only_when_wanted():
+    """Screenshots and printed PDFs go to screenshots/ for a person to look at; no test reads them back. With
+    FII_SCREENSHOTS=0 (``make test`` sets it) they are not made: about 150 full-page pictures, a tenth of the
+    browser tests' time. What a test checks around them (overflow, visibility) is checked either way."""
+    if os.environ.get("FII_SCREENSHOTS", "1") != "0":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Page, "screenshot", lambda self, **kwargs: b"")
+        patch.setattr(Page, "pdf", lambda self, **kwargs: b"")
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, live_server):
     # Relative URLs in page.goto() resolve against the live server; Dutch is the default language.
