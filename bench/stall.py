@@ -218,6 +218,41 @@ def lowered(policy: str, nice: int, cpus: str = "") -> tuple[str, ...]:
     return (*pinned, "nice", "-n", str(nice))
 
 
+def cpu_set(spec: str) -> set[int]:
+    """The CPUs ``taskset -c`` would take from ``spec``: ``"0"``, ``"0-2"``, ``"0,3"``."""
+    cpus: set[int] = set()
+    for part in spec.split(","):
+        first, _, last = part.partition("-")
+        cpus.update(range(int(first), int(last or first) + 1))
+    return cpus
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL process on this machine, the postmaster included (new backends inherit its CPUs)."""
+    answer = subprocess.run(["pgrep", "-u", "postgres"], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in answer.stdout.split()]
+
+
+@contextlib.contextmanager
+def database_on(spec: str, pids=postgres_pids):
+    """PostgreSQL on the CPUs of ``spec`` while the block runs (systemd's ``CPUAffinity=`` for its unit), then
+    every PostgreSQL process back on the CPUs the first one had. Nothing happens for an empty ``spec``."""
+    if not spec:
+        yield
+        return
+    found = pids()
+    before = os.sched_getaffinity(found[0])
+    for pid in found:
+        with contextlib.suppress(ProcessLookupError):
+            os.sched_setaffinity(pid, cpu_set(spec))
+    try:
+        yield
+    finally:
+        for pid in pids():  # the backends started meanwhile too
+            with contextlib.suppress(ProcessLookupError):
+                os.sched_setaffinity(pid, before)
+
+
 def start_workers(database_url: str, count: int, prefix: tuple[str, ...]) -> list[subprocess.Popen]:
     env = {**load.server_env(database_url), "DJANGO_SETTINGS_MODULE": "fii.settings", "PGAPPNAME": "fii-stall-jobs"}
     command = [load.PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "1"]
@@ -346,7 +381,10 @@ def main() -> None:
     parser.add_argument("--worker-nice", type=int, default=10, help="niceness with --worker-policy nice (10)")
     parser.add_argument("--background-cpus", default="", help="CPUs of the background workers and the report pool, "
                         "as taskset -c takes them (all)")  # fmt: skip
-    parser.add_argument("--app-cpus", default="", help="CPUs of the app's gunicorn, as taskset -c takes them (all)")
+    parser.add_argument("--app-cpus", default="", help="CPUs of the app's gunicorn, and of wrk and Redis (the client "
+                        "and the cache of a meeting's path), as taskset -c takes them (all)")  # fmt: skip
+    parser.add_argument("--database-cpus", default="", help="CPUs of PostgreSQL during the run (all its "
+                        "processes; put back afterwards), as taskset -c takes them (unchanged)")  # fmt: skip
     parser.add_argument("--report-pool", default="", help="class:workers[:threads] of a gunicorn for the PDFs, at "
                         "the workers' priority")  # fmt: skip
     parser.add_argument("--duration", type=float, default=15, help="seconds per window (15)")
@@ -365,6 +403,10 @@ def main() -> None:
     INFO.update(prepare(args.database, args.user))
     results = {}
     with contextlib.ExitStack() as stack:
+        if args.app_cpus:  # wrk and Redis, started from this process, run beside the app
+            os.sched_setaffinity(0, cpu_set(args.app_cpus))
+            args.background_cpus = args.background_cpus or f"0-{os.cpu_count() - 1}"  # not inherited from here
+        stack.enter_context(database_on(args.database_cpus))
         redis = stack.enter_context(load.OwnRedis())
         load.CACHE_URLS[args.database] = redis.url
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fii-stall-")))

@@ -188,3 +188,27 @@ def test_paced_light_changes_wait_between_clicks_and_keep_the_wait_out_of_the_la
     assert at_once["requests"] > 10 * paced["requests"], (at_once, paced)
     assert paced["p50"] < 50, paced  # milliseconds: the 100–300 ms waits are not counted as latency
     assert paced["non200"] == paced["errors"] == 0
+
+
+def test_the_stall_test_reads_cpu_lists_as_taskset_does(stall):
+    assert stall.cpu_set("0") == {0}
+    assert stall.cpu_set("0-2") == {0, 1, 2}
+    assert stall.cpu_set("0,3-4") == {0, 3, 4}
+
+
+def test_the_stall_test_puts_the_database_on_its_cpus_and_back(stall):
+    import os
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        before = os.sched_getaffinity(child.pid)
+        with stall.database_on("0", pids=lambda: [child.pid]):
+            assert os.sched_getaffinity(child.pid) == {0}
+        assert os.sched_getaffinity(child.pid) == before
+        with stall.database_on("", pids=lambda: [child.pid]):
+            assert os.sched_getaffinity(child.pid) == before  # no --database-cpus: left alone
+    finally:
+        child.kill()
+        child.wait()
